@@ -1,0 +1,2 @@
+import BiasKit
+print("biaskit-bench: no jobs yet")

@@ -1,0 +1,4 @@
+import Testing
+@testable import BiasKit
+
+@Test func versionIsSet() { #expect(!BiasKit.version.isEmpty) }
