@@ -40,7 +40,7 @@ let package = Package(
     ),
     .testTarget(
       name: "BiasKitTests",
-      dependencies: ["BiasKit"],
+      dependencies: ["BiasKit", "biaskit"],
       resources: [.copy("Fixtures")],
       swiftSettings: [.swiftLanguageMode(.v5)]
     ),

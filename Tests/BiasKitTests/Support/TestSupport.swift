@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+
+/// Locations of test inputs: the package's own fixtures and the read-only `../shared` folder.
+enum TestData {
+  /// The package root (the folder holding Package.swift).
+  static let packageRoot: URL = {
+    var url = URL(fileURLWithPath: #filePath)
+    while url.path != "/" {
+      url.deleteLastPathComponent()
+      if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+        return url
+      }
+    }
+    fatalError("Package.swift not found above \(#filePath)")
+  }()
+
+  /// A file under `Tests/BiasKitTests/Fixtures/`.
+  static func fixture(_ relativePath: String) -> URL {
+    packageRoot.appendingPathComponent("Tests/BiasKitTests/Fixtures").appendingPathComponent(relativePath)
+  }
+
+  /// The shared folder: `$BIASKIT_SHARED`, else `../shared` beside the package.
+  static let shared: URL = {
+    if let path = ProcessInfo.processInfo.environment["BIASKIT_SHARED"] {
+      return URL(fileURLWithPath: path)
+    }
+    return packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+  }()
+
+  /// A file under the shared folder.
+  static func shared(_ relativePath: String) -> URL { shared.appendingPathComponent(relativePath) }
+
+  /// Whether the shared folder is present (it is on CI and on developers' machines).
+  static var sharedIsAvailable: Bool {
+    FileManager.default.fileExists(atPath: shared.appendingPathComponent("README.md").path)
+  }
+
+  /// Decodes a JSON fixture into `Any` (dictionaries, arrays, numbers, strings, NSNull).
+  static func json(_ url: URL) throws -> Any {
+    try JSONSerialization.jsonObject(with: Data(contentsOf: url))
+  }
+
+  /// A fresh temporary folder for one test.
+  static func temporaryFolder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory
+      .appendingPathComponent("biaskit-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+}
+
+/// Runs the `biaskit` executable built next to the tests.
+enum CLI {
+  struct Result {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  static let executable: URL = {
+    // The test bundle lives in the products folder, next to the `biaskit` binary.
+    var folder = Bundle.main.bundleURL
+    for _ in 0..<3 {
+      let candidate = folder.appendingPathComponent("biaskit")
+      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+      folder.deleteLastPathComponent()
+    }
+    for bundle in Bundle.allBundles {
+      let candidate = bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("biaskit")
+      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+    }
+    fatalError("the biaskit executable was not found near \(Bundle.main.bundleURL.path)")
+  }()
+
+  /// Runs `biaskit arguments…` in `directory` (default: the package root) and captures its output.
+  @discardableResult
+  static func run(_ arguments: [String], in directory: URL? = nil, stdin: Data? = nil) throws -> Result {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = directory ?? TestData.packageRoot
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    if let stdin {
+      let input = Pipe()
+      process.standardInput = input
+      try process.run()
+      input.fileHandleForWriting.write(stdin)
+      try input.fileHandleForWriting.close()
+    } else {
+      process.standardInput = FileHandle.nullDevice
+      try process.run()
+    }
+    // Read both pipes concurrently so a large output cannot block the child.
+    var errData = Data()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+      errData = err.fileHandleForReading.readDataToEndOfFile()
+      group.leave()
+    }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return Result(
+      status: process.terminationStatus,
+      stdout: String(decoding: outData, as: UTF8.self),
+      stderr: String(decoding: errData, as: UTF8.self))
+  }
+}
