@@ -12,10 +12,10 @@
 /// ## References
 /// - Blackman, Vigna. Scrambled Linear Pseudorandom Number Generators. ACM TOMS 2021.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
-  private var s0: UInt64
-  private var s1: UInt64
-  private var s2: UInt64
-  private var s3: UInt64
+  @usableFromInline var s0: UInt64
+  @usableFromInline var s1: UInt64
+  @usableFromInline var s2: UInt64
+  @usableFromInline var s3: UInt64
   /// The seed this generator (or its parent) was created with.
   public let seed: UInt64
 
@@ -59,7 +59,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
   }
 
   @inlinable
-  func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+  @usableFromInline func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
   /// A uniform double in [0, 1) with 53 random bits.
   @inlinable
