@@ -59,7 +59,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
   }
 
   @inlinable
-  @usableFromInline func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+  func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
   /// A uniform double in [0, 1) with 53 random bits.
   @inlinable

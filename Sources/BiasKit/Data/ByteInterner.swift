@@ -1,0 +1,103 @@
+/// Maps byte strings to dense integer codes (0, 1, 2, … in order of first insertion).
+///
+/// The categorical columns of a CSV file have few distinct values and many rows; the reader
+/// interns each field's bytes without building a `String`. A one-entry cache catches runs of the
+/// same value; otherwise an open-addressing table over an append-only byte arena is probed.
+/// (swift-collections has no byte-keyed table that avoids allocating a key per lookup.)
+///
+/// - Complexity: O(length) expected per lookup.
+struct ByteInterner {
+  private var arena: [UInt8] = []
+  private var starts: [Int] = []
+  private var lengths: [Int] = []
+  private var hashes: [UInt64] = []
+  private var slots: [Int32]
+  private var mask: Int
+  private var lastCode: Int32 = -1
+
+  init() {
+    slots = Array(repeating: -1, count: 64)
+    mask = 63
+  }
+
+  /// Number of distinct values.
+  var count: Int { starts.count }
+
+  /// The bytes of value `code`.
+  func bytes(of code: Int32) -> ArraySlice<UInt8> {
+    arena[starts[Int(code)]..<(starts[Int(code)] + lengths[Int(code)])]
+  }
+
+  /// The value `code` as a String (UTF-8, invalid bytes repaired).
+  func string(of code: Int32) -> String {
+    String(decoding: bytes(of: code), as: UTF8.self)
+  }
+
+  /// All values as strings, in code order.
+  var strings: [String] { (0..<Int32(count)).map { string(of: $0) } }
+
+  @inline(__always)
+  private static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for i in 0..<n { h = (h ^ UInt64(p[i])) &* 0x0000_0100_0000_01b3 }
+    return h ^ (h >> 29)
+  }
+
+  @inline(__always)
+  private func equals(_ code: Int32, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    let c = Int(code)
+    guard lengths[c] == n else { return false }
+    return arena.withUnsafeBufferPointer { a in
+      let base = a.baseAddress! + starts[c]
+      for i in 0..<n where base[i] != p[i] { return false }
+      return true
+    }
+  }
+
+  /// The code of the bytes `p[0..<n]`, inserting them if new. `inserted` tells which.
+  @inline(__always)
+  mutating func code(_ p: UnsafePointer<UInt8>, _ n: Int, inserted: inout Bool) -> Int32 {
+    inserted = false
+    if lastCode >= 0, equals(lastCode, p, n) { return lastCode }
+    let h = ByteInterner.hash(p, n)
+    var slot = Int(truncatingIfNeeded: h) & mask
+    while true {
+      let code = slots[slot]
+      if code < 0 { break }
+      if hashes[Int(code)] == h, equals(code, p, n) {
+        lastCode = code
+        return code
+      }
+      slot = (slot + 1) & mask
+    }
+    let code = Int32(starts.count)
+    starts.append(arena.count)
+    lengths.append(n)
+    hashes.append(h)
+    arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+    slots[slot] = code
+    inserted = true
+    lastCode = code
+    if starts.count * 2 > mask { grow() }
+    return code
+  }
+
+  /// The code of `bytes`, inserting them if new.
+  mutating func code(_ bytes: [UInt8]) -> Int32 {
+    var inserted = false
+    return bytes.withUnsafeBufferPointer { b in
+      code(b.baseAddress ?? UnsafePointer(bitPattern: 1)!, b.count, inserted: &inserted)
+    }
+  }
+
+  private mutating func grow() {
+    let capacity = (mask + 1) * 2
+    slots = Array(repeating: -1, count: capacity)
+    mask = capacity - 1
+    for code in 0..<starts.count {
+      var slot = Int(truncatingIfNeeded: hashes[code]) & mask
+      while slots[slot] >= 0 { slot = (slot + 1) & mask }
+      slots[slot] = Int32(code)
+    }
+  }
+}
