@@ -6,8 +6,7 @@ import Testing
 /// The shared Adult design fixtures (`../shared/fixtures/adult_{train,test}_design.csv`):
 /// 108 feature columns, label `y`, and the raw `sex_raw`, `race_raw` columns.
 ///
-/// A minimal loader private to the mitigation tests (the library's CSV reader is being
-/// written); it assumes the fixture's simple shape: no quotes, numeric features.
+/// Loaded with the library's ``CSVReader``.
 struct AdultDesign: @unchecked Sendable {
   var features: Matrix
   var labels: [Double]
@@ -21,62 +20,14 @@ struct AdultDesign: @unchecked Sendable {
   }()
 
   static func load(_ relative: String) -> AdultDesign {
-    let data = try! Data(contentsOf: TestData.shared(relative))
-    var names: [String] = []
-    var values: [Double] = []
-    var labels: [Double] = []
-    var sex: [String] = []
-    var race: [String] = []
-    data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-      let bytes = raw.bindMemory(to: UInt8.self)
-      var pos = 0
-      let end = bytes.count
-      // Header.
-      var field: [UInt8] = []
-      while pos < end && bytes[pos] != 10 {
-        if bytes[pos] == 44 {
-          names.append(String(decoding: field, as: UTF8.self))
-          field.removeAll()
-        } else if bytes[pos] != 13 {
-          field.append(bytes[pos])
-        }
-        pos += 1
-      }
-      names.append(String(decoding: field, as: UTF8.self))
-      pos += 1
-      let yIndex = names.firstIndex(of: "y")!
-      let sexIndex = names.firstIndex(of: "sex_raw")!
-      let raceIndex = names.firstIndex(of: "race_raw")!
-      var buffer = [CChar](repeating: 0, count: 128)
-      while pos < end {
-        if bytes[pos] == 10 {
-          pos += 1
-          continue
-        }
-        for c in 0..<names.count {
-          var len = 0
-          while pos < end && bytes[pos] != 44 && bytes[pos] != 10 && bytes[pos] != 13 {
-            buffer[len] = CChar(bitPattern: bytes[pos])
-            len += 1
-            pos += 1
-          }
-          buffer[len] = 0
-          if pos < end && bytes[pos] == 13 { pos += 1 }
-          pos += 1
-          if c == sexIndex || c == raceIndex {
-            let text = String(cString: buffer)
-            if c == sexIndex { sex.append(text) } else { race.append(text) }
-          } else {
-            let v = strtod(buffer, nil)
-            if c == yIndex { labels.append(v) } else { values.append(v) }
-          }
-        }
-      }
-    }
-    let featureNames = names.filter { $0 != "y" && $0 != "sex_raw" && $0 != "race_raw" }
-    let matrix = Matrix(rows: labels.count, columns: featureNames.count, values: values,
-      columnNames: featureNames)
-    return AdultDesign(features: matrix, labels: labels, sex: sex, race: race)
+    let reader = try! CSVReader(path: TestData.shared(relative).path)
+    let names = reader.header.filter { $0 != "y" && $0 != "sex_raw" && $0 != "race_raw" }
+    let matrix = try! reader.readMatrix(columns: names)
+    let table = try! reader.read([.number("y"), .category("sex_raw"), .category("race_raw")])
+    let sex = table.columns[1].categories!
+    let race = table.columns[2].categories!
+    return AdultDesign(features: matrix, labels: table.columns[0].numbers!,
+      sex: sex.codes.map { sex.levels[Int($0)] }, race: race.codes.map { race.levels[Int($0)] })
   }
 
   /// Group codes 0..<k in sorted order of the names.
