@@ -145,7 +145,10 @@ public struct CSVReader: Sendable {
     return Matrix(columnVectors: table.columns.map { $0.numbers ?? [] }, columnNames: names)
   }
 
-  /// The 1-based line on which data row `row` (0-based) starts; used only to report errors.
+  /// The 1-based line on which data row `row` (0-based) starts, for error messages about values
+  /// found after reading. (It rescans the file: use it on error paths only.)
+  public func line(ofRow row: Int) -> Int { lineOfRow(row) }
+
   private func lineOfRow(_ row: Int) -> Int {
     let bytes = file.bytes
     let base = bytes.baseAddress!

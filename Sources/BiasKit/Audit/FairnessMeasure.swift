@@ -1,0 +1,71 @@
+/// The fairness scalars of fairlearn 0.15, each one number for a whole audit.
+///
+/// - `demographic_parity_difference/ratio`: the difference or ratio (``AggregateMethod``) of
+///   `selection_rate` across groups.
+/// - `equalized_odds_difference/ratio`: of `true_positive_rate` and `false_positive_rate`, the
+///   worse (larger difference, smaller ratio) with `agg = worst_case`, or their mean with
+///   `agg = mean`.
+/// - `equal_opportunity_difference/ratio`: of `true_positive_rate`.
+///
+/// They are computed over the sensitive features only (fairlearn's functions take no control
+/// features), with the sample weights when given. "Worst case" follows Python's `max`/`min`
+/// over (TPR, FPR) in that order, which returns the first value when the other is undefined.
+public enum FairnessMeasure: String, CaseIterable, Sendable, Codable {
+  case demographicParityDifference = "demographic_parity_difference"
+  case demographicParityRatio = "demographic_parity_ratio"
+  case equalizedOddsDifference = "equalized_odds_difference"
+  case equalizedOddsRatio = "equalized_odds_ratio"
+  case equalOpportunityDifference = "equal_opportunity_difference"
+  case equalOpportunityRatio = "equal_opportunity_ratio"
+
+  /// How equalized odds combines its two rates (fairlearn's `agg`).
+  public enum Aggregation: String, Sendable, CaseIterable, Codable {
+    case worstCase = "worst_case"
+    case mean
+  }
+
+  public var isRatio: Bool {
+    switch self {
+    case .demographicParityRatio, .equalizedOddsRatio, .equalOpportunityRatio: return true
+    default: return false
+    }
+  }
+
+  /// The measure's value from the per-group and overall confusion counts.
+  public func value(
+    groups: [ConfusionCounts], overall: ConfusionCounts, method: AggregateMethod = .betweenGroups,
+    aggregation: Aggregation = .worstCase
+  ) -> Double? {
+    func aggregate(_ metric: Metric) -> Double? {
+      var statistics = GroupStatistics()
+      let values = groups.map { counts -> Double? in
+        statistics.confusion = counts
+        return metric.value(from: statistics)
+      }
+      statistics.confusion = overall
+      let total = metric.value(from: statistics)
+      return isRatio
+        ? Aggregates.ratio(values, overall: total, method: method)
+        : Aggregates.difference(values, overall: total, method: method)
+    }
+    switch self {
+    case .demographicParityDifference, .demographicParityRatio: return aggregate(.selectionRate)
+    case .equalOpportunityDifference, .equalOpportunityRatio: return aggregate(.truePositiveRate)
+    case .equalizedOddsDifference, .equalizedOddsRatio:
+      let rates = [aggregate(.truePositiveRate), aggregate(.falsePositiveRate)]
+      switch aggregation {
+      case .mean:
+        let defined = rates.compactMap { $0 }
+        return defined.isEmpty ? nil : defined.reduce(0, +) / Double(defined.count)
+      case .worstCase:
+        // Python's builtin max/min: keep the first unless a later value compares greater/less.
+        var result = rates[0]
+        for r in rates.dropFirst() {
+          guard let current = result else { continue }  // NaN first: comparisons fail, NaN stays.
+          if let r, isRatio ? r < current : r > current { result = r }
+        }
+        return result
+      }
+    }
+  }
+}

@@ -1,0 +1,44 @@
+/// Everything the audit metrics need to know about one group: its confusion counts, and when
+/// asked for, its score counts, calibration sums and regression sums.
+///
+/// This is the mergeable sufficient statistic of the audit: the statistics of a union of
+/// groups (the overall row, a control level, a shard of a file) are the ``merge(_:)`` of the
+/// parts, and every metric is a function of it (``Metric/value(from:options:)``).
+///
+/// - Complexity: O(1) to merge the counts; O(d) for d distinct scores.
+public struct GroupStatistics: Sendable, Equatable, Codable {
+  public var confusion = ConfusionCounts()
+  /// Distinct-score counts, for `roc_auc` and `average_precision`.
+  public var scores: ScoreCounts?
+  /// Brier, log loss and calibration sums.
+  public var calibration: CalibrationStatistics?
+  /// Sums for the regression metrics.
+  public var regression: RegressionStatistics?
+
+  public init() {}
+
+  /// Adds another group's statistics.
+  public mutating func merge(_ other: GroupStatistics) {
+    confusion.add(other.confusion)
+    if let theirs = other.scores { scores = scores.map { $0.merged(with: theirs) } ?? theirs }
+    if let theirs = other.calibration {
+      if calibration == nil { calibration = theirs } else { calibration!.add(theirs) }
+    }
+    if let theirs = other.regression {
+      if regression == nil { regression = theirs } else { regression!.add(theirs) }
+    }
+  }
+
+  /// The statistics of several groups together.
+  public static func merged<S: Sequence>(_ parts: S) -> GroupStatistics where S.Element == GroupStatistics {
+    var total = GroupStatistics()
+    for part in parts { total.merge(part) }
+    return total
+  }
+
+  /// Rows in the group.
+  public var rows: Int {
+    if let regression { return Int(regression.targetWeight.rounded()) == 0 ? confusion.rows : confusion.rows }
+    return confusion.rows
+  }
+}

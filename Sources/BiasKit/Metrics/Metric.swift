@@ -1,0 +1,191 @@
+import Foundation
+
+/// A metric computed for the whole table and for each group.
+///
+/// Each metric follows the scikit-learn or fairlearn function named in its documentation, with
+/// that library's conventions for degenerate groups: a ratio whose denominator is zero is 0
+/// (`zero_division=0`), and a value that the library leaves undefined (it raises, or returns
+/// NaN) is `nil` here, with the reason given by ``undefinedReason(_:)``. A group with no rows
+/// has every metric undefined (fairlearn shows NaN for a missing combination of features).
+///
+/// The binary metrics read labels and predictions as 0/1 with 1 the positive class.
+public enum Metric: String, CaseIterable, Sendable, Codable {
+  /// Rows in the group (fairlearn `count`; never weighted).
+  case count
+  /// `Σw ŷ / Σw` (fairlearn `selection_rate`).
+  case selectionRate = "selection_rate"
+  /// `(TP + TN) / n` (sklearn `accuracy_score`).
+  case accuracy
+  /// Mean recall of the classes present (sklearn `balanced_accuracy_score`).
+  case balancedAccuracy = "balanced_accuracy"
+  /// `TP / (TP + FP)`, 0 when nothing is predicted positive (sklearn `precision_score`, `zero_division=0`).
+  case precision
+  /// `TP / (TP + FN)`, 0 without positives (sklearn `recall_score`).
+  case recall
+  /// `2TP / (2TP + FP + FN)`, 0 when that is 0/0 (sklearn `f1_score`, `zero_division=0`).
+  case f1
+  /// `TP / (TP + FN)` (fairlearn `true_positive_rate`; 0 without positives).
+  case truePositiveRate = "true_positive_rate"
+  /// `FP / (FP + TN)` (fairlearn `false_positive_rate`; 0 without negatives).
+  case falsePositiveRate = "false_positive_rate"
+  /// `TN / (TN + FP)` (fairlearn `true_negative_rate`).
+  case trueNegativeRate = "true_negative_rate"
+  /// `FN / (FN + TP)` (fairlearn `false_negative_rate`).
+  case falseNegativeRate = "false_negative_rate"
+  /// Matthews correlation (sklearn `matthews_corrcoef`; 0 when a marginal is constant).
+  case matthewsCorrcoef = "matthews_corrcoef"
+  /// Area under the ROC curve of the scores (sklearn `roc_auc_score`; undefined with one class).
+  case rocAUC = "roc_auc"
+  /// Area under the precision-recall curve, uninterpolated (sklearn `average_precision_score`).
+  case averagePrecision = "average_precision"
+  /// Mean squared error of the scores as probabilities (sklearn `brier_score_loss`).
+  case brierScore = "brier_score"
+  /// Cross-entropy of the scores (sklearn `log_loss(labels=[0, 1])`).
+  case logLoss = "log_loss"
+  /// Expected calibration error over equal-width bins (``AuditOptions/bins``).
+  case expectedCalibrationError = "expected_calibration_error"
+  /// AIF360 `generalized_entropy_index` of `b = ŷ − y + 1` with ``AuditOptions/alpha`` (unweighted).
+  case generalizedEntropyIndex = "generalized_entropy_index"
+  /// AIF360 `theil_index`: the generalized entropy index with α = 1 (unweighted).
+  case theilIndex = "theil_index"
+  /// AIF360 `coefficient_of_variation`: `2 √GE(2)` (unweighted).
+  case coefficientOfVariation = "coefficient_of_variation"
+  /// `Σw |y − ŷ| / Σw` (sklearn `mean_absolute_error`).
+  case meanAbsoluteError = "mean_absolute_error"
+  /// `Σw (y − ŷ)² / Σw` (sklearn `mean_squared_error`).
+  case meanSquaredError = "mean_squared_error"
+  /// Coefficient of determination (sklearn `r2_score`).
+  case r2Score = "r2_score"
+  /// `Σw ŷ / Σw` of numeric predictions (fairlearn `mean_prediction`).
+  case meanPrediction = "mean_prediction"
+
+  /// What a metric reads besides labels and predictions.
+  public enum Requirement: Sendable {
+    case predictions, scores, regression
+  }
+
+  public var requirement: Requirement {
+    switch self {
+    case .rocAUC, .averagePrecision, .brierScore, .logLoss, .expectedCalibrationError: return .scores
+    case .meanAbsoluteError, .meanSquaredError, .r2Score, .meanPrediction: return .regression
+    default: return .predictions
+    }
+  }
+
+  /// Whether sample weights change this metric (they do wherever scikit-learn or fairlearn
+  /// accepts `sample_weight`).
+  public var isWeighted: Bool {
+    switch self {
+    case .count, .generalizedEntropyIndex, .theilIndex, .coefficientOfVariation: return false
+    default: return true
+    }
+  }
+
+  /// The confusion-matrix set: the default for a classifier.
+  public static let confusionMetrics: [Metric] = [
+    .count, .selectionRate, .accuracy, .balancedAccuracy, .precision, .recall, .f1,
+    .truePositiveRate, .falsePositiveRate, .trueNegativeRate, .falseNegativeRate, .matthewsCorrcoef,
+  ]
+  /// The metrics computed from a score column, added to the default when one is given.
+  public static let scoreMetrics: [Metric] = [
+    .rocAUC, .averagePrecision, .brierScore, .logLoss, .expectedCalibrationError,
+  ]
+  /// AIF360's inequality indices.
+  public static let inequalityMetrics: [Metric] = [
+    .generalizedEntropyIndex, .theilIndex, .coefficientOfVariation,
+  ]
+  /// The default for `--task regression`.
+  public static let regressionMetrics: [Metric] = [
+    .count, .meanAbsoluteError, .meanSquaredError, .r2Score, .meanPrediction,
+  ]
+
+  /// The metric called `name` (its scikit-learn or fairlearn name; `tpr`, `fpr`, `tnr`, `fnr`,
+  /// `auc` and `ece` are accepted too).
+  public init?(name: String) {
+    let aliases: [String: Metric] = [
+      "tpr": .truePositiveRate, "fpr": .falsePositiveRate, "tnr": .trueNegativeRate,
+      "fnr": .falseNegativeRate, "auc": .rocAUC, "ece": .expectedCalibrationError,
+      "mcc": .matthewsCorrcoef, "brier_score_loss": .brierScore, "f1_score": .f1,
+      "accuracy_score": .accuracy, "precision_score": .precision, "recall_score": .recall,
+      "roc_auc_score": .rocAUC, "average_precision_score": .averagePrecision,
+      "balanced_accuracy_score": .balancedAccuracy, "r2": .r2Score,
+    ]
+    if let metric = Metric(rawValue: name) ?? aliases[name] { self = metric } else { return nil }
+  }
+
+  /// The value for a group with these statistics, or nil where the reference leaves it undefined.
+  public func value(from statistics: GroupStatistics, options: AuditOptions = AuditOptions()) -> Double? {
+    let c = statistics.confusion
+    if c.rows == 0 { return nil }
+    func divide(_ a: Double, _ b: Double) -> Double { b == 0 ? 0 : a / b }
+    switch self {
+    case .count: return Double(c.rows)
+    case .selectionRate: return divide(c.predictedPositives, c.total)
+    case .accuracy: return divide(c.truePositives + c.trueNegatives, c.total)
+    case .balancedAccuracy:
+      // sklearn: mean of the per-class recalls of the classes present in y_true.
+      var recalls: [Double] = []
+      if c.negatives > 0 { recalls.append(c.trueNegatives / c.negatives) }
+      if c.positives > 0 { recalls.append(c.truePositives / c.positives) }
+      return recalls.isEmpty ? nil : recalls.reduce(0, +) / Double(recalls.count)
+    case .precision: return divide(c.truePositives, c.predictedPositives)
+    case .recall, .truePositiveRate: return divide(c.truePositives, c.positives)
+    case .f1: return divide(2 * c.truePositives, c.positives + c.predictedPositives)
+    case .falsePositiveRate: return divide(c.falsePositives, c.negatives)
+    case .trueNegativeRate: return divide(c.trueNegatives, c.negatives)
+    case .falseNegativeRate: return divide(c.falseNegatives, c.positives)
+    case .matthewsCorrcoef:
+      // sklearn's formula on the 2x2 confusion matrix C (rows: truth, columns: prediction).
+      let t = [c.negatives, c.positives]
+      let p = [c.trueNegatives + c.falseNegatives, c.predictedPositives]
+      let correct = c.truePositives + c.trueNegatives
+      let samples = c.total
+      let covYtYp = correct * samples - (t[0] * p[0] + t[1] * p[1])
+      let covYpYp = samples * samples - (p[0] * p[0] + p[1] * p[1])
+      let covYtYt = samples * samples - (t[0] * t[0] + t[1] * t[1])
+      if covYpYp * covYtYt == 0 { return 0 }
+      return covYtYp / (covYtYt * covYpYp).squareRoot()
+    case .rocAUC: return statistics.scores?.rocAUC()
+    case .averagePrecision: return statistics.scores?.averagePrecision()
+    case .brierScore: return statistics.calibration?.brierScore
+    case .logLoss: return statistics.calibration?.meanLogLoss
+    case .expectedCalibrationError: return statistics.calibration?.expectedCalibrationError
+    case .generalizedEntropyIndex: return InequalityIndex.generalizedEntropy(c, alpha: options.alpha)
+    case .theilIndex: return InequalityIndex.generalizedEntropy(c, alpha: 1)
+    case .coefficientOfVariation:
+      return InequalityIndex.generalizedEntropy(c, alpha: 2).map { 2 * $0.squareRoot() }
+    case .meanAbsoluteError: return statistics.regression?.meanAbsoluteError
+    case .meanSquaredError: return statistics.regression?.meanSquaredError
+    case .r2Score: return statistics.regression?.r2
+    case .meanPrediction: return statistics.regression?.meanPrediction
+    }
+  }
+
+  /// Why ``value(from:options:)`` is nil for these statistics, in a few words.
+  public func undefinedReason(_ statistics: GroupStatistics) -> String {
+    let c = statistics.confusion
+    if c.rows == 0 { return "no rows in this group" }
+    switch self {
+    case .rocAUC:
+      return "only one class in y_true (scikit-learn raises: ROC AUC is not defined)"
+    case .balancedAccuracy: return "no rows with weight"
+    case .generalizedEntropyIndex, .theilIndex, .coefficientOfVariation:
+      return "the mean benefit is 0 (every row is a false negative)"
+    case .r2Score: return "fewer than two rows"
+    default: return "not computable from these rows"
+    }
+  }
+}
+
+/// Settings of the metrics that take parameters.
+public struct AuditOptions: Sendable, Equatable, Codable {
+  /// Equal-width bins of `expected_calibration_error` (`--bins`).
+  public var bins: Int = 10
+  /// α of `generalized_entropy_index` (`--alpha`; AIF360's default is 2).
+  public var alpha: Double = 2
+
+  public init(bins: Int = 10, alpha: Double = 2) {
+    self.bins = bins
+    self.alpha = alpha
+  }
+}
