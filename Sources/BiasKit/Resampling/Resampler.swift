@@ -1,0 +1,142 @@
+/// A sampler that rebalances the classes of a labelled feature matrix: imbalanced-learn's
+/// `BaseSampler.fit_resample`, as one template method.
+///
+/// ``fitResample(features:labels:seed:)`` validates the input once (equal lengths, finite
+/// values, at least two classes), resolves ``strategy`` into per-class targets with
+/// ``SamplingStrategy/targets(for:kind:)``, and calls the one step each sampler fills in,
+/// ``resample(_:targets:generator:)``.
+///
+/// Every sampler's output has the same shape (``Resampled``): some input rows, in the order
+/// imbalanced-learn returns them (``Resampled/sampleIndices``, its `sample_indices_`), then the
+/// synthetic rows, class by class in increasing class order. Over-samplers keep every input
+/// row, unchanged and first.
+public protocol Resampler: Sendable {
+  /// Whether the sampler adds rows, removes rows to a count, or cleans.
+  var kind: SamplingKind { get }
+  /// Which classes to resample and to how many rows.
+  var strategy: SamplingStrategy { get }
+  /// The sampler's own step, on validated input and resolved targets.
+  func resample(
+    _ data: LabeledRows, targets: [(label: Int, count: Int)], generator: inout SeededGenerator
+  ) throws -> Resampled
+}
+
+/// Validated input of a resampler: finite features, one label per row, at least two classes.
+public struct LabeledRows: Sendable {
+  public let features: Matrix
+  public let labels: [Int]
+  public let stats: ClassCounts
+
+  /// Validates `features` and `labels`.
+  /// - Throws: ``BiasKitError`` for a length mismatch, a NaN or infinite value (naming the row
+  ///   and column), or an empty input.
+  public init(features: Matrix, labels: [Int]) throws {
+    guard features.rows == labels.count else {
+      throw BiasKitError.lengthMismatch(rows: features.rows, labels: labels.count)
+    }
+    guard features.rows > 0 else { throw BiasKitError(.degenerateData, "the input has no rows") }
+    if let bad = features.values.firstIndex(where: { !$0.isFinite }) {
+      throw BiasKitError.nonFiniteFeature(
+        row: bad / features.columns, column: bad % features.columns, value: features.values[bad],
+        name: features.columnNames.isEmpty ? nil : features.columnNames[bad % features.columns])
+    }
+    self.features = features
+    self.labels = labels
+    self.stats = ClassCounts(labels: labels)
+  }
+
+  /// Row indices of class `label`, increasing (`np.flatnonzero(y == label)`).
+  public func rows(of label: Int) -> [Int] {
+    var out: [Int] = []
+    out.reserveCapacity(stats[label])
+    for (i, y) in labels.enumerated() where y == label { out.append(i) }
+    return out
+  }
+}
+
+/// The output of a resampler: input rows `sampleIndices` (in this order), then `synthetic`.
+public struct Resampled: Sendable, Equatable {
+  /// The input row behind each of the first output rows (imbalanced-learn's
+  /// `sample_indices_`): `0..<n` for over-samplers, the kept rows for under-samplers, with
+  /// repeats for `RandomOverSampler` without shrinkage.
+  public var sampleIndices: [Int]
+  /// New rows, appended after the selected input rows.
+  public var synthetic: Matrix
+  /// The class of each synthetic row.
+  public var syntheticLabels: [Int]
+
+  public init(sampleIndices: [Int], synthetic: Matrix, syntheticLabels: [Int]) {
+    precondition(synthetic.rows == syntheticLabels.count)
+    self.sampleIndices = sampleIndices
+    self.synthetic = synthetic
+    self.syntheticLabels = syntheticLabels
+  }
+
+  /// A selection of input rows, nothing synthetic.
+  public init(selecting indices: [Int], columns: Int) {
+    self.init(
+      sampleIndices: indices, synthetic: Matrix(rows: 0, columns: columns, values: []),
+      syntheticLabels: [])
+  }
+
+  /// Number of output rows.
+  public var count: Int { sampleIndices.count + synthetic.rows }
+
+  /// The output feature matrix.
+  public func features(from input: Matrix) -> Matrix {
+    var out = [Double]()
+    out.reserveCapacity(count * input.columns)
+    let d = input.columns
+    for i in sampleIndices { out.append(contentsOf: input.values[(i * d)..<((i + 1) * d)]) }
+    out.append(contentsOf: synthetic.values)
+    return Matrix(rows: count, columns: d, values: out, columnNames: input.columnNames)
+  }
+
+  /// The output labels.
+  public func labels(from input: [Int]) -> [Int] {
+    sampleIndices.map { input[$0] } + syntheticLabels
+  }
+
+  /// Class counts of the output.
+  public func stats(from input: [Int]) -> ClassCounts { ClassCounts(labels: labels(from: input)) }
+}
+
+extension Resampler {
+  /// Resamples `features` / `labels`: validation, targets, then the sampler's step.
+  ///
+  /// - Parameter seed: seeds the ``SeededGenerator`` of randomized samplers (ignored by the
+  ///   deterministic ones).
+  public func fitResample(features: Matrix, labels: [Int], seed: UInt64 = 0) throws -> Resampled {
+    let data = try LabeledRows(features: features, labels: labels)
+    return try fitResample(data, seed: seed)
+  }
+
+  /// Resamples already validated rows.
+  public func fitResample(_ data: LabeledRows, seed: UInt64 = 0) throws -> Resampled {
+    let targets = try strategy.targets(for: data.stats, kind: kind)
+    var generator = SeededGenerator(seed: seed)
+    return try resample(data, targets: targets, generator: &generator)
+  }
+}
+
+/// Appends synthetic rows class by class to all input rows: the output shape shared by the
+/// over-samplers (`np.vstack([X, X_new_class_1, X_new_class_2, …])`).
+struct SyntheticRows {
+  var values: [Double] = []
+  var labels: [Int] = []
+  let columns: Int
+
+  init(columns: Int) { self.columns = columns }
+
+  mutating func reserve(_ rows: Int) {
+    values.reserveCapacity(rows * columns)
+    labels.reserveCapacity(rows)
+  }
+
+  func result(inputRows n: Int) -> Resampled {
+    Resampled(
+      sampleIndices: Array(0..<n),
+      synthetic: Matrix(rows: labels.count, columns: columns, values: values),
+      syntheticLabels: labels)
+  }
+}
