@@ -57,21 +57,11 @@ public struct MetricFrame: Sendable {
     guard sensitive.codes.count == data.rowCount, control.map({ $0.codes.count == data.rowCount }) ?? true else {
       throw BiasKitError(.invalidArgument, "the group columns and the outcome columns differ in length")
     }
-    let groupCount = sensitive.groupCount
-    let cells: [Int32]
-    let cellCount: Int
-    if let control {
-      cellCount = control.groupCount * groupCount
-      guard cellCount <= GroupIndex.maximumGroups else {
-        throw BiasKitError(.invalidArgument, "the control and sensitive features have too many combinations")
-      }
-      var combined = [Int32](repeating: 0, count: data.rowCount)
-      for i in combined.indices { combined[i] = control.codes[i] * Int32(groupCount) + sensitive.codes[i] }
-      cells = combined
-    } else {
-      cells = sensitive.codes
-      cellCount = groupCount
+    let cellCount = (control?.groupCount ?? 1) * sensitive.groupCount
+    guard cellCount <= GroupIndex.maximumGroups else {
+      throw BiasKitError(.invalidArgument, "the control and sensitive features have too many combinations")
     }
+    let cells = MetricFrame.cells(sensitive: sensitive, control: control)
     let statistics = CountingPass.statistics(
       of: data, cells: cells, cellCount: cellCount, needs: CountingPass.Needs(metrics: metrics), options: options)
     self.init(

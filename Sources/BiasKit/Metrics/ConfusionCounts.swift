@@ -33,14 +33,13 @@ public struct ConfusionCounts: Sendable, Equatable, Codable {
   /// Weighted predicted positives.
   public var predictedPositives: Double { truePositives + falsePositives }
 
-  /// Adds one row.
-
-  public mutating func add(label: UInt8, prediction: UInt8, weight: Double = 1) {
+  /// Adds one row (or `count` copies of it, `weight` being their total weight).
+  public mutating func add(label: UInt8, prediction: UInt8, weight: Double = 1, count: Int = 1) {
     switch (label, prediction) {
-    case (1, 1): truePositives += weight; countTruePositives += 1
-    case (0, 1): falsePositives += weight; countFalsePositives += 1
-    case (1, 0): falseNegatives += weight; countFalseNegatives += 1
-    default: trueNegatives += weight; countTrueNegatives += 1
+    case (1, 1): truePositives += weight; countTruePositives += count
+    case (0, 1): falsePositives += weight; countFalsePositives += count
+    case (1, 0): falseNegatives += weight; countFalseNegatives += count
+    default: trueNegatives += weight; countTrueNegatives += count
     }
   }
 

@@ -1,7 +1,59 @@
 import ArgumentParser
 import BiasKit
+import Foundation
 
+/// `biaskit check`: the audit as a CI gate. Exits 1 and lists the broken bounds when any bound
+/// fails, 0 when all hold; `--junit` writes a JUnit XML report for CI systems.
 struct CheckCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "check", abstract: "Not available yet.")
-  func run() throws { throw BiasKitError(.invalidArgument, "'biaskit check' is not implemented yet") }
+  static let configuration = CommandConfiguration(
+    commandName: "check",
+    abstract: "Fail (exit 1) when fairness bounds are broken: a CI gate.",
+    discussion: """
+      Bounds name a fairness scalar (demographic_parity_difference, equalized_odds_ratio, …),
+      an inequality index, or SECTION.METRIC with SECTION one of overall, by_group, group_min,
+      group_max, difference_between_groups, difference_to_overall, ratio_between_groups,
+      ratio_to_overall. Example:
+        biaskit check preds.csv --sensitive sex,race \\
+          --max demographic_parity_difference=0.1 --min ratio_between_groups.recall=0.8
+      An undefined value breaks its bound.
+      """)
+
+  @OptionGroup var input: AuditInputOptions
+  @OptionGroup var metrics: MetricOptions
+  @OptionGroup var bootstrap: BootstrapOptions
+
+  @Option(help: "An upper bound NAME=VALUE (repeatable).")
+  var max: [String] = []
+
+  @Option(help: "A lower bound NAME=VALUE (repeatable).")
+  var min: [String] = []
+
+  @Option(help: "Write a JUnit XML report of the bounds to this file.")
+  var junit: String?
+
+  func run() throws {
+    let bounds = try FairnessBound.parse(maximums: max, minimums: min)
+    guard !bounds.isEmpty else {
+      throw BiasKitError(.invalidArgument, "give at least one bound: --max NAME=VALUE or --min NAME=VALUE")
+    }
+    // The bounds' metrics are computed even when --metrics leaves them out.
+    var metricOptions = metrics
+    if !metricOptions.metrics.isEmpty {
+      metricOptions.metrics += bounds.compactMap { $0.metricName }
+    }
+    let report = try AuditRun(input: input, metricOptions: metricOptions, bootstrapOptions: bootstrap).report()
+    let results = try bounds.map { try $0.evaluate(report) }
+    if let junit { try AtomicFileWriter.write(FairnessBound.junit(results, source: input.file), to: junit) }
+    let failures = results.filter { !$0.passed }
+    for result in results {
+      let mark = result.passed ? "ok  " : "FAIL"
+      print("\(mark) \(result.description)")
+    }
+    if failures.isEmpty {
+      print("all \(results.count) bound\(results.count == 1 ? "" : "s") hold")
+    } else {
+      print("\(failures.count) of \(results.count) bound\(results.count == 1 ? "" : "s") broken")
+      throw ExitCode(1)
+    }
+  }
 }
