@@ -1,0 +1,57 @@
+/// Expected accuracy, selection rate and fairness gaps of a randomised classifier, computed
+/// from its deterministic probabilities of predicting 1.
+///
+///     accuracy      = mean(y·p + (1 − y)·(1 − p))
+///     selection     = mean(p)
+///     DP difference = max_a mean(p | a) − min_a mean(p | a)
+///     EO difference = max over y ∈ {0, 1} of [max_a mean(p | a, y) − min_a mean(p | a, y)]
+///
+/// These are the quantities the anchors' benchmark scripts record for fairlearn's
+/// `_pmf_predict` (`expected_violation` in `bench_expgrad_adult.py`); groups with no row of
+/// a label are left out of that label's gap.
+///
+/// - Complexity: O(n).
+public struct ExpectedOutcome: Sendable, Equatable {
+  /// Expected accuracy.
+  public var accuracy: Double
+  /// Expected selection rate.
+  public var selectionRate: Double
+  /// Expected demographic-parity difference.
+  public var demographicParityDifference: Double
+  /// Expected equalized-odds difference.
+  public var equalizedOddsDifference: Double
+  /// Expected selection rate of each group.
+  public var selectionRateByGroup: [Double]
+
+  public init(probabilities p: [Double], labels: [UInt8], groups: SensitiveGroups) {
+    let n = p.count
+    let k = groups.count
+    var correct = 0.0
+    var total = 0.0
+    var sum = [Double](repeating: 0, count: k)
+    var count = [Double](repeating: 0, count: k)
+    var sumByLabel = [[Double]](repeating: [0, 0], count: k)
+    var countByLabel = [[Double]](repeating: [0, 0], count: k)
+    for i in 0..<n {
+      let y = Int(labels[i])
+      let a = Int(groups.codes[i])
+      correct += y == 1 ? p[i] : 1 - p[i]
+      total += p[i]
+      sum[a] += p[i]
+      count[a] += 1
+      sumByLabel[a][y] += p[i]
+      countByLabel[a][y] += 1
+    }
+    accuracy = n == 0 ? 0 : correct / Double(n)
+    selectionRate = n == 0 ? 0 : total / Double(n)
+    let rates = (0..<k).filter { count[$0] > 0 }.map { sum[$0] / count[$0] }
+    selectionRateByGroup = (0..<k).map { count[$0] > 0 ? sum[$0] / count[$0] : 0 }
+    demographicParityDifference = (rates.max() ?? 0) - (rates.min() ?? 0)
+    var worst = 0.0
+    for y in 0..<2 {
+      let r = (0..<k).filter { countByLabel[$0][y] > 0 }.map { sumByLabel[$0][y] / countByLabel[$0][y] }
+      worst = max(worst, (r.max() ?? 0) - (r.min() ?? 0))
+    }
+    equalizedOddsDifference = worst
+  }
+}

@@ -1,0 +1,377 @@
+/// Picks a threshold rule on a classifier's scores for each group, so that a fairness
+/// constraint holds while an objective is maximised.
+///
+///     P(ŷ = 1 | s, a) = p0_a · 1[s ⋄0 t0_a] + p1_a · 1[s ⋄1 t1_a]        (⋄ is > or <)
+///
+/// For each group, every threshold between consecutive distinct scores (plus ±∞) gives a
+/// point (x, y) = (constrained rate, objective); the upper convex hull of these points,
+/// interpolated on an `x` grid of `gridSize + 1` points in [0, 1], gives the best objective a
+/// randomised rule can reach at each rate. For a single-rate constraint (demographic parity,
+/// TPR/FPR/TNR/FNR parity) the grid point maximising the group-size-weighted objective is
+/// taken for every group; for equalized odds the ROC hulls (x = FPR, y = TPR) are combined
+/// through their lower envelope, and a group above it mixes in the constant prediction
+/// `x*` with probability `p_ignore = (y_a − y*) / (y_a − x_a)`.
+///
+/// Corresponds to fairlearn 0.15's `ThresholdOptimizer(prefit=True,
+/// predict_method="predict_proba", tol=None)`: `constraints`, `objective`, `grid_size`,
+/// `flip`; ``Model/positiveProbabilities(scores:groups:)`` is `_pmf_predict(...)[:, 1]` and
+/// ``Model/predictions(scores:groups:using:)`` draws `1[p ≥ U]` with `U` uniform, as
+/// `predict` does (with BiasKit's generator instead of NumPy's, so draws differ). Ties in
+/// (x, y) keep the last point in sort order (stable sort by x then y), as fairlearn's pandas
+/// sort does; grid values are `i · (1 / gridSize)` as `np.linspace` gives them.
+///
+/// - Complexity: O(n log n + g · gridSize) for n rows in g groups.
+///
+/// ## References
+/// - Hardt, Price, Srebro. Equality of Opportunity in Supervised Learning. NeurIPS 2016.
+public struct ThresholdOptimizer: Sendable {
+  /// The rate made equal across groups.
+  public enum Constraint: String, Sendable, CaseIterable {
+    case demographicParity = "demographic_parity"
+    case equalizedOdds = "equalized_odds"
+    case truePositiveRateParity = "true_positive_rate_parity"
+    case falsePositiveRateParity = "false_positive_rate_parity"
+    case trueNegativeRateParity = "true_negative_rate_parity"
+    case falseNegativeRateParity = "false_negative_rate_parity"
+
+    var rate: Rate {
+      switch self {
+      case .demographicParity: return .selectionRate
+      case .equalizedOdds: return .falsePositiveRate
+      case .truePositiveRateParity: return .truePositiveRate
+      case .falsePositiveRateParity: return .falsePositiveRate
+      case .trueNegativeRateParity: return .trueNegativeRate
+      case .falseNegativeRateParity: return .falseNegativeRate
+      }
+    }
+  }
+
+  /// What is maximised.
+  public enum Objective: String, Sendable, CaseIterable {
+    case accuracy = "accuracy_score"
+    case balancedAccuracy = "balanced_accuracy_score"
+    case selectionRate = "selection_rate"
+    case truePositiveRate = "true_positive_rate"
+    case trueNegativeRate = "true_negative_rate"
+
+    var rate: Rate {
+      switch self {
+      case .accuracy: return .accuracy
+      case .balancedAccuracy: return .balancedAccuracy
+      case .selectionRate: return .selectionRate
+      case .truePositiveRate: return .truePositiveRate
+      case .trueNegativeRate: return .trueNegativeRate
+      }
+    }
+  }
+
+  /// The constraint (fairlearn `constraints`).
+  public var constraint: Constraint
+  /// The objective (fairlearn `objective`).
+  public var objective: Objective
+  /// Grid intervals on [0, 1] (fairlearn `grid_size`).
+  public var gridSize: Int
+  /// Whether rules `s < t` are also considered (fairlearn `flip`).
+  public var flip: Bool
+
+  public init(
+    constraint: Constraint = .demographicParity, objective: Objective = .accuracy,
+    gridSize: Int = 1000, flip: Bool = false
+  ) {
+    self.constraint = constraint
+    self.objective = objective
+    self.gridSize = gridSize
+    self.flip = flip
+  }
+
+  /// `1[s > t]` or `1[s < t]`.
+  public struct ThresholdOperation: Sendable, Equatable, CustomStringConvertible {
+    /// `true` for `>`, `false` for `<`.
+    public var greater: Bool
+    /// The threshold (may be ±∞).
+    public var threshold: Double
+    @inline(__always) public func callAsFunction(_ s: Double) -> Bool {
+      greater ? s > threshold : s < threshold
+    }
+    public var description: String { "[\(greater ? ">" : "<")\(threshold)]" }
+  }
+
+  /// One group's randomised rule.
+  public struct GroupRule: Sendable, Equatable {
+    public var p0: Double
+    public var operation0: ThresholdOperation
+    public var p1: Double
+    public var operation1: ThresholdOperation
+    /// Equalized odds only: probability of using the constant prediction instead.
+    public var pIgnore: Double?
+    /// Equalized odds only: the constant prediction's probability of 1.
+    public var predictionConstant: Double?
+  }
+
+  /// The fitted post-processor.
+  public struct Model: Sendable, Equatable {
+    /// The rule of each group, in the order of ``groupNames``.
+    public var rules: [GroupRule]
+    /// Group names (sorted).
+    public var groupNames: [String]
+    /// The chosen grid value of the constrained rate.
+    public var bestRate: Double
+    /// The objective at the chosen point on the training data.
+    public var bestObjective: Double
+
+    /// `P(ŷ = 1)` for each row (fairlearn `_pmf_predict(...)[:, 1]`).
+    public func positiveProbabilities(scores: [Double], groups: SensitiveGroups) throws -> [Double] {
+      guard scores.count == groups.rowCount else {
+        throw BiasKitError.lengthMismatch("ThresholdOptimizer", scores.count, groups.rowCount)
+      }
+      guard groups.names == groupNames else {
+        throw BiasKitError(.invalidArgument,
+          "ThresholdOptimizer: the groups (\(groups.names.joined(separator: ", "))) differ from the fitted ones (\(groupNames.joined(separator: ", ")))")
+      }
+      var out = [Double](repeating: 0, count: scores.count)
+      for i in 0..<scores.count {
+        let rule = rules[Int(groups.codes[i])]
+        let s = scores[i]
+        var p = rule.p0 * (rule.operation0(s) ? 1 : 0) + rule.p1 * (rule.operation1(s) ? 1 : 0)
+        if let ignore = rule.pIgnore, let constant = rule.predictionConstant {
+          p = ignore * constant + (1 - ignore) * p
+        }
+        out[i] = p
+      }
+      return out
+    }
+
+    /// Randomised predictions `1[p ≥ U]`, `U ~ Uniform[0, 1)` from `generator`.
+    public func predictions<G: RandomNumberGenerator>(
+      scores: [Double], groups: SensitiveGroups, using generator: inout G
+    ) throws -> [UInt8] {
+      let p = try positiveProbabilities(scores: scores, groups: groups)
+      return p.map { $0 >= Double.random(in: 0..<1, using: &generator) ? 1 : 0 }
+    }
+  }
+
+  /// Fits the rules to `scores` (higher means more likely positive), 0/1 `labels` and `groups`.
+  ///
+  /// - Throws: for sizes that differ, one group, a group whose labels have one class
+  ///   (fairlearn: "Degenerate labels"), an objective the constraint does not support, or a
+  ///   grid size below 1.
+  public func fitted(scores: [Double], labels: [UInt8], groups: SensitiveGroups) throws -> Model {
+    let n = scores.count
+    guard labels.count == n else { throw BiasKitError.lengthMismatch("ThresholdOptimizer labels", labels.count, n) }
+    guard groups.rowCount == n else { throw BiasKitError.lengthMismatch("ThresholdOptimizer groups", groups.rowCount, n) }
+    guard groups.count >= 2 else { throw BiasKitError.oneSensitiveGroup(groups.names.first ?? "") }
+    guard gridSize >= 1 else { throw BiasKitError(.invalidArgument, "ThresholdOptimizer: grid size must be at least 1") }
+    if constraint == .equalizedOdds {
+      guard objective == .accuracy || objective == .balancedAccuracy else {
+        throw BiasKitError(.invalidArgument,
+          "ThresholdOptimizer: for equalized_odds only the objectives accuracy_score and balanced_accuracy_score are supported")
+      }
+    }
+    for s in scores where !s.isFinite {
+      throw BiasKitError(.invalidValue, "ThresholdOptimizer: a score is not finite (\(s))")
+    }
+    let step = 1 / Double(gridSize)
+    var grid = (0...gridSize).map { Double($0) * step }
+    grid[gridSize] = 1
+    // Rows of each group.
+    var members = [[Int]](repeating: [], count: groups.count)
+    for i in 0..<n { members[Int(groups.codes[i])].append(i) }
+    var curves: [Curve] = []
+    let xRate = constraint.rate
+    let yRate = constraint == .equalizedOdds ? Rate.truePositiveRate : objective.rate
+    for (a, rows) in members.enumerated() {
+      guard !rows.isEmpty else {
+        throw BiasKitError(.degenerateData, "ThresholdOptimizer: the group '\(groups.names[a])' has no rows")
+      }
+      let points = try tradeoffPoints(
+        scores: rows.map { scores[$0] }, labels: rows.map { labels[$0] }, group: groups.names[a],
+        x: xRate, y: yRate)
+      curves.append(Curve(hull: upperHull(points), grid: grid))
+    }
+
+    var rules: [GroupRule] = []
+    if constraint != .equalizedOdds {
+      var best = 0
+      var bestValue = -Double.infinity
+      for k in 0...gridSize {
+        var total = 0.0
+        for a in 0..<groups.count {
+          total += Double(members[a].count) / Double(n) * curves[a].y[k]
+        }
+        if total > bestValue {
+          bestValue = total
+          best = k
+        }
+      }
+      for a in 0..<groups.count {
+        let c = curves[a]
+        rules.append(GroupRule(p0: c.p0[best], operation0: c.operation0[best], p1: c.p1[best],
+          operation1: c.operation1[best], pIgnore: nil, predictionConstant: nil))
+      }
+      return Model(rules: rules, groupNames: groups.names, bestRate: grid[best], bestObjective: bestValue)
+    }
+
+    // Equalized odds.
+    let nPositive = Double(labels.reduce(0) { $0 + Int($1) })
+    let nNegative = Double(n) - nPositive
+    var best = 0
+    var bestValue = -Double.infinity
+    var yMin = [Double](repeating: .infinity, count: gridSize + 1)
+    for k in 0...gridSize {
+      for c in curves { yMin[k] = min(yMin[k], c.y[k]) }
+      let fp = nNegative * grid[k]
+      let tn = nNegative * (1 - grid[k])
+      let tp = nPositive * yMin[k]
+      let fn = nPositive * (1 - yMin[k])
+      let value: Double
+      if objective == .accuracy {
+        value = (tp + tn) / (((tp + tn) + fp) + fn)
+      } else {
+        value = 0.5 * tp / (tp + fn) + 0.5 * tn / (tn + fp)
+      }
+      let rounded = (value * 1e15).rounded(.toNearestOrEven) / 1e15
+      if rounded > bestValue {
+        bestValue = rounded
+        best = k
+      }
+    }
+    let xBest = grid[best]
+    let yBest = yMin[best]
+    for c in curves {
+      let x = grid[best]
+      let y = c.y[best]
+      let pIgnore = y == x ? 0 : (y - yBest) / (y - x)
+      rules.append(GroupRule(p0: c.p0[best], operation0: c.operation0[best], p1: c.p1[best],
+        operation1: c.operation1[best], pIgnore: pIgnore, predictionConstant: xBest))
+    }
+    return Model(rules: rules, groupNames: groups.names, bestRate: xBest, bestObjective: bestValue)
+  }
+
+  // MARK: Trade-off curves
+
+  enum Rate {
+    case selectionRate, falsePositiveRate, falseNegativeRate, truePositiveRate, trueNegativeRate
+    case accuracy, balancedAccuracy
+
+    func value(tp: Int, fp: Int, tn: Int, fn: Int) -> Double {
+      let n = Double(tp + tn + fp + fn)
+      switch self {
+      case .selectionRate: return Double(tp + fp) / n
+      case .falsePositiveRate: return Double(fp) / Double(tn + fp)
+      case .falseNegativeRate: return Double(fn) / Double(tp + fn)
+      case .truePositiveRate: return Double(tp) / Double(tp + fn)
+      case .trueNegativeRate: return Double(tn) / Double(tn + fp)
+      case .accuracy: return Double(tp + tn) / n
+      case .balancedAccuracy:
+        return 0.5 * Double(tp) / Double(tp + fn) + 0.5 * Double(tn) / Double(tn + fp)
+      }
+    }
+  }
+
+  struct Point {
+    var x: Double
+    var y: Double
+    var operation: ThresholdOperation
+  }
+
+  /// All (x, y, rule) points of one group, sorted by x then y (stable).
+  func tradeoffPoints(scores: [Double], labels: [UInt8], group: String, x: Rate, y: Rate) throws -> [Point] {
+    let order = scores.indices.sorted { scores[$0] > scores[$1] }
+    let n = scores.count
+    let nPositive = labels.reduce(0) { $0 + Int($1) }
+    let nNegative = n - nPositive
+    guard nPositive > 0 && nNegative > 0 else {
+      throw BiasKitError(.degenerateData,
+        "ThresholdOptimizer: the labels of the group '\(group)' have one class (fairlearn: degenerate labels)")
+    }
+    var points: [Point] = []
+    var count = [0, 0]
+    var i = 0
+    var first = true
+    while i < n {
+      var threshold: Double
+      if first {
+        threshold = .infinity
+        first = false
+      } else {
+        threshold = scores[order[i]]
+        while i < n && scores[order[i]] == threshold {
+          count[Int(labels[order[i]])] += 1
+          i += 1
+        }
+        let next = i < n ? scores[order[i]] : -Double.infinity
+        threshold = (threshold + next) / 2
+      }
+      let fp = count[0], tp = count[1]
+      points.append(Point(
+        x: x.value(tp: tp, fp: fp, tn: nNegative - fp, fn: nPositive - tp),
+        y: y.value(tp: tp, fp: fp, tn: nNegative - fp, fn: nPositive - tp),
+        operation: ThresholdOperation(greater: true, threshold: threshold)))
+      if flip {
+        let ffp = nNegative - fp, ftp = nPositive - tp
+        points.append(Point(
+          x: x.value(tp: ftp, fp: ffp, tn: fp, fn: tp),
+          y: y.value(tp: ftp, fp: ffp, tn: fp, fn: tp),
+          operation: ThresholdOperation(greater: false, threshold: threshold)))
+      }
+    }
+    // Stable sort by (x, y).
+    let indices = points.indices.sorted {
+      let a = points[$0], b = points[$1]
+      if a.x != b.x { return a.x < b.x }
+      if a.y != b.y { return a.y < b.y }
+      return $0 < $1
+    }
+    return indices.map { points[$0] }
+  }
+
+  /// Andrew's monotone chain, upper hull, as fairlearn's `_filter_points_to_get_convex_hull`.
+  func upperHull(_ sorted: [Point]) -> [Point] {
+    var hull: [Point] = []
+    for r2 in sorted {
+      while hull.count >= 2 {
+        let r1 = hull[hull.count - 1]
+        let r0 = hull[hull.count - 2]
+        if (r1.y - r0.y) * (r2.x - r0.x) <= (r2.y - r0.y) * (r1.x - r0.x) {
+          hull.removeLast()
+        } else {
+          break
+        }
+      }
+      hull.append(r2)
+    }
+    return hull
+  }
+
+  /// A hull interpolated at every grid point (fairlearn `_interpolate_curve`).
+  struct Curve {
+    var y: [Double] = []
+    var p0: [Double] = []
+    var p1: [Double] = []
+    var operation0: [ThresholdOperation] = []
+    var operation1: [ThresholdOperation] = []
+
+    init(hull: [Point], grid: [Double]) {
+      let xs = hull.map(\.x)
+      for (k, g) in grid.enumerated() {
+        // searchsorted(side="right") - 1
+        var lo = 0, hi = xs.count
+        while lo < hi {
+          let mid = (lo + hi) / 2
+          if xs[mid] <= g { lo = mid + 1 } else { hi = mid }
+        }
+        var index = lo - 1
+        if k > 0 && index >= 0 && g == xs[index] { index -= 1 }
+        index = max(0, min(index, xs.count - 2))
+        let next = xs[index + 1]
+        let p0 = (next - g) / (next - xs[index])
+        let p1 = 1 - p0
+        y.append(p0 * hull[index].y + p1 * hull[index + 1].y)
+        self.p0.append(p0)
+        self.p1.append(p1)
+        operation0.append(hull[index].operation)
+        operation1.append(hull[index + 1].operation)
+      }
+    }
+  }
+}
