@@ -123,15 +123,21 @@ public struct AuditReport: Sendable {
     for (name, path) in order { rendered[name] = perControl(values[keyPath: path]) }
     for (name, _) in AuditReport.aggregateSections { out.append((name, rendered[name]!)) }
     let isRegression = frame.statistics.contains { $0.regression != nil }
-    let fairness = FairnessMeasure.allCases.enumerated().map { ($1.rawValue, cell(values.fairness[$0])) }
-    let toOverall = FairnessMeasure.allCases.enumerated().map { ($1.rawValue, cell(values.fairnessToOverall[$0])) }
-    let inequality = AuditValues.betweenGroupInequalityNames.enumerated().map {
-      ($1, cell(values.betweenGroupInequality[$0]))
+    func named(_ table: [[Double?]], _ names: [String]) -> JSONValue {
+      func object(_ row: [Double?]) -> JSONValue { .object(zip(names, row).map { ($0, cell($1)) }) }
+      if !hasControl { return object(table[0]) }
+      return .array(table.enumerated().map { c, row in
+        .object([("control", .array(frame.controlKey(c).map { .string($0) })), ("values", object(row))])
+      })
     }
+    let measures = FairnessMeasure.allCases.map(\.rawValue)
+    let fairness = named(values.fairness, measures)
+    let toOverall = named(values.fairnessToOverall, measures)
+    let inequality = named(values.betweenGroupInequality, AuditValues.betweenGroupInequalityNames)
     if !isRegression {
-      out.append(("fairness", .object(fairness)))
-      out.append(("fairness_to_overall", .object(toOverall)))
-      out.append(("inequality", .object(inequality)))
+      out.append(("fairness", fairness))
+      out.append(("fairness_to_overall", toOverall))
+      out.append(("inequality", inequality))
     }
     return out
   }
@@ -175,12 +181,12 @@ public struct AuditReport: Sendable {
         for (m, metric) in frame.metrics.enumerated() { add(name, controlName(c), "", metric.rawValue, v[keyPath: path][c][m]) }
       }
     }
-    for (k, measure) in FairnessMeasure.allCases.enumerated() { add("fairness", "", "", measure.rawValue, v.fairness[k]) }
-    for (k, measure) in FairnessMeasure.allCases.enumerated() {
-      add("fairness_to_overall", "", "", measure.rawValue, v.fairnessToOverall[k])
-    }
-    for (k, name) in AuditValues.betweenGroupInequalityNames.enumerated() {
-      add("inequality", "", "", name, v.betweenGroupInequality[k])
+    let measures = FairnessMeasure.allCases.map(\.rawValue)
+    for (section, table, names) in [("fairness", v.fairness, measures), ("fairness_to_overall", v.fairnessToOverall, measures),
+                                    ("inequality", v.betweenGroupInequality, AuditValues.betweenGroupInequalityNames)] {
+      for c in 0..<controls {
+        for (k, name) in names.enumerated() { add(section, controlName(c), "", name, table[c][k]) }
+      }
     }
     return lines.joined(separator: "\n") + "\n"
   }
@@ -192,19 +198,22 @@ public struct AuditReport: Sendable {
   /// level), or `by_group.METRIC` (every group). Nil if the name is unknown.
   public func values(named name: String) -> [(label: String, value: Double?)]? {
     let v = frame.values
-    if let k = FairnessMeasure.allCases.firstIndex(where: { $0.rawValue == name }) { return [(name, v.fairness[k])] }
+    func label(_ c: Int) -> String {
+      frame.controlFeatures.isEmpty ? name : "\(name) [\(frame.controlKey(c).joined(separator: "|"))]"
+    }
+    func perControl(_ table: [[Double?]], _ k: Int) -> [(label: String, value: Double?)] {
+      table.indices.map { (label($0), table[$0][k]) }
+    }
+    if let k = FairnessMeasure.allCases.firstIndex(where: { $0.rawValue == name }) { return perControl(v.fairness, k) }
     if name.hasSuffix("_to_overall"),
       let k = FairnessMeasure.allCases.firstIndex(where: { $0.rawValue + "_to_overall" == name })
     {
-      return [(name, v.fairnessToOverall[k])]
+      return perControl(v.fairnessToOverall, k)
     }
-    if let k = AuditValues.betweenGroupInequalityNames.firstIndex(of: name) { return [(name, v.betweenGroupInequality[k])] }
+    if let k = AuditValues.betweenGroupInequalityNames.firstIndex(of: name) { return perControl(v.betweenGroupInequality, k) }
     let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
     guard parts.count == 2, let metric = Metric(name: parts[1]), let m = frame.metrics.firstIndex(of: metric) else {
       return nil
-    }
-    func label(_ c: Int) -> String {
-      frame.controlFeatures.isEmpty ? name : "\(name) [\(frame.controlKey(c).joined(separator: "|"))]"
     }
     if parts[0] == "overall" { return v.overall.indices.map { (label($0), v.overall[$0][m]) } }
     if parts[0] == "by_group" {

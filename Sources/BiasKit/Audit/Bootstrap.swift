@@ -165,7 +165,7 @@ public struct Bootstrap: Sendable {
           }
         case .regression(let targets, let predictions):
           stats[c].confusion.add(label: 0, prediction: 0, weight: w, count: m)
-          stats[c].regression!.add(target: targets[i], prediction: predictions[i], weight: w)
+          stats[c].regression!.add(target: targets[i], prediction: predictions[i], weight: w, count: m)
         }
       }
       return stats

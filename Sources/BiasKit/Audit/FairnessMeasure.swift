@@ -7,8 +7,9 @@
 ///   `agg = mean`.
 /// - `equal_opportunity_difference/ratio`: of `true_positive_rate`.
 ///
-/// They are computed over the sensitive features only (fairlearn's functions take no control
-/// features), with the sample weights when given. "Worst case" follows Python's `max`/`min`
+/// They are computed over the sensitive groups, with the sample weights when given; with
+/// control features, once per control level (fairlearn's functions take no control features,
+/// so this is the function applied to each control level's rows). "Worst case" follows Python's `max`/`min`
 /// over (TPR, FPR) in that order, which returns the first value when the other is undefined.
 public enum FairnessMeasure: String, CaseIterable, Sendable, Codable {
   case demographicParityDifference = "demographic_parity_difference"

@@ -11,7 +11,9 @@
 ///   metric undefined. With control features, a group is a control level × sensitive group.
 /// - ``groupMin``, ``groupMax``, ``difference(_:)``, ``ratio(_:)``: per metric (and per
 ///   control level), as ``Aggregates``.
-/// - ``fairness``: the ``FairnessMeasure`` scalars over the sensitive features.
+/// - ``AuditValues/fairness``: the ``FairnessMeasure`` scalars over the sensitive groups (within
+///   each control level: fairlearn's functions take no control features, so BiasKit applies
+///   them to each control level's rows).
 ///
 /// The rows are reduced once to per-cell ``GroupStatistics`` (``CountingPass``); everything
 /// else is computed from those, which is also how ``Bootstrap`` re-evaluates a resample.
@@ -150,12 +152,14 @@ public struct AuditValues: Sendable, Equatable {
   public var differenceToOverall: [[Double?]]
   public var ratioBetweenGroups: [[Double?]]
   public var ratioToOverall: [[Double?]]
-  /// The fairness scalars (between groups), in ``FairnessMeasure/allCases`` order.
-  public var fairness: [Double?]
-  /// The fairness scalars with `method = to_overall`.
-  public var fairnessToOverall: [Double?]
-  /// AIF360's between-group generalized entropy, Theil index and coefficient of variation.
-  public var betweenGroupInequality: [Double?]
+  /// `[control level][measure]`: the fairness scalars (between groups), in
+  /// ``FairnessMeasure/allCases`` order, over the groups of each control level.
+  public var fairness: [[Double?]]
+  /// `[control level][measure]`: the fairness scalars with `method = to_overall`.
+  public var fairnessToOverall: [[Double?]]
+  /// `[control level][index]`: AIF360's between-group generalized entropy, Theil index and
+  /// coefficient of variation.
+  public var betweenGroupInequality: [[Double?]]
 
   /// Names of ``betweenGroupInequality``.
   public static let betweenGroupInequalityNames = [
@@ -200,34 +204,33 @@ public struct AuditValues: Sendable, Equatable {
       ratioBetweenGroups.append(rBetween)
       ratioToOverall.append(rOverall)
     }
-    // Fairness scalars ignore control features: sum each group's counts over control levels.
-    var groups = [ConfusionCounts](repeating: ConfusionCounts(), count: groupCount)
-    var all = ConfusionCounts()
-    for (cell, s) in statistics.enumerated() {
-      groups[cell % groupCount].add(s.confusion)
-      all.add(s.confusion)
-    }
+    // Fairness scalars and between-group indices: within each control level, over its groups.
     let isRegression = statistics.contains { $0.regression != nil }
-    let present = groups.filter { $0.rows > 0 }
-    if isRegression {
-      let none: [Double?] = FairnessMeasure.allCases.map { _ in nil }
-      fairness = none
-      fairnessToOverall = none
-      betweenGroupInequality = [nil, nil, nil]
-    } else {
-      let between: [Double?] = FairnessMeasure.allCases.map {
+    fairness = []
+    fairnessToOverall = []
+    betweenGroupInequality = []
+    for c in 0..<controls {
+      let cells = statistics[(c * groupCount)..<((c + 1) * groupCount)]
+      let present = cells.map(\.confusion).filter { $0.rows > 0 }
+      var all = ConfusionCounts()
+      for counts in present { all.add(counts) }
+      if isRegression {
+        fairness.append(FairnessMeasure.allCases.map { _ in nil })
+        fairnessToOverall.append(FairnessMeasure.allCases.map { _ in nil })
+        betweenGroupInequality.append([nil, nil, nil])
+        continue
+      }
+      fairness.append(FairnessMeasure.allCases.map {
         $0.value(groups: present, overall: all, method: .betweenGroups, aggregation: aggregation)
-      }
-      let toOverall: [Double?] = FairnessMeasure.allCases.map {
+      })
+      fairnessToOverall.append(FairnessMeasure.allCases.map {
         $0.value(groups: present, overall: all, method: .toOverall, aggregation: aggregation)
-      }
-      fairness = between
-      fairnessToOverall = toOverall
-      betweenGroupInequality = [
+      })
+      betweenGroupInequality.append([
         InequalityIndex.betweenGroups(present, alpha: options.alpha),
         InequalityIndex.betweenGroups(present, alpha: 1),
-        InequalityIndex.betweenGroups(present, alpha: 2).map { 2 * $0.squareRoot() },
-      ]
+        InequalityIndex.betweenGroups(present, alpha: 2).map { (2 * $0).squareRoot() },
+      ])
     }
   }
 
@@ -235,10 +238,9 @@ public struct AuditValues: Sendable, Equatable {
   public var flattened: [Double] {
     var out: [Double] = []
     for table in [overall, byGroup, groupMin, groupMax, differenceBetweenGroups, differenceToOverall,
-                  ratioBetweenGroups, ratioToOverall] {
+                  ratioBetweenGroups, ratioToOverall, fairness, fairnessToOverall, betweenGroupInequality] {
       for row in table { for v in row { out.append(v ?? .nan) } }
     }
-    for v in fairness + fairnessToOverall + betweenGroupInequality { out.append(v ?? .nan) }
     return out
   }
 
@@ -262,9 +264,9 @@ public struct AuditValues: Sendable, Equatable {
     copy.differenceToOverall = take(differenceToOverall)
     copy.ratioBetweenGroups = take(ratioBetweenGroups)
     copy.ratioToOverall = take(ratioToOverall)
-    copy.fairness = take([fairness])[0]
-    copy.fairnessToOverall = take([fairnessToOverall])[0]
-    copy.betweenGroupInequality = take([betweenGroupInequality])[0]
+    copy.fairness = take(fairness)
+    copy.fairnessToOverall = take(fairnessToOverall)
+    copy.betweenGroupInequality = take(betweenGroupInequality)
     return copy
   }
 }

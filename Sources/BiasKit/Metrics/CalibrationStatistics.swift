@@ -88,10 +88,13 @@ public struct RegressionStatistics: Sendable, Equatable, Codable {
   public var targetMean = 0.0
   public var targetDeviation = 0.0
   var targetWeight = 0.0
+  /// Rows added (with multiplicity).
+  public var rows = 0
 
   public init() {}
 
-  public mutating func add(target y: Double, prediction p: Double, weight w: Double = 1) {
+  public mutating func add(target y: Double, prediction p: Double, weight w: Double = 1, count: Int = 1) {
+    rows += count
     weight.add(w)
     absoluteError.add(w * abs(y - p))
     squaredError.add(w * (y - p) * (y - p))
@@ -103,6 +106,7 @@ public struct RegressionStatistics: Sendable, Equatable, Codable {
   }
 
   public mutating func add(_ other: RegressionStatistics) {
+    rows += other.rows
     weight.add(other.weight)
     absoluteError.add(other.absoluteError)
     squaredError.add(other.squaredError)
@@ -119,7 +123,8 @@ public struct RegressionStatistics: Sendable, Equatable, Codable {
   public var meanSquaredError: Double? { weight.value > 0 ? squaredError.value / weight.value : nil }
   public var meanPrediction: Double? { weight.value > 0 ? prediction.value / weight.value : nil }
   public var r2: Double? {
-    guard weight.value > 0 else { return nil }
+    // scikit-learn: "R^2 score is not well-defined with less than two samples" (NaN).
+    guard weight.value > 0, rows >= 2 else { return nil }
     let numerator = squaredError.value
     if targetDeviation == 0 { return numerator == 0 ? 1 : 0 }
     return 1 - numerator / targetDeviation

@@ -9,7 +9,7 @@ import Foundation
 ///     GE(1) = 1/n Σ (b/μ) ln(b/μ)                     (Theil index; 0 ln 0 = 0)
 ///     GE(0) = −1/n Σ ln(b/μ)
 ///
-/// and the coefficient of variation is `2 √GE(2)`. The between-group variants replace each
+/// and the coefficient of variation is `√(2 GE(2))` (standard deviation over mean). The between-group variants replace each
 /// row's benefit by its group's mean benefit. Corresponds to AIF360's
 /// `ClassificationMetric.generalized_entropy_index`, `theil_index`,
 /// `coefficient_of_variation`, `between_group_generalized_entropy_index` and

@@ -48,7 +48,7 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
   case generalizedEntropyIndex = "generalized_entropy_index"
   /// AIF360 `theil_index`: the generalized entropy index with α = 1 (unweighted).
   case theilIndex = "theil_index"
-  /// AIF360 `coefficient_of_variation`: `2 √GE(2)` (unweighted).
+  /// AIF360 `coefficient_of_variation`: `√(2 GE(2))`, the standard deviation of the benefit over its mean (unweighted).
   case coefficientOfVariation = "coefficient_of_variation"
   /// `Σw |y − ŷ| / Σw` (sklearn `mean_absolute_error`).
   case meanAbsoluteError = "mean_absolute_error"
@@ -153,7 +153,7 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
     case .generalizedEntropyIndex: return InequalityIndex.generalizedEntropy(c, alpha: options.alpha)
     case .theilIndex: return InequalityIndex.generalizedEntropy(c, alpha: 1)
     case .coefficientOfVariation:
-      return InequalityIndex.generalizedEntropy(c, alpha: 2).map { 2 * $0.squareRoot() }
+      return InequalityIndex.generalizedEntropy(c, alpha: 2).map { (2 * $0).squareRoot() }
     case .meanAbsoluteError: return statistics.regression?.meanAbsoluteError
     case .meanSquaredError: return statistics.regression?.meanSquaredError
     case .r2Score: return statistics.regression?.r2

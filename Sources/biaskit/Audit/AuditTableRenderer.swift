@@ -42,17 +42,18 @@ struct AuditTableRenderer {
       out += "\n" + bold("Differences and ratios" + suffix) + "  (! difference > 0.1 or ratio < 0.8)\n"
       out += aggregateTable(control: c)
     }
-    if frame.statistics.contains(where: { $0.regression != nil }) == false {
-      out += "\n" + bold("Fairness") + " (between groups; equalized odds: \(frame.aggregation.rawValue))\n"
+    for c in 0..<frame.controlCount where frame.statistics.contains(where: { $0.regression != nil }) == false {
+      let suffix = frame.controlFeatures.isEmpty ? "" : " — \(frame.controlFeatures.joined(separator: "|")) = \(frame.controlKey(c).joined(separator: "|"))"
+      out += "\n" + bold("Fairness" + suffix) + " (equalized odds: \(frame.aggregation.rawValue))\n"
       var rows: [[String]] = []
       for (k, measure) in FairnessMeasure.allCases.enumerated() {
-        let value = frame.values.fairness[k]
+        let value = frame.values.fairness[c][k]
         let bad = value.map { measure.isRatio ? $0 < 0.8 : $0 > 0.1 } ?? false
-        rows.append([measure.rawValue, Self.format(value), Self.format(frame.values.fairnessToOverall[k]),
+        rows.append([measure.rawValue, Self.format(value), Self.format(frame.values.fairnessToOverall[c][k]),
                      bad ? flag("!") : ""])
       }
       for (k, name) in AuditValues.betweenGroupInequalityNames.enumerated() {
-        rows.append([name, Self.format(frame.values.betweenGroupInequality[k]), "", ""])
+        rows.append([name, Self.format(frame.values.betweenGroupInequality[c][k]), "", ""])
       }
       out += table(header: ["", "between groups", "to overall", ""], rows: rows)
     }
@@ -67,7 +68,7 @@ struct AuditTableRenderer {
         rows.append(["difference \(metric.rawValue)"] + intervals.map { Self.format($0.differenceBetweenGroups[0][m]) })
       }
       for (k, measure) in FairnessMeasure.allCases.enumerated() {
-        rows.append([measure.rawValue] + intervals.map { Self.format($0.fairness[k]) })
+        rows.append([measure.rawValue] + intervals.map { Self.format($0.fairness[0][k]) })
       }
       out += table(header: [""] + bootstrap.quantiles.map { "q\($0)" }, rows: rows)
       out += "(every by-group and aggregate interval is in --format json or csv)\n"

@@ -28,7 +28,7 @@ struct MetricFrameTests {
     let fairness = try #require(entry["fairness"] as? [String: Double])
     for (k, measure) in FairnessMeasure.allCases.enumerated() {
       guard let expected = fairness[measure.rawValue] else { continue }
-      let actual = try #require(frame.values.fairness[k])
+      let actual = try #require(frame.values.fairness[0][k])
       #expect(abs(actual - expected) <= 1e-12, "\(set) \(measure.rawValue): \(actual) vs \(expected)")
     }
   }
