@@ -16,6 +16,10 @@ enum ResamplingFixtures {
     /// sampler name → (classes, counts) or nil when imbalanced-learn raised.
     var counts: [String: ClassCounts?]
     var strategies: [[String: Any]]
+    /// class → ADASYN rows to generate per class row.
+    var adasynRowCounts: [Int: [Int]]
+    /// class → Borderline-SMOTE danger rows (input indices).
+    var borderlineDanger: [Int: [Int]]
   }
 
   static let root: [String: Any] = {
@@ -51,7 +55,14 @@ enum ResamplingFixtures {
       name: name, features: features, labels: labels,
       knnIndices: (knn["indices"] as! [[NSNumber]]).map { $0.map(\.intValue) },
       knnDistances: (knn["distances"] as! [[String]]).map { $0.map { Double($0)! } },
-      kept: kept, counts: counts, strategies: e["strategies"] as! [[String: Any]])
+      kept: kept, counts: counts, strategies: e["strategies"] as! [[String: Any]],
+      adasynRowCounts: intTable(e["adasyn_row_counts"]), borderlineDanger: intTable(e["borderline_danger"]))
+  }
+
+  static func intTable(_ value: Any?) -> [Int: [Int]] {
+    var out: [Int: [Int]] = [:]
+    for (k, v) in value as! [String: Any] { out[Int(k)!] = (v as! [NSNumber]).map(\.intValue) }
+    return out
   }
 
   static var ratios: [[String: Any]] { root["ratios"] as! [[String: Any]] }

@@ -7,7 +7,10 @@ extension ResamplingTests {
   struct SMOTETests {
     /// Whether `s` is `a + u (b − a)` with u in [0, 1] for some row a of `base` and b one of
     /// a's neighbours.
-    static func onSegment(_ s: ArraySlice<Double>, base: Matrix, neighbors: NeighborList) -> Bool {
+    static func onSegment(
+      _ s: ArraySlice<Double>, base: Matrix, neighbors: NeighborList, targets: Matrix? = nil
+    ) -> Bool {
+      let t = targets ?? base
       let d = base.columns
       let s = Array(s)
       for a in 0..<base.rows {
@@ -15,14 +18,14 @@ extension ResamplingTests {
           var num = 0.0
           var den = 0.0
           for c in 0..<d {
-            let diff = base[b, c] - base[a, c]
+            let diff = t[b, c] - base[a, c]
             num += (s[c] - base[a, c]) * diff
             den += diff * diff
           }
           let u = den == 0 ? 0 : num / den
           guard u >= -1e-12, u <= 1 + 1e-12 else { continue }
           var r = 0.0
-          for c in 0..<d { r = max(r, abs(base[a, c] + u * (base[b, c] - base[a, c]) - s[c])) }
+          for c in 0..<d { r = max(r, abs(base[a, c] + u * (t[b, c] - base[a, c]) - s[c])) }
           if r < 1e-9 { return true }
         }
       }

@@ -7,7 +7,8 @@ Run from the package root:
 Writes resampling.json: small data sets (X, y) and, for each, what imbalanced-learn returns:
 the k-NN of every row (kneighbors, k=6; floats as strings), the kept row indices (`sample_indices_`) of every
 deterministic sampler, the class counts of the randomized ones, and sampling_strategy
-resolutions.
+resolutions, ADASYN's per-row counts and Borderline-SMOTE's danger rows; and npy/, small
+.npy files (good and bad) for the reader.
 """
 import json
 import os
@@ -104,6 +105,51 @@ def randomized(X, y):
     return res
 
 
+def adasyn_row_counts(X, y, k=5):
+    """imbalanced-learn's ADASYN n_samples_generate per class (same steps as _fit_resample)."""
+    from imblearn.utils import check_sampling_strategy as css
+    out = {}
+    for c, n in css("auto", y, "over-sampling").items():
+        if n == 0:
+            continue
+        Xc = X[y == c]
+        nns = NearestNeighbors(n_neighbors=k + 1).fit(X).kneighbors(Xc, return_distance=False)[:, 1:]
+        ratio = np.sum(y[nns] != c, axis=1) / k
+        ratio /= np.sum(ratio)
+        out[str(int(c))] = np.rint(ratio * n).astype(int).tolist()
+    return out
+
+
+def borderline_danger(X, y):
+    s = BorderlineSMOTE(random_state=0)
+    s.fit_resample(X, y)
+    return {str(int(c)): [int(i) for i in idx] for c, idx in s.in_danger_indices.items()}
+
+
+def write_npy_cases():
+    folder = os.path.join(HERE, "npy")
+    os.makedirs(folder, exist_ok=True)
+    X = np.arange(12, dtype="<f8").reshape(4, 3) / 4
+    np.save(os.path.join(folder, "x_f8.npy"), X)
+    np.save(os.path.join(folder, "x_f4.npy"), X.astype("<f4"))
+    np.save(os.path.join(folder, "x_i4.npy"), np.arange(12, dtype="<i4").reshape(4, 3))
+    np.save(os.path.join(folder, "y_i8.npy"), np.array([0, 1, 0, 1], dtype="<i8"))
+    np.save(os.path.join(folder, "y_u1.npy"), np.array([0, 1, 0, 1], dtype="u1"))
+    np.save(os.path.join(folder, "y_f8.npy"), np.array([0.0, 1.0, 0.0, 1.0]))
+    np.save(os.path.join(folder, "y_f8_continuous.npy"), np.array([0.0, 0.5, 0.0, 1.0]))
+    np.save(os.path.join(folder, "x_big_endian.npy"), X.astype(">f8"))
+    np.save(os.path.join(folder, "x_fortran.npy"), np.asfortranarray(X))
+    np.save(os.path.join(folder, "x_3d.npy"), X.reshape(2, 2, 3))
+    np.save(os.path.join(folder, "x_complex.npy"), X.astype("<c16"))
+    np.save(os.path.join(folder, "x_unicode.npy"), np.array([["a", "b"], ["c", "d"]]))
+    with open(os.path.join(folder, "x_f8.npy"), "rb") as f:
+        raw = f.read()
+    with open(os.path.join(folder, "x_truncated.npy"), "wb") as f:
+        f.write(raw[:-8])
+    with open(os.path.join(folder, "not_npy.npy"), "wb") as f:
+        f.write(b"x,y\n1,2\n")
+
+
 def strategies(y):
     out = []
     specs = ["auto", "minority", "majority", "not minority", "not majority", "all"]
@@ -134,6 +180,8 @@ def main():
             "deterministic": deterministic(X, y),
             "randomized": randomized(X, y),
             "strategies": strategies(y),
+            "adasyn_row_counts": adasyn_row_counts(X, y),
+            "borderline_danger": borderline_danger(X, y),
         }
         data["datasets"][name] = entry
     # Ratio strategies on the binary set.
@@ -149,6 +197,7 @@ def main():
     data["ratios"] = ratios
     with open(os.path.join(HERE, "resampling.json"), "w") as f:
         json.dump(data, f, separators=(",", ":"))
+    write_npy_cases()
 
 
 if __name__ == "__main__":
