@@ -1,0 +1,382 @@
+import Foundation
+
+/// A classifier from a fairness-constrained reduction: a distribution over base predictors.
+///
+///     P(ŷ = 1 | x) = Σ_t Q_t · h_t(x)
+///
+/// Each `h_t` is a hard classifier (a ``LogisticRegression`` model's `predict`, or a constant
+/// when the relabelled problem had one class).
+public struct RandomizedClassifier: Sendable {
+  /// One base predictor.
+  public enum Predictor: Sendable, Equatable {
+    case logistic(LogisticRegression.Model)
+    case constant(UInt8)
+
+    /// Hard 0/1 predictions on `features`.
+    public func predictions(_ features: Matrix) -> [UInt8] {
+      switch self {
+      case .logistic(let model): return model.predictions(features)
+      case .constant(let value): return [UInt8](repeating: value, count: features.rows)
+      }
+    }
+  }
+
+  /// The base predictors, in the order they were found (fairlearn `predictors_`).
+  public var predictors: [Predictor]
+  /// Their weights `Q_t`, summing to 1 (fairlearn `weights_`).
+  public var weights: [Double]
+
+  /// `P(ŷ = 1)` for each row (fairlearn `_pmf_predict(X)[:, 1]`).
+  public func positiveProbabilities(_ features: Matrix) -> [Double] {
+    var out = [Double](repeating: 0, count: features.rows)
+    for (t, predictor) in predictors.enumerated() where weights[t] != 0 {
+      let h = predictor.predictions(features)
+      let w = weights[t]
+      for i in 0..<out.count { out[i] += w * Double(h[i]) }
+    }
+    return out
+  }
+
+  /// Randomised predictions `1[p ≥ U]`, `U ~ Uniform[0, 1)` from `generator` (fairlearn
+  /// `predict(X, random_state=…)` with BiasKit's generator).
+  public func predictions<G: RandomNumberGenerator>(_ features: Matrix, using generator: inout G) -> [UInt8] {
+    positiveProbabilities(features).map { $0 >= Double.random(in: 0..<1, using: &generator) ? 1 : 0 }
+  }
+}
+
+/// Finds the randomised classifier with the lowest error subject to a fairness constraint, by
+/// a two-player game between the learner (best response to Lagrange multipliers λ) and an
+/// exponentiated-gradient update of λ.
+///
+///     min_Q max_{λ ≥ 0, ‖λ‖₁ ≤ B}  err(Q) + λᵀ(γ(Q) − ε),      B = 1 / eps
+///
+/// Each iteration relabels and reweights the data from the signed costs
+/// `w_i = (2y_i − 1) + (u1 − u0)_i · (Uλ)_i`: label `1[w_i > 0]`, weight `n·|w_i| / Σ|w|`,
+/// and fits the learner to it. θ is updated by `η · (γ(h_t) − ε)`, `λ = B·e^θ / (1 + Σ e^θ)`.
+/// From the second iteration on, a linear program over the predictors found so far gives a
+/// second candidate; the one with the smaller duality gap is kept. Stops once the gap is below
+/// `nu` after at least 5 iterations, shrinking η by 0.8 when the regret stalls.
+///
+/// Corresponds to fairlearn 0.15's `ExponentiatedGradient(estimator, constraints, eps=0.01,
+/// max_iter=50, nu=None, eta0=2.0, run_linprog_step=True)` with a `UtilityParity` moment
+/// and the `ErrorRate` objective, including its constants (`_MIN_ITER = 5`, the regret check
+/// from t = 5 at ×1.6 steps, `_PRECISION = 1e-8`, `nu = 0.5 · std(|h₀ − y|) / √n`). The
+/// learner is ``LogisticRegression``, fitted from zero at each call like a cloned scikit-learn
+/// estimator (``warmStart`` optionally starts from the last fit instead: faster, but the
+/// predictors then differ slightly from fairlearn's because the solver stops at `tol`).
+///
+/// - Complexity: O(calls × learner fit) with 4–5 learner calls per iteration.
+///
+/// ## References
+/// - Agarwal, Beygelzimer, Dudík, Langford, Wallach. A Reductions Approach to Fair
+///   Classification. ICML 2018.
+public struct ExponentiatedGradient: Sendable {
+  public var learner: LogisticRegression
+  public var constraint: UtilityParity
+  /// Allowed constraint violation of the result (fairlearn `eps`); also sets `B = 1/eps`.
+  public var eps: Double = 0.01
+  /// Maximum iterations (`max_iter`).
+  public var maxIterations: Int = 50
+  /// Convergence threshold on the duality gap; `nil` chooses it from the first predictor (`nu`).
+  public var nu: Double? = nil
+  /// Initial step size, divided by B (`eta0`).
+  public var eta0: Double = 2.0
+  /// Whether to run the linear-program step (`run_linprog_step`).
+  public var runsLinearProgramStep = true
+  /// Start each learner fit from the previous fit's coefficients.
+  public var warmStart = false
+
+  public init(learner: LogisticRegression = LogisticRegression(), constraint: UtilityParity) {
+    self.learner = learner
+    self.constraint = constraint
+  }
+
+  /// The fitted reduction.
+  public struct Model: Sendable {
+    /// The randomised classifier (best iterate).
+    public var classifier: RandomizedClassifier
+    /// The duality gap of the best iterate (`best_gap_`).
+    public var bestGap: Double
+    /// Index of the last iteration (`last_iter_`).
+    public var lastIteration: Int
+    /// Index of the best iteration (`best_iter_`).
+    public var bestIteration: Int
+    /// Learner calls (`n_oracle_calls_`).
+    public var oracleCalls: Int
+    /// The `nu` used.
+    public var nu: Double
+    /// Training error and γ of each predictor.
+    public var errors: [Double]
+    public var gammas: [[Double]]
+    /// Warnings from the learner fits, and about convergence.
+    public var warnings: [String]
+  }
+
+  /// Fits to `features`, 0/1 `labels` and sensitive `groups`.
+  ///
+  /// - Throws: for sizes that differ, one group, one class in the labels, or bad bounds.
+  public func fitted(features: Matrix, labels: [UInt8], groups: SensitiveGroups) throws -> Model {
+    let n = features.rows
+    guard labels.count == n else { throw BiasKitError.lengthMismatch("ExponentiatedGradient labels", labels.count, n) }
+    guard groups.rowCount == n else { throw BiasKitError.lengthMismatch("ExponentiatedGradient groups", groups.rowCount, n) }
+    guard groups.count >= 2 else { throw BiasKitError.oneSensitiveGroup(groups.names.first ?? "") }
+    guard labels.contains(0) && labels.contains(1) else { throw BiasKitError.oneClassLabel(labels.first == 1 ? 1 : 0) }
+    guard eps > 0 else { throw BiasKitError(.invalidArgument, "ExponentiatedGradient: eps must be > 0") }
+    try constraint.validate()
+    var lagrangian = Lagrangian(
+      features: features, labels: labels, moment: .init(parity: constraint, labels: labels, groups: groups),
+      learner: learner, bound: 1 / eps, warmStart: warmStart)
+    let k = lagrangian.moment.count
+    let bigB = 1 / eps
+    var theta = [Double](repeating: 0, count: k)
+    var qSum: [Int: Double] = [:]
+    var qOrder: [Int] = []
+    var gapsEG: [Double] = []
+    var gaps: [Double] = []
+    var qs: [[Int: Double]] = []
+    var lastRegretChecked = 5.0
+    var lastGap = Double.infinity
+    var lambdaSum = [Double](repeating: 0, count: k)
+    var nu = self.nu ?? 0
+    var eta = 0.0
+    for t in 0..<maxIterations {
+      var expSum = 0.0
+      let e = theta.map { exp($0) }
+      for v in e { expSum += v }
+      let lambda = e.map { bigB * $0 / (1 + expSum) }
+      for j in 0..<k { lambdaSum[j] += lambda[j] }
+      let lambdaEG = lambdaSum.map { $0 / Double(t + 1) }
+      let hIndex = try lagrangian.bestResponse(lambda)
+      if t == 0 {
+        if self.nu == nil {
+          let h = lagrangian.trainPredictions[hIndex]
+          var values = [Double](repeating: 0, count: n)
+          var mean = 0.0
+          for i in 0..<n {
+            values[i] = abs(Double(h[i]) - Double(labels[i]))
+            mean += values[i]
+          }
+          mean /= Double(n)
+          var ss = 0.0
+          for v in values { ss += (v - mean) * (v - mean) }
+          let std = n > 1 ? (ss / Double(n - 1)).squareRoot() : 0
+          nu = 0.5 * std / Double(n).squareRoot()
+        }
+        eta = eta0 / bigB
+      }
+      if qSum[hIndex] == nil {
+        qSum[hIndex] = 0
+        qOrder.append(hIndex)
+      }
+      qSum[hIndex]! += 1
+      let gamma = lagrangian.gammas[hIndex]
+      var total = 0.0
+      for h in qOrder { total += qSum[h]! }
+      var qEG: [Int: Double] = [:]
+      for h in qOrder { qEG[h] = qSum[h]! / total }
+      let gapEG = try lagrangian.evaluateGap(qEG, lambdaEG, nu: nu).gap
+      gapsEG.append(gapEG)
+      var gapLP = Double.infinity
+      var qLP: [Int: Double] = [:]
+      if t > 0 && runsLinearProgramStep {
+        let lp = try lagrangian.solveLinearProgram(nu: nu)
+        qLP = lp.q
+        gapLP = lp.gap
+      }
+      if gapEG < gapLP {
+        qs.append(qEG)
+        gaps.append(gapEG)
+      } else {
+        qs.append(qLP)
+        gaps.append(gapLP)
+      }
+      if gaps[t] < nu && t >= 5 { break }
+      if Double(t) >= lastRegretChecked * 1.6 {
+        let bestGap = gapsEG.min()!
+        if bestGap > lastGap * 0.8 { eta *= 0.8 }
+        lastRegretChecked = Double(t)
+        lastGap = bestGap
+      }
+      for j in 0..<k { theta[j] += eta * (gamma[j] - lagrangian.moment.bound) }
+    }
+    let minGap = gaps.min()!
+    var bestIteration = 0
+    for (t, g) in gaps.enumerated() where g <= minGap + 1e-8 { bestIteration = t }
+    let q = qs[bestIteration]
+    let weights = (0..<lagrangian.predictors.count).map { q[$0] ?? 0 }
+    var warnings = lagrangian.warnings
+    if minGap >= nu && gaps.count == maxIterations {
+      warnings.append(
+        "ExponentiatedGradient did not reach the duality gap nu = \(nu) in \(maxIterations) iterations (best gap \(minGap)); the constraint may not be met")
+    }
+    return Model(
+      classifier: RandomizedClassifier(predictors: lagrangian.predictors, weights: weights),
+      bestGap: gaps[bestIteration], lastIteration: gaps.count - 1, bestIteration: bestIteration,
+      oracleCalls: lagrangian.oracleCalls, nu: nu, errors: lagrangian.errors,
+      gammas: lagrangian.gammas, warnings: warnings)
+  }
+}
+
+/// The Lagrangian of a reduction: the predictors found so far, their errors and γ, and the
+/// learner's best response (fairlearn `_Lagrangian`).
+struct Lagrangian {
+  let features: Matrix
+  let labels: [UInt8]
+  let labelValues: [Double]
+  let moment: UtilityParity.Loaded
+  let learner: LogisticRegression
+  let bound: Double
+  let warmStart: Bool
+  var predictors: [RandomizedClassifier.Predictor] = []
+  var trainPredictions: [[UInt8]] = []
+  var errors: [Double] = []
+  var gammas: [[Double]] = []
+  var oracleCalls = 0
+  var warnings: [String] = []
+  var lastModel: LogisticRegression.Model? = nil
+  var lastLinearProgram: (count: Int, q: [Int: Double], gap: Double)? = nil
+
+  init(features: Matrix, labels: [UInt8], moment: UtilityParity.Loaded, learner: LogisticRegression,
+    bound: Double, warmStart: Bool)
+  {
+    self.features = features
+    self.labels = labels
+    self.labelValues = labels.map { Double($0) }
+    self.moment = moment
+    self.learner = learner
+    self.bound = bound
+    self.warmStart = warmStart
+  }
+
+  /// Error rate of predictions (ErrorRate moment with unit costs).
+  func error(_ h: [UInt8]) -> Double {
+    var wrong = 0
+    for i in 0..<h.count where h[i] != labels[i] { wrong += 1 }
+    return Double(wrong) / Double(h.count)
+  }
+
+  /// Fits the learner to the relabelled, reweighted problem for `lambda`.
+  mutating func callOracle(_ lambda: [Double]) throws -> (RandomizedClassifier.Predictor, [UInt8]) {
+    let constraintWeights = moment.signedWeights(lambda)
+    let n = labels.count
+    var redY = [Double](repeating: 0, count: n)
+    var redW = [Double](repeating: 0, count: n)
+    var sum = 0.0
+    for i in 0..<n {
+      let w = (-1 + 2 * labelValues[i]) + constraintWeights[i]
+      redY[i] = w > 0 ? 1 : 0
+      redW[i] = abs(w)
+      sum += redW[i]
+    }
+    for i in 0..<n { redW[i] = Double(n) * redW[i] / sum }
+    oracleCalls += 1
+    let first = redY[0]
+    if !redY.contains(where: { $0 != first }) {
+      let value = UInt8(first)
+      return (.constant(value), [UInt8](repeating: value, count: n))
+    }
+    let model = try learner.fitted(features: features, labels: redY, weights: redW,
+      initial: warmStart ? lastModel : nil)
+    if warmStart { lastModel = model }
+    for w in model.warnings where !warnings.contains(w) { warnings.append(w) }
+    return (.logistic(model), model.predictions(features))
+  }
+
+  /// Best response to `lambda`; returns the index of the chosen predictor (a new one if it
+  /// improves on the known ones by more than 1e-8).
+  mutating func bestResponse(_ lambda: [Double]) throws -> Int {
+    let (predictor, h) = try callOracle(lambda)
+    let hError = error(h)
+    let hGamma = moment.gamma(h)
+    var hValue = hError
+    for j in 0..<hGamma.count { hValue += hGamma[j] * lambda[j] }
+    var bestIndex = -1
+    var bestValue = Double.infinity
+    for t in 0..<predictors.count {
+      var v = errors[t]
+      for j in 0..<lambda.count { v += gammas[t][j] * lambda[j] }
+      if v < bestValue {
+        bestValue = v
+        bestIndex = t
+      }
+    }
+    if hValue < bestValue - 1e-8 {
+      predictors.append(predictor)
+      trainPredictions.append(h)
+      errors.append(hError)
+      gammas.append(hGamma)
+      bestIndex = predictors.count - 1
+    }
+    return bestIndex
+  }
+
+  /// L, L_high of distribution `q` at `lambda` (projected).
+  func evaluate(_ q: [Int: Double], _ lambda: [Double]) -> (l: Double, lHigh: Double) {
+    var error = 0.0
+    var gamma = [Double](repeating: 0, count: moment.count)
+    for (t, w) in q.sorted(by: { $0.key < $1.key }) {
+      error += errors[t] * w
+      for j in 0..<gamma.count { gamma[j] += gammas[t][j] * w }
+    }
+    let projected = moment.projectLambda(lambda)
+    var l = error
+    var maxConstraint = -Double.infinity
+    for j in 0..<gamma.count {
+      l += projected[j] * (gamma[j] - moment.bound)
+      maxConstraint = max(maxConstraint, gamma[j] - moment.bound)
+    }
+    var lHigh = error
+    if maxConstraint > 0 { lHigh += bound * maxConstraint }
+    return (l, lHigh)
+  }
+
+  /// The duality gap of `q` against `lambdaHat` (fairlearn `eval_gap`).
+  mutating func evaluateGap(_ q: [Int: Double], _ lambdaHat: [Double], nu: Double) throws -> (gap: Double, l: Double) {
+    let (l, lHigh) = evaluate(q, lambdaHat)
+    var lLow = l
+    func gap() -> Double { max(l - lLow, lHigh - l) }
+    for multiplier in [1.0, 2.0, 5.0, 10.0] {
+      let index = try bestResponse(lambdaHat.map { multiplier * $0 })
+      let lowMultiplier = evaluate([index: 1.0], lambdaHat).l
+      if lowMultiplier < lLow { lLow = lowMultiplier }
+      if gap() > nu + 1e-8 { break }
+    }
+    return (gap(), l)
+  }
+
+  /// The best distribution over the known predictors and its multipliers, by linear
+  /// programming (fairlearn `solve_linprog`).
+  mutating func solveLinearProgram(nu: Double) throws -> (q: [Int: Double], gap: Double) {
+    let hs = predictors.count
+    if let last = lastLinearProgram, last.count == hs { return (last.q, last.gap) }
+    let k = moment.count
+    // Primal: min errᵀQ + B s  s.t. (γ − ε)ᵀQ − s ≤ 0, ΣQ = 1, Q, s ≥ 0.
+    var primal = LinearProgram(c: errors + [bound])
+    for j in 0..<k {
+      primal.upperRows.append((0..<hs).map { gammas[$0][j] - moment.bound } + [-1])
+      primal.upperBounds.append(0)
+    }
+    primal.equalRows = [[Double](repeating: 1, count: hs) + [0]]
+    primal.equalBounds = [1]
+    guard case .optimal(let x, _) = primal.solve() else {
+      throw BiasKitError(.notConverged, "ExponentiatedGradient: the linear program over the predictors has no solution")
+    }
+    var q: [Int: Double] = [:]
+    for t in 0..<hs { q[t] = x[t] }
+    // Dual: max μ  s.t. μ − (γ_h − ε)ᵀλ ≤ err_h for each h, Σλ ≤ B, λ ≥ 0 (μ = μ⁺ − μ⁻).
+    var dual = LinearProgram(c: [Double](repeating: 0, count: k) + [-1, 1])
+    for t in 0..<hs {
+      dual.upperRows.append((0..<k).map { -(gammas[t][$0] - moment.bound) } + [1, -1])
+      dual.upperBounds.append(errors[t])
+    }
+    dual.upperRows.append([Double](repeating: 1, count: k) + [0, 0])
+    dual.upperBounds.append(bound)
+    guard case .optimal(let y, _) = dual.solve() else {
+      throw BiasKitError(.notConverged, "ExponentiatedGradient: the dual linear program has no solution")
+    }
+    let lambda = Array(y[0..<k])
+    let gap = try evaluateGap(q, lambda, nu: nu).gap
+    lastLinearProgram = (hs, q, gap)
+    return (q, gap)
+  }
+}
