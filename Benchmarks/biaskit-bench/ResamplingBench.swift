@@ -78,7 +78,7 @@ enum ResamplingBench {
         "synthetic_rows": r.synthetic.rows,
         "synthetic_mean_of_feature_means": synthetic.reduce(0, +) / Double(max(1, synthetic.count)),
         "minority_mean_of_feature_means": minoritySum / Double(max(1, minorityCount)),
-        "original_rows_unchanged": r.sampleIndices == Array(0..<rows),
+        "original_rows_unchanged": r.isAppendOnly,
       ])
   }
 

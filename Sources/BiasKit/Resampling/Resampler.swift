@@ -6,10 +6,10 @@
 /// ``SamplingStrategy/targets(for:kind:)``, and calls the one step each sampler fills in,
 /// ``resample(_:targets:generator:)``.
 ///
-/// Every sampler's output has the same shape (``Resampled``): some input rows, in the order
-/// imbalanced-learn returns them (``Resampled/sampleIndices``, its `sample_indices_`), then the
-/// synthetic rows, class by class in increasing class order. Over-samplers keep every input
-/// row, unchanged and first.
+/// Every sampler's output has the same shape (``Resampled``): rows in the order
+/// imbalanced-learn returns them, each an input row (``Resampled/sampleIndices`` is its
+/// `sample_indices_`) or a synthetic one. Over-samplers keep every input row, unchanged and
+/// first, then add the synthetic rows class by class in increasing class order.
 public protocol Resampler: Sendable {
   /// Whether the sampler adds rows, removes rows to a count, or cleans.
   var kind: SamplingKind { get }
@@ -45,6 +45,13 @@ public struct LabeledRows: Sendable {
     self.stats = ClassCounts(labels: labels)
   }
 
+  /// Already validated rows (internal: subsets of validated rows).
+  init(trusted features: Matrix, labels: [Int]) {
+    self.features = features
+    self.labels = labels
+    self.stats = ClassCounts(labels: labels)
+  }
+
   /// Row indices of class `label`, increasing (`np.flatnonzero(y == label)`).
   public func rows(of label: Int) -> [Int] {
     var out: [Int] = []
@@ -54,47 +61,73 @@ public struct LabeledRows: Sendable {
   }
 }
 
-/// The output of a resampler: input rows `sampleIndices` (in this order), then `synthetic`.
+/// The output of a resampler: a sequence of rows, each either an input row or a new one.
+///
+/// Output row `r` is input row `sources[r]` when `sources[r] < inputRows`, else synthetic row
+/// `sources[r] − inputRows`. Over-samplers give `sources == 0..<(inputRows + synthetic.rows)`
+/// (every input row unchanged and first, then the new rows); under-samplers select input rows
+/// only; combinations (`SMOTEENN`) select from both.
 public struct Resampled: Sendable, Equatable {
-  /// The input row behind each of the first output rows (imbalanced-learn's
-  /// `sample_indices_`): `0..<n` for over-samplers, the kept rows for under-samplers, with
-  /// repeats for `RandomOverSampler` without shrinkage.
-  public var sampleIndices: [Int]
-  /// New rows, appended after the selected input rows.
+  /// Where each output row comes from (see the type's documentation).
+  public var sources: [Int]
+  /// Number of input rows.
+  public var inputRows: Int
+  /// New rows.
   public var synthetic: Matrix
   /// The class of each synthetic row.
   public var syntheticLabels: [Int]
+  /// The group of each synthetic row, for group-wise resampling (else nil).
+  public var syntheticGroups: [Int]?
 
-  public init(sampleIndices: [Int], synthetic: Matrix, syntheticLabels: [Int]) {
+  public init(sources: [Int], inputRows: Int, synthetic: Matrix, syntheticLabels: [Int], syntheticGroups: [Int]? = nil) {
     precondition(synthetic.rows == syntheticLabels.count)
-    self.sampleIndices = sampleIndices
+    self.sources = sources
+    self.inputRows = inputRows
     self.synthetic = synthetic
     self.syntheticLabels = syntheticLabels
+    self.syntheticGroups = syntheticGroups
   }
 
   /// A selection of input rows, nothing synthetic.
-  public init(selecting indices: [Int], columns: Int) {
+  public init(selecting indices: [Int], inputRows: Int, columns: Int) {
     self.init(
-      sampleIndices: indices, synthetic: Matrix(rows: 0, columns: columns, values: []),
+      sources: indices, inputRows: inputRows, synthetic: Matrix(rows: 0, columns: columns, values: []),
       syntheticLabels: [])
   }
 
+  /// Every input row, then every synthetic row (the over-samplers' layout).
+  public init(appending synthetic: Matrix, labels: [Int], toInputRows n: Int) {
+    self.init(sources: Array(0..<(n + synthetic.rows)), inputRows: n, synthetic: synthetic, syntheticLabels: labels)
+  }
+
   /// Number of output rows.
-  public var count: Int { sampleIndices.count + synthetic.rows }
+  public var count: Int { sources.count }
+
+  /// The input rows kept, in output order (imbalanced-learn's `sample_indices_`).
+  public var sampleIndices: [Int] { sources.filter { $0 < inputRows } }
+
+  /// Whether the output is every input row then every synthetic row, in order.
+  public var isAppendOnly: Bool {
+    sources.count == inputRows + synthetic.rows && sources.elementsEqual(0..<sources.count)
+  }
+
+  /// The values of output row `r`.
+  public func row(_ r: Int, from input: Matrix) -> ArraySlice<Double> {
+    let s = sources[r]
+    return s < inputRows ? input.row(s) : synthetic.row(s - inputRows)
+  }
 
   /// The output feature matrix.
   public func features(from input: Matrix) -> Matrix {
     var out = [Double]()
     out.reserveCapacity(count * input.columns)
-    let d = input.columns
-    for i in sampleIndices { out.append(contentsOf: input.values[(i * d)..<((i + 1) * d)]) }
-    out.append(contentsOf: synthetic.values)
-    return Matrix(rows: count, columns: d, values: out, columnNames: input.columnNames)
+    for r in 0..<count { out.append(contentsOf: row(r, from: input)) }
+    return Matrix(rows: count, columns: input.columns, values: out, columnNames: input.columnNames)
   }
 
   /// The output labels.
   public func labels(from input: [Int]) -> [Int] {
-    sampleIndices.map { input[$0] } + syntheticLabels
+    sources.map { $0 < inputRows ? input[$0] : syntheticLabels[$0 - inputRows] }
   }
 
   /// Class counts of the output.
@@ -135,8 +168,7 @@ struct SyntheticRows {
 
   func result(inputRows n: Int) -> Resampled {
     Resampled(
-      sampleIndices: Array(0..<n),
-      synthetic: Matrix(rows: labels.count, columns: columns, values: values),
-      syntheticLabels: labels)
+      appending: Matrix(rows: labels.count, columns: columns, values: values), labels: labels,
+      toInputRows: n)
   }
 }

@@ -52,7 +52,7 @@ extension ResamplingTests {
       for (key, sampler) in cases {
         let result = try sampler.fitResample(features: data.features, labels: data.labels, seed: 1)
         #expect(result.stats(from: data.labels) == data.counts[key]!!, "\(name) \(key)")
-        #expect(result.sampleIndices == Array(0..<data.labels.count))
+        #expect(result.isAppendOnly && result.sampleIndices == Array(0..<data.labels.count))
         #expect(result.syntheticLabels == result.syntheticLabels.sorted())
         let out = result.features(from: data.features)
         #expect(Array(out.values.prefix(data.features.values.count)) == data.features.values)

@@ -1,0 +1,162 @@
+import ArgumentParser
+import BiasKit
+import Foundation
+
+/// `--embeddings FILE [--input-format …] [--limit N] [--lowercase]`: the embedding to analyse.
+struct EmbeddingInputOptions: ParsableArguments {
+  enum InputFormat: String, ExpressibleByArgument, CaseIterable {
+    case auto
+    case word2vecBinary = "word2vec-binary"
+    case word2vecText = "word2vec-text"
+    case glove
+  }
+
+  @Option(name: .customLong("embeddings"), help: "Embedding file (word2vec binary or text, or GloVe text).")
+  var path: String
+
+  @Option(name: .customLong("input-format"), help: "File layout: auto, word2vec-binary, word2vec-text, glove.")
+  var format: InputFormat = .auto
+
+  @Option(help: "Keep only the first N (most frequent) words of the file.")
+  var limit: Int?
+
+  @Flag(help: "Lower-case every word on load (the first of colliding words wins).")
+  var lowercase = false
+
+  func load() throws -> WordEmbedding {
+    if let limit, limit < 1 { throw BiasKitError(.invalidArgument, "--limit must be at least 1, got \(limit)") }
+    let embeddingFormat: EmbeddingFormat? =
+      switch format {
+      case .auto: nil
+      case .word2vecBinary: .word2vecBinary
+      case .word2vecText: .word2vecText
+      case .glove: .gloveText
+      }
+    return try WordEmbedding(contentsOf: path, options: .init(format: embeddingFormat, limit: limit, lowercase: lowercase))
+  }
+}
+
+/// `--format table|json`: how results are printed on standard output.
+struct EmbeddingReportOptions: ParsableArguments {
+  enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+  @Option(help: "Output: table (default) or json.")
+  var format: Format = .table
+
+  func print(json: JSONValue, table: () -> String) {
+    switch format {
+    case .json: Swift.print(json.rendered())
+    case .table: Swift.print(table(), terminator: "")
+    }
+  }
+}
+
+/// `--word-lists FILE [--direction pca|single|sum] [--positive-end she] [--negative-end he]`.
+struct GenderDirectionOptions: ParsableArguments {
+  @Option(name: .customLong("word-lists"), help: "Bolukbasi word lists (bolukbasi.json).")
+  var wordLists: String
+
+  @Option(help: "How the direction is identified: pca (default), single, sum.")
+  var direction: DirectionMethod = .pca
+
+  @Option(name: .customLong("positive-end"), help: "Word at the positive end of the direction.")
+  var positiveEnd = "she"
+
+  @Option(name: .customLong("negative-end"), help: "Word at the negative end of the direction.")
+  var negativeEnd = "he"
+
+  enum DirectionMethod: String, ExpressibleByArgument, CaseIterable { case pca, single, sum }
+
+  func lists() throws -> GenderWordLists { try GenderWordLists.load(contentsOf: wordLists) }
+
+  func identify(in embedding: WordEmbedding, lists: GenderWordLists) throws -> BiasDirection {
+    let method = BiasDirection.Method(rawValue: direction.rawValue)!
+    return try BiasDirection(
+      method, pairs: lists.definitionalPairs, in: embedding, positiveEnd: positiveEnd, negativeEnd: negativeEnd)
+  }
+
+  func json(_ g: BiasDirection) -> JSONValue {
+    .object([
+      ("method", .string(direction.rawValue)), ("positive_end", .string(g.positiveEnd)),
+      ("negative_end", .string(g.negativeEnd)),
+      ("explained_variance_ratio", .array(g.explainedVarianceRatio.map(JSONValue.number))),
+    ])
+  }
+}
+
+/// Reads a list of words: a JSON array of strings, or plain text with one word per line.
+func readWordList(_ path: String) throws -> [String] {
+  let data: Data
+  do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+    throw BiasKitError(.io, "\(path): cannot read the word list: \(error.localizedDescription)")
+  }
+  if let array = try? JSONSerialization.jsonObject(with: data) as? [String] { return array }
+  return String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
+    .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+}
+
+/// A small ordered JSON value, rendered with shortest round-trip doubles and NaN as null.
+indirect enum JSONValue {
+  case string(String)
+  case number(Double)
+  case int(Int)
+  case bool(Bool)
+  case null
+  case array([JSONValue])
+  case object([(String, JSONValue)])
+
+  static func strings(_ values: [String]) -> JSONValue { .array(values.map(JSONValue.string)) }
+
+  func rendered(indent: String = "") -> String {
+    let inner = indent + "  "
+    switch self {
+    case .string(let s): return JSONValue.quote(s)
+    case .number(let x): return x.isFinite ? "\(x)" : "null"
+    case .int(let i): return "\(i)"
+    case .bool(let b): return b ? "true" : "false"
+    case .null: return "null"
+    case .array(let items):
+      if items.isEmpty { return "[]" }
+      if items.allSatisfy({ if case .array = $0 { return false }; if case .object = $0 { return false }; return true }) {
+        return "[" + items.map { $0.rendered() }.joined(separator: ", ") + "]"
+      }
+      return "[\n" + items.map { inner + $0.rendered(indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
+    case .object(let pairs):
+      if pairs.isEmpty { return "{}" }
+      return "{\n"
+        + pairs.map { inner + JSONValue.quote($0.0) + ": " + $0.1.rendered(indent: inner) }.joined(separator: ",\n")
+        + "\n\(indent)}"
+    }
+  }
+
+  static func quote(_ s: String) -> String {
+    var out = "\""
+    for scalar in s.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      default:
+        if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+      }
+    }
+    return out + "\""
+  }
+}
+
+/// Left-aligned text columns.
+func renderTable(_ header: [String], _ rows: [[String]]) -> String {
+  let widths = header.indices.map { j in ([header[j]] + rows.map { j < $0.count ? $0[j] : "" }).map(\.count).max()! }
+  func line(_ cells: [String]) -> String {
+    cells.enumerated().map { j, c in j == cells.count - 1 ? c : c.padding(toLength: widths[j], withPad: " ", startingAt: 0) }
+      .joined(separator: "  ") + "\n"
+  }
+  return line(header) + rows.map(line).joined()
+}
+
+/// A number for a table cell.
+func cell(_ x: Double, digits: Int = 6) -> String {
+  x.isFinite ? String(format: "%.\(digits)g", x) : "n/a"
+}
