@@ -133,9 +133,18 @@ public struct CSVReader: Sendable {
     }
     let rowCount = counts.reduce(0, +)
     if rowCount == 0 { throw BiasKitError.headerOnly(path) }
-    let columns = try sinks.finish(
-      workers: workers, counts: counts, offsets: offsets, file: path, bytes: bytes, header: header,
-      headerIndex: indices, lineOfRow: lineOfRow)
+    let columns = try sinks.finish(workers: workers, counts: counts, offsets: offsets) {
+      // Chunks disagreed (each saw at most two label classes): scan again in one piece.
+      var scanner = ChunkScanner(requests: requests, slotOf: slotOf, delimiter: delimiter, fieldCount: header.count)
+      var sequential = ColumnSinks(requests: requests, capacity: capacity)
+      var failure: Error? = nil
+      sequential.withOutputs { outputs in
+        do {
+          _ = try scanner.scan(bytes: bytes, range: bodyStart..<bytes.count, outputs: outputs, rowOffset: 0, releasePages: nil)
+        } catch { failure = error }
+      }
+      if let failure = failure as? ScanFailure { throw failure.error(file: path, bytes: bytes, header: header) }
+    }
     return Table(rowCount: rowCount, names: requests.map(\.name), columns: firstSlot.map { columns[$0] })
   }
 
@@ -209,6 +218,7 @@ public struct CSVReader: Sendable {
         }
         if let last = range.last, bytes[last] != 0x0A { count += 1 }
         out[k] = count
+        if chunks.count > 1 { file.release(range) }
       }
     }
     return bounds
@@ -323,7 +333,7 @@ extension UnsafeBufferPointer {
   }
 }
 
-/// Splits records into fields (RFC 4180), handing each field's unescaped bytes to a callback.
+/// Splits records into fields (RFC 4180).
 struct RecordParser {
   let bytes: UnsafeBufferPointer<UInt8>
   let delimiter: UInt8
@@ -335,59 +345,68 @@ struct RecordParser {
     scratch.reserveCapacity(256)
   }
 
+  /// Parses the field starting at `position` (field number `index` of its record). Calls
+  /// `body` with the field's unescaped bytes and returns the offset of the byte that ended it
+  /// (a delimiter, a line break or `end`).
+  @inline(__always)
+  mutating func parseField<R>(
+    at position: Int, end: Int, index: Int, _ body: (UnsafePointer<UInt8>, Int) throws -> R
+  ) throws -> (Int, R) {
+    let base = bytes.baseAddress!
+    var position = position
+    if position < end, base[position] == 0x22 {
+      // Quoted field: copy into scratch, turning "" into ".
+      scratch.removeAll(keepingCapacity: true)
+      let fieldStart = position
+      position += 1
+      while true {
+        guard let q = memchr(base + position, 0x22, end - position) else {
+          throw ScanFailure(offset: fieldStart, field: index, kind: .unterminatedQuote)
+        }
+        let quote = UnsafePointer<UInt8>(q.assumingMemoryBound(to: UInt8.self)) - base
+        scratch.append(contentsOf: UnsafeBufferPointer(start: base + position, count: quote - position))
+        if quote + 1 < end, base[quote + 1] == 0x22 {
+          scratch.append(0x22)
+          position = quote + 2
+        } else {
+          position = quote + 1
+          break
+        }
+      }
+      if position < end, base[position] == 0x0D, position + 1 < end, base[position + 1] == 0x0A {
+        position += 1
+      }
+      if position < end, base[position] != delimiter, base[position] != 0x0A {
+        throw ScanFailure(offset: position, field: index, kind: .textAfterQuote)
+      }
+      let result = try scratch.withUnsafeBufferPointer { s in try body(s.baseAddress ?? base, s.count) }
+      return (position, result)
+    }
+    let fieldStart = position
+    let delimiter = self.delimiter
+    while position < end {
+      let b = base[position]
+      if b == delimiter || b == 0x0A { break }
+      position &+= 1
+    }
+    var length = position - fieldStart
+    if length > 0, base[fieldStart + length - 1] == 0x0D, position == end || base[position] == 0x0A {
+      length -= 1
+    }
+    return (position, try body(base + fieldStart, length))
+  }
+
   /// Parses one record starting at `start` (which must not be a blank line). Calls `field` with
   /// each field's index and bytes; returns the offset just past the record's line break.
-  @inline(__always)
   mutating func parseRecord(
     from start: Int, end: Int,
     field: (Int, UnsafePointer<UInt8>, Int) throws -> Void
   ) throws -> Int {
     let base = bytes.baseAddress!
-    let delimiter = self.delimiter
     var position = start
     var index = 0
     while true {
-      if position < end, base[position] == 0x22 {
-        // Quoted field: copy into scratch, turning "" into ".
-        scratch.removeAll(keepingCapacity: true)
-        let fieldStart = position
-        position += 1
-        while true {
-          guard let q = memchr(base + position, 0x22, end - position) else {
-            throw ScanFailure(offset: fieldStart, field: index, kind: .unterminatedQuote)
-          }
-          let quote = UnsafePointer<UInt8>(q.assumingMemoryBound(to: UInt8.self)) - base
-          scratch.append(contentsOf: UnsafeBufferPointer(start: base + position, count: quote - position))
-          if quote + 1 < end, base[quote + 1] == 0x22 {
-            scratch.append(0x22)
-            position = quote + 2
-          } else {
-            position = quote + 1
-            break
-          }
-        }
-        if position < end, base[position] == 0x0D, position + 1 < end, base[position + 1] == 0x0A {
-          position += 1
-        }
-        if position < end, base[position] != delimiter, base[position] != 0x0A {
-          throw ScanFailure(offset: position, field: index, kind: .textAfterQuote)
-        }
-        try scratch.withUnsafeBufferPointer { s in
-          try field(index, s.baseAddress ?? base, s.count)
-        }
-      } else {
-        let fieldStart = position
-        while position < end {
-          let b = base[position]
-          if b == delimiter || b == 0x0A { break }
-          position += 1
-        }
-        var length = position - fieldStart
-        if length > 0, base[fieldStart + length - 1] == 0x0D, position == end || base[position] == 0x0A {
-          length -= 1
-        }
-        try field(index, base + fieldStart, length)
-      }
+      (position, _) = try parseField(at: position, end: end, index: index) { try field(index, $0, $1) }
       index += 1
       if position < end, base[position] == delimiter {
         position += 1
@@ -403,6 +422,7 @@ struct RecordParser {
 struct SlotOutputs: @unchecked Sendable {
   var numbers: [UnsafeMutablePointer<Double>?]
   var codes: [UnsafeMutablePointer<Int32>?]
+  var labels: [UnsafeMutablePointer<UInt8>?]
 }
 
 /// Scans one chunk of the body, typing the requested fields.
@@ -439,7 +459,17 @@ struct ChunkScanner {
     var position = range.lowerBound
     var row = 0
     var released = position
-    let kinds = requests.map(\.kind)
+    // 0: skip, 1: number, 2: number or missing, 3: category, 4: label
+    let action: [UInt8] = slotOf.map { slot in
+      guard slot >= 0 else { return 0 }
+      switch requests[Int(slot)].kind {
+      case .number(let allowMissing): return allowMissing ? 2 : 1
+      case .category: return 3
+      case .label: return 4
+      }
+    }
+    let fieldCount = self.fieldCount
+    let delimiter = self.delimiter
     while position < end {
       let b = base[position]
       if b == 0x0A {
@@ -452,23 +482,44 @@ struct ChunkScanner {
       }
       let recordStart = position
       let output = rowOffset + row
-      var fields = 0
-      position = try parser.parseRecord(from: position, end: end) { index, pointer, count in
-        fields = index + 1
-        guard index < slotOf.count else { return }
-        let slot = Int(slotOf[index])
-        if slot < 0 { return }
-        switch kinds[slot] {
-        case .number(let allowMissing):
-          outputs.numbers[slot]![output] = try number(pointer, count, allowMissing, recordStart, index)
-        case .category(let missingGroup):
-          outputs.codes[slot]![output] = try category(slot, pointer, count, missingGroup, recordStart, index)
-        case .label(let positive):
-          outputs.codes[slot]![output] = try label(slot, pointer, count, positive, recordStart, index)
+      var index = 0
+      while true {
+        let todo = index < fieldCount ? action[index] : 0
+        switch todo {
+        case 0:
+          (position, _) = try parser.parseField(at: position, end: end, index: index) { _, _ in () }
+        case 1, 2:
+          let slot = Int(slotOf[index])
+          let value: Double
+          (position, value) = try parser.parseField(at: position, end: end, index: index) { p, n in
+            try number(p, n, todo == 2, recordStart, index)
+          }
+          outputs.numbers[slot]![output] = value
+        case 3:
+          let slot = Int(slotOf[index])
+          let code: Int32
+          (position, code) = try parser.parseField(at: position, end: end, index: index) { p, n in
+            try category(slot, p, n, recordStart, index)
+          }
+          outputs.codes[slot]![output] = code
+        default:
+          let slot = Int(slotOf[index])
+          let value: UInt8
+          (position, value) = try parser.parseField(at: position, end: end, index: index) { p, n in
+            try label(slot, p, n, recordStart, index)
+          }
+          outputs.labels[slot]![output] = value
         }
+        index += 1
+        if position < end, base[position] == delimiter {
+          position += 1
+          continue
+        }
+        if position < end { position += 1 }  // the line break
+        break
       }
-      if fields != fieldCount {
-        throw ScanFailure(offset: recordStart, field: nil, kind: .ragged(expected: fieldCount, found: fields))
+      if index != fieldCount {
+        throw ScanFailure(offset: recordStart, field: nil, kind: .ragged(expected: fieldCount, found: index))
       }
       row += 1
       if let file, position - released > 32 << 20 {
@@ -494,11 +545,11 @@ struct ChunkScanner {
 
   @inline(__always)
   private mutating func category(
-    _ slot: Int, _ p: UnsafePointer<UInt8>, _ n: Int, _ missingGroup: String?, _ record: Int, _ field: Int
+    _ slot: Int, _ p: UnsafePointer<UInt8>, _ n: Int, _ record: Int, _ field: Int
   ) throws -> Int32 {
     var inserted = false
     if n == 0 {
-      guard let missingGroup else {
+      guard case .category(let missingGroup?) = requests[slot].kind else {
         throw ScanFailure(
           offset: record, field: field,
           kind: .missing(expected: "a group name", hint: " (use --missing-group NAME to make empty values a group)"))
@@ -508,10 +559,11 @@ struct ChunkScanner {
     return interners[slot].code(p, n, inserted: &inserted)
   }
 
+  /// The class (0 or 1) of a label field; new spellings are checked when first seen.
   @inline(__always)
   private mutating func label(
-    _ slot: Int, _ p: UnsafePointer<UInt8>, _ n: Int, _ positive: String?, _ record: Int, _ field: Int
-  ) throws -> Int32 {
+    _ slot: Int, _ p: UnsafePointer<UInt8>, _ n: Int, _ record: Int, _ field: Int
+  ) throws -> UInt8 {
     var inserted = false
     let code = interners[slot].code(p, n, inserted: &inserted)
     if inserted {
@@ -520,7 +572,7 @@ struct ChunkScanner {
         throw ScanFailure(offset: record, field: field, kind: .missing(expected: "a label", hint: ""))
       }
       let seen = interners[slot].strings.dropLast()
-      if let positive {
+      if case .label(let positive?) = requests[slot].kind {
         if interners[slot].count > 2 {
           throw ScanFailure(offset: record, field: field, kind: .tooManyClasses(spelling, Array(seen)))
         }
@@ -536,7 +588,7 @@ struct ChunkScanner {
         labelClass[slot].append(kind == 1 ? 1 : 0)
       }
     }
-    return code
+    return labelClass[slot][Int(code)]
   }
 
   private func isBlank(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
@@ -567,6 +619,7 @@ struct ColumnSinks {
   let requests: [ColumnRequest]
   private var numbers: [[Double]]
   private var codes: [[Int32]]
+  private var labels: [[UInt8]]
 
   init(requests: [ColumnRequest], capacity: Int) {
     self.requests = requests
@@ -575,28 +628,33 @@ struct ColumnSinks {
       return []
     }
     codes = requests.map {
-      if case .number = $0.kind { return [] }
-      return [Int32](repeating: 0, count: capacity)
+      if case .category = $0.kind { return [Int32](repeating: 0, count: capacity) }
+      return []
+    }
+    labels = requests.map {
+      if case .label = $0.kind { return [UInt8](repeating: 0, count: capacity) }
+      return []
     }
   }
 
   mutating func withOutputs(_ body: (SlotOutputs) -> Void) {
     var numberPointers: [UnsafeMutablePointer<Double>?] = []
     var codePointers: [UnsafeMutablePointer<Int32>?] = []
+    var labelPointers: [UnsafeMutablePointer<UInt8>?] = []
     // The arrays are not resized while the pointers are in use.
     for k in numbers.indices {
       numberPointers.append(numbers[k].isEmpty ? nil : numbers[k].withUnsafeMutableBufferPointer { $0.baseAddress })
       codePointers.append(codes[k].isEmpty ? nil : codes[k].withUnsafeMutableBufferPointer { $0.baseAddress })
+      labelPointers.append(labels[k].isEmpty ? nil : labels[k].withUnsafeMutableBufferPointer { $0.baseAddress })
     }
-    body(SlotOutputs(numbers: numberPointers, codes: codePointers))
+    body(SlotOutputs(numbers: numberPointers, codes: codePointers, labels: labelPointers))
   }
 
   /// Closes the gaps between chunks, merges the chunks' interned values and builds the columns.
+  /// `rescan` re-reads the file sequentially to locate a problem that only shows across chunks.
   mutating func finish(
-    workers: [ChunkScanner], counts: [Int], offsets: [Int], file: String,
-    bytes: UnsafeBufferPointer<UInt8>, header: [String], headerIndex: [Int], lineOfRow: (Int) -> Int
+    workers: [ChunkScanner], counts: [Int], offsets: [Int], rescan: () throws -> Void
   ) throws -> [Column] {
-    let rows = counts.reduce(0, +)
     var columns: [Column] = []
     for (slot, request) in requests.enumerated() {
       switch request.kind {
@@ -605,72 +663,45 @@ struct ColumnSinks {
         numbers[slot] = []
         compact(&values, counts: counts, offsets: offsets)
         columns.append(.numbers(values))
-      case .category, .label:
+      case .category:
         var values = codes[slot]
         codes[slot] = []
         compact(&values, counts: counts, offsets: offsets)
         // Merge each chunk's interned values into the first chunk's codes.
         var global = workers[0].interners[slot]
-        var globalClass = workers[0].labelClass[slot]
+        var start = counts[0]
         for k in 1..<workers.count {
           let local = workers[k].interners[slot]
           var map = [Int32](repeating: 0, count: local.count)
-          for code in 0..<Int32(local.count) {
-            let before = global.count
-            map[Int(code)] = global.code(Array(local.bytes(of: code)))
-            if global.count > before, case .label = request.kind {
-              globalClass.append(workers[k].labelClass[slot][Int(code)])
-            }
-          }
-          let start = offsets.prefix(k).isEmpty ? 0 : counts.prefix(k).reduce(0, +)
+          for code in 0..<Int32(local.count) { map[Int(code)] = global.code(Array(local.bytes(of: code))) }
           values.withUnsafeMutableBufferPointer { buffer in
             for i in start..<(start + counts[k]) { buffer[i] = map[Int(buffer[i])] }
           }
+          start += counts[k]
         }
-        if case .label(let positive) = request.kind {
-          try checkClasses(global, classes: globalClass, positive: positive, values: values,
-                           file: file, header: header, field: headerIndex[slot], lineOfRow: lineOfRow)
-          var labels = [UInt8](repeating: 0, count: rows)
-          var negativeName: String? = nil
-          var positiveName: String? = nil
-          for code in 0..<Int32(global.count) {
-            if globalClass[Int(code)] == 1 { positiveName = positiveName ?? global.string(of: code) } else {
-              negativeName = negativeName ?? global.string(of: code)
-            }
+        columns.append(.categories(CategoricalColumn(codes: values, levels: global.strings)))
+      case .label(let positive):
+        var values = labels[slot]
+        labels[slot] = []
+        compact(&values, counts: counts, offsets: offsets)
+        // The spellings seen by all chunks, with their classes.
+        var names: [String] = []
+        var classes: [UInt8] = []
+        for worker in workers {
+          for (code, name) in worker.interners[slot].strings.enumerated() where !names.contains(name) {
+            names.append(name)
+            classes.append(worker.labelClass[slot][code])
           }
-          if positiveName == nil, let positive { positiveName = positive }
-          values.withUnsafeBufferPointer { codes in
-            for i in 0..<rows { labels[i] = globalClass[Int(codes[i])] }
-          }
-          columns.append(.labels(LabelColumn(values: labels, negativeName: negativeName, positiveName: positiveName)))
-        } else {
-          columns.append(.categories(CategoricalColumn(codes: values, levels: global.strings)))
         }
+        let kinds = names.map { LabelSpelling.kind(of: $0) }
+        let tooMany = positive != nil ? names.count > 2 : (kinds.contains(0) && kinds.contains(-1))
+        if tooMany { try rescan() }  // throws at the first offending row
+        let negativeName = zip(names, classes).first { $0.1 == 0 }?.0
+        let positiveName = zip(names, classes).first { $0.1 == 1 }?.0 ?? positive
+        columns.append(.labels(LabelColumn(values: values, negativeName: negativeName, positiveName: positiveName)))
       }
     }
     return columns
-  }
-
-  /// Across chunks, a label column may still hold more than two classes (each chunk saw two).
-  private func checkClasses(
-    _ interner: ByteInterner, classes: [UInt8], positive: String?, values: [Int32],
-    file: String, header: [String], field: Int, lineOfRow: (Int) -> Int
-  ) throws {
-    let names = interner.strings
-    let tooMany: Int?
-    if positive != nil {
-      tooMany = names.count > 2 ? 2 : nil
-    } else {
-      let kinds = names.map { LabelSpelling.kind(of: $0) ?? 1 }
-      let firstMinusOne = kinds.firstIndex(of: -1)
-      let firstZero = kinds.firstIndex(of: 0)
-      tooMany = (firstMinusOne != nil && firstZero != nil) ? max(firstMinusOne!, firstZero!) : nil
-    }
-    guard let code = tooMany, let row = values.firstIndex(of: Int32(code)) else { return }
-    // Rare (only when chunks disagree): find the row's line again.
-    throw BiasKitError.tooManyClasses(
-      SourceLocation(file: file, line: lineOfRow(row), column: field + 1, columnName: header[field]),
-      names[code], classes: Array(names.prefix(code)))
   }
 
   private func compact<T>(_ values: inout [T], counts: [Int], offsets: [Int]) {
@@ -684,4 +715,3 @@ struct ColumnSinks {
     values.removeLast(values.count - write)
   }
 }
-
