@@ -6,6 +6,8 @@
 #
 # Steps: gen scale1m-fairlearn scale1m-direct scale10m-direct bootstrap adult
 #        bootstrap-counts (our numpy counting bootstrap, bench_bootstrap_counts.py)
+#        cli-like (audit_like_cli.py: `biaskit audit`'s default job with fairlearn; its
+#        phase timings go to stderr, kept in $OUT/cli-like.stderr)
 #        scale10m-fairlearn (5-10 min; not in the default list)
 # Env: VENV (default /work/venv), ANCHORS (default ../shared/anchors relative to the
 #      repo root), BENCH_DATA (default /work/anchors-data; generated CSVs live there,
@@ -29,8 +31,13 @@ run() {  # run STEP SCRIPT ARGS...
   local cmd="$PY $*"
   echo "== $step: $cmd   [$up]" >&2
   local rc=0
-  ( cd "${RUNDIR:-$ANCHORS}" && /usr/bin/time -v -o "$TMP/time.txt" "$PY" "$@" ) \
-      >>"$OUT/$step.jsonl" 2>>"$TMP/stderr.txt" || rc=$?
+  if [ "$step" = cli-like ]; then
+    ( cd "${RUNDIR:-$ANCHORS}" && /usr/bin/time -v -o "$TMP/time.txt" "$PY" "$@" ) \
+        2> >(grep '^{' >>"$OUT/$step.jsonl") || rc=$?
+  else
+    ( cd "${RUNDIR:-$ANCHORS}" && /usr/bin/time -v -o "$TMP/time.txt" "$PY" "$@" ) \
+        >>"$OUT/$step.jsonl" 2>>"$TMP/stderr.txt" || rc=$?
+  fi
   local wall rss
   wall="$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$TMP/time.txt")"
   rss="$(awk -F': ' '/Maximum resident set size/{print $2}' "$TMP/time.txt")"
@@ -52,7 +59,7 @@ runlocal() {  # like run, but the script is in this repo (path from the repo roo
 }
 
 steps=("$@")
-[ ${#steps[@]} -eq 0 ] && steps=(gen scale1m-fairlearn scale1m-direct scale10m-direct bootstrap adult bootstrap-counts)
+[ ${#steps[@]} -eq 0 ] && steps=(gen scale1m-fairlearn scale1m-direct scale10m-direct bootstrap adult bootstrap-counts cli-like)
 for s in "${steps[@]}"; do
   case "$s" in
     gen)
@@ -74,10 +81,13 @@ for s in "${steps[@]}"; do
     bootstrap-counts)   # numpy counting bootstrap, same resampling as fairlearn (ours)
       runlocal bootstrap-counts scripts/bench/audit/bench_bootstrap_counts.py --rows 100000 --n-boot 100 --runs 3 --check "$OUT/bootstrap.jsonl"
       runlocal bootstrap-counts scripts/bench/audit/bench_bootstrap_counts.py --rows 1000000 --n-boot 1000 --runs 1 ;;
+    cli-like)   # the default `biaskit audit` job done with fairlearn, as one process
+      for i in 1 2 3; do runlocal cli-like scripts/bench/audit/audit_like_cli.py Examples/adult-predictions.csv --y-score y_score --sensitive sex,race --output "$TMP/out.json"; done
+      runlocal cli-like scripts/bench/audit/audit_like_cli.py "$BENCH_DATA/audit_1m.csv" --y-score y_score --sensitive sens_a,sens_b --output "$TMP/out.json" ;;
     adult)
       run adult bench_audit_adult.py --dataset adult --runs 5 ;;
     *) echo "unknown step $s" >&2; exit 2 ;;
   esac
 done
-grep -v -i -e 'warn' -e '^$' "$TMP/stderr.txt" | tail -n 20 >&2 || true
+[ -f "$TMP/stderr.txt" ] && { grep -v -i -e 'warn' -e '^$' "$TMP/stderr.txt" | tail -n 20 >&2 || true; }
 rm -rf "$TMP"

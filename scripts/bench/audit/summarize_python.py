@@ -47,11 +47,22 @@ def main():
                   f"{statistics.median(allt):.3f} | {fmt(allt)} | "
                   f"{statistics.median([r.get('load_seconds') or 0 for r in rs]):.3f} | "
                   f"{max(r['peak_rss_mb'] for r in rs):.0f} |")
+    cli = lines("cli-like.jsonl")
+    procs = [p for p in lines("process.jsonl") if p["step"] == "cli-like"]
+    if cli:
+        print("\n### audit_like_cli.py phases (s; one line per process, same order as below)\n")
+        print("| input | import | read | MetricFrame (17 metrics) | fairness scalars | total |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for c, p in zip(cli, procs):
+            src = p["cmd"].split("audit_like_cli.py ")[1].split()[0]
+            print(f"| {os.path.basename(src)} | {c['import']:.2f} | {c['read']:.2f} | "
+                  f"{c['metricframe']:.2f} | {c['fairness']:.2f} | {c['total_in_process']:.2f} |")
     print("\n### Whole processes (`/usr/bin/time -v`)\n")
     print("| step | command | wall s | max RSS MB | load (1 min) at start |")
     print("|---|---|---:|---:|---:|")
     for p in lines("process.jsonl"):
         cmd = p["cmd"].replace("/work/venv/bin/python ", "")
+        cmd = " ".join(x if not x.startswith("/tmp/") else "OUT.json" for x in cmd.split())
         print(f"| {p['step']} | `{cmd}` | {p['wall_s']:.2f} | {p['max_rss_mb']:.0f} | "
               f"{load(p['uptime'])} |")
 
