@@ -533,6 +533,18 @@ def build_edge(n=3000, seed=20261123):
     return df
 
 
+def build_zero_predictions(n=40, seed=11):
+    """No positive prediction at all: selection rates are all 0, so ratios are 0/0."""
+    rng = np.random.default_rng(seed)
+    g = np.array(["g1", "g2"])[np.arange(n) % 2]
+    y = np.array([1, 0, 0, 1] * (n // 4))
+    s = np.round(rng.uniform(0.0, 0.49, n), 2)
+    df = pd.DataFrame({"y_true": y, "y_pred": np.zeros(n, dtype=np.int64), "y_score": s,
+                       "g": g})
+    write_csv(df, "zero-predictions.csv")
+    return df
+
+
 def build_labels(n=60, seed=7):
     rng = np.random.default_rng(seed)
     g = rng.choice(3, n, p=[0.5, 0.3, 0.2])
@@ -634,6 +646,10 @@ def make_audits():
         cases["edge-regression-a-b" + wname] = audit_case(
             edge, input_path=epath, task="regression", y_true="y_reg", y_pred="p_reg",
             sensitive=["a", "b"], weight=wcol)
+    zero = build_zero_predictions()
+    cases["zero-predictions-g"] = audit_case(
+        zero, input_path=FIXTURE_PREFIX + "zero-predictions.csv", y_score="y_score",
+        sensitive=["g"], note="y_pred is 0 everywhere: ratios of all-zero rates are 0/0 -> null")
     dump("audit-edge.json", ABOUT_COMMON, cases)
 
     # ---- labels -----------------------------------------------------------
