@@ -112,6 +112,21 @@ enum CaseForms {
 
   /// `str.title()`: a cased letter after a cased letter is lower-cased, any other is upper-cased.
   static func title(_ word: String) -> String {
+    if word.utf8.allSatisfy({ $0 < 128 }) {
+      // ASCII fast path: letters are the only cased characters.
+      var bytes = Array(word.utf8)
+      var previousCased = false
+      for k in bytes.indices {
+        let b = bytes[k]
+        let upper = b >= 65 && b <= 90
+        let lower = b >= 97 && b <= 122
+        if upper || lower {
+          if previousCased && upper { bytes[k] = b + 32 } else if !previousCased && lower { bytes[k] = b - 32 }
+        }
+        previousCased = upper || lower
+      }
+      return String(decoding: bytes, as: UTF8.self)
+    }
     var result = ""
     var previousCased = false
     for ch in word {

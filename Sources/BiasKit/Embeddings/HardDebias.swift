@@ -1,5 +1,57 @@
 import Foundation
 
+/// Reductions over float32 rows accumulated in double, with independent SIMD lanes (the
+/// compiler does not reorder floating-point sums by itself).
+enum SIMDKernels {
+  /// Σ a_j b_j for float32 `a` and `b`.
+  @inline(__always) static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Double {
+    var acc0 = SIMD8<Double>()
+    var acc1 = SIMD8<Double>()
+    var j = 0
+    let ra = UnsafeRawPointer(a)
+    let rb = UnsafeRawPointer(b)
+    while j + 16 <= n {
+      let x0 = SIMD8<Double>(ra.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self))
+      let y0 = SIMD8<Double>(rb.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self))
+      let x1 = SIMD8<Double>(ra.loadUnaligned(fromByteOffset: j * 4 + 32, as: SIMD8<Float>.self))
+      let y1 = SIMD8<Double>(rb.loadUnaligned(fromByteOffset: j * 4 + 32, as: SIMD8<Float>.self))
+      acc0 += x0 * y0
+      acc1 += x1 * y1
+      j += 16
+    }
+    var sum = (acc0 + acc1).sum()
+    while j < n {
+      sum += Double(a[j]) * Double(b[j])
+      j += 1
+    }
+    return sum
+  }
+
+  /// Σ a_j b_j for float32 `a` and double `b`.
+  @inline(__always) static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
+    var acc0 = SIMD8<Double>()
+    var acc1 = SIMD8<Double>()
+    var j = 0
+    let ra = UnsafeRawPointer(a)
+    let rb = UnsafeRawPointer(b)
+    while j + 16 <= n {
+      let x0 = SIMD8<Double>(ra.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self))
+      let y0 = rb.loadUnaligned(fromByteOffset: j * 8, as: SIMD8<Double>.self)
+      let x1 = SIMD8<Double>(ra.loadUnaligned(fromByteOffset: j * 4 + 32, as: SIMD8<Float>.self))
+      let y1 = rb.loadUnaligned(fromByteOffset: j * 8 + 64, as: SIMD8<Double>.self)
+      acc0 += x0 * y0
+      acc1 += x1 * y1
+      j += 16
+    }
+    var sum = (acc0 + acc1).sum()
+    while j < n {
+      sum += Double(a[j]) * b[j]
+      j += 1
+    }
+    return sum
+  }
+}
+
 /// Hard debiasing: neutralize words that should carry no bias, then equalize sets of words
 /// that should differ only along the bias subspace.
 ///
@@ -53,44 +105,61 @@ public enum HardDebias {
     for b in basis where b.count != d {
       throw BiasKitError.dimensionMismatch(expected: d, found: b.count, context: "the bias subspace")
     }
-    var out = embedding
     let n = embedding.count
     var neutral = [Bool](repeating: false, count: n)
     for i in 0..<n { neutral[i] = isNeutral(i) }
     let flatBasis = basis.flatMap { $0 }
     let k = basis.count
-    out.vectors.withUnsafeMutableBufferPointer { buffer in
-      let base = buffer.baseAddress!
-      let chunks = max(1, min(64, n / 512))
-      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-        var row = [Double](repeating: 0, count: d)
-        let lo = chunk * n / chunks
-        let hi = (chunk + 1) * n / chunks
-        for i in lo..<hi {
-          let p = base + i * d
-          var sum = 0.0
-          for j in 0..<d {
-            row[j] = Double(p[j])
-            sum += row[j] * row[j]
-          }
-          // init_sims: unit length in float32, then read back.
-          let norm = sum.squareRoot()
-          if norm > 0 { for j in 0..<d { row[j] = Double(Float(row[j] / norm)) } }
-          if neutral[i] {
-            for b in 0..<k {
-              var dot = 0.0
-              for j in 0..<d { dot += row[j] * flatBasis[b * d + j] }
-              for j in 0..<d { row[j] -= dot * flatBasis[b * d + j] }
+    // One pass per row: ‖v‖² and v·b by SIMD reductions, then the unit (neutralized) row is
+    // written straight into new storage. For unit u = v/‖v‖ and c_b = u·b, the neutralized
+    // row u − Σ c_b b has norm √(1 − Σ c_b²) because B is orthonormal.
+    let vectors = [Float](unsafeUninitializedCapacity: n * d) { storage, initialized in
+      let target = storage.baseAddress!
+      embedding.vectors.withUnsafeBufferPointer { source in
+        flatBasis.withUnsafeBufferPointer { basisBuffer in
+          let src = source.baseAddress!
+          let b = basisBuffer.baseAddress!
+          let chunks = max(1, min(64, n / 256))
+          DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            var c = [Double](repeating: 0, count: max(k, 1))
+            for i in (chunk * n / chunks)..<((chunk + 1) * n / chunks) {
+              let v = src + i * d
+              let out = target + i * d
+              let squared = SIMDKernels.dot(v, v, d)
+              let norm = squared.squareRoot()
+              guard norm > 0 else {
+                for j in 0..<d { out[j] = 0 }
+                continue
+              }
+              let inverse = 1 / norm
+              if neutral[i] && k > 0 {
+                var remaining = 1.0
+                for m in 0..<k {
+                  c[m] = SIMDKernels.dot(v, b + m * d, d) * inverse
+                  remaining -= c[m] * c[m]
+                }
+                let scale = remaining > 0 ? 1 / remaining.squareRoot() : 0
+                if k == 1 {
+                  let c0 = c[0]
+                  for j in 0..<d { out[j] = Float((Double(v[j]) * inverse - c0 * b[j]) * scale) }
+                } else {
+                  for j in 0..<d {
+                    var x = Double(v[j]) * inverse
+                    for m in 0..<k { x -= c[m] * b[m * d + j] }
+                    out[j] = Float(x * scale)
+                  }
+                }
+              } else {
+                for j in 0..<d { out[j] = Float(Double(v[j]) * inverse) }
+              }
             }
-            var s = 0.0
-            for j in 0..<d { s += row[j] * row[j] }
-            let m = s.squareRoot()
-            if m > 0 { for j in 0..<d { row[j] /= m } }
           }
-          for j in 0..<d { p[j] = Float(row[j]) }
         }
       }
+      initialized = n * d
     }
+    var out = embedding
+    out.vectors = vectors
     var equalized: [[String]] = []
     for set in equalitySets {
       let rows = set.compactMap { out.index(of: $0) }
@@ -128,10 +197,10 @@ public enum HardDebias {
   public static func gender(
     _ embedding: WordEmbedding, direction: BiasDirection, lists: GenderWordLists
   ) throws -> Result {
-    let specific = lists.specificWordForms
-    let words = embedding.words
+    var neutral = [Bool](repeating: true, count: embedding.count)
+    for form in lists.specificWordForms { if let i = embedding.index(of: form) { neutral[i] = false } }
     return try apply(
-      to: embedding, basis: [direction.vector], isNeutral: { !specific.contains(words[$0]) },
+      to: embedding, basis: [direction.vector], isNeutral: { neutral[$0] },
       equalitySets: lists.equalizeCandidates(in: embedding).map { [$0.0, $0.1] })
   }
 }

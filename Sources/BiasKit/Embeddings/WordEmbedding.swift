@@ -41,9 +41,7 @@ public struct WordEmbedding: Sendable {
     self.words = words
     self.dimension = dimension
     self.vectors = vectors
-    var positions = [String: Int](minimumCapacity: words.count)
-    for (i, word) in words.enumerated() where positions[word] == nil { positions[word] = i }
-    self.positions = positions
+    self.positions = Dictionary(zip(words, 0..<words.count), uniquingKeysWith: { first, _ in first })
   }
 
   /// Number of words.

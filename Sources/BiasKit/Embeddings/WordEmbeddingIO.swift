@@ -52,16 +52,101 @@ extension WordEmbedding {
   ///   of a truncated or malformed row, or a row whose length differs from the header's.
   /// - Complexity: O(file size).
   public init(contentsOf path: String, options: LoadOptions = LoadOptions()) throws {
-    let data: Data
-    do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-    } catch {
-      throw BiasKitError(.io, "\(path): cannot read the embedding file: \(error.localizedDescription)")
+    // Read the whole file with one read(2) straight into a Float buffer. A word2vec binary is
+    // then compacted in place (each row moved down to its aligned slot), so the 32 MB of
+    // vectors are touched twice and never copied into a second allocation.
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else {
+      throw BiasKitError(.io, "\(path): cannot read the embedding file: \(String(cString: strerror(errno)))")
     }
-    self = try data.withUnsafeBytes { raw in
-      let bytes = raw.bindMemory(to: UInt8.self)
-      return try WordEmbedding(parsing: bytes, path: path, options: options)
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else {
+      throw BiasKitError(.io, "\(path): cannot read the embedding file: \(String(cString: strerror(errno)))")
     }
+    let size = Int(status.st_size)
+    var failure: Int32 = 0
+    var buffer = [Float](unsafeUninitializedCapacity: size / 4 + 1) { storage, initialized in
+      let raw = UnsafeMutableRawPointer(storage.baseAddress!)
+      var done = 0
+      while done < size {
+        let n = read(descriptor, raw + done, size - done)
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 {
+          failure = n < 0 ? errno : EIO
+          break
+        }
+        done += n
+      }
+      initialized = size / 4 + 1
+    }
+    if failure != 0 {
+      throw BiasKitError(.io, "\(path): cannot read the embedding file: \(String(cString: strerror(failure)))")
+    }
+    let format = options.format ?? buffer.withUnsafeBytes { raw in
+      EmbeddingFormat.detect(UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: size))
+    }
+    if format == .word2vecBinary {
+      var parsed = try Self.compactBinary(&buffer, byteCount: size, path: path, limit: options.limit)
+      if options.lowercase { parsed.words = parsed.words.map { $0.lowercased() } }
+      try self.init(words: parsed.words, dimension: parsed.dimension, vectors: buffer)
+      return
+    }
+    var textOptions = options
+    textOptions.format = format
+    self = try buffer.withUnsafeBytes { raw in
+      try WordEmbedding(
+        parsing: UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: size), path: path,
+        options: textOptions)
+    }
+  }
+
+  /// Parses a word2vec binary held in `buffer`'s bytes and moves every row to its aligned
+  /// slot `i * dimension` in place (rows only move towards the start, and word i + 1 always
+  /// lies beyond row i's new end), then trims `buffer` to the vectors.
+  private static func compactBinary(_ buffer: inout [Float], byteCount: Int, path: String, limit: Int?) throws
+    -> (words: [String], dimension: Int)
+  {
+    let parsed = try buffer.withUnsafeMutableBytes { raw -> (words: [String], dimension: Int, keep: Int) in
+      let bytes = UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: byteCount)
+      let header = try parseHeader(bytes, path: path)
+      let dimension = header.dimension
+      let count = min(header.count, limit ?? header.count)
+      let rowBytes = dimension * 4
+      var words: [String] = []
+      words.reserveCapacity(count)
+      var offset = header.end
+      let end = byteCount
+      let base = raw.baseAddress!
+      for i in 0..<count {
+        while offset < end && bytes[offset] == 10 { offset += 1 }
+        let start = offset
+        while offset < end && bytes[offset] != 32 { offset += 1 }
+        guard offset < end else {
+          throw BiasKitError.truncatedEmbedding(
+            path, byteOffset: start, "expected word \(i + 1) of \(header.count) followed by a space")
+        }
+        guard offset > start else {
+          throw BiasKitError.malformedEmbedding(path, byteOffset: start, "word \(i + 1) is empty")
+        }
+        words.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self))
+        offset += 1
+        guard end - offset >= rowBytes else {
+          throw BiasKitError.truncatedEmbedding(
+            path, byteOffset: offset,
+            "the vector of '\(words[i])' (word \(i + 1)) needs \(rowBytes) bytes, the file has \(end - offset) left")
+        }
+        memmove(base + i * rowBytes, base + offset, rowBytes)
+        offset += rowBytes
+      }
+      return (words, dimension, count * dimension)
+    }
+    buffer.removeSubrange(parsed.keep...)
+    #if _endian(big)
+      buffer = buffer.map { Float(bitPattern: $0.bitPattern.byteSwapped) }
+    #endif
+    try checkFinite(buffer, words: parsed.words, dimension: parsed.dimension, path: path)
+    return (parsed.words, parsed.dimension)
   }
 
   /// Parses the bytes of an embedding file (`path` is used only in error messages).
@@ -147,6 +232,17 @@ extension WordEmbedding {
   }
 
   private static func checkFinite(_ vectors: [Float], words: [String], dimension: Int, path: String) throws {
+    // Fast SIMD pass: x·0 is NaN exactly when x is not finite.
+    let allFinite = vectors.withUnsafeBufferPointer { buffer -> Bool in
+      var acc = SIMD16<Float>()
+      let lanes = buffer.count / 16
+      let wide = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: SIMD16<Float>.self)
+      for k in 0..<lanes { acc += wide[k] * 0 }
+      var tail: Float = 0
+      for k in (lanes * 16)..<buffer.count { tail += buffer[k] * 0 }
+      return !(acc.sum() + tail).isNaN
+    }
+    if allFinite { return }
     for (k, x) in vectors.enumerated() where !x.isFinite {
       throw BiasKitError.malformedEmbedding(
         path, line: nil, "the vector of '\(words[k / dimension])' has a non-finite value at position \(k % dimension + 1)")
