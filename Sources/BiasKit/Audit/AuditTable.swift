@@ -59,7 +59,10 @@ public struct AuditTable: Sendable {
   ///
   /// - Parameter probabilityScores: whether the scores must lie in [0, 1] (Brier score, log
   ///   loss and calibration read them as probabilities; ROC AUC does not).
-  public init(path: String, columns: AuditColumns, delimiter: UInt8? = nil, probabilityScores: Bool = false) throws {
+  public init(
+    path: String, columns: AuditColumns, delimiter: UInt8? = nil, probabilityScores: Bool = false,
+    progress: (@Sendable (Double) -> Void)? = nil
+  ) throws {
     try AuditTable.checkOptions(columns)
     let reader = try CSVReader(path: path, delimiter: delimiter)
     var requests: [ColumnRequest] = []
@@ -76,7 +79,7 @@ public struct AuditTable: Sendable {
     for name in columns.sensitive + columns.control {
       requests.append(.category(name, missingGroup: columns.missingGroup))
     }
-    let table = try reader.read(requests)
+    let table = try reader.read(requests, progress: progress)
     var next = 2
     func location(_ row: Int, _ name: String) -> SourceLocation {
       let index = reader.header.firstIndex(of: name) ?? 0

@@ -85,6 +85,12 @@ public struct CSVReader: Sendable {
   /// - Throws: ``BiasKitError`` naming file, line and column for the first bad field, or
   ///   `headerOnly` when there are no data rows.
   public func read(_ requests: [ColumnRequest]) throws -> Table {
+    try read(requests, progress: nil)
+  }
+
+  /// Reads the requested columns, calling `progress` with the fraction of the file scanned
+  /// (from any thread, a few times per file).
+  public func read(_ requests: [ColumnRequest], progress: (@Sendable (Double) -> Void)?) throws -> Table {
     let indices = try requests.map { try columnIndex(of: $0.name) }
     var slotOf = [Int32](repeating: -1, count: header.count)
     for (slot, index) in indices.enumerated() where slotOf[index] < 0 { slotOf[index] = Int32(slot) }
@@ -109,6 +115,7 @@ public struct CSVReader: Sendable {
     var counts = [Int](repeating: 0, count: chunks.count)
     var failures = [ScanFailure?](repeating: nil, count: chunks.count)
     let releaseMemory = chunks.count > 1
+    let scanned = ProgressCounter(total: max(1, bytes.count - bodyStart))
     sinks.withOutputs { outputs in
       workers.withUnsafeMutableBufferPointer { workerBuffer in
         counts.withUnsafeMutableBufferPointer { countBuffer in
@@ -118,6 +125,7 @@ public struct CSVReader: Sendable {
                 countBuffer[k] = try workerBuffer[k].scan(
                   bytes: bytes, range: chunks[k], outputs: outputs, rowOffset: offsets[k],
                   releasePages: releaseMemory ? file : nil)
+                if let progress { progress(scanned.add(chunks[k].count)) }
               } catch let failure as ScanFailure {
                 failureBuffer[k] = failure
               } catch {
@@ -192,7 +200,9 @@ public struct CSVReader: Sendable {
       memchr(buffer.baseAddress! + bodyStart, 0x22, size) != nil
     }
     if hasQuote { return [bodyStart..<bytes.count] }
-    let parts = min(workers * 2, 16)
+    // At least 2 chunks per core, and chunks of at most 64 MB so that memory is released
+    // (and progress reported) as the scan goes.
+    let parts = max(min(workers * 2, 16), min(4096, size / (64 << 20) + 1))
     var bounds = [bodyStart]
     for k in 1..<parts {
       var cut = max(bodyStart + size * k / parts, bounds.last!)
@@ -237,6 +247,20 @@ public struct CSVReader: Sendable {
     public subscript(name: String) -> Column? {
       names.firstIndex(of: name).map { columns[$0] }
     }
+  }
+}
+
+/// Counts finished work across threads.
+final class ProgressCounter: @unchecked Sendable {
+  private let total: Int
+  private var done = 0
+  private let lock = NSLock()
+  init(total: Int) { self.total = total }
+  func add(_ amount: Int) -> Double {
+    lock.lock()
+    defer { lock.unlock() }
+    done += amount
+    return Double(done) / Double(total)
   }
 }
 

@@ -165,8 +165,11 @@ struct AuditRun {
     let options = try metricOptions.options()
     let bootstrap = try bootstrapOptions.resolve()
     let probabilities = metrics.contains { [.brierScore, .logLoss, .expectedCalibrationError].contains($0) }
+    let reading = ProgressLine(label: "reading \(input.file)", total: 100)
     let table = try AuditTable(
-      path: input.file, columns: columns, delimiter: try input.delimiterByte(), probabilityScores: probabilities)
+      path: input.file, columns: columns, delimiter: try input.delimiterByte(), probabilityScores: probabilities,
+      progress: reading.map { line in { line.update(Int($0 * 100)) } })
+    reading?.finish()
     let frame = try MetricFrame(
       metrics: metrics, data: table.data, sensitive: table.sensitive, control: table.control, options: options,
       aggregation: metricOptions.agg)
