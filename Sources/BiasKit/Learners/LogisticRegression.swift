@@ -90,6 +90,10 @@ public struct LogisticRegression: Sendable {
     public func predictions(_ features: Matrix) -> [UInt8] {
       decisionFunction(features).map { $0 > 0 ? 1 : 0 }
     }
+
+    func predictions(_ design: Design) -> [UInt8] {
+      design.decision(coefficients, intercept: intercept).map { $0 > 0 ? 1 : 0 }
+    }
   }
 
   /// Fits the model to `features` and 0/1 `labels`, with optional non-negative sample
@@ -137,11 +141,18 @@ public struct LogisticRegression: Sendable {
       throw BiasKitError(.invalidArgument,
         "LogisticRegression: warm start has \(initial.coefficients.count) coefficients for \(p) features")
     }
+    return fitted(design: Design(features), labels: labels, weights: weights, initial: initial)
+  }
 
+  /// Fits on a prepared design whose inputs were validated (used by the reductions, which fit
+  /// the same features many times).
+  func fitted(design: Design, labels: [Double], weights: [Double]?, initial: Model?) -> Model {
+    let n = design.rows
+    let p = design.columns
     let weightSum = weights.map { $0.reduce(0, +) } ?? Double(n)
     let l2 = 1 / (inverseRegularization * weightSum)
     let objective = LogisticLoss(
-      features: features, labels: labels, weights: weights, weightSum: weightSum,
+      features: design, labels: labels, weights: weights, weightSum: weightSum,
       l2: l2, fitsIntercept: fitsIntercept)
     var start = [Double](repeating: 0, count: p + (fitsIntercept ? 1 : 0))
     if let initial {
@@ -182,9 +193,77 @@ extension BiasKitError {
   return e / (1 + e)
 }
 
+/// A design matrix prepared for repeated passes: dense rows, or compressed sparse rows when
+/// most entries are zero (one-hot designs such as Adult's: 14 non-zeros in 108 columns).
+/// Skipping zeros changes no product (x · 0 adds nothing), only the cost.
+struct Design: @unchecked Sendable {
+  let rows: Int
+  let columns: Int
+  let dense: [Double]
+  /// CSR storage (empty when dense).
+  let rowStart: [Int]
+  let columnIndex: [Int32]
+  let values: [Double]
+  var isSparse: Bool { !rowStart.isEmpty }
+
+  init(_ matrix: Matrix) {
+    let rows = matrix.rows
+    let columns = matrix.columns
+    self.rows = rows
+    self.columns = columns
+    var nonZero = 0
+    for v in matrix.values where v != 0 { nonZero += 1 }
+    if matrix.values.count > 0 && nonZero * 3 < matrix.values.count {
+      var start = [Int](repeating: 0, count: rows + 1)
+      var index: [Int32] = []
+      var vals: [Double] = []
+      index.reserveCapacity(nonZero)
+      vals.reserveCapacity(nonZero)
+      matrix.values.withUnsafeBufferPointer { x in
+        for i in 0..<rows {
+          let base = i * columns
+          for j in 0..<columns where x[base + j] != 0 {
+            index.append(Int32(j))
+            vals.append(x[base + j])
+          }
+          start[i + 1] = vals.count
+        }
+      }
+      dense = []
+      rowStart = start
+      columnIndex = index
+      values = vals
+    } else {
+      dense = matrix.values
+      rowStart = []
+      columnIndex = []
+      values = []
+    }
+  }
+
+  /// `b + xᵢ·w` for every row.
+  func decision(_ w: [Double], intercept b: Double) -> [Double] {
+    var out = [Double](repeating: 0, count: rows)
+    w.withUnsafeBufferPointer { wp in
+      if isSparse {
+        for i in 0..<rows {
+          var z = 0.0
+          for k in rowStart[i]..<rowStart[i + 1] { z += values[k] * wp[Int(columnIndex[k])] }
+          out[i] = b + z
+        }
+      } else {
+        dense.withUnsafeBufferPointer { xs in
+          for i in 0..<rows { out[i] = b + dotProduct(xs.baseAddress! + i * columns, wp.baseAddress!, columns) }
+        }
+      }
+    }
+    return out
+  }
+}
+
 /// The weighted logistic loss and its gradient, one pass over the rows per evaluation.
 struct LogisticLoss: @unchecked Sendable {
-  let features: Matrix
+  let features: Design
   let labels: [Double]
   let weights: [Double]?
   let weightSum: Double
@@ -194,18 +273,23 @@ struct LogisticLoss: @unchecked Sendable {
   func evaluate(_ theta: [Double], _ gradient: inout [Double]) -> Double {
     let n = features.rows
     let p = features.columns
-    let chunks = n * p >= 200_000 ? 2 : 1
+    let work = features.isSparse ? features.values.count : n * p
+    let chunks = work >= 200_000 ? 2 : 1
     var partialLoss = [Double](repeating: 0, count: chunks)
     var partialGrad = [Double](repeating: 0, count: chunks * (p + 1))
     let b = fitsIntercept ? theta[p] : 0
-    features.values.withUnsafeBufferPointer { xs in
+    features.dense.withUnsafeBufferPointer { xs in
       labels.withUnsafeBufferPointer { ys in
         theta.withUnsafeBufferPointer { w in
           partialGrad.withUnsafeMutableBufferPointer { pg in
             partialLoss.withUnsafeMutableBufferPointer { plBuffer in
               let gradBase = pg.baseAddress!
               let pl = plBuffer.baseAddress!
-              let xBase = xs.baseAddress!
+              let xBase = xs.baseAddress
+              let sparse = features.isSparse
+              let rowStart = features.rowStart
+              let columnIndex = features.columnIndex
+              let sparseValues = features.values
               let wBase = w.baseAddress!
               let yBase = ys.baseAddress!
               let weights = self.weights
@@ -218,8 +302,12 @@ struct LogisticLoss: @unchecked Sendable {
                 for i in lo..<hi {
                   let s = weights?[i] ?? 1
                   if s == 0 { continue }
-                  let row = xBase + i * p
-                  let z = b + dotProduct(row, wBase, p)
+                  var z = b
+                  if sparse {
+                    for k in rowStart[i]..<rowStart[i + 1] { z += sparseValues[k] * wBase[Int(columnIndex[k])] }
+                  } else {
+                    z += dotProduct(xBase! + i * p, wBase, p)
+                  }
                   let y = yBase[i]
                   let e = exp(-abs(z))
                   let l = (z > 0 ? z : 0) + log1p(e) - y * z
@@ -227,6 +315,11 @@ struct LogisticLoss: @unchecked Sendable {
                   let r = s * (prob - y)
                   loss += s * l
                   gInt += r
+                  if sparse {
+                    for k in rowStart[i]..<rowStart[i + 1] { g[Int(columnIndex[k])] += r * sparseValues[k] }
+                    continue
+                  }
+                  let row = xBase! + i * p
                   var j = 0
                   while j + 4 <= p {
                     g[j] += r * row[j]

@@ -122,6 +122,9 @@ public struct ExponentiatedGradient: Sendable {
     guard groups.count >= 2 else { throw BiasKitError.oneSensitiveGroup(groups.names.first ?? "") }
     guard labels.contains(0) && labels.contains(1) else { throw BiasKitError.oneClassLabel(labels.first == 1 ? 1 : 0) }
     guard eps > 0 else { throw BiasKitError(.invalidArgument, "ExponentiatedGradient: eps must be > 0") }
+    for v in features.values where !v.isFinite {
+      throw BiasKitError(.invalidValue, "ExponentiatedGradient: a feature value is not finite")
+    }
     try constraint.validate()
     var lagrangian = Lagrangian(
       features: features, labels: labels, moment: .init(parity: constraint, labels: labels, groups: groups),
@@ -221,6 +224,7 @@ public struct ExponentiatedGradient: Sendable {
 /// learner's best response (fairlearn `_Lagrangian`).
 struct Lagrangian {
   let features: Matrix
+  let design: Design
   let labels: [UInt8]
   let labelValues: [Double]
   let moment: UtilityParity.Loaded
@@ -240,6 +244,7 @@ struct Lagrangian {
     bound: Double, warmStart: Bool)
   {
     self.features = features
+    self.design = Design(features)
     self.labels = labels
     self.labelValues = labels.map { Double($0) }
     self.moment = moment
@@ -275,11 +280,11 @@ struct Lagrangian {
       let value = UInt8(first)
       return (.constant(value), [UInt8](repeating: value, count: n))
     }
-    let model = try learner.fitted(features: features, labels: redY, weights: redW,
+    let model = learner.fitted(design: design, labels: redY, weights: redW,
       initial: warmStart ? lastModel : nil)
     if warmStart { lastModel = model }
     for w in model.warnings where !warnings.contains(w) { warnings.append(w) }
-    return (.logistic(model), model.predictions(features))
+    return (.logistic(model), model.predictions(design))
   }
 
   /// Best response to `lambda`; returns the index of the chosen predictor (a new one if it
