@@ -1,4 +1,4 @@
-import Dispatch
+import Foundation
 
 /// Exact Euclidean k-nearest neighbours of query rows among reference rows: the one k-NN
 /// every resampler shares.
@@ -69,6 +69,9 @@ public struct NearestNeighbors: Sendable {
     case .automatic: useScreen = queries.rows * reference.rows >= 40_000 && reference.columns >= 2
     }
     if useScreen, let screen = Screen(reference: reference) {
+      if queries == reference && reference.rows <= 4_000_000 {
+        return screen.searchSelf(reference: reference, count: count)
+      }
       return screen.search(queries: queries, reference: reference, count: count)
     }
     return Self.exactScan(queries: queries, reference: reference, count: count)
@@ -293,9 +296,6 @@ struct Screen {
     let queryBlock = 64
     let blocks = (m + queryBlock - 1) / queryBlock
     let groupBlock = max(1, 16_384 / max(1, d * Self.lanes))  // ~64 KB of packed rows
-    let errorFactor = Double(d + 16) * 0x1p-23
-    // Rounding of the centring subtraction in double: ≤ 2⁻⁵³ (|x_j| + |c_j|) per coordinate.
-    let centeringFactor = 16 * 0x1p-53 * Double(d).squareRoot() * maxAbs
     packed.withUnsafeBufferPointer { pp in
       norms.withUnsafeBufferPointer { np in
         queries.values.withUnsafeBufferPointer { qp in
@@ -323,7 +323,7 @@ struct Screen {
                     qn[t] = Float(norm)
                     qnExact[t] = norm
                   }
-                  var heaps = CandidateBuffers(queries: padded, keep: keep)
+                  var heaps = CandidateBuffers(queries: padded, keep: keep, realRows: padded)
                   qf.withUnsafeBufferPointer { qfp in
                     var g0 = 0
                     qn.withUnsafeBufferPointer { qnp in
@@ -340,34 +340,9 @@ struct Screen {
                     }
                     }
                   }
-                  // Refine.
-                  var best = TopK(k: k)
-                  for t in 0..<nq {
-                    let q = q0 + t
-                    let qrow = qp.baseAddress! + q * d
-                    best.reset()
-                    let errorBound =
-                      errorFactor * (qnExact[t] + maxNorm)
-                      + centeringFactor * (qnExact[t] + maxNorm).squareRoot()
-                    let base = t * keep
-                    let filled = heaps.filled[t]
-                    let kth = Double(heaps.values[base + k - 1])
-                    let provable =
-                      keep == rows || Double(heaps.values[base + keep - 1]) > kth + 2 * errorBound
-                    if provable {
-                      for c in 0..<filled {
-                        let r = Int(heaps.indices[base + c])
-                        best.insert(
-                          NearestNeighbors.exactSquaredDistance(qrow, rp.baseAddress! + r * d, d), r)
-                      }
-                    } else {
-                      for r in 0..<rows {
-                        best.insert(
-                          NearestNeighbors.exactSquaredDistance(qrow, rp.baseAddress! + r * d, d), r)
-                      }
-                    }
-                    best.write(to: ip.baseAddress! + q * k, dp.baseAddress! + q * k)
-                  }
+                  refineBlock(
+                    heaps, queryOffset: q0, count: nq, queries: qp.baseAddress!, reference: rp.baseAddress!,
+                    k: k, keep: keep, qnExact: qnExact, indices: ip.baseAddress!, distances: dp.baseAddress!)
                 }
               }
             }
@@ -376,6 +351,239 @@ struct Screen {
       }
     }
     return NeighborList(count: k, indices: indices, squaredDistances: distances)
+  }
+
+  /// Bound on |approximate − exact| squared distance for a query of squared (centred) norm
+  /// `queryNorm` (see the type's documentation).
+  func errorBound(queryNorm: Double) -> Double {
+    Double(columns + 16) * 0x1p-23 * (queryNorm + maxNorm)
+      + 16 * 0x1p-53 * Double(columns).squareRoot() * maxAbs * (queryNorm + maxNorm).squareRoot()
+  }
+
+  /// Chooses the exact neighbours of queries `offset..<offset+count` from their candidates
+  /// (local index t), or by an exact scan when the candidates are not provably enough.
+  func refineBlock(
+    _ heaps: CandidateBuffers, queryOffset offset: Int, count: Int, queries: UnsafePointer<Double>,
+    reference: UnsafePointer<Double>, k: Int, keep: Int, qnExact: [Double],
+    indices: UnsafeMutablePointer<Int>, distances: UnsafeMutablePointer<Double>
+  ) {
+    let d = columns
+    var best = TopK(k: k)
+    for t in 0..<count {
+      let q = offset + t
+      let qrow = queries + q * d
+      best.reset()
+      let bound = errorBound(queryNorm: qnExact[t])
+      let base = t * keep
+      let filled = heaps.filled[t]
+      let kth = Double(heaps.values[base + k - 1])
+      let provable = keep == rows || (filled == keep && Double(heaps.values[base + keep - 1]) > kth + 2 * bound)
+      if provable {
+        for c in 0..<filled {
+          let r = Int(heaps.indices[base + c])
+          best.insert(NearestNeighbors.exactSquaredDistance(qrow, reference + r * d, d), r)
+        }
+      } else {
+        for r in 0..<rows {
+          best.insert(NearestNeighbors.exactSquaredDistance(qrow, reference + r * d, d), r)
+        }
+      }
+      best.write(to: indices + q * k, distances + q * k)
+    }
+  }
+
+  /// Refines merged candidates of every reference row (self-join).
+  func refine(_ heaps: CandidateBuffers, queries: Matrix, reference: Matrix, count k: Int, keep: Int) -> NeighborList {
+    let n = queries.rows
+    let d = columns
+    var indices = [Int](repeating: 0, count: n * k)
+    var distances = [Double](repeating: 0, count: n * k)
+    let blockSize = 256
+    let blocks = (n + blockSize - 1) / blockSize
+    queries.values.withUnsafeBufferPointer { qp in
+      reference.values.withUnsafeBufferPointer { rp in
+        indices.withUnsafeMutableBufferPointer { ip in
+          distances.withUnsafeMutableBufferPointer { dp in
+            let (ip, dp) = (ip, dp)
+            concurrentBlocks(blocks) { b in
+              let q0 = b * blockSize
+              let q1 = min(n, q0 + blockSize)
+              var local = CandidateBuffers(queries: q1 - q0, keep: keep, realRows: q1 - q0)
+              var qnExact = [Double](repeating: 0, count: q1 - q0)
+              for q in q0..<q1 {
+                let t = q - q0
+                for c in 0..<keep {
+                  local.values[t * keep + c] = heaps.values[q * keep + c]
+                  local.indices[t * keep + c] = heaps.indices[q * keep + c]
+                }
+                local.filled[t] = heaps.filled[q]
+                var norm = 0.0
+                for j in 0..<d {
+                  let v = Double(Float(qp[q * d + j] - center[j]))
+                  norm += v * v
+                }
+                qnExact[t] = norm
+              }
+              refineBlock(
+                local, queryOffset: q0, count: q1 - q0, queries: qp.baseAddress!, reference: rp.baseAddress!,
+                k: k, keep: keep, qnExact: qnExact, indices: ip.baseAddress!, distances: dp.baseAddress!)
+            }
+          }
+        }
+      }
+    }
+    return NeighborList(count: k, indices: indices, squaredDistances: distances)
+  }
+
+  /// The self-join (queries = reference rows): each pair's distance is computed once and
+  /// offered to both rows' candidates, halving the work. Workers take blocks of rows in turn and
+  /// keep their own candidate buffers, merged before the refinement.
+  func searchSelf(reference: Matrix, count k: Int) -> NeighborList {
+    let n = rows
+    let d = columns
+    let keep = min(n, k + Self.extra)
+    let blockRows = 256
+    let blocks = (n + blockRows - 1) / blockRows
+    let padded = blocks * blockRows
+    // Row-major centred rounded rows; padding rows get a huge norm so they are never candidates.
+    var rowsF = [Float](repeating: 0, count: padded * d)
+    var rowNorms = [Float](repeating: 1e30, count: padded)
+    for g in 0..<groups {
+      for lane in 0..<Self.lanes where g * Self.lanes + lane < n {
+        let i = g * Self.lanes + lane
+        for j in 0..<d { rowsF[i * d + j] = packed[(g * d + j) * Self.lanes + lane] }
+        rowNorms[i] = norms[i]
+      }
+    }
+    let workers = max(1, min(blocks, ProcessInfo.processInfo.activeProcessorCount))
+    var buffers = (0..<workers).map { _ in CandidateBuffers(queries: padded, keep: keep, realRows: n) }
+    let lock = NSLock()
+    var nextBlock = 0
+    packed.withUnsafeBufferPointer { pp in
+      norms.withUnsafeBufferPointer { np in
+        rowsF.withUnsafeBufferPointer { qfp in
+          rowNorms.withUnsafeBufferPointer { qnp in
+            buffers.withUnsafeMutableBufferPointer { bufferPointer in
+              let bufferPointer = bufferPointer
+              DispatchQueue.concurrentPerform(iterations: workers) { w in
+                while true {
+                  lock.lock()
+                  let blockI = nextBlock
+                  nextBlock += 1
+                  lock.unlock()
+                  if blockI >= blocks { break }
+                  for blockJ in blockI..<blocks {
+                    let h0 = blockJ * blockRows / Self.lanes
+                    let h1 = min(groups, h0 + blockRows / Self.lanes)
+                    var t = blockI * blockRows
+                    while t < min(n, (blockI + 1) * blockRows) {
+                      if blockJ == blockI {
+                        kernel(
+                          qfp.baseAddress! + t * d, qnp.baseAddress!, t, pp.baseAddress!, np.baseAddress!,
+                          h0, h1, d, &bufferPointer[w])
+                      } else {
+                        symmetricKernel(
+                          qfp.baseAddress! + t * d, qnp.baseAddress!, t, pp.baseAddress!, np.baseAddress!,
+                          h0, h1, d, &bufferPointer[w])
+                      }
+                      t += 4
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    // Merge the workers' candidates, then refine as ``search``.
+    var merged = CandidateBuffers(queries: n, keep: keep, realRows: n)
+    var scratch: [(Float, Int32)] = []
+    for q in 0..<n {
+      scratch.removeAll(keepingCapacity: true)
+      for b in buffers {
+        for c in 0..<b.filled[q] { scratch.append((b.values[q * keep + c], b.indices[q * keep + c])) }
+      }
+      scratch.sort { $0.0 < $1.0 }
+      let m = min(keep, scratch.count)
+      for c in 0..<m {
+        merged.values[q * keep + c] = scratch[c].0
+        merged.indices[q * keep + c] = scratch[c].1
+      }
+      merged.filled[q] = m
+    }
+    return refine(merged, queries: reference, reference: reference, count: k, keep: keep)
+  }
+
+  /// Four query rows `t..<t+4` against reference groups `g0..<g1` of another block: each
+  /// distance is offered to the query's candidates and to the reference row's.
+  @inline(__always)
+  func symmetricKernel(
+    _ q: UnsafePointer<Float>, _ qn: UnsafePointer<Float>, _ t: Int, _ packed: UnsafePointer<Float>,
+    _ norms: UnsafePointer<Float>, _ g0: Int, _ g1: Int, _ d: Int, _ heaps: inout CandidateBuffers
+  ) {
+    let n0 = SIMD8<Float>(repeating: qn[t])
+    let n1 = SIMD8<Float>(repeating: qn[t &+ 1])
+    let n2 = SIMD8<Float>(repeating: qn[t &+ 2])
+    let n3 = SIMD8<Float>(repeating: qn[t &+ 3])
+    var th0 = SIMD8<Float>(repeating: heaps.thresholds[t])
+    var th1 = SIMD8<Float>(repeating: heaps.thresholds[t &+ 1])
+    var th2 = SIMD8<Float>(repeating: heaps.thresholds[t &+ 2])
+    var th3 = SIMD8<Float>(repeating: heaps.thresholds[t &+ 3])
+    let raw = UnsafeRawPointer(packed)
+    let rawNorms = UnsafeRawPointer(norms)
+    let q1 = q + d
+    let q2 = q1 + d
+    let q3 = q2 + d
+    for g in g0..<g1 {
+      var a0 = SIMD8<Float>()
+      var a1 = SIMD8<Float>()
+      var a2 = SIMD8<Float>()
+      var a3 = SIMD8<Float>()
+      var p = raw + g &* d &* 32
+      for j in 0..<d {
+        let r = p.loadUnaligned(as: SIMD8<Float>.self)
+        a0 += r * q[j]
+        a1 += r * q1[j]
+        a2 += r * q2[j]
+        a3 += r * q3[j]
+        p += 32
+      }
+      let rn = rawNorms.loadUnaligned(fromByteOffset: g &* 32, as: SIMD8<Float>.self)
+      let s0 = (n0 + rn) - 2 * a0
+      let s1 = (n1 + rn) - 2 * a1
+      let s2 = (n2 + rn) - 2 * a2
+      let s3 = (n3 + rn) - 2 * a3
+      let base = g &* 8
+      let d0 = s0 - th0
+      let d1 = s1 - th1
+      let d2 = s2 - th2
+      let d3 = s3 - th3
+      if Self.anyNegative(Self.bits(d0) | Self.bits(d1) | Self.bits(d2) | Self.bits(d3)) {
+        if Self.anyNegative(Self.bits(d0)) { th0 = SIMD8(repeating: heaps.offer(t, s0, base, rows)) }
+        if Self.anyNegative(Self.bits(d1)) { th1 = SIMD8(repeating: heaps.offer(t &+ 1, s1, base, rows)) }
+        if Self.anyNegative(Self.bits(d2)) { th2 = SIMD8(repeating: heaps.offer(t &+ 2, s2, base, rows)) }
+        if Self.anyNegative(Self.bits(d3)) { th3 = SIMD8(repeating: heaps.offer(t &+ 3, s3, base, rows)) }
+      }
+      // The transposed offers: query row t+i as a candidate of reference row base+lane.
+      let thR = heaps.thresholds.withUnsafeBufferPointer {
+        UnsafeRawPointer($0.baseAddress! + base).loadUnaligned(as: SIMD8<Float>.self)
+      }
+      let e0 = s0 - thR
+      let e1 = s1 - thR
+      let e2 = s2 - thR
+      let e3 = s3 - thR
+      if Self.anyNegative(Self.bits(e0) | Self.bits(e1) | Self.bits(e2) | Self.bits(e3)) {
+        let valid = rows &- t  // padding query rows are never offered
+        for lane in 0..<8 {
+          let r = base &+ lane
+          if s0[lane] < heaps.thresholds[r] { heaps.offerOne(r, s0[lane], t) }
+          if valid > 1 && s1[lane] < heaps.thresholds[r] { heaps.offerOne(r, s1[lane], t &+ 1) }
+          if valid > 2 && s2[lane] < heaps.thresholds[r] { heaps.offerOne(r, s2[lane], t &+ 2) }
+          if valid > 3 && s3[lane] < heaps.thresholds[r] { heaps.offerOne(r, s3[lane], t &+ 3) }
+        }
+      }
+    }
   }
 
   /// Four queries against reference groups `g0..<g1`.
@@ -443,46 +651,53 @@ struct Screen {
   }
 }
 
-/// Per query, the `keep` smallest approximate distances seen so far (sorted, strict `<`).
+/// Per query, the `keep` smallest approximate distances seen so far (sorted, strict `<`), and
+/// the current admission threshold of each (the largest kept value once full).
 struct CandidateBuffers {
   let keep: Int
   var values: [Float]
   var indices: [Int32]
   var filled: [Int]
+  /// `thresholds[t]`: a value must be below it to enter; −max for padding rows (never enter).
+  var thresholds: [Float]
 
-  init(queries: Int, keep: Int) {
+  init(queries: Int, keep: Int, realRows: Int) {
     self.keep = keep
     values = [Float](repeating: .greatestFiniteMagnitude, count: queries * keep)
     indices = [Int32](repeating: 0, count: queries * keep)
     filled = [Int](repeating: 0, count: queries)
+    thresholds = (0..<queries).map { $0 < realRows ? .greatestFiniteMagnitude : -.greatestFiniteMagnitude }
   }
 
   @inline(__always)
-  func threshold(_ t: Int) -> Float {
-    filled[t] < keep ? .greatestFiniteMagnitude : values[t * keep + keep - 1]
+  func threshold(_ t: Int) -> Float { thresholds[t] }
+
+  /// Offers the 8 lanes of one group (reference rows `base..<base+8`); returns the new threshold.
+  mutating func offer(_ t: Int, _ s: SIMD8<Float>, _ base: Int, _ rows: Int) -> Float {
+    for lane in 0..<8 where base + lane < rows && s[lane] < thresholds[t] {
+      offerOne(t, s[lane], base + lane)
+    }
+    return thresholds[t]
   }
 
-  /// Offers the 8 lanes of one group; returns the new threshold.
-  mutating func offer(_ t: Int, _ s: SIMD8<Float>, _ base: Int, _ rows: Int) -> Float {
+  /// Inserts (value, index) into the candidates of `t`; the caller checked `value < thresholds[t]`.
+  @inline(__always)
+  mutating func offerOne(_ t: Int, _ v: Float, _ index: Int) {
     let start = t * keep
-    for lane in 0..<8 where base + lane < rows {
-      let v = s[lane]
-      var f = filled[t]
-      if f == keep {
-        if !(v < values[start + keep - 1]) { continue }
-        f = keep - 1
-      } else {
-        filled[t] = f + 1
-      }
-      var p = f
-      while p > 0 && values[start + p - 1] > v {
-        values[start + p] = values[start + p - 1]
-        indices[start + p] = indices[start + p - 1]
-        p -= 1
-      }
-      values[start + p] = v
-      indices[start + p] = Int32(base + lane)
+    var f = filled[t]
+    if f == keep {
+      f = keep - 1
+    } else {
+      filled[t] = f + 1
     }
-    return threshold(t)
+    var p = f
+    while p > 0 && values[start + p - 1] > v {
+      values[start + p] = values[start + p - 1]
+      indices[start + p] = indices[start + p - 1]
+      p -= 1
+    }
+    values[start + p] = v
+    indices[start + p] = Int32(index)
+    if filled[t] == keep { thresholds[t] = values[start + keep - 1] }
   }
 }

@@ -18,7 +18,7 @@ struct ResampleCommand: ParsableCommand {
       row came from (-1 for a synthetic row). Every output file is written atomically.
       """)
 
-  @Argument(help: "The sampler: \(ResampleMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
+  @Argument(help: "The sampler (imbalanced-learn class names in kebab case).")
   var method: ResampleMethod
 
   @OptionGroup var input: ResampleInputOptions

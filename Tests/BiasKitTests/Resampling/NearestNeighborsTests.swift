@@ -45,6 +45,20 @@ extension ResamplingTests {
       }
     }
 
+    @Test(
+      "the self-join (each pair computed once, offered both ways) agrees with brute force",
+      arguments: [(6, 700, 3), (7, 1030, 20), (8, 513, 1), (9, 300, 7)])
+    func selfJoinAgrees(seed: UInt64, rows: Int, columns: Int) {
+      for grid in [false, true] {
+        let x = ResamplingFixtures.randomMatrix(rows: rows, columns: columns, seed: seed, grid: grid)
+        for k in [1, 6] {
+          let expected = Self.bruteForce(x, x, k: k)
+          let got = NearestNeighbors(reference: x, method: .screened).neighbors(of: x, count: k)
+          #expect(got == expected, "seed \(seed) grid \(grid) k \(k)")
+        }
+      }
+    }
+
     @Test("large offsets and scales still give the exact answer")
     func offsetsAndScales() {
       var x = ResamplingFixtures.randomMatrix(rows: 200, columns: 4, seed: 9)
