@@ -95,7 +95,7 @@ struct EmbeddingsWEATCommand: ParsableCommand {
       ("tests", .array(outcomes.map { index, outcome in
         let t = sets[index]
         var fields: [(String, JSONValue)] = [
-          ("index", .int(index)), ("targets", .string("\(t.firstTarget.name) vs. \(t.secondTarget.name)")),
+          ("index", .integer(index)), ("targets", .string("\(t.firstTarget.name) vs. \(t.secondTarget.name)")),
           ("attributes", .string("\(t.firstAttribute.name) vs. \(t.secondAttribute.name)")),
         ]
         switch outcome {
@@ -104,12 +104,12 @@ struct EmbeddingsWEATCommand: ParsableCommand {
         case .success(let r):
           fields += [
             ("statistic", .number(r.statistic)), ("effect_size", .number(r.effectSize)), ("p_value", .number(r.pValue)),
-            ("p_value_method", .string(r.pValueMethod)), ("ddof", .int(ddof)),
+            ("p_value_method", .string(r.pValueMethod)), ("ddof", .integer(ddof)),
             ("words", .object(zip(keys, r.sets).map { key, set in
               (key, .object([
-                ("name", .string(set.name)), ("used", .strings(set.used)),
-                ("dropped_not_in_vocabulary", .strings(set.notInVocabulary)),
-                ("dropped_to_equal_size", .strings(set.droppedToEqualSize)),
+                ("name", .string(set.name)), ("used", jsonStrings(set.used)),
+                ("dropped_not_in_vocabulary", jsonStrings(set.notInVocabulary)),
+                ("dropped_to_equal_size", jsonStrings(set.droppedToEqualSize)),
               ]))
             })),
           ]
@@ -128,11 +128,11 @@ struct EmbeddingsWEATCommand: ParsableCommand {
           return names + ["-", "-", "n/a", "n/a", "n/a"]
         case .success(let r):
           return names + [
-            "\(r.sets[0].used.count)x2", "\(r.sets[2].used.count)x2", cell(r.statistic), cell(r.effectSize), cell(r.pValue),
+            "\(r.sets[0].used.count)x2", "\(r.sets[2].used.count)x2", embeddingsCell(r.statistic), embeddingsCell(r.effectSize), embeddingsCell(r.pValue),
           ]
         }
       }
-      return renderTable(["test", "targets", "attributes", "Nt", "Na", "statistic", "effect_size", "p_value"], rows)
+      return embeddingsTable(["test", "targets", "attributes", "Nt", "Na", "statistic", "effect_size", "p_value"], rows)
         + (notes.isEmpty ? "" : "\n" + notes)
     }
   }
@@ -176,7 +176,7 @@ struct EmbeddingsDirectBiasCommand: ParsableCommand {
     let extremes = mostBiased > 0 ? DirectBias.mostBiased(count: mostBiased, direction: g, in: embedding) : ([], [])
     var fields: [(String, JSONValue)] = [
       ("direct_bias", .number(result.value)), ("strictness", .number(strictness)), ("direction", direction.json(g)),
-      ("n_words", .int(result.projections.count)), ("dropped_not_in_vocabulary", .strings(result.missing)),
+      ("n_words", .integer(result.projections.count)), ("dropped_not_in_vocabulary", jsonStrings(result.missing)),
       ("projections", .object(result.projections.map { ($0.word, .number($0.projection)) })),
     ]
     if mostBiased > 0 {
@@ -186,22 +186,22 @@ struct EmbeddingsDirectBiasCommand: ParsableCommand {
       ])))
     }
     if !pairs.isEmpty {
-      fields.append(("indirect_bias", .array(pairs.map { .object([("words", .strings([$0.0, $0.1])), ("value", .number($0.2))]) })))
+      fields.append(("indirect_bias", .array(pairs.map { .object([("words", jsonStrings([$0.0, $0.1])), ("value", .number($0.2))]) })))
     }
     report.print(json: .object(fields)) {
-      var text = "DirectBias_\(cell(strictness)) = \(cell(result.value, digits: 10)) over \(result.projections.count) neutral words"
+      var text = "DirectBias_\(embeddingsCell(strictness)) = \(embeddingsCell(result.value, digits: 10)) over \(result.projections.count) neutral words"
       if !result.missing.isEmpty { text += " (\(result.missing.count) not in the vocabulary)" }
       text += "\ndirection: \(direction.direction.rawValue), \(g.positiveEnd) (+) / \(g.negativeEnd) (−)"
-      if let first = g.explainedVarianceRatio.first { text += ", explained variance of PC1 \(cell(first))" }
+      if let first = g.explainedVarianceRatio.first { text += ", explained variance of PC1 \(embeddingsCell(first))" }
       text += "\n"
       let top = result.projections.sorted { abs($0.projection) > abs($1.projection) }.prefix(10)
-      text += "\n" + renderTable(["most biased neutral words", "projection"], top.map { [$0.word, cell($0.projection)] })
+      text += "\n" + embeddingsTable(["most biased neutral words", "projection"], top.map { [$0.word, embeddingsCell($0.projection)] })
       if mostBiased > 0 {
-        text += "\n" + renderTable(["\(g.positiveEnd) end", "projection"], extremes.0.map { [$0.word, cell($0.projection)] })
-        text += "\n" + renderTable(["\(g.negativeEnd) end", "projection"], extremes.1.map { [$0.word, cell($0.projection)] })
+        text += "\n" + embeddingsTable(["\(g.positiveEnd) end", "projection"], extremes.0.map { [$0.word, embeddingsCell($0.projection)] })
+        text += "\n" + embeddingsTable(["\(g.negativeEnd) end", "projection"], extremes.1.map { [$0.word, embeddingsCell($0.projection)] })
       }
       if !pairs.isEmpty {
-        text += "\n" + renderTable(["w", "v", "indirect bias"], pairs.map { [$0.0, $0.1, cell($0.2)] })
+        text += "\n" + embeddingsTable(["w", "v", "indirect bias"], pairs.map { [$0.0, $0.1, embeddingsCell($0.2)] })
       }
       return text
     }
@@ -252,15 +252,15 @@ struct EmbeddingsDebiasCommand: ParsableCommand {
     try result.embedding.write(to: output, format: format)
     let json = JSONValue.object([
       ("method", .string(method.rawValue)), ("output", .string(output)), ("direction", direction.json(g)),
-      ("neutralized_words", .int(result.neutralizedCount)),
-      ("equalized_pairs", .array(result.equalizedSets.map(JSONValue.strings))),
+      ("neutralized_words", .integer(result.neutralizedCount)),
+      ("equalized_pairs", .array(result.equalizedSets.map(jsonStrings))),
       ("direct_bias_before", before.map { .number($0.value) } ?? .null),
       ("direct_bias_after", after.map { .number($0.value) } ?? .null),
     ])
     report.print(json: json) {
       var text = "wrote \(output): \(result.embedding.count) words, \(result.neutralizedCount) neutralized, \(result.equalizedSets.count) pairs equalized\n"
       if let before, let after {
-        text += "DirectBias_1 over \(before.projections.count) neutral professions: \(cell(before.value)) → \(cell(after.value))\n"
+        text += "DirectBias_1 over \(before.projections.count) neutral professions: \(embeddingsCell(before.value)) → \(embeddingsCell(after.value))\n"
       }
       return text
     }
@@ -291,7 +291,7 @@ struct EmbeddingsAnalogiesCommand: ParsableCommand {
     report.print(json: .object([("analogies", .array(analogies.map {
       .object([(positiveEnd, .string($0.positive)), (negativeEnd, .string($0.negative)), ("distance", .number($0.distance)), ("score", .number($0.score))])
     }))])) {
-      renderTable([positiveEnd, negativeEnd, "distance", "score"], analogies.map { [$0.positive, $0.negative, cell($0.distance), cell($0.score)] })
+      embeddingsTable([positiveEnd, negativeEnd, "distance", "score"], analogies.map { [$0.positive, $0.negative, embeddingsCell($0.distance), embeddingsCell($0.score)] })
     }
   }
 }
@@ -330,11 +330,11 @@ struct EmbeddingsAssociationCommand: ParsableCommand {
     let g = try direction.identify(in: embedding, lists: lists)
     let result = try FactualAssociation.compute(values, direction: g, in: embedding)
     report.print(json: .object([
-      ("pearson_r", .number(result.r)), ("p_value", .number(result.pValue)), ("n_words", .int(result.points.count)),
-      ("dropped_not_in_vocabulary", .strings(result.missing)), ("direction", direction.json(g)),
+      ("pearson_r", .number(result.r)), ("p_value", .number(result.pValue)), ("n_words", .integer(result.points.count)),
+      ("dropped_not_in_vocabulary", jsonStrings(result.missing)), ("direction", direction.json(g)),
       ("points", .array(result.points.map { .object([("word", .string($0.word)), ("value", .number($0.value)), ("projection", .number($0.projection))]) })),
     ])) {
-      "Pearson r = \(cell(result.r)), p = \(cell(result.pValue)) (two-sided) over \(result.points.count) words"
+      "Pearson r = \(embeddingsCell(result.r)), p = \(embeddingsCell(result.pValue)) (two-sided) over \(result.points.count) words"
         + (result.missing.isEmpty ? "" : "; not in the vocabulary: \(result.missing.joined(separator: ", "))") + "\n"
     }
   }

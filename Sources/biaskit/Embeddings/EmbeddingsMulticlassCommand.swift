@@ -43,9 +43,9 @@ struct EmbeddingsMulticlassCommand: ParsableCommand {
       items.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
     }
     var fields: [(String, JSONValue)] = [
-      ("components", .int(subspace.basis.count)),
-      ("explained_variance_ratio", .array(subspace.explainedVarianceRatio.map(JSONValue.number))),
-      ("defining_sets_used", .array(subspace.definingSets.map(JSONValue.strings))),
+      ("components", .integer(subspace.basis.count)),
+      ("explained_variance_ratio", .array(subspace.explainedVarianceRatio.map { .number($0) })),
+      ("defining_sets_used", .array(subspace.definingSets.map(jsonStrings))),
     ]
     var macBefore: Double?
     var query: WEFEQuery?
@@ -75,14 +75,14 @@ struct EmbeddingsMulticlassCommand: ParsableCommand {
         fields.append(("mac_after_debias", .number(macAfter!)))
       }
       fields.append(("output", .string(output)))
-      fields.append(("neutralized_words", .int(neutralized)))
+      fields.append(("neutralized_words", .integer(neutralized)))
     }
     report.print(json: .object(fields)) {
       var text = "bias subspace: \(subspace.basis.count) component(s) from \(subspace.definingSets.count) defining sets; explained variance "
-        + subspace.explainedVarianceRatio.map { cell($0, digits: 4) }.joined(separator: ", ") + "\n"
-      if let macBefore { text += "MAC = \(cell(macBefore))\n" }
+        + subspace.explainedVarianceRatio.map { embeddingsCell($0, digits: 4) }.joined(separator: ", ") + "\n"
+      if let macBefore { text += "MAC = \(embeddingsCell(macBefore))\n" }
       if let output { text += "wrote \(output): \(neutralized) words neutralized\n" }
-      if let macAfter { text += "MAC after debiasing = \(cell(macAfter))\n" }
+      if let macAfter { text += "MAC after debiasing = \(embeddingsCell(macAfter))\n" }
       return text
     }
   }
@@ -132,8 +132,8 @@ struct EmbeddingsWEFECommand: ParsableCommand {
         targets: [t.firstTarget, t.secondTarget], attributes: [t.firstAttribute, t.secondAttribute], in: embedding,
         lostVocabularyThreshold: lostVocabularyThreshold)
       let (x, y, a, b) = (q.targets[0].words, q.targets[1].words, q.attributes[0].words, q.attributes[1].words)
-      var fields: [(String, JSONValue)] = [("index", .int(index)), ("targets", .array(q.targets.map { .strings($0.words) })),
-                                           ("attributes", .array(q.attributes.map { .strings($0.words) }))]
+      var fields: [(String, JSONValue)] = [("index", .integer(index)), ("targets", .array(q.targets.map { jsonStrings($0.words) })),
+                                           ("attributes", .array(q.attributes.map { jsonStrings($0.words) }))]
       var row = ["\(index)"]
       for metric in chosen {
         switch metric {
@@ -143,30 +143,30 @@ struct EmbeddingsWEFECommand: ParsableCommand {
           let r = try WEAT(permutations: .automatic(seed: seed), filtering: .dropMissing).run(filtered, on: embedding)
           fields += [("statistic", .number(r.statistic)), ("effect_size", .number(r.effectSize)), ("p_value", .number(r.pValue)),
                      ("p_value_method", .string(r.pValueMethod))]
-          row += ["weat \(cell(r.statistic)) d \(cell(r.effectSize)) p \(cell(r.pValue))"]
+          row += ["weat \(embeddingsCell(r.statistic)) d \(embeddingsCell(r.effectSize)) p \(embeddingsCell(r.pValue))"]
         case .rnd:
           let values = [a, b].map { WEFEMetrics.rnd(first: x, second: y, attribute: $0, in: embedding, distance: distance, normalize: normalize).value }
           fields.append(("rnd", .object(zip(q.attributes, values).map { ($0.name, .number($1)) })))
-          row += ["rnd " + values.map { cell($0) }.joined(separator: " / ")]
+          row += ["rnd " + values.map { embeddingsCell($0) }.joined(separator: " / ")]
         case .ect:
           let values = [a, b].map { WEFEMetrics.ect(first: x, second: y, attribute: $0, in: embedding) }
           fields.append(("ect", .object(zip(q.attributes, values).map { ($0.name, .number($1)) })))
-          row += ["ect " + values.map { cell($0) }.joined(separator: " / ")]
+          row += ["ect " + values.map { embeddingsCell($0) }.joined(separator: " / ")]
         case .mac:
           let value = WEFEMetrics.mac(targets: [x, y], attributes: [a, b], in: embedding)
           fields.append(("mac", .number(value)))
-          row += ["mac \(cell(value))"]
+          row += ["mac \(embeddingsCell(value))"]
         case .rnsb:
           let value = try WEFEMetrics.rnsb(targets: [x, y], positive: a, negative: b, in: embedding, holdout: holdout, seed: seed).value
           fields.append(("rnsb", .number(value)))
-          row += ["rnsb \(cell(value))"]
+          row += ["rnsb \(embeddingsCell(value))"]
         }
       }
       results.append(.object(fields))
       rows.append(row)
     }
     report.print(json: .object([("tests", .array(results))])) {
-      renderTable(["test"] + chosen.map(\.rawValue), rows)
+      embeddingsTable(["test"] + chosen.map(\.rawValue), rows)
     }
   }
 }

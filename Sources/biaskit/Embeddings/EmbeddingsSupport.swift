@@ -45,7 +45,7 @@ struct EmbeddingReportOptions: ParsableArguments {
 
   func print(json: JSONValue, table: () -> String) {
     switch format {
-    case .json: Swift.print(json.rendered())
+    case .json: Swift.print(json.serialized())
     case .table: Swift.print(table(), terminator: "")
     }
   }
@@ -79,7 +79,7 @@ struct GenderDirectionOptions: ParsableArguments {
     .object([
       ("method", .string(direction.rawValue)), ("positive_end", .string(g.positiveEnd)),
       ("negative_end", .string(g.negativeEnd)),
-      ("explained_variance_ratio", .array(g.explainedVarianceRatio.map(JSONValue.number))),
+      ("explained_variance_ratio", .array(g.explainedVarianceRatio.map { .number($0) })),
     ])
   }
 }
@@ -95,59 +95,11 @@ func readWordList(_ path: String) throws -> [String] {
     .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
 }
 
-/// A small ordered JSON value, rendered with shortest round-trip doubles and NaN as null.
-indirect enum JSONValue {
-  case string(String)
-  case number(Double)
-  case int(Int)
-  case bool(Bool)
-  case null
-  case array([JSONValue])
-  case object([(String, JSONValue)])
-
-  static func strings(_ values: [String]) -> JSONValue { .array(values.map(JSONValue.string)) }
-
-  func rendered(indent: String = "") -> String {
-    let inner = indent + "  "
-    switch self {
-    case .string(let s): return JSONValue.quote(s)
-    case .number(let x): return x.isFinite ? "\(x)" : "null"
-    case .int(let i): return "\(i)"
-    case .bool(let b): return b ? "true" : "false"
-    case .null: return "null"
-    case .array(let items):
-      if items.isEmpty { return "[]" }
-      if items.allSatisfy({ if case .array = $0 { return false }; if case .object = $0 { return false }; return true }) {
-        return "[" + items.map { $0.rendered() }.joined(separator: ", ") + "]"
-      }
-      return "[\n" + items.map { inner + $0.rendered(indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
-    case .object(let pairs):
-      if pairs.isEmpty { return "{}" }
-      return "{\n"
-        + pairs.map { inner + JSONValue.quote($0.0) + ": " + $0.1.rendered(indent: inner) }.joined(separator: ",\n")
-        + "\n\(indent)}"
-    }
-  }
-
-  static func quote(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-      }
-    }
-    return out + "\""
-  }
-}
+/// A JSON array of strings.
+func jsonStrings(_ values: [String]) -> JSONValue { .array(values.map { .string($0) }) }
 
 /// Left-aligned text columns.
-func renderTable(_ header: [String], _ rows: [[String]]) -> String {
+func embeddingsTable(_ header: [String], _ rows: [[String]]) -> String {
   let widths = header.indices.map { j in ([header[j]] + rows.map { j < $0.count ? $0[j] : "" }).map(\.count).max()! }
   func line(_ cells: [String]) -> String {
     cells.enumerated().map { j, c in j == cells.count - 1 ? c : c.padding(toLength: widths[j], withPad: " ", startingAt: 0) }
@@ -157,6 +109,6 @@ func renderTable(_ header: [String], _ rows: [[String]]) -> String {
 }
 
 /// A number for a table cell.
-func cell(_ x: Double, digits: Int = 6) -> String {
+func embeddingsCell(_ x: Double, digits: Int = 6) -> String {
   x.isFinite ? String(format: "%.\(digits)g", x) : "n/a"
 }
