@@ -147,15 +147,12 @@ public struct AuditTable: Sendable {
     if columns.sensitive.isEmpty {
       throw BiasKitError(.invalidArgument, "name at least one sensitive feature (--sensitive COL[,COL…])")
     }
-    let all = [columns.yTrue, columns.yPred] + [columns.yScore, columns.sampleWeight].compactMap { $0 }
-      + columns.sensitive + columns.control
     if let repeated = columns.sensitive.first(where: { columns.control.contains($0) }) {
       throw BiasKitError(.invalidArgument, "'\(repeated)' is both a sensitive and a control feature")
     }
     if Set(columns.sensitive).count != columns.sensitive.count || Set(columns.control).count != columns.control.count {
       throw BiasKitError(.invalidArgument, "a feature is listed twice in --sensitive or --control")
     }
-    _ = all
     if columns.task == .regression {
       if columns.yScore != nil {
         throw BiasKitError(.invalidArgument, "--y-score is for classification; it conflicts with --task regression")

@@ -67,15 +67,12 @@ public enum CountingPass {
       let regression = blockwise(n: n, cellCount: cellCount, empty: RegressionStatistics()) { range, table in
         for i in range { table[Int(cells[i])].add(target: targets[i], prediction: predictions[i], weight: data.weights?[i] ?? 1) }
       } merge: { $0.add($1) }
-      var counts = [Int](repeating: 0, count: cellCount)
-      for i in 0..<n { counts[Int(cells[i])] += 1 }
+      let counts = regression.map(\.rows)
+      // Regression rows are counted as true negatives, so that `count` and the row totals work.
       for c in 0..<cellCount {
         result[c].regression = regression[c]
         result[c].confusion = ConfusionCounts(tp: 0, fp: 0, tn: counts[c], fn: 0)
-        if let w = data.weights {
-          _ = w
-          result[c].confusion.trueNegatives = regression[c].weight.value
-        }
+        result[c].confusion.trueNegatives = regression[c].weight.value
       }
     }
     return result

@@ -107,19 +107,9 @@ public struct MetricFrame: Sendable {
   }
 
   /// The levels of sensitive group `group`, one per sensitive feature.
-  public func groupKey(_ group: Int) -> [String] { MetricFrame.key(group, levels: sensitiveLevels) }
+  public func groupKey(_ group: Int) -> [String] { GroupIndex.key(group, levels: sensitiveLevels) }
   /// The levels of control level `control`, one per control feature.
-  public func controlKey(_ control: Int) -> [String] { MetricFrame.key(control, levels: controlLevels) }
-
-  static func key(_ code: Int, levels: [[String]]) -> [String] {
-    var remainder = code
-    var key = [String](repeating: "", count: levels.count)
-    for f in levels.indices.reversed() {
-      key[f] = levels[f][remainder % levels[f].count]
-      remainder /= levels[f].count
-    }
-    return key
-  }
+  public func controlKey(_ control: Int) -> [String] { GroupIndex.key(control, levels: controlLevels) }
 
   /// The value of `metric` for sensitive group `group` (within control level `control`).
   public func value(_ metric: Metric, group: Int, control: Int = 0) -> Double? {

@@ -69,8 +69,11 @@ public struct GroupIndex: Sendable, Equatable {
   }
 
   /// The levels of group `group`, one per feature.
-  public func key(_ group: Int) -> [String] {
-    var remainder = group
+  public func key(_ group: Int) -> [String] { GroupIndex.key(group, levels: levels) }
+
+  /// The levels of combination `code` of `levels` (the first feature varying slowest).
+  public static func key(_ code: Int, levels: [[String]]) -> [String] {
+    var remainder = code
     var key = [String](repeating: "", count: levels.count)
     for f in levels.indices.reversed() {
       key[f] = levels[f][remainder % levels[f].count]

@@ -37,8 +37,5 @@ public struct GroupStatistics: Sendable, Equatable, Codable {
   }
 
   /// Rows in the group.
-  public var rows: Int {
-    if let regression { return Int(regression.targetWeight.rounded()) == 0 ? confusion.rows : confusion.rows }
-    return confusion.rows
-  }
+  public var rows: Int { confusion.rows }
 }
