@@ -49,6 +49,7 @@ struct ResampleCommand: ParsableCommand {
 /// The samplers the command offers, named as imbalanced-learn's classes in kebab case.
 enum ResampleMethod: String, CaseIterable, ExpressibleByArgument {
   case smote
+  case smoteNC = "smote-nc"
   case borderlineSmote1 = "borderline-smote-1"
   case borderlineSmote2 = "borderline-smote-2"
   case adasyn
@@ -96,8 +97,16 @@ struct ResampleSamplerOptions: ParsableArguments {
     if let k = kNeighbors, k < 1 {
       throw BiasKitError(.invalidArgument, "--k-neighbors must be at least 1; got \(k)")
     }
+    if method != .smoteNC && !categoricalColumns.isEmpty {
+      throw BiasKitError(.invalidArgument, "--categorical is used by smote-nc only; \(method.rawValue) needs numeric features")
+    }
     switch method {
     case .smote: return SMOTE(strategy: strategy, neighborCount: kNeighbors ?? 5)
+    case .smoteNC:
+      guard !categoricalColumns.isEmpty else {
+        throw BiasKitError(.invalidArgument, "smote-nc needs --categorical COLUMNS")
+      }
+      return SMOTENC(categoricalColumns: categoricalColumns, strategy: strategy, neighborCount: kNeighbors ?? 5)
     case .borderlineSmote1: return BorderlineSMOTE(strategy: strategy, kind: .borderline1, neighborCount: kNeighbors ?? 5)
     case .borderlineSmote2: return BorderlineSMOTE(strategy: strategy, kind: .borderline2, neighborCount: kNeighbors ?? 5)
     case .adasyn: return ADASYN(strategy: strategy, neighborCount: kNeighbors ?? 5)

@@ -11,6 +11,8 @@ struct ResampleData {
   var targetName: String
   var groups: (codes: [Int32], names: [String], column: String?)?
   var categoricalColumns: [Int] = []
+  /// Levels of each categorical CSV column (by feature index): the matrix holds level codes.
+  var categoricalLevels: [Int: [String]] = [:]
 }
 
 struct ResampleInputOptions: ParsableArguments {
@@ -28,6 +30,9 @@ struct ResampleInputOptions: ParsableArguments {
 
   @Option(help: "Target as a .npy file (1-D integers).")
   var y: String?
+
+  @Option(help: "Categorical feature columns for smote-nc: CSV column names, or 0-based indices with --x, comma-separated.")
+  var categorical: String?
 
   @Option(help: "Resample within each group of this CSV column (or, with --x, a 1-D integer .npy file), so that every group reaches the requested balance.")
   var sensitive: String?
@@ -54,6 +59,15 @@ struct ResampleInputOptions: ParsableArguments {
     }
     try checkFinite(matrix, path: x!, line: nil)
     var data = ResampleData(features: matrix, labels: labels, labelNames: nil, targetName: "y", groups: nil)
+    if let categorical {
+      data.categoricalColumns = try categorical.split(separator: ",").map { item in
+        let text = item.trimmingCharacters(in: .whitespaces)
+        guard let j = Int(text), j >= 0, j < matrix.columns else {
+          throw BiasKitError(.invalidArgument, "--categorical: '\(text)' is not a column index of \(x!) (0..<\(matrix.columns))")
+        }
+        return j
+      }
+    }
     if let sensitive {
       let codes = try NumpyArray.readLabels(path: sensitive)
       guard codes.count == matrix.rows else {
@@ -78,11 +92,23 @@ struct ResampleInputOptions: ParsableArguments {
       names = reader.header.filter { $0 != target && $0 != sensitive }
     }
     guard !names.isEmpty else { throw BiasKitError(.invalidArgument, "\(path): no feature columns besides the target") }
-    var requests = names.map { ColumnRequest.number($0) }
+    let categoricalNames = Set(
+      (categorical ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+    for name in categoricalNames where !names.contains(name) {
+      throw BiasKitError(.unknownName, "--categorical: '\(name)' is not a feature column of \(path)")
+    }
+    var requests = names.map { categoricalNames.contains($0) ? ColumnRequest.category($0) : ColumnRequest.number($0) }
     requests.append(.category(target))
     if let sensitive { requests.append(.category(sensitive)) }
     let table = try reader.read(requests)
-    let matrix = Matrix(columnVectors: table.columns.prefix(names.count).map { $0.numbers! }, columnNames: names)
+    var categoricalLevels: [Int: [String]] = [:]
+    let vectors: [[Double]] = table.columns.prefix(names.count).enumerated().map { j, column in
+      if let numbers = column.numbers { return numbers }
+      let categories = column.categories!
+      categoricalLevels[j] = categories.levels
+      return categories.codes.map { Double($0) }
+    }
+    let matrix = Matrix(columnVectors: vectors, columnNames: names)
     try checkFinite(matrix, path: path, line: { reader.line(ofRow: $0) })
     let targetColumn = table.columns[names.count].categories!
     // Classes in imbalanced-learn's order: numeric labels by value, text labels alphabetically.
@@ -99,6 +125,8 @@ struct ResampleInputOptions: ParsableArguments {
     for (level, label) in zip(targetColumn.levels, labelOfLevel) { labelNames[label] = level }
     let labels = targetColumn.codes.map { labelOfLevel[Int($0)] }
     var data = ResampleData(features: matrix, labels: labels, labelNames: labelNames, targetName: target, groups: nil)
+    data.categoricalColumns = categoricalLevels.keys.sorted()
+    data.categoricalLevels = categoricalLevels
     if let sensitive {
       let column = table.columns[names.count + 1].categories!
       data.groups = (column.codes, column.levels, sensitive)
@@ -214,7 +242,9 @@ struct ResampleOutputOptions: ParsableArguments {
       var buffer = header.joined(separator: ",") + "\n"
       for r in 0..<result.count {
         let values = result.row(r, from: input)
-        var line = values.map(number).joined(separator: ",")
+        var line = values.enumerated().map { j, v in
+          data.categoricalLevels[j].map { field($0[Int(v)]) } ?? number(v)
+        }.joined(separator: ",")
         line += "," + field(data.labelNames?[labels[r]] ?? String(labels[r]))
         if let groupOfRow { line += "," + field(groupOfRow[r]) }
         buffer += line + "\n"
