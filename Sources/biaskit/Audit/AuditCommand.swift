@@ -18,6 +18,7 @@ struct AuditCommand: ParsableCommand {
   @OptionGroup var metrics: MetricOptions
   @OptionGroup var bootstrap: BootstrapOptions
   @OptionGroup var output: OutputOptions
+  @OptionGroup var scorecard: ScorecardBoundOptions
 
   func run() throws {
     let report = try AuditRun(input: input, metricOptions: metrics, bootstrapOptions: bootstrap).report()
@@ -28,6 +29,10 @@ struct AuditCommand: ParsableCommand {
       var renderer = AuditTableRenderer(report: report, source: input.file)
       if output.output != nil { renderer.color = false }
       try output.write(renderer.render())
+    case .html:
+      let provenance = HTMLReport.Provenance(commandLine: CommandLine.arguments, inputFile: input.file)
+      let page = try HTMLReport(report: report, bounds: try scorecard.resolve(), provenance: provenance)
+      try output.write(page.html())
     }
   }
 }

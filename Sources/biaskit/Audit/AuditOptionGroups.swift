@@ -126,9 +126,11 @@ struct BootstrapOptions: ParsableArguments {
 struct OutputOptions: ParsableArguments {
   enum Format: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv
+    /// A self-contained HTML page with charts (BiasKit's HTMLReport).
+    case html
   }
 
-  @Option(help: "Output format: table, json or csv.")
+  @Option(help: "Output format: table, json, csv or html (a self-contained page with charts).")
   var format: Format = .table
 
   @Option(help: "Write to this file (atomically) instead of standard output.")
@@ -142,6 +144,17 @@ struct OutputOptions: ParsableArguments {
       FileHandle.standardOutput.write(Data(text.utf8))
     }
   }
+}
+
+/// Bounds shown in the scorecard of `--format html` (written as for `biaskit check`).
+struct ScorecardBoundOptions: ParsableArguments {
+  @Option(help: "With --format html: an upper bound NAME=VALUE for the scorecard (repeatable; as in biaskit check).")
+  var max: [String] = []
+
+  @Option(help: "With --format html: a lower bound NAME=VALUE for the scorecard (repeatable).")
+  var min: [String] = []
+
+  func resolve() throws -> [FairnessBound] { try FairnessBound.parse(maximums: max, minimums: min) }
 }
 
 /// Reads the input, runs the audit and, when asked, the bootstrap. Shared by `audit` and `check`.
