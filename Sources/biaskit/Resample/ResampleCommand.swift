@@ -31,7 +31,7 @@ struct ResampleCommand: ParsableCommand {
   }
 
   func run() throws {
-    let data = try input.load()
+    let data = try input.load(allCategorical: method == .smoteN)
     let resampler = try sampler.make(method, categoricalColumns: data.categoricalColumns)
     let rows = try LabeledRows(features: data.features, labels: data.labels)
     let result: Resampled
@@ -50,6 +50,7 @@ struct ResampleCommand: ParsableCommand {
 enum ResampleMethod: String, CaseIterable, ExpressibleByArgument {
   case smote
   case smoteNC = "smote-nc"
+  case smoteN = "smote-n"
   case borderlineSmote1 = "borderline-smote-1"
   case borderlineSmote2 = "borderline-smote-2"
   case adasyn
@@ -97,7 +98,7 @@ struct ResampleSamplerOptions: ParsableArguments {
     if let k = kNeighbors, k < 1 {
       throw BiasKitError(.invalidArgument, "--k-neighbors must be at least 1; got \(k)")
     }
-    if method != .smoteNC && !categoricalColumns.isEmpty {
+    if method != .smoteNC && method != .smoteN && !categoricalColumns.isEmpty {
       throw BiasKitError(.invalidArgument, "--categorical is used by smote-nc only; \(method.rawValue) needs numeric features")
     }
     switch method {
@@ -107,6 +108,7 @@ struct ResampleSamplerOptions: ParsableArguments {
         throw BiasKitError(.invalidArgument, "smote-nc needs --categorical COLUMNS")
       }
       return SMOTENC(categoricalColumns: categoricalColumns, strategy: strategy, neighborCount: kNeighbors ?? 5)
+    case .smoteN: return SMOTEN(strategy: strategy, neighborCount: kNeighbors ?? 5)
     case .borderlineSmote1: return BorderlineSMOTE(strategy: strategy, kind: .borderline1, neighborCount: kNeighbors ?? 5)
     case .borderlineSmote2: return BorderlineSMOTE(strategy: strategy, kind: .borderline2, neighborCount: kNeighbors ?? 5)
     case .adasyn: return ADASYN(strategy: strategy, neighborCount: kNeighbors ?? 5)

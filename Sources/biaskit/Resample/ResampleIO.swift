@@ -50,8 +50,8 @@ struct ResampleInputOptions: ParsableArguments {
     }
   }
 
-  func load() throws -> ResampleData {
-    if let path = input, let target { return try loadCSV(path, target: target) }
+  func load(allCategorical: Bool = false) throws -> ResampleData {
+    if let path = input, let target { return try loadCSV(path, target: target, allCategorical: allCategorical) }
     let matrix = try NumpyArray.readMatrix(path: x!)
     let labels = try NumpyArray.readLabels(path: y!)
     guard labels.count == matrix.rows else {
@@ -80,7 +80,7 @@ struct ResampleInputOptions: ParsableArguments {
     return data
   }
 
-  private func loadCSV(_ path: String, target: String) throws -> ResampleData {
+  private func loadCSV(_ path: String, target: String, allCategorical: Bool) throws -> ResampleData {
     let reader = try CSVReader(path: path)
     _ = try reader.columnIndex(of: target)
     if let sensitive { _ = try reader.columnIndex(of: sensitive) }
@@ -92,7 +92,7 @@ struct ResampleInputOptions: ParsableArguments {
       names = reader.header.filter { $0 != target && $0 != sensitive }
     }
     guard !names.isEmpty else { throw BiasKitError(.invalidArgument, "\(path): no feature columns besides the target") }
-    let categoricalNames = Set(
+    let categoricalNames = allCategorical ? Set(names) : Set(
       (categorical ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
     for name in categoricalNames where !names.contains(name) {
       throw BiasKitError(.unknownName, "--categorical: '\(name)' is not a feature column of \(path)")
@@ -104,9 +104,13 @@ struct ResampleInputOptions: ParsableArguments {
     var categoricalLevels: [Int: [String]] = [:]
     let vectors: [[Double]] = table.columns.prefix(names.count).enumerated().map { j, column in
       if let numbers = column.numbers { return numbers }
+      // Codes in sorted level order, as scikit-learn's encoders order categories.
       let categories = column.categories!
-      categoricalLevels[j] = categories.levels
-      return categories.codes.map { Double($0) }
+      let sorted = categories.levels.enumerated().sorted { $0.element < $1.element }
+      var rank = [Int](repeating: 0, count: sorted.count)
+      for (r, entry) in sorted.enumerated() { rank[entry.offset] = r }
+      categoricalLevels[j] = sorted.map(\.element)
+      return categories.codes.map { Double(rank[Int($0)]) }
     }
     let matrix = Matrix(columnVectors: vectors, columnNames: names)
     try checkFinite(matrix, path: path, line: { reader.line(ofRow: $0) })
