@@ -23,7 +23,18 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
   ],
   targets: [
-    .target(name: "BiasKit", swiftSettings: optimizedInDebug),
+    // Databases (Sources/BiasKit/Database/): thin bindings to the system's C client libraries
+    // rather than GRDB / sqlite-nio / postgres-nio. The audit sends one GROUP BY and reads back
+    // a few thousand rows, so it needs prepared statements, bound parameters, COPY and libpq's
+    // own handling of PGPASSWORD, ~/.pgpass, sslmode=prefer and connect_timeout — all in the C
+    // libraries — and none of an async driver's machinery. On this 2-core machine GRDB adds
+    // ~75 s and postgres-nio (with swift-nio, swift-crypto, swift-log…) ~350 s to a clean
+    // build; the system libraries add nothing (Debian: libsqlite3-dev, libpq-dev).
+    .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                   providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+    .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+                   providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+    .target(name: "BiasKit", dependencies: ["CSQLite", "CLibPQ"], swiftSettings: optimizedInDebug),
     .executableTarget(
       name: "biaskit",
       dependencies: [

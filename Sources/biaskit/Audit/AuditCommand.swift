@@ -12,6 +12,10 @@ struct AuditCommand: ParsableCommand {
       Example:
         biaskit audit Examples/adult-predictions.csv --y-true y_true --y-pred y_pred \\
           --y-score y_score --sensitive sex,race
+        biaskit audit --db sqlite:preds.db --table predictions --y-score y_score --sensitive sex,race
+        biaskit audit --db postgres://me@db.example:5432/ml --table predictions --sensitive sex \\
+          --save-state shard1.json
+        biaskit audit --emit-sql spark --table predictions --y-score y_score --sensitive sex
       """)
 
   @OptionGroup var input: AuditInputOptions
@@ -19,16 +23,25 @@ struct AuditCommand: ParsableCommand {
   @OptionGroup var bootstrap: BootstrapOptions
   @OptionGroup var output: OutputOptions
   @OptionGroup var scorecard: ScorecardBoundOptions
+  @OptionGroup var state: AuditStateOptions
 
   func run() throws {
-    let report = try AuditRun(input: input, metricOptions: metrics, bootstrapOptions: bootstrap).report()
+    let run = AuditRun(input: input, metricOptions: metrics, bootstrapOptions: bootstrap)
+    if let dialect = state.emitSQL {
+      try output.write(try run.aggregationQuery(dialect).script)
+      return
+    }
+    let (report, auditState) = try run.evaluate()
+    if let path = state.saveState { try auditState.save(to: path) }
     switch output.format {
-    case .json: try output.write(report.json().serialized() + "\n")
-    case .csv: try output.write(report.csv())
+    case .json: try output.write(report.jsonText(noting: auditState))
+    case .csv:
+      try output.write(report.csv())
+      auditState.scoreNote.map { FileHandle.standardError.write(Data("biaskit: \($0)\n".utf8)) }
     case .table:
       var renderer = AuditTableRenderer(report: report, source: input.file)
       if output.output != nil { renderer.color = false }
-      try output.write(renderer.render())
+      try output.write(renderer.render() + (auditState.scoreNote.map { "\nNote: \($0)\n" } ?? ""))
     case .html:
       let provenance = HTMLReport.Provenance(commandLine: CommandLine.arguments, inputFile: input.file)
       let page = try HTMLReport(report: report, bounds: try scorecard.resolve(), provenance: provenance)

@@ -4,8 +4,18 @@ import Foundation
 
 /// Where the predictions are and which columns mean what.
 struct AuditInputOptions: ParsableArguments {
-  @Argument(help: "The predictions file (CSV; .tsv is read tab-separated).")
-  var file: String
+  @Argument(help: ArgumentHelp(
+    "The predictions file (CSV; .tsv is read tab-separated). Not with --db or --state-from.", valueName: "file"))
+  var inputFile: String?
+
+  @OptionGroup var database: DatabaseOptions
+
+  /// The file, database or aggregation result the audit reads (for messages and reports).
+  var file: String {
+    if let inputFile { return inputFile }
+    if let db = database.db { return db + (database.table.map { " table \($0)" } ?? " query") }
+    return database.stateFrom ?? ""
+  }
 
   @Option(help: "Field separator (one character; `tab` or \\t for tab). Default: by extension.")
   var delimiter: String?
@@ -47,7 +57,9 @@ struct AuditInputOptions: ParsableArguments {
     values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
   }
 
-  func delimiterByte() throws -> UInt8? {
+  func delimiterByte() throws -> UInt8? { try Self.delimiterByte(delimiter) }
+
+  static func delimiterByte(_ delimiter: String?) throws -> UInt8? {
     guard let delimiter else { return nil }
     if delimiter == "tab" || delimiter == "\\t" || delimiter == "\t" { return UInt8(ascii: "\t") }
     guard delimiter.utf8.count == 1, let byte = delimiter.utf8.first, byte != UInt8(ascii: "\"") else {
@@ -157,13 +169,92 @@ struct ScorecardBoundOptions: ParsableArguments {
   func resolve() throws -> [FairnessBound] { try FairnessBound.parse(maximums: max, minimums: min) }
 }
 
+/// Where the rows live when they are not in a file: a database (the audit runs there as one
+/// GROUP BY) or the saved result of that GROUP BY (`--state-from`, e.g. from Spark).
+struct DatabaseOptions: ParsableArguments {
+  @Option(help: ArgumentHelp(
+    "Audit in a database: sqlite:FILE or postgres://user@host:port/db (password from PGPASSWORD or ~/.pgpass).",
+    valueName: "url"))
+  var db: String?
+
+  @Option(help: "The table to audit (with --db).")
+  var table: String?
+
+  @Option(help: "A SELECT whose rows to audit (with --db), instead of --table.")
+  var query: String?
+
+  @Option(name: .customLong("state-from"), help: ArgumentHelp(
+    "Read the rows of the --emit-sql query's result (CSV) instead of the predictions.", valueName: "rows.csv"))
+  var stateFrom: String?
+
+  @Option(name: .customLong("max-distinct-scores"),
+          help: "Count scores per distinct value up to this many (cell, score) pairs; past it, a histogram of this many bins.")
+  var maxDistinctScores: Int = 100_000
+
+  @Option(name: .customLong("score-range"), help: "The range of the score histogram, LOW,HIGH.")
+  var scoreRange: String = "0,1"
+
+  @Option(name: .customLong("connect-timeout"), help: "Seconds to wait for the database server.")
+  var connectTimeout: Int = 10
+
+  func range() throws -> (Double, Double) { try Self.range(scoreRange) }
+
+  static func range(_ scoreRange: String) throws -> (Double, Double) {
+    let parts = scoreRange.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+    guard parts.count == 2, let low = parts[0], let high = parts[1], low.isFinite, high.isFinite, low < high else {
+      throw BiasKitError(.invalidArgument, "--score-range takes LOW,HIGH with LOW < HIGH, not '\(scoreRange)'")
+    }
+    return (low, high)
+  }
+
+  func validate(file: String?) throws {
+    let sources = [file != nil, db != nil, stateFrom != nil].filter { $0 }.count
+    guard sources == 1 else {
+      throw BiasKitError(.invalidArgument,
+        sources == 0 ? "give the predictions: a FILE, --db URL (with --table or --query), or --state-from rows.csv"
+          : "give one of FILE, --db and --state-from")
+    }
+    if db != nil, (table == nil) == (query == nil) {
+      throw BiasKitError(.invalidArgument, "--db needs --table NAME or --query 'SELECT …' (one of them)")
+    }
+    if db == nil, table != nil || query != nil {
+      throw BiasKitError(.invalidArgument, "--table and --query go with --db")
+    }
+    guard maxDistinctScores >= 1 else { throw BiasKitError(.invalidArgument, "--max-distinct-scores must be at least 1") }
+    guard connectTimeout >= 1 else { throw BiasKitError(.invalidArgument, "--connect-timeout must be at least 1 second") }
+  }
+
+  var source: SQLSource? {
+    if let table { return .table(table) }
+    if let query { return .query(query) }
+    return nil
+  }
+}
+
+/// Saving the audit's mergeable state, or printing the SQL that computes it elsewhere.
+struct AuditStateOptions: ParsableArguments {
+  @Option(name: .customLong("save-state"), help: ArgumentHelp(
+    "Also write the audit's mergeable state (JSON) here, for `biaskit merge`.", valueName: "state.json"))
+  var saveState: String?
+
+  @Option(name: .customLong("emit-sql"), help: ArgumentHelp(
+    "Print the GROUP BY that computes the audit's counts in spark, postgres or sqlite, and exit.",
+    valueName: "dialect"))
+  var emitSQL: SQLDialect?
+}
+
+extension SQLDialect: ExpressibleByArgument {}
+
 /// Reads the input, runs the audit and, when asked, the bootstrap. Shared by `audit` and `check`.
 struct AuditRun {
   var input: AuditInputOptions
   var metricOptions: MetricOptions
   var bootstrapOptions: BootstrapOptions
 
-  func report() throws -> AuditReport {
+  func report() throws -> AuditReport { try evaluate().report }
+
+  /// The columns the audit reads (validated), with the metrics.
+  func plan() throws -> (columns: AuditColumns, metrics: [Metric]) {
     var columns = input.columns
     if columns.sensitive.isEmpty {
       throw BiasKitError(.invalidArgument, "name the sensitive feature(s) with --sensitive COL[,COL…]")
@@ -175,19 +266,89 @@ struct AuditRun {
     if columns.task == .classification, columns.yScore != nil, !metrics.contains(where: { $0.requirement == .scores }) {
       columns.yScore = nil  // not needed: skip reading it
     }
+    try DatabaseAudit.checkOptions(columns)
+    return (columns, metrics)
+  }
+
+  /// The query of `--emit-sql`.
+  func aggregationQuery(_ dialect: SQLDialect) throws -> AggregationQuery {
+    let (columns, _) = try plan()
+    let database = input.database
+    guard let source = database.source else {
+      throw BiasKitError(.invalidArgument, "--emit-sql needs --table NAME or --query 'SELECT …'")
+    }
+    if input.inputFile != nil || database.stateFrom != nil {
+      throw BiasKitError(.invalidArgument, "--emit-sql prints a query; it reads no FILE or --state-from")
+    }
+    guard columns.task == .classification else {
+      throw BiasKitError(.invalidArgument, "--emit-sql is for classification; --task regression needs a file")
+    }
+    guard database.maxDistinctScores >= 1 else { throw BiasKitError(.invalidArgument, "--max-distinct-scores must be at least 1") }
+    let (low, high) = try database.range()
+    return AggregationQuery(
+      dialect: dialect, source: source, columns: columns, maxDistinctScores: database.maxDistinctScores,
+      scoreLower: low, scoreUpper: high)
+  }
+
+  /// The audit state of the input, from a file, a database or an aggregation result.
+  func state(columns: AuditColumns, metrics: [Metric], options: AuditOptions) throws -> (AuditState, AuditTable?) {
+    let database = input.database
+    try database.validate(file: input.inputFile)
+    let (low, high) = try database.range()
+    let needs = CountingPass.Needs(metrics: metrics)
+    if let path = input.inputFile {
+      let probabilities = metrics.contains { [.brierScore, .logLoss, .expectedCalibrationError].contains($0) }
+      let reading = ProgressLine(label: "reading \(path)", total: 100)
+      let table = try AuditTable(
+        path: path, columns: columns, delimiter: try input.delimiterByte(), probabilityScores: probabilities,
+        progress: reading.map { line in { line.update(Int($0 * 100)) } })
+      reading?.finish()
+      let frame = try MetricFrame(
+        metrics: metrics, data: table.data, sensitive: table.sensitive, control: table.control, options: options,
+        aggregation: metricOptions.agg)
+      let state = try AuditState(frame: frame, task: columns.task)
+        .limitingDistinctScores(database.maxDistinctScores, lower: low, upper: high)
+      return (state, table)
+    }
+    if let url = database.db, let source = database.source {
+      var audit = DatabaseAudit(location: try DatabaseLocation(url), source: source, columns: columns, needs: needs)
+      audit.calibrationBins = options.bins
+      audit.maxDistinctScores = database.maxDistinctScores
+      audit.scoreLower = low
+      audit.scoreUpper = high
+      audit.connectTimeout = database.connectTimeout
+      return (try audit.state(), nil)
+    }
+    let path = database.stateFrom!
+    guard columns.task == .classification else {
+      throw BiasKitError(.invalidArgument, "--state-from reads a classification audit's counts; --task regression needs a file")
+    }
+    var rows = AggregatedRows(
+      columns: columns, needs: needs, calibrationBins: options.bins,
+      histogram: AuditState.ScoreHistogram(lower: low, upper: high, bins: database.maxDistinctScores), source: path)
+    try rows.add(csv: path, delimiter: try input.delimiterByte())
+    return (try rows.state(), nil)
+  }
+
+  func evaluate() throws -> (report: AuditReport, state: AuditState) {
+    let (columns, planned) = try plan()
+    var metrics = planned
     let options = try metricOptions.options()
     let bootstrap = try bootstrapOptions.resolve()
-    let probabilities = metrics.contains { [.brierScore, .logLoss, .expectedCalibrationError].contains($0) }
-    let reading = ProgressLine(label: "reading \(input.file)", total: 100)
-    let table = try AuditTable(
-      path: input.file, columns: columns, delimiter: try input.delimiterByte(), probabilityScores: probabilities,
-      progress: reading.map { line in { line.update(Int($0 * 100)) } })
-    reading?.finish()
-    let frame = try MetricFrame(
-      metrics: metrics, data: table.data, sensitive: table.sensitive, control: table.control, options: options,
-      aggregation: metricOptions.agg)
+    let (state, table) = try state(columns: columns, metrics: metrics, options: options)
+    if metricOptions.metrics.isEmpty, state.scoreHistogram != nil, state.statistics.first?.calibration == nil {
+      // Default metrics of a database audit past --max-distinct-scores: the calibration metrics
+      // need exact scores, so they are left out (asked for by name, they are an error).
+      metrics.removeAll { [.brierScore, .logLoss, .expectedCalibrationError].contains($0) }
+    }
+    let frame = try state.frame(metrics: metrics, options: options, aggregation: metricOptions.agg)
     var report = AuditReport(frame: frame)
     if let bootstrap {
+      guard let table, state.scoreHistogram == nil else {
+        throw BiasKitError(.invalidArgument,
+          table == nil ? "--bootstrap resamples rows; it needs the predictions FILE (not --db or --state-from)"
+            : "--bootstrap needs exact scores; raise --max-distinct-scores")
+      }
       let progress = ProgressLine(label: "bootstrap", total: bootstrap.samples)
       report.intervals = try bootstrap.intervals(
         for: frame, data: table.data, cells: MetricFrame.cells(sensitive: table.sensitive, control: table.control),
@@ -195,7 +356,7 @@ struct AuditRun {
       progress?.finish()
       report.bootstrap = bootstrap
     }
-    return report
+    return (report, state)
   }
 }
 
@@ -227,5 +388,37 @@ final class ProgressLine: @unchecked Sendable {
 
   func finish() {
     if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+  }
+}
+
+extension AuditState {
+  /// Writes the state as JSON (atomically).
+  func save(to path: String) throws {
+    try AtomicFileWriter.write(String(decoding: try encoded(), as: UTF8.self) + "\n", to: path)
+  }
+
+  /// What the output says when scores were binned: the histogram and the AUC error bound.
+  var scoreNote: String? {
+    guard let histogram = scoreHistogram else { return nil }
+    let bound = aucErrorBound.map { String(format: "%.3g", $0) } ?? "0"
+    return "scores were counted in \(histogram.bins) bins of [\(histogram.lower), \(histogram.upper)) "
+      + "(more distinct values than --max-distinct-scores); roc_auc is within ±\(bound) of the exact value "
+      + "and average_precision is approximate"
+  }
+}
+
+extension AuditReport {
+  /// The report as JSON text, with the score histogram and its AUC error bound when scores were
+  /// binned.
+  func jsonText(noting state: AuditState) -> String {
+    var json = self.json()
+    if case .object(var pairs) = json, let histogram = state.scoreHistogram {
+      pairs.append(("score_histogram", .object([
+        ("lower", .number(histogram.lower)), ("upper", .number(histogram.upper)), ("bins", .integer(histogram.bins)),
+        ("roc_auc_error_bound", .number(state.aucErrorBound)),
+      ])))
+      json = .object(pairs)
+    }
+    return json.serialized() + "\n"
   }
 }

@@ -1,0 +1,64 @@
+import ArgumentParser
+import BiasKit
+import Foundation
+
+/// `biaskit merge s1.json s2.json …`: the audit of the union of shards audited anywhere
+/// (`biaskit audit --save-state`), computed by the same engine as a file audit.
+struct MergeCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "merge",
+    abstract: "Merge saved audit states (from `biaskit audit --save-state`) and report the audit of all their rows.",
+    discussion: """
+      Groups are the union of the shards' groups. Unweighted counts and per-score counts merge
+      exactly: the merged report equals the audit of the concatenated rows.
+
+      Example:
+        biaskit audit part1.csv --y-score y_score --sensitive sex --save-state s1.json
+        biaskit audit --db postgres://me@host/db --table part2 --y-score y_score --sensitive sex --save-state s2.json
+        biaskit merge s1.json s2.json --format json
+      """)
+
+  @Argument(help: ArgumentHelp("Audit states (JSON) to merge.", valueName: "state.json"))
+  var states: [String]
+
+  @OptionGroup var metrics: MetricOptions
+  @OptionGroup var output: OutputOptions
+
+  @Option(name: .customLong("save-state"), help: ArgumentHelp("Write the merged state here.", valueName: "state.json"))
+  var saveState: String?
+
+  @Option(name: .customLong("max-distinct-scores"),
+          help: "Past this many (cell, score) pairs, bin the merged scores (into this many bins of --score-range).")
+  var maxDistinctScores: Int?
+
+  @Option(name: .customLong("score-range"), help: "The range of the score histogram, LOW,HIGH.")
+  var scoreRange: String = "0,1"
+
+  func run() throws {
+    guard !states.isEmpty else { throw BiasKitError(.invalidArgument, "name at least one audit state to merge") }
+    var state = try AuditState.merged(states.map { try AuditState(contentsOf: $0) })
+    if let maxDistinctScores {
+      guard maxDistinctScores >= 1 else { throw BiasKitError(.invalidArgument, "--max-distinct-scores must be at least 1") }
+      let (low, high) = try DatabaseOptions.range(scoreRange)
+      state = try state.limitingDistinctScores(maxDistinctScores, lower: low, upper: high)
+    }
+    let hasScores = state.statistics.first?.scores != nil
+    var chosen = try metrics.resolve(task: state.task, hasScores: hasScores)
+    if metrics.metrics.isEmpty, state.statistics.first?.calibration != nil {
+      chosen += [.brierScore, .logLoss, .expectedCalibrationError].filter { !chosen.contains($0) }
+    }
+    let frame = try state.frame(metrics: chosen, options: try metrics.options(), aggregation: metrics.agg)
+    let report = AuditReport(frame: frame)
+    if let saveState { try state.save(to: saveState) }
+    switch output.format {
+    case .json: try output.write(report.jsonText(noting: state))
+    case .csv:
+      try output.write(report.csv())
+      state.scoreNote.map { FileHandle.standardError.write(Data("biaskit: \($0)\n".utf8)) }
+    default:
+      var renderer = AuditTableRenderer(report: report, source: states.joined(separator: " + "))
+      if output.output != nil { renderer.color = false }
+      try output.write(renderer.render() + (state.scoreNote.map { "\nNote: \($0)\n" } ?? ""))
+    }
+  }
+}
