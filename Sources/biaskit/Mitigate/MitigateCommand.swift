@@ -1,12 +1,23 @@
 import ArgumentParser
 import BiasKit
+import Foundation
 
-/// `biaskit mitigate`: placeholder until its issue lands.
+/// `biaskit mitigate METHOD …`: fits a bias mitigation method on a training CSV and reports
+/// its expected accuracy, selection rate and fairness violation on the training and test files.
 struct MitigateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "mitigate", abstract: "Not available yet.")
-
-  func run() throws {
-    throw BiasKitError(.invalidArgument, "'biaskit mitigate' is not implemented yet")
-  }
+    commandName: "mitigate",
+    abstract: "Mitigate bias: pre-processing, reductions and post-processing.",
+    discussion: """
+      Examples:
+        biaskit mitigate exponentiated-gradient --train train.csv --test test.csv \\
+          --target y --sensitive sex_raw --drop race_raw --constraint demographic_parity \\
+          --format json
+        biaskit mitigate threshold-optimizer --train train.csv --test test.csv --target y \\
+          --sensitive sex_raw --drop race_raw --constraint equalized_odds --output predictions.csv
+      """,
+    subcommands: [
+      ReweighingCommand.self, CorrelationRemoverCommand.self, ThresholdOptimizerCommand.self,
+      ExponentiatedGradientCommand.self,
+    ])
 }

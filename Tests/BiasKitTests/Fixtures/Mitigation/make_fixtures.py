@@ -92,8 +92,12 @@ def main():
         for name, make in made.items():
             eg = ExponentiatedGradient(LogisticRegression(C=1.0, solver="lbfgs", max_iter=1000), make())
             eg.fit(Xs, ys, sensitive_features=ss)
-            p = eg._pmf_predict(Xt)[:, 1]
-            ptr = eg._pmf_predict(Xs)[:, 1]
+            def pmf(Z):
+                out = eg._pmf_predict(Z)
+                if isinstance(out, pd.DataFrame):  # loss moments: one column per predictor
+                    return out[eg.weights_.index].to_numpy() @ eg.weights_.to_numpy()
+                return out[:, 1]
+            p, ptr = pmf(Xt), pmf(Xs)
             r = {"n_predictors": int(len(eg.predictors_)), "weights": [float(w) for w in eg.weights_],
                  "best_gap": float(eg.best_gap_), "last_iter": int(eg.last_iter_),
                  "n_oracle_calls": int(eg.n_oracle_calls_)}

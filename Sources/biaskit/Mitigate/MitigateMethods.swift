@@ -1,0 +1,236 @@
+import ArgumentParser
+import BiasKit
+import Foundation
+
+/// `biaskit mitigate reweighing`: AIF360 Reweighing; with --test, the built-in learner fitted
+/// with the new weights is evaluated.
+struct ReweighingCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "reweighing", abstract: "Reweigh (group, label) cells so that the label is independent of the group (AIF360 Reweighing).")
+  @OptionGroup var input: MitigationInputOptions
+  @OptionGroup var output: MitigationOutputOptions
+
+  func run() throws {
+    let data = try input.load()
+    let model = try Reweighing().fitted(labels: data.train.labels, groups: data.train.groups)
+    let weights = try model.weights(labels: data.train.labels, groups: data.train.groups)
+    var factors: [String: [String: Double]] = [:]
+    for (a, name) in model.groupNames.enumerated() {
+      factors[name] = ["0": model.factors[a][0], "1": model.factors[a][1]]
+    }
+    var warnings: [String] = []
+    var result = MitigationResult(method: "reweighing", fitted: ["weights": factors], warnings: [])
+    if data.train.features.columns > 0 {
+      let lr = try data.fitLearner(input.learner, weights: weights, warnings: &warnings)
+      result.train = outcomeJSON(lr.predictions(data.train.features).map(Double.init), data.train, violation: "demographic_parity")
+      if let test = data.test {
+        let p = lr.predictions(test.features).map(Double.init)
+        result.test = outcomeJSON(p, test, violation: "demographic_parity")
+        result.probabilities = p
+        result.predictions = p.map { UInt8($0) }
+        result.predictionSet = test
+      }
+    }
+    result.warnings = warnings
+    if let path = output.output {
+      var text = "row,group,label,weight\n"
+      for i in 0..<weights.count {
+        text += "\(i + 1),\(model.groupNames[Int(data.train.groups.codes[i])]),\(data.train.labels[i]),\(weights[i])\n"
+      }
+      try AtomicFileWriter.write(text, to: path)
+      var rest = output
+      rest.output = nil
+      try result.emit(rest)
+    } else {
+      try result.emit(output)
+    }
+  }
+}
+
+/// `biaskit mitigate correlation-remover`: fairlearn CorrelationRemover on the features, with
+/// the sensitive groups as indicator columns.
+struct CorrelationRemoverCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "correlation-remover", abstract: "Remove the linear correlation between the features and the sensitive groups (fairlearn CorrelationRemover).")
+  @OptionGroup var input: MitigationInputOptions
+  @OptionGroup var output: MitigationOutputOptions
+  @Option(help: "How much of the correlation to remove, in [0, 1].")
+  var alpha: Double = 1
+
+  func run() throws {
+    let data = try input.load()
+    // Sensitive indicators (all groups but the first) appended after the features.
+    func augmented(_ set: MitigationSet) -> Matrix {
+      let k = set.groups.count - 1
+      var m = Matrix(rows: 0, columns: set.features.columns + k)
+      for i in 0..<set.features.rows {
+        var row = Array(set.features.row(i))
+        for g in 1...k { row.append(Int(set.groups.codes[i]) == g ? 1 : 0) }
+        m.appendRow(row)
+      }
+      return m
+    }
+    let k = data.train.groups.count - 1
+    let p = data.train.features.columns
+    let x = augmented(data.train)
+    let model = try CorrelationRemover(alpha: alpha).fitted(x, sensitiveColumns: Array(p..<(p + k)))
+    let out = try model.transform(x)
+    var warnings: [String] = []
+    var result = MitigationResult(method: "correlation-remover",
+      fitted: ["alpha": alpha, "beta_norm": model.beta.map { $0 * $0 }.reduce(0, +).squareRoot()], warnings: [])
+    if let test = data.test, p > 0 {
+      let lr = try LogisticRegression(inverseRegularization: input.learnerC, maxIterations: input.learnerMaxIter)
+        .fitted(features: out, labels: data.train.labels.map(Double.init))
+      warnings.append(contentsOf: lr.warnings)
+      let outTest = try model.transform(augmented(test))
+      result.train = outcomeJSON(lr.predictions(out).map(Double.init), data.train, violation: "demographic_parity")
+      result.test = outcomeJSON(lr.predictions(outTest).map(Double.init), test, violation: "demographic_parity")
+    }
+    result.warnings = warnings
+    if let path = output.output {
+      var text = data.train.featureNames.joined(separator: ",") + ",\(input.target),\(input.sensitive)\n"
+      for i in 0..<out.rows {
+        text += out.row(i).map { "\($0)" }.joined(separator: ",")
+        text += ",\(data.train.labels[i]),\(data.train.groups.names[Int(data.train.groups.codes[i])])\n"
+      }
+      try AtomicFileWriter.write(text, to: path)
+    }
+    var rest = output
+    rest.output = nil
+    try result.emit(rest)
+  }
+}
+
+/// `biaskit mitigate threshold-optimizer`: fairlearn ThresholdOptimizer on the score column or
+/// the built-in learner's probabilities.
+struct ThresholdOptimizerCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "threshold-optimizer", abstract: "Group-specific randomised thresholds on scores (fairlearn ThresholdOptimizer).")
+  @OptionGroup var input: MitigationInputOptions
+  @OptionGroup var output: MitigationOutputOptions
+  @Option(help: "demographic_parity, equalized_odds, true_positive_rate_parity, false_positive_rate_parity, true_negative_rate_parity or false_negative_rate_parity.")
+  var constraint: String = "demographic_parity"
+  @Option(help: "accuracy_score, balanced_accuracy_score, selection_rate, true_positive_rate or true_negative_rate.")
+  var objective: String = "accuracy_score"
+  @Option(help: "Grid intervals on [0, 1].")
+  var gridSize: Int = 1000
+  @Flag(help: "Also consider rules that predict 1 below a threshold.")
+  var flip = false
+
+  func run() throws {
+    guard let c = ThresholdOptimizer.Constraint(rawValue: constraint) else {
+      throw BiasKitError(.invalidArgument, "unknown --constraint '\(constraint)'; expected one of \(ThresholdOptimizer.Constraint.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    guard let o = ThresholdOptimizer.Objective(rawValue: objective) else {
+      throw BiasKitError(.invalidArgument, "unknown --objective '\(objective)'; expected one of \(ThresholdOptimizer.Objective.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    let data = try input.load()
+    var warnings: [String] = []
+    let scores = try data.scores(learner: input.learner, warnings: &warnings)
+    let model = try ThresholdOptimizer(constraint: c, objective: o, gridSize: gridSize, flip: flip)
+      .fitted(scores: scores.train, labels: data.train.labels, groups: data.train.groups)
+    var rules: [String: Any] = [:]
+    for (a, name) in model.groupNames.enumerated() {
+      let r = model.rules[a]
+      var rule: [String: Any] = ["p0": r.p0, "operation0": r.operation0.description, "p1": r.p1, "operation1": r.operation1.description]
+      if let pi = r.pIgnore { rule["p_ignore"] = pi }
+      if let pc = r.predictionConstant { rule["prediction_constant"] = pc }
+      rules[name] = rule
+    }
+    let violation = c == .equalizedOdds ? "equalized_odds" : "demographic_parity"
+    var result = MitigationResult(method: "threshold-optimizer",
+      fitted: ["constraint": constraint, "objective": objective, "grid_size": gridSize, "flip": flip,
+               "interpolation": rules, "best_rate": model.bestRate], warnings: warnings)
+    let pTrain = try model.positiveProbabilities(scores: scores.train, groups: data.train.groups)
+    result.train = outcomeJSON(pTrain, data.train, violation: violation)
+    var generator = SeededGenerator(seed: output.seed)
+    if let test = data.test, let testScores = scores.test {
+      let p = try model.positiveProbabilities(scores: testScores, groups: test.groups)
+      result.test = outcomeJSON(p, test, violation: violation)
+      result.probabilities = p
+      result.predictions = try model.predictions(scores: testScores, groups: test.groups, using: &generator)
+      result.predictionSet = test
+    } else {
+      result.probabilities = pTrain
+      result.predictions = try model.predictions(scores: scores.train, groups: data.train.groups, using: &generator)
+      result.predictionSet = data.train
+    }
+    try result.emit(output)
+  }
+}
+
+/// `biaskit mitigate exponentiated-gradient`: fairlearn ExponentiatedGradient with the built-in
+/// logistic regression.
+struct ExponentiatedGradientCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "exponentiated-gradient", abstract: "Fairness-constrained training by reduction to weighted classification (fairlearn ExponentiatedGradient).")
+  @OptionGroup var input: MitigationInputOptions
+  @OptionGroup var output: MitigationOutputOptions
+  @Option(help: "demographic_parity, equalized_odds, true_positive_rate_parity, false_positive_rate_parity or error_rate_parity.")
+  var constraint: String = "demographic_parity"
+  @Option(help: "Allowed difference between a group's rate and the overall rate (default 0.01).")
+  var differenceBound: Double?
+  @Option(help: "Allowed ratio between a group's rate and the overall rate, in (0, 1] (instead of --difference-bound).")
+  var ratioBound: Double?
+  @Option(help: "Slack of --ratio-bound.")
+  var ratioBoundSlack: Double = 0
+  @Option(help: "Allowed constraint violation of the result (fairlearn eps).")
+  var eps: Double = 0.01
+  @Option(help: "Maximum iterations.")
+  var maxIter: Int = 50
+  @Option(help: "Initial step size.")
+  var eta0: Double = 2.0
+  @Option(help: "Duality-gap threshold (default: chosen from the data, as fairlearn).")
+  var nu: Double?
+
+  func run() throws {
+    if differenceBound != nil && ratioBound != nil {
+      throw BiasKitError(.invalidArgument, "give --difference-bound or --ratio-bound, not both")
+    }
+    let bound: UtilityParity.Bound = ratioBound.map { .ratio($0, slack: ratioBoundSlack) } ?? .difference(differenceBound ?? 0.01)
+    let parity: UtilityParity
+    switch constraint {
+    case "demographic_parity": parity = .demographicParity(bound)
+    case "equalized_odds": parity = .equalizedOdds(bound)
+    case "true_positive_rate_parity": parity = .truePositiveRateParity(bound)
+    case "false_positive_rate_parity": parity = .falsePositiveRateParity(bound)
+    case "error_rate_parity": parity = .errorRateParity(bound)
+    default:
+      throw BiasKitError(.invalidArgument, "unknown --constraint '\(constraint)'; expected demographic_parity, equalized_odds, true_positive_rate_parity, false_positive_rate_parity or error_rate_parity")
+    }
+    let data = try input.load()
+    guard data.train.features.columns > 0 else {
+      throw BiasKitError(.invalidArgument, "\(data.train.path): no feature columns are left to fit the learner (see --drop)")
+    }
+    var eg = ExponentiatedGradient(learner: input.learner, constraint: parity)
+    eg.eps = eps
+    eg.maxIterations = maxIter
+    eg.eta0 = eta0
+    eg.nu = nu
+    let model = try eg.fitted(features: data.train.features, labels: data.train.labels, groups: data.train.groups)
+    let violation = constraint == "equalized_odds" ? "equalized_odds" : "demographic_parity"
+    let pTrain = model.classifier.positiveProbabilities(data.train.features)
+    var warnings = model.warnings
+    let trainOutcome = outcomeJSON(pTrain, data.train, violation: violation)
+    if case .difference(let d) = bound, constraint == "demographic_parity" || constraint == "equalized_odds",
+      let v = trainOutcome["expected_violation"] as? Double, v > d + eps + 1e-9
+    {
+      warnings.append("the constraint is not met on the training data: expected \(violation) violation \(v) > bound \(d) + eps \(eps)")
+    }
+    var result = MitigationResult(method: "exponentiated-gradient",
+      fitted: ["constraint": constraint, "weights": model.classifier.weights,
+               "predictors": model.classifier.predictors.count,
+               "best_gap": model.bestGap, "last_iter": model.lastIteration,
+               "best_iter": model.bestIteration, "n_oracle_calls": model.oracleCalls, "nu": model.nu],
+      warnings: warnings)
+    result.train = trainOutcome
+    var generator = SeededGenerator(seed: output.seed)
+    let target = data.test ?? data.train
+    let p = target.path == data.train.path && data.test == nil ? pTrain : model.classifier.positiveProbabilities(target.features)
+    if data.test != nil { result.test = outcomeJSON(p, target, violation: violation) }
+    result.probabilities = p
+    result.predictions = p.map { $0 >= Double.random(in: 0..<1, using: &generator) ? 1 : 0 }
+    result.predictionSet = target
+    try result.emit(output)
+  }
+}

@@ -1,0 +1,199 @@
+import ArgumentParser
+import BiasKit
+import Foundation
+
+/// The training and test files, the label, the sensitive feature and the feature columns.
+struct MitigationInputOptions: ParsableArguments {
+  @Option(help: "Training CSV file.")
+  var train: String
+
+  @Option(help: "Test CSV file (same columns); metrics are reported on it too.")
+  var test: String?
+
+  @Option(help: "The binary label column (0/1, -1/1 or true/false; see --pos-label).")
+  var target: String
+
+  @Option(help: "The label value that counts as positive, when the label is not 0/1.")
+  var posLabel: String?
+
+  @Option(help: "The sensitive feature column (groups).")
+  var sensitive: String
+
+  @Option(help: "Columns that are not features, comma-separated (besides target, sensitive and score).")
+  var drop: String?
+
+  @Option(help: "A model score column: post-processors use it instead of fitting the built-in logistic regression.")
+  var score: String?
+
+  @Option(help: "Maximum iterations of the built-in logistic regression (L-BFGS).")
+  var learnerMaxIter: Int = 1000
+
+  @Option(help: "Inverse regularisation C of the built-in logistic regression.")
+  var learnerC: Double = 1.0
+
+  var learner: LogisticRegression {
+    LogisticRegression(inverseRegularization: learnerC, maxIterations: learnerMaxIter)
+  }
+
+  func load() throws -> MitigationData {
+    let trainSet = try MitigationSet(path: train, options: self, featureNames: nil, groupNames: nil)
+    guard trainSet.groups.count >= 2 else {
+      throw BiasKitError(.degenerateData,
+        "\(train): the sensitive column '\(sensitive)' has one group ('\(trainSet.groups.names.first ?? "")'); mitigation needs at least two groups to compare")
+    }
+    guard trainSet.labels.contains(0) && trainSet.labels.contains(1) else {
+      throw BiasKitError(.degenerateData,
+        "\(train): the label column '\(target)' has one class; mitigation needs both classes")
+    }
+    var testSet: MitigationSet?
+    if let test {
+      testSet = try MitigationSet(path: test, options: self, featureNames: trainSet.featureNames,
+        groupNames: trainSet.groups.names)
+    }
+    return MitigationData(train: trainSet, test: testSet)
+  }
+}
+
+/// One file's rows: features, labels, groups, optional scores.
+struct MitigationSet {
+  var path: String
+  var features: Matrix
+  var featureNames: [String]
+  var labels: [UInt8]
+  var groups: SensitiveGroups
+  var scores: [Double]?
+
+  init(path: String, options: MitigationInputOptions, featureNames: [String]?, groupNames: [String]?) throws {
+    self.path = path
+    let reader = try CSVReader(path: path)
+    let dropped = Set((options.drop ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+    for name in dropped { _ = try reader.columnIndex(of: name) }
+    var excluded = dropped
+    excluded.insert(options.target)
+    excluded.insert(options.sensitive)
+    if let score = options.score { excluded.insert(score) }
+    let names = featureNames ?? reader.header.filter { !excluded.contains($0) }
+    var requests: [ColumnRequest] = [.label(options.target, positive: options.posLabel), .category(options.sensitive)]
+    if let score = options.score { requests.append(.number(score)) }
+    let table = try reader.read(requests)
+    labels = table.columns[0].labels!.values
+    let column = table.columns[1].categories!
+    if let groupNames {
+      groups = try SensitiveGroups(codes: [], names: groupNames).encode(column.codes.map { column.levels[Int($0)] })
+    } else {
+      groups = SensitiveGroups(column: column)
+    }
+    scores = options.score == nil ? nil : table.columns[2].numbers
+    if let scores, let bad = scores.firstIndex(where: { !$0.isFinite }) {
+      throw BiasKitError(.invalidValue, "\(path): row \(bad + 1) of the score column '\(options.score!)' is not a finite number")
+    }
+    self.featureNames = names
+    if names.isEmpty {
+      features = Matrix(rows: labels.count, columns: 0)
+    } else {
+      features = try reader.readMatrix(columns: names)
+      if let bad = features.values.firstIndex(where: { !$0.isFinite }) {
+        let row = bad / names.count
+        throw BiasKitError(.invalidValue,
+          "\(path): the feature column '\(names[bad % names.count])' is not a finite number in data row \(row + 1) (line \(row + 2))")
+      }
+    }
+  }
+}
+
+struct MitigationData {
+  var train: MitigationSet
+  var test: MitigationSet?
+
+  /// Scores for post-processing: the score column, or the built-in learner's probabilities.
+  func scores(learner: LogisticRegression, warnings: inout [String]) throws -> (train: [Double], test: [Double]?) {
+    if let s = train.scores { return (s, test?.scores) }
+    let model = try fitLearner(learner, warnings: &warnings)
+    return (model.probabilities(train.features), test.map { model.probabilities($0.features) })
+  }
+
+  func fitLearner(_ learner: LogisticRegression, weights: [Double]? = nil, warnings: inout [String]) throws -> LogisticRegression.Model {
+    guard train.features.columns > 0 else {
+      throw BiasKitError(.invalidArgument, "\(train.path): no feature columns are left to fit the built-in learner (see --drop, or give --score)")
+    }
+    let model = try learner.fitted(features: train.features, labels: train.labels.map(Double.init), weights: weights)
+    warnings.append(contentsOf: model.warnings)
+    return model
+  }
+}
+
+/// Output: the summary format, the CSV of predictions or data, the seed of random draws.
+struct MitigationOutputOptions: ParsableArguments {
+  enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+  @Option(help: "Summary format on standard output: table or json.")
+  var format: Format = .table
+
+  @Option(help: "Write the mitigated predictions (or transformed data) to this CSV file.")
+  var output: String?
+
+  @Option(help: "Seed of the randomised predictions.")
+  var seed: UInt64 = 0
+}
+
+/// Expected metrics of one split, as JSON.
+func outcomeJSON(_ p: [Double], _ set: MitigationSet, violation: String) -> [String: Any] {
+  let o = ExpectedOutcome(probabilities: p, labels: set.labels, groups: set.groups)
+  var byGroup: [String: Double] = [:]
+  for (k, name) in set.groups.names.enumerated() { byGroup[name] = o.selectionRateByGroup[k] }
+  return [
+    "rows": p.count,
+    "expected_accuracy": o.accuracy,
+    "expected_selection_rate": o.selectionRate,
+    "expected_violation": violation == "equalized_odds" ? o.equalizedOddsDifference : o.demographicParityDifference,
+    "violation_kind": violation == "equalized_odds" ? "equalized_odds" : "demographic_parity",
+    "expected_demographic_parity_difference": o.demographicParityDifference,
+    "expected_equalized_odds_difference": o.equalizedOddsDifference,
+    "expected_selection_rate_by_group": byGroup,
+  ]
+}
+
+/// Writes the summary and the predictions; warnings go to standard error too.
+struct MitigationResult {
+  var method: String
+  var fitted: [String: Any]
+  var train: [String: Any]?
+  var test: [String: Any]?
+  var warnings: [String]
+  /// Test (or train) expected predictions and seeded draws, for the CSV and a later audit.
+  var probabilities: [Double]?
+  var predictions: [UInt8]?
+  var predictionSet: MitigationSet?
+
+  func emit(_ options: MitigationOutputOptions) throws {
+    for w in warnings { FileHandle.standardError.write(Data("biaskit: warning: \(w)\n".utf8)) }
+    if let path = options.output, let probabilities, let predictions, let set = predictionSet {
+      var text = "row,group,label,probability,prediction\n"
+      for i in 0..<probabilities.count {
+        text += "\(i + 1),\(csvField(set.groups.names[Int(set.groups.codes[i])])),\(set.labels[i]),\(probabilities[i]),\(predictions[i])\n"
+      }
+      try AtomicFileWriter.write(text, to: path)
+    }
+    var summary: [String: Any] = ["method": method, "fitted": fitted, "warnings": warnings]
+    if let train { summary["train"] = train }
+    if let test { summary["test"] = test }
+    switch options.format {
+    case .json:
+      let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .prettyPrinted])
+      FileHandle.standardOutput.write(data + Data("\n".utf8))
+    case .table:
+      var lines = ["biaskit mitigate \(method)"]
+      for (name, split) in [("train", train), ("test", test)] {
+        guard let split else { continue }
+        func f(_ key: String) -> String { (split[key] as? Double).map { String(format: "%.4f", $0) } ?? "-" }
+        lines.append("  \(name.padding(toLength: 6, withPad: " ", startingAt: 0)) expected accuracy \(f("expected_accuracy"))  selection rate \(f("expected_selection_rate"))  \(split["violation_kind"] ?? "") violation \(f("expected_violation"))")
+      }
+      for w in warnings { lines.append("  warning: \(w)") }
+      FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+  }
+}
+
+private func csvField(_ s: String) -> String {
+  s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+}
