@@ -51,6 +51,8 @@ final class PostgresDatabase: DatabaseConnection {
       }
       throw BiasKitError(.io, "cannot connect to PostgreSQL at \(server): \(message)")
     }
+    // Server notices ("table does not exist, skipping") are not for the user.
+    PQsetNoticeProcessor(conn, { _, _ in }, nil)
     connection = conn
     self.uri = uri
   }
@@ -200,7 +202,7 @@ final class PostgresDatabase: DatabaseConnection {
       try run("CREATE TABLE \(q(table)) (\(definitions.joined(separator: ", ")))", "creating the table")
       // The file itself is the COPY stream (CSV, with its header); the delimiter is one byte
       // checked by the CSV reader, written as a hex escape so nothing of the file is spliced.
-      let delimiter = String(format: "E'\\\\x%02x'", file.delimiter)
+      let delimiter = String(format: "E'\\x%02x'", file.delimiter)
       try run(
         "COPY \(q(table)) (\(file.header.map(q).joined(separator: ", "))) FROM STDIN WITH (FORMAT csv, HEADER true, DELIMITER \(delimiter))",
         "COPY")
