@@ -1,3 +1,5 @@
+import Foundation
+
 /// Maps byte strings to dense integer codes (0, 1, 2, … in order of first insertion).
 ///
 /// The categorical columns of a CSV file have few distinct values and many rows; the reader
@@ -47,11 +49,8 @@ struct ByteInterner {
   private func equals(_ code: Int32, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
     let c = Int(code)
     guard lengths[c] == n else { return false }
-    return arena.withUnsafeBufferPointer { a in
-      let base = a.baseAddress! + starts[c]
-      for i in 0..<n where base[i] != p[i] { return false }
-      return true
-    }
+    if n == 0 { return true }
+    return arena.withUnsafeBufferPointer { a in memcmp(a.baseAddress! + starts[c], p, n) == 0 }
   }
 
   /// The code of the bytes `p[0..<n]`, inserting them if new. `inserted` tells which.
@@ -59,6 +58,20 @@ struct ByteInterner {
   mutating func code(_ p: UnsafePointer<UInt8>, _ n: Int, inserted: inout Bool) -> Int32 {
     inserted = false
     if lastCode >= 0, equals(lastCode, p, n) { return lastCode }
+    // Few distinct values (labels, most sensitive features): compare them all, no hashing.
+    if starts.count <= 8 {
+      let found: Int32 = arena.withUnsafeBufferPointer { a in
+        guard let base = a.baseAddress else { return -1 }
+        for c in 0..<starts.count where lengths[c] == n && memcmp(base + starts[c], p, n) == 0 {
+          return Int32(c)
+        }
+        return -1
+      }
+      if found >= 0 {
+        lastCode = found
+        return found
+      }
+    }
     let h = ByteInterner.hash(p, n)
     var slot = Int(truncatingIfNeeded: h) & mask
     while true {

@@ -21,22 +21,38 @@ public struct ScoreCounts: Sendable, Equatable, Codable {
 
   /// Counts from scores already sorted ascending, split by label (unit weights).
   init(sortedPositive: UnsafeBufferPointer<Double>, sortedNegative: UnsafeBufferPointer<Double>) {
-    var i = 0
-    var j = 0
     let np = sortedPositive.count
     let nn = sortedNegative.count
-    values.reserveCapacity(max(np, nn))
-    while i < np || j < nn {
-      let v: Double
-      if j >= nn || (i < np && sortedPositive[i] <= sortedNegative[j]) { v = sortedPositive[i] } else { v = sortedNegative[j] }
-      var p = 0
-      var n = 0
-      while i < np, sortedPositive[i] == v { p += 1; i += 1 }
-      while j < nn, sortedNegative[j] == v { n += 1; j += 1 }
-      values.append(v)
-      positives.append(Double(p))
-      negatives.append(Double(n))
+    var values = [Double](repeating: 0, count: np + nn)
+    var positives = [Double](repeating: 0, count: np + nn)
+    var negatives = [Double](repeating: 0, count: np + nn)
+    var written = 0
+    values.withUnsafeMutableBufferPointer { out in
+      positives.withUnsafeMutableBufferPointer { pos in
+        negatives.withUnsafeMutableBufferPointer { neg in
+          var i = 0
+          var j = 0
+          while i < np || j < nn {
+            let v: Double
+            if j >= nn || (i < np && sortedPositive[i] <= sortedNegative[j]) { v = sortedPositive[i] } else {
+              v = sortedNegative[j]
+            }
+            var p = 0
+            var n = 0
+            while i < np, sortedPositive[i] == v { p += 1; i += 1 }
+            while j < nn, sortedNegative[j] == v { n += 1; j += 1 }
+            out[written] = v
+            pos[written] = Double(p)
+            neg[written] = Double(n)
+            written += 1
+          }
+        }
+      }
     }
+    values.removeLast(np + nn - written)
+    positives.removeLast(np + nn - written)
+    negatives.removeLast(np + nn - written)
+    self.init(values: values, positives: positives, negatives: negatives)
   }
 
   /// Counts from unsorted (score, label, weight) rows.
@@ -59,27 +75,67 @@ public struct ScoreCounts: Sendable, Equatable, Codable {
   }
 
   /// The counts of both groups together.
-  public func merged(with other: ScoreCounts) -> ScoreCounts {
-    var out = ScoreCounts()
-    var i = 0
-    var j = 0
-    while i < values.count || j < other.values.count {
-      if j >= other.values.count || (i < values.count && values[i] < other.values[j]) {
-        out.values.append(values[i]); out.positives.append(positives[i]); out.negatives.append(negatives[i])
-        i += 1
-      } else if i >= values.count || other.values[j] < values[i] {
-        out.values.append(other.values[j]); out.positives.append(other.positives[j])
-        out.negatives.append(other.negatives[j])
-        j += 1
-      } else {
-        out.values.append(values[i])
-        out.positives.append(positives[i] + other.positives[j])
-        out.negatives.append(negatives[i] + other.negatives[j])
-        i += 1
-        j += 1
+  public func merged(with other: ScoreCounts) -> ScoreCounts { ScoreCounts.merged([self, other]) }
+
+  /// The counts of several groups together: one k-way merge of the sorted value lists.
+  ///
+  /// - Complexity: O(d log k) for d distinct values over k parts.
+  public static func merged(_ parts: [ScoreCounts]) -> ScoreCounts {
+    let parts = parts.filter { !$0.values.isEmpty }
+    if parts.count <= 1 { return parts.first ?? ScoreCounts() }
+    let total = parts.reduce(0) { $0 + $1.values.count }
+    var values = [Double](repeating: 0, count: total)
+    var positives = [Double](repeating: 0, count: total)
+    var negatives = [Double](repeating: 0, count: total)
+    var written = 0
+    // A binary heap of (next value, part) over the parts' cursors.
+    var cursor = [Int](repeating: 0, count: parts.count)
+    var heap = Array(parts.indices)
+    func less(_ a: Int, _ b: Int) -> Bool { parts[a].values[cursor[a]] < parts[b].values[cursor[b]] }
+    func siftDown(_ start: Int) {
+      var i = start
+      while true {
+        let l = 2 * i + 1
+        let r = l + 1
+        var m = i
+        if l < heap.count, less(heap[l], heap[m]) { m = l }
+        if r < heap.count, less(heap[r], heap[m]) { m = r }
+        if m == i { return }
+        heap.swapAt(i, m)
+        i = m
       }
     }
-    return out
+    for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+    values.withUnsafeMutableBufferPointer { v in
+      positives.withUnsafeMutableBufferPointer { p in
+        negatives.withUnsafeMutableBufferPointer { n in
+          while !heap.isEmpty {
+            let part = heap[0]
+            let k = cursor[part]
+            let value = parts[part].values[k]
+            if written > 0, v[written - 1] == value {
+              p[written - 1] += parts[part].positives[k]
+              n[written - 1] += parts[part].negatives[k]
+            } else {
+              v[written] = value
+              p[written] = parts[part].positives[k]
+              n[written] = parts[part].negatives[k]
+              written += 1
+            }
+            cursor[part] += 1
+            if cursor[part] == parts[part].values.count {
+              heap[0] = heap[heap.count - 1]
+              heap.removeLast()
+            }
+            if !heap.isEmpty { siftDown(0) }
+          }
+        }
+      }
+    }
+    values.removeLast(total - written)
+    positives.removeLast(total - written)
+    negatives.removeLast(total - written)
+    return ScoreCounts(values: values, positives: positives, negatives: negatives)
   }
 
   /// Area under the ROC curve, as scikit-learn's `roc_auc_score` (trapezoids between the curve's
