@@ -62,6 +62,9 @@ enum ResampleMethod: String, CaseIterable, ExpressibleByArgument {
   case nearMiss2 = "near-miss-2"
   case nearMiss3 = "near-miss-3"
   case neighbourhoodCleaningRule = "ncr"
+  case condensedNearestNeighbour = "condensed-nn"
+  case oneSidedSelection = "one-sided-selection"
+  case clusterCentroids = "cluster-centroids"
   case smoteTomek = "smote-tomek"
   case smoteENN = "smote-enn"
 }
@@ -110,6 +113,9 @@ struct ResampleSamplerOptions: ParsableArguments {
     case .nearMiss2: return NearMiss(strategy: strategy, version: .two, neighborCount: kNeighbors ?? 3)
     case .nearMiss3: return NearMiss(strategy: strategy, version: .three, neighborCount: kNeighbors ?? 3)
     case .neighbourhoodCleaningRule: return NeighbourhoodCleaningRule(strategy: strategy, neighborCount: kNeighbors ?? 3)
+    case .condensedNearestNeighbour: return CondensedNearestNeighbour(strategy: strategy, neighborCount: kNeighbors ?? 1)
+    case .oneSidedSelection: return OneSidedSelection(strategy: strategy, neighborCount: kNeighbors ?? 1)
+    case .clusterCentroids: return ClusterCentroids(strategy: strategy)
     case .smoteTomek: return SMOTETomek(smote: SMOTE(strategy: strategy, neighborCount: kNeighbors ?? 5))
     case .smoteENN: return SMOTEENN(smote: SMOTE(strategy: strategy, neighborCount: kNeighbors ?? 5))
     }

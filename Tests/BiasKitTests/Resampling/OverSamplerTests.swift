@@ -72,6 +72,34 @@ extension ResamplingTests {
       }
     }
 
+    @Test("ClusterCentroids: each targeted class becomes its k-means centroids")
+    func clusterCentroids() throws {
+      let data = ResamplingFixtures.dataSet("three_classes")
+      let result = try ClusterCentroids().fitResample(features: data.features, labels: data.labels, seed: 5)
+      #expect(result.stats(from: data.labels) == ClassCounts(classes: [0, 1, 2], counts: [31, 31, 31]))
+      // Each centroid is a mean of class rows: inside the class's bounding box.
+      for label in [0, 1, 2] {
+        let rows = data.features.rows(at: data.labels.indices.filter { data.labels[$0] == label })
+        for i in result.syntheticLabels.indices where result.syntheticLabels[i] == label {
+          for j in 0..<rows.columns {
+            let column = rows.column(j)
+            #expect(result.synthetic[i, j] >= column.min()! - 1e-12 && result.synthetic[i, j] <= column.max()! + 1e-12)
+          }
+        }
+      }
+    }
+
+    @Test("CondensedNearestNeighbour and OneSidedSelection keep every minority row")
+    func condensed() throws {
+      let data = ResamplingFixtures.dataSet("binary")
+      for sampler in [CondensedNearestNeighbour() as any Resampler, OneSidedSelection()] {
+        let result = try sampler.fitResample(features: data.features, labels: data.labels, seed: 9)
+        let stats = result.stats(from: data.labels)
+        #expect(stats[1] == 32)
+        #expect(stats[0] < 218)
+      }
+    }
+
     @Test("SMOTETomek and SMOTEENN clean the over-sampled data")
     func combinations() throws {
       let data = ResamplingFixtures.dataSet("binary")
