@@ -16,6 +16,10 @@ struct ByteInterner {
   private var slots: [Int32]
   private var mask: Int
   private var lastCode: Int32 = -1
+  /// Values of at most 8 bytes packed into an integer (with their lengths), for the common case
+  /// of few short values (labels, group names): found by a linear scan of integers.
+  private var shortKeys: [UInt64] = []
+  private var shortLengths: [Int] = []
 
   init() {
     slots = Array(repeating: -1, count: 64)
@@ -38,6 +42,14 @@ struct ByteInterner {
   /// All values as strings, in code order.
   var strings: [String] { (0..<Int32(count)).map { string(of: $0) } }
 
+  /// Byte equality; short values (the usual group names) without a call to memcmp.
+  @inline(__always)
+  static func same(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    if n > 16 { return memcmp(a, b, n) == 0 }
+    for i in 0..<n where a[i] != b[i] { return false }
+    return true
+  }
+
   @inline(__always)
   private static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -50,27 +62,26 @@ struct ByteInterner {
     let c = Int(code)
     guard lengths[c] == n else { return false }
     if n == 0 { return true }
-    return arena.withUnsafeBufferPointer { a in memcmp(a.baseAddress! + starts[c], p, n) == 0 }
+    return arena.withUnsafeBufferPointer { a in ByteInterner.same(a.baseAddress! + starts[c], p, n) }
   }
 
   /// The code of the bytes `p[0..<n]`, inserting them if new. `inserted` tells which.
   @inline(__always)
   mutating func code(_ p: UnsafePointer<UInt8>, _ n: Int, inserted: inout Bool) -> Int32 {
     inserted = false
-    if lastCode >= 0, equals(lastCode, p, n) { return lastCode }
-    // Few distinct values (labels, most sensitive features): compare them all, no hashing.
-    if starts.count <= 8 {
-      let found: Int32 = arena.withUnsafeBufferPointer { a in
-        guard let base = a.baseAddress else { return -1 }
-        for c in 0..<starts.count where lengths[c] == n && memcmp(base + starts[c], p, n) == 0 {
-          return Int32(c)
+    // Few distinct short values (labels, most sensitive features): compare packed integers.
+    if n <= 8, shortKeys.count == starts.count, starts.count <= 16 {
+      var key: UInt64 = 0
+      for i in 0..<n { key |= UInt64(p[i]) << (8 * UInt64(i)) }
+      let found: Int = shortKeys.withUnsafeBufferPointer { keys in
+        shortLengths.withUnsafeBufferPointer { lengths in
+          for c in 0..<keys.count where keys[c] == key && lengths[c] == n { return c }
+          return -1
         }
-        return -1
       }
-      if found >= 0 {
-        lastCode = found
-        return found
-      }
+      if found >= 0 { return Int32(found) }
+    } else if lastCode >= 0, equals(lastCode, p, n) {
+      return lastCode
     }
     let h = ByteInterner.hash(p, n)
     var slot = Int(truncatingIfNeeded: h) & mask
@@ -89,6 +100,12 @@ struct ByteInterner {
     hashes.append(h)
     arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
     slots[slot] = code
+    if n <= 8, shortKeys.count == starts.count - 1 {
+      var key: UInt64 = 0
+      for i in 0..<n { key |= UInt64(p[i]) << (8 * UInt64(i)) }
+      shortKeys.append(key)
+      shortLengths.append(n)
+    }
     inserted = true
     lastCode = code
     if starts.count * 2 > mask { grow() }

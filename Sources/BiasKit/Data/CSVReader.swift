@@ -270,6 +270,12 @@ public struct CSVReader: Sendable {
   }
 }
 
+/// An array of `count` trivial values whose contents the caller overwrites before reading
+/// (skips zero-filling buffers of millions of values).
+func uninitializedArray<T: BitwiseCopyable>(count: Int) -> [T] {
+  [T](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+}
+
 /// Counts finished work across threads.
 final class ProgressCounter: @unchecked Sendable {
   private let total: Int
@@ -667,16 +673,17 @@ struct ColumnSinks {
 
   init(requests: [ColumnRequest], capacity: Int) {
     self.requests = requests
+    // Every row below the final count is written by a scanner before it is read.
     numbers = requests.map {
-      if case .number = $0.kind { return [Double](repeating: 0, count: capacity) }
+      if case .number = $0.kind { return uninitializedArray(count: capacity) }
       return []
     }
     codes = requests.map {
-      if case .category = $0.kind { return [Int32](repeating: 0, count: capacity) }
+      if case .category = $0.kind { return uninitializedArray(count: capacity) }
       return []
     }
     labels = requests.map {
-      if case .label = $0.kind { return [UInt8](repeating: 0, count: capacity) }
+      if case .label = $0.kind { return uninitializedArray(count: capacity) }
       return []
     }
   }

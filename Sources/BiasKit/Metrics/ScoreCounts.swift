@@ -23,9 +23,10 @@ public struct ScoreCounts: Sendable, Equatable, Codable {
   init(sortedPositive: UnsafeBufferPointer<Double>, sortedNegative: UnsafeBufferPointer<Double>) {
     let np = sortedPositive.count
     let nn = sortedNegative.count
-    var values = [Double](repeating: 0, count: np + nn)
-    var positives = [Double](repeating: 0, count: np + nn)
-    var negatives = [Double](repeating: 0, count: np + nn)
+    // Slots below `written` are filled before use; the rest are dropped.
+    var values: [Double] = uninitializedArray(count: np + nn)
+    var positives: [Double] = uninitializedArray(count: np + nn)
+    var negatives: [Double] = uninitializedArray(count: np + nn)
     var written = 0
     values.withUnsafeMutableBufferPointer { out in
       positives.withUnsafeMutableBufferPointer { pos in
@@ -77,64 +78,65 @@ public struct ScoreCounts: Sendable, Equatable, Codable {
   /// The counts of both groups together.
   public func merged(with other: ScoreCounts) -> ScoreCounts { ScoreCounts.merged([self, other]) }
 
-  /// The counts of several groups together: one k-way merge of the sorted value lists.
+  /// The counts of several groups together, merged pairwise in a balanced tree.
   ///
   /// - Complexity: O(d log k) for d distinct values over k parts.
   public static func merged(_ parts: [ScoreCounts]) -> ScoreCounts {
-    let parts = parts.filter { !$0.values.isEmpty }
-    if parts.count <= 1 { return parts.first ?? ScoreCounts() }
-    let total = parts.reduce(0) { $0 + $1.values.count }
-    var values = [Double](repeating: 0, count: total)
-    var positives = [Double](repeating: 0, count: total)
-    var negatives = [Double](repeating: 0, count: total)
+    var level = parts.filter { !$0.values.isEmpty }
+    if level.isEmpty { return ScoreCounts() }
+    while level.count > 1 {
+      var next: [ScoreCounts] = []
+      next.reserveCapacity((level.count + 1) / 2)
+      var k = 0
+      while k + 1 < level.count {
+        next.append(mergeTwo(level[k], level[k + 1]))
+        k += 2
+      }
+      if k < level.count { next.append(level[k]) }
+      level = next
+    }
+    return level[0]
+  }
+
+  private static func mergeTwo(_ a: ScoreCounts, _ b: ScoreCounts) -> ScoreCounts {
+    let na = a.values.count
+    let nb = b.values.count
+    // Slots below `written` are filled before use; the rest are dropped.
+    var values: [Double] = uninitializedArray(count: na + nb)
+    var positives: [Double] = uninitializedArray(count: na + nb)
+    var negatives: [Double] = uninitializedArray(count: na + nb)
     var written = 0
-    // A binary heap of (next value, part) over the parts' cursors.
-    var cursor = [Int](repeating: 0, count: parts.count)
-    var heap = Array(parts.indices)
-    func less(_ a: Int, _ b: Int) -> Bool { parts[a].values[cursor[a]] < parts[b].values[cursor[b]] }
-    func siftDown(_ start: Int) {
-      var i = start
-      while true {
-        let l = 2 * i + 1
-        let r = l + 1
-        var m = i
-        if l < heap.count, less(heap[l], heap[m]) { m = l }
-        if r < heap.count, less(heap[r], heap[m]) { m = r }
-        if m == i { return }
-        heap.swapAt(i, m)
-        i = m
-      }
-    }
-    for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+    a.values.withUnsafeBufferPointer { av in
+    a.positives.withUnsafeBufferPointer { ap in
+    a.negatives.withUnsafeBufferPointer { an in
+    b.values.withUnsafeBufferPointer { bv in
+    b.positives.withUnsafeBufferPointer { bp in
+    b.negatives.withUnsafeBufferPointer { bn in
     values.withUnsafeMutableBufferPointer { v in
-      positives.withUnsafeMutableBufferPointer { p in
-        negatives.withUnsafeMutableBufferPointer { n in
-          while !heap.isEmpty {
-            let part = heap[0]
-            let k = cursor[part]
-            let value = parts[part].values[k]
-            if written > 0, v[written - 1] == value {
-              p[written - 1] += parts[part].positives[k]
-              n[written - 1] += parts[part].negatives[k]
-            } else {
-              v[written] = value
-              p[written] = parts[part].positives[k]
-              n[written] = parts[part].negatives[k]
-              written += 1
-            }
-            cursor[part] += 1
-            if cursor[part] == parts[part].values.count {
-              heap[0] = heap[heap.count - 1]
-              heap.removeLast()
-            }
-            if !heap.isEmpty { siftDown(0) }
-          }
+    positives.withUnsafeMutableBufferPointer { p in
+    negatives.withUnsafeMutableBufferPointer { n in
+      var i = 0
+      var j = 0
+      var w = 0
+      while i < na && j < nb {
+        let x = av[i]
+        let y = bv[j]
+        if x < y {
+          v[w] = x; p[w] = ap[i]; n[w] = an[i]; i += 1
+        } else if y < x {
+          v[w] = y; p[w] = bp[j]; n[w] = bn[j]; j += 1
+        } else {
+          v[w] = x; p[w] = ap[i] + bp[j]; n[w] = an[i] + bn[j]; i += 1; j += 1
         }
+        w += 1
       }
-    }
-    values.removeLast(total - written)
-    positives.removeLast(total - written)
-    negatives.removeLast(total - written)
+      while i < na { v[w] = av[i]; p[w] = ap[i]; n[w] = an[i]; i += 1; w += 1 }
+      while j < nb { v[w] = bv[j]; p[w] = bp[j]; n[w] = bn[j]; j += 1; w += 1 }
+      written = w
+    }}}}}}}}}
+    values.removeLast(na + nb - written)
+    positives.removeLast(na + nb - written)
+    negatives.removeLast(na + nb - written)
     return ScoreCounts(values: values, positives: positives, negatives: negatives)
   }
 
