@@ -144,7 +144,7 @@ public enum CountingPass {
       starts[2 * c + 2] = starts[2 * c + 1] + confusion[c].countTruePositives + confusion[c].countFalseNegatives
     }
     let n = scores.count
-    var scattered = [Double](repeating: 0, count: n)
+    var scattered: [Double] = uninitializedArray(count: n)  // every slot is written below
     var next = Array(starts.dropLast())
     scores.withUnsafeBufferPointer { s in
       labels.withUnsafeBufferPointer { y in

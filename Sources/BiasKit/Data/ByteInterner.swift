@@ -1,3 +1,5 @@
+import Foundation
+
 /// Maps byte strings to dense integer codes (0, 1, 2, … in order of first insertion).
 ///
 /// The categorical columns of a CSV file have few distinct values and many rows; the reader
@@ -14,6 +16,10 @@ struct ByteInterner {
   private var slots: [Int32]
   private var mask: Int
   private var lastCode: Int32 = -1
+  /// Values of at most 8 bytes packed into an integer (with their lengths), for the common case
+  /// of few short values (labels, group names): found by a linear scan of integers.
+  private var shortKeys: [UInt64] = []
+  private var shortLengths: [Int] = []
 
   init() {
     slots = Array(repeating: -1, count: 64)
@@ -36,6 +42,14 @@ struct ByteInterner {
   /// All values as strings, in code order.
   var strings: [String] { (0..<Int32(count)).map { string(of: $0) } }
 
+  /// Byte equality; short values (the usual group names) without a call to memcmp.
+  @inline(__always)
+  static func same(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    if n > 16 { return memcmp(a, b, n) == 0 }
+    for i in 0..<n where a[i] != b[i] { return false }
+    return true
+  }
+
   @inline(__always)
   private static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -47,18 +61,28 @@ struct ByteInterner {
   private func equals(_ code: Int32, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
     let c = Int(code)
     guard lengths[c] == n else { return false }
-    return arena.withUnsafeBufferPointer { a in
-      let base = a.baseAddress! + starts[c]
-      for i in 0..<n where base[i] != p[i] { return false }
-      return true
-    }
+    if n == 0 { return true }
+    return arena.withUnsafeBufferPointer { a in ByteInterner.same(a.baseAddress! + starts[c], p, n) }
   }
 
   /// The code of the bytes `p[0..<n]`, inserting them if new. `inserted` tells which.
   @inline(__always)
   mutating func code(_ p: UnsafePointer<UInt8>, _ n: Int, inserted: inout Bool) -> Int32 {
     inserted = false
-    if lastCode >= 0, equals(lastCode, p, n) { return lastCode }
+    // Few distinct short values (labels, most sensitive features): compare packed integers.
+    if n <= 8, shortKeys.count == starts.count, starts.count <= 16 {
+      var key: UInt64 = 0
+      for i in 0..<n { key |= UInt64(p[i]) << (8 * UInt64(i)) }
+      let found: Int = shortKeys.withUnsafeBufferPointer { keys in
+        shortLengths.withUnsafeBufferPointer { lengths in
+          for c in 0..<keys.count where keys[c] == key && lengths[c] == n { return c }
+          return -1
+        }
+      }
+      if found >= 0 { return Int32(found) }
+    } else if lastCode >= 0, equals(lastCode, p, n) {
+      return lastCode
+    }
     let h = ByteInterner.hash(p, n)
     var slot = Int(truncatingIfNeeded: h) & mask
     while true {
@@ -76,6 +100,12 @@ struct ByteInterner {
     hashes.append(h)
     arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
     slots[slot] = code
+    if n <= 8, shortKeys.count == starts.count - 1 {
+      var key: UInt64 = 0
+      for i in 0..<n { key |= UInt64(p[i]) << (8 * UInt64(i)) }
+      shortKeys.append(key)
+      shortLengths.append(n)
+    }
     inserted = true
     lastCode = code
     if starts.count * 2 > mask { grow() }

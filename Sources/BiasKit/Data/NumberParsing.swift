@@ -13,6 +13,54 @@ enum NumberParsing {
 
   /// The number in `p[0..<n]` (surrounding ASCII spaces allowed), or nil if it is not one.
   static func parseDouble(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
+    // Fast path: [-]digits[.digits], at most 19 digits, nothing else.
+    if n > 0 && n <= 20 {
+      var i = 0
+      let negative = p[0] == UInt8(ascii: "-")
+      if negative { i = 1 }
+      var mantissa: UInt64 = 0
+      var digits = 0
+      var fraction = -1
+      while i < n {
+        let d = p[i] &- 0x30
+        if d < 10 {
+          mantissa = mantissa &* 10 &+ UInt64(d)
+          digits += 1
+        } else if p[i] == UInt8(ascii: "."), fraction < 0 {
+          fraction = 0
+          i += 1
+          continue
+        } else {
+          break
+        }
+        if fraction >= 0 { fraction += 1 }
+        i += 1
+      }
+      if i == n, digits > 0, digits <= 19, mantissa < (1 << 53), fraction <= 22 {
+        var value = Double(mantissa)
+        if fraction > 0 { value /= exactPowerOfTen(fraction) }
+        return negative ? -value : value
+      }
+    }
+    return parseGeneral(p, n)
+  }
+
+  /// 10^k for 0 ≤ k ≤ 22 (all exact doubles).
+  @inline(__always)
+  private static func exactPowerOfTen(_ k: Int) -> Double {
+    var result = 1.0
+    var base = 10.0
+    var e = k
+    // Exact: every intermediate product is an exact power of ten below 10^22.
+    while e > 0 {
+      if e & 1 == 1 { result *= base }
+      base *= base
+      e >>= 1
+    }
+    return result
+  }
+
+  private static func parseGeneral(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
     var start = 0
     var end = n
     while start < end, p[start] == 0x20 { start += 1 }

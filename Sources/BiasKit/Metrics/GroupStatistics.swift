@@ -32,7 +32,13 @@ public struct GroupStatistics: Sendable, Equatable, Codable {
   /// The statistics of several groups together.
   public static func merged<S: Sequence>(_ parts: S) -> GroupStatistics where S.Element == GroupStatistics {
     var total = GroupStatistics()
-    for part in parts { total.merge(part) }
+    var scores: [ScoreCounts] = []
+    for var part in parts {
+      if let s = part.scores { scores.append(s) }
+      part.scores = nil
+      total.merge(part)
+    }
+    if !scores.isEmpty { total.scores = ScoreCounts.merged(scores) }
     return total
   }
 

@@ -21,22 +21,39 @@ public struct ScoreCounts: Sendable, Equatable, Codable {
 
   /// Counts from scores already sorted ascending, split by label (unit weights).
   init(sortedPositive: UnsafeBufferPointer<Double>, sortedNegative: UnsafeBufferPointer<Double>) {
-    var i = 0
-    var j = 0
     let np = sortedPositive.count
     let nn = sortedNegative.count
-    values.reserveCapacity(max(np, nn))
-    while i < np || j < nn {
-      let v: Double
-      if j >= nn || (i < np && sortedPositive[i] <= sortedNegative[j]) { v = sortedPositive[i] } else { v = sortedNegative[j] }
-      var p = 0
-      var n = 0
-      while i < np, sortedPositive[i] == v { p += 1; i += 1 }
-      while j < nn, sortedNegative[j] == v { n += 1; j += 1 }
-      values.append(v)
-      positives.append(Double(p))
-      negatives.append(Double(n))
+    // Slots below `written` are filled before use; the rest are dropped.
+    var values: [Double] = uninitializedArray(count: np + nn)
+    var positives: [Double] = uninitializedArray(count: np + nn)
+    var negatives: [Double] = uninitializedArray(count: np + nn)
+    var written = 0
+    values.withUnsafeMutableBufferPointer { out in
+      positives.withUnsafeMutableBufferPointer { pos in
+        negatives.withUnsafeMutableBufferPointer { neg in
+          var i = 0
+          var j = 0
+          while i < np || j < nn {
+            let v: Double
+            if j >= nn || (i < np && sortedPositive[i] <= sortedNegative[j]) { v = sortedPositive[i] } else {
+              v = sortedNegative[j]
+            }
+            var p = 0
+            var n = 0
+            while i < np, sortedPositive[i] == v { p += 1; i += 1 }
+            while j < nn, sortedNegative[j] == v { n += 1; j += 1 }
+            out[written] = v
+            pos[written] = Double(p)
+            neg[written] = Double(n)
+            written += 1
+          }
+        }
+      }
     }
+    values.removeLast(np + nn - written)
+    positives.removeLast(np + nn - written)
+    negatives.removeLast(np + nn - written)
+    self.init(values: values, positives: positives, negatives: negatives)
   }
 
   /// Counts from unsorted (score, label, weight) rows.
@@ -59,27 +76,68 @@ public struct ScoreCounts: Sendable, Equatable, Codable {
   }
 
   /// The counts of both groups together.
-  public func merged(with other: ScoreCounts) -> ScoreCounts {
-    var out = ScoreCounts()
-    var i = 0
-    var j = 0
-    while i < values.count || j < other.values.count {
-      if j >= other.values.count || (i < values.count && values[i] < other.values[j]) {
-        out.values.append(values[i]); out.positives.append(positives[i]); out.negatives.append(negatives[i])
-        i += 1
-      } else if i >= values.count || other.values[j] < values[i] {
-        out.values.append(other.values[j]); out.positives.append(other.positives[j])
-        out.negatives.append(other.negatives[j])
-        j += 1
-      } else {
-        out.values.append(values[i])
-        out.positives.append(positives[i] + other.positives[j])
-        out.negatives.append(negatives[i] + other.negatives[j])
-        i += 1
-        j += 1
+  public func merged(with other: ScoreCounts) -> ScoreCounts { ScoreCounts.merged([self, other]) }
+
+  /// The counts of several groups together, merged pairwise in a balanced tree.
+  ///
+  /// - Complexity: O(d log k) for d distinct values over k parts.
+  public static func merged(_ parts: [ScoreCounts]) -> ScoreCounts {
+    var level = parts.filter { !$0.values.isEmpty }
+    if level.isEmpty { return ScoreCounts() }
+    while level.count > 1 {
+      var next: [ScoreCounts] = []
+      next.reserveCapacity((level.count + 1) / 2)
+      var k = 0
+      while k + 1 < level.count {
+        next.append(mergeTwo(level[k], level[k + 1]))
+        k += 2
       }
+      if k < level.count { next.append(level[k]) }
+      level = next
     }
-    return out
+    return level[0]
+  }
+
+  private static func mergeTwo(_ a: ScoreCounts, _ b: ScoreCounts) -> ScoreCounts {
+    let na = a.values.count
+    let nb = b.values.count
+    // Slots below `written` are filled before use; the rest are dropped.
+    var values: [Double] = uninitializedArray(count: na + nb)
+    var positives: [Double] = uninitializedArray(count: na + nb)
+    var negatives: [Double] = uninitializedArray(count: na + nb)
+    var written = 0
+    a.values.withUnsafeBufferPointer { av in
+    a.positives.withUnsafeBufferPointer { ap in
+    a.negatives.withUnsafeBufferPointer { an in
+    b.values.withUnsafeBufferPointer { bv in
+    b.positives.withUnsafeBufferPointer { bp in
+    b.negatives.withUnsafeBufferPointer { bn in
+    values.withUnsafeMutableBufferPointer { v in
+    positives.withUnsafeMutableBufferPointer { p in
+    negatives.withUnsafeMutableBufferPointer { n in
+      var i = 0
+      var j = 0
+      var w = 0
+      while i < na && j < nb {
+        let x = av[i]
+        let y = bv[j]
+        if x < y {
+          v[w] = x; p[w] = ap[i]; n[w] = an[i]; i += 1
+        } else if y < x {
+          v[w] = y; p[w] = bp[j]; n[w] = bn[j]; j += 1
+        } else {
+          v[w] = x; p[w] = ap[i] + bp[j]; n[w] = an[i] + bn[j]; i += 1; j += 1
+        }
+        w += 1
+      }
+      while i < na { v[w] = av[i]; p[w] = ap[i]; n[w] = an[i]; i += 1; w += 1 }
+      while j < nb { v[w] = bv[j]; p[w] = bp[j]; n[w] = bn[j]; j += 1; w += 1 }
+      written = w
+    }}}}}}}}}
+    values.removeLast(na + nb - written)
+    positives.removeLast(na + nb - written)
+    negatives.removeLast(na + nb - written)
+    return ScoreCounts(values: values, positives: positives, negatives: negatives)
   }
 
   /// Area under the ROC curve, as scikit-learn's `roc_auc_score` (trapezoids between the curve's
