@@ -13,6 +13,7 @@ enum AuditBench {
       let path = dataPath(rows: rows, options: options)
       var frame: MetricFrame? = nil
       let seconds = try measure(runs: options.int("runs", default: 5)) {
+        frame = nil  // do not hold the previous run's result while measuring memory
         let table = try AuditTable(path: path, columns: scaleColumns(score: true))
         frame = try MetricFrame(metrics: scaleMetrics + [.rocAUC], data: table.data, sensitive: table.sensitive)
       }

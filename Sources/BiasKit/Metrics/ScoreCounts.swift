@@ -78,24 +78,90 @@ public struct ScoreCounts: Sendable, Equatable, Codable {
   /// The counts of both groups together.
   public func merged(with other: ScoreCounts) -> ScoreCounts { ScoreCounts.merged([self, other]) }
 
-  /// The counts of several groups together, merged pairwise in a balanced tree.
+  /// The counts of several groups together: one k-way merge (a binary heap of cursors), so
+  /// that the only new memory is the result.
   ///
   /// - Complexity: O(d log k) for d distinct values over k parts.
   public static func merged(_ parts: [ScoreCounts]) -> ScoreCounts {
-    var level = parts.filter { !$0.values.isEmpty }
-    if level.isEmpty { return ScoreCounts() }
-    while level.count > 1 {
-      var next: [ScoreCounts] = []
-      next.reserveCapacity((level.count + 1) / 2)
-      var k = 0
-      while k + 1 < level.count {
-        next.append(mergeTwo(level[k], level[k + 1]))
-        k += 2
-      }
-      if k < level.count { next.append(level[k]) }
-      level = next
+    let parts = parts.filter { !$0.values.isEmpty }
+    if parts.isEmpty { return ScoreCounts() }
+    if parts.count == 1 { return parts[0] }
+    if parts.count == 2 { return mergeTwo(parts[0], parts[1]) }
+    let k = parts.count
+    let total = parts.reduce(0) { $0 + $1.values.count }
+    var values: [Double] = uninitializedArray(count: total)
+    var positives: [Double] = uninitializedArray(count: total)
+    var negatives: [Double] = uninitializedArray(count: total)
+    var written = 0
+    // Per part: the current value, its cursor and its end; the heap orders part indices.
+    let current = UnsafeMutableBufferPointer<Double>.allocate(capacity: k)
+    let cursor = UnsafeMutableBufferPointer<Int>.allocate(capacity: k)
+    let heap = UnsafeMutableBufferPointer<Int>.allocate(capacity: k)
+    defer {
+      current.deallocate()
+      cursor.deallocate()
+      heap.deallocate()
     }
-    return level[0]
+    for p in 0..<k {
+      current[p] = parts[p].values[0]
+      cursor[p] = 0
+      heap[p] = p
+    }
+    var size = k
+    @inline(__always) func siftDown(_ start: Int, _ size: Int) {
+      var i = start
+      while true {
+        let l = 2 * i + 1
+        if l >= size { return }
+        var m = l
+        let r = l + 1
+        if r < size, current[heap[r]] < current[heap[l]] { m = r }
+        if current[heap[m]] < current[heap[i]] {
+          let t = heap[i]
+          heap[i] = heap[m]
+          heap[m] = t
+          i = m
+        } else {
+          return
+        }
+      }
+    }
+    for i in stride(from: size / 2 - 1, through: 0, by: -1) { siftDown(i, size) }
+    values.withUnsafeMutableBufferPointer { v in
+      positives.withUnsafeMutableBufferPointer { pos in
+        negatives.withUnsafeMutableBufferPointer { neg in
+          var w = 0
+          while size > 0 {
+            let part = heap[0]
+            let c = cursor[part]
+            let value = current[part]
+            let source = parts[part]
+            if w > 0, v[w - 1] == value {
+              pos[w - 1] += source.positives[c]
+              neg[w - 1] += source.negatives[c]
+            } else {
+              v[w] = value
+              pos[w] = source.positives[c]
+              neg[w] = source.negatives[c]
+              w += 1
+            }
+            if c + 1 < source.values.count {
+              cursor[part] = c + 1
+              current[part] = source.values[c + 1]
+            } else {
+              size -= 1
+              heap[0] = heap[size]
+            }
+            siftDown(0, size)
+          }
+          written = w
+        }
+      }
+    }
+    values.removeLast(total - written)
+    positives.removeLast(total - written)
+    negatives.removeLast(total - written)
+    return ScoreCounts(values: values, positives: positives, negatives: negatives)
   }
 
   private static func mergeTwo(_ a: ScoreCounts, _ b: ScoreCounts) -> ScoreCounts {
