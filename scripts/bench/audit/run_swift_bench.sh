@@ -25,9 +25,9 @@ process() {  # process LABEL ARGS...
   local label="$1"; shift
   for _ in $(seq "$RUNS"); do
     local up; up="$(uptime | sed 's/.*load average: //')"
-    /usr/bin/time -f "%e %M" -o /tmp/biaskit-time.txt "$BIN/biaskit" "$@" >/dev/null
-    read -r wall rss </tmp/biaskit-time.txt
-    echo "{\"step\": \"$label\", \"wall_s\": $wall, \"max_rss_mb\": $((rss / 1024)), \"load\": \"$up\"}" | tee -a "$OUT/swift-process.jsonl"
+    /usr/bin/time -f "%e %M %U %S" -o /tmp/biaskit-time.txt "$BIN/biaskit" "$@" >/dev/null
+    read -r wall rss user sys </tmp/biaskit-time.txt
+    echo "{\"step\": \"$label\", \"wall_s\": $wall, \"cpu_s\": $(awk "BEGIN{print $user + $sys}"), \"max_rss_mb\": $((rss / 1024)), \"load\": \"$up\"}" | tee -a "$OUT/swift-process.jsonl"
   done
 }
 
