@@ -323,7 +323,7 @@ struct Screen {
                     qn[t] = Float(norm)
                     qnExact[t] = norm
                   }
-                  var heaps = CandidateBuffers(queries: padded, keep: keep, realRows: padded)
+                  let heaps = CandidateBuffers(queries: padded, keep: keep, realRows: padded)
                   qf.withUnsafeBufferPointer { qfp in
                     var g0 = 0
                     qn.withUnsafeBufferPointer { qnp in
@@ -333,7 +333,7 @@ struct Screen {
                       while t < padded {
                         kernel(
                           qfp.baseAddress! + t * d, qnp.baseAddress!, t, pp.baseAddress!,
-                          np.baseAddress!, g0, g1, d, &heaps)
+                          np.baseAddress!, g0, g1, d, heaps)
                         t += 4
                       }
                       g0 = g1
@@ -408,7 +408,7 @@ struct Screen {
             concurrentBlocks(blocks) { b in
               let q0 = b * blockSize
               let q1 = min(n, q0 + blockSize)
-              var local = CandidateBuffers(queries: q1 - q0, keep: keep, realRows: q1 - q0)
+              let local = CandidateBuffers(queries: q1 - q0, keep: keep, realRows: q1 - q0)
               var qnExact = [Double](repeating: 0, count: q1 - q0)
               for q in q0..<q1 {
                 let t = q - q0
@@ -456,16 +456,16 @@ struct Screen {
       }
     }
     let workers = max(1, min(blocks, ProcessInfo.processInfo.activeProcessorCount))
-    var buffers = (0..<workers).map { _ in CandidateBuffers(queries: padded, keep: keep, realRows: n) }
+    let buffers = (0..<workers).map { _ in CandidateBuffers(queries: padded, keep: keep, realRows: n) }
     let lock = NSLock()
     var nextBlock = 0
     packed.withUnsafeBufferPointer { pp in
       norms.withUnsafeBufferPointer { np in
         rowsF.withUnsafeBufferPointer { qfp in
           rowNorms.withUnsafeBufferPointer { qnp in
-            buffers.withUnsafeMutableBufferPointer { bufferPointer in
-              let bufferPointer = bufferPointer
+            do {
               DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let heaps = buffers[w]
                 while true {
                   lock.lock()
                   let blockI = nextBlock
@@ -480,11 +480,11 @@ struct Screen {
                       if blockJ == blockI {
                         kernel(
                           qfp.baseAddress! + t * d, qnp.baseAddress!, t, pp.baseAddress!, np.baseAddress!,
-                          h0, h1, d, &bufferPointer[w])
+                          h0, h1, d, heaps)
                       } else {
                         symmetricKernel(
                           qfp.baseAddress! + t * d, qnp.baseAddress!, t, pp.baseAddress!, np.baseAddress!,
-                          h0, h1, d, &bufferPointer[w])
+                          h0, h1, d, heaps)
                       }
                       t += 4
                     }
@@ -497,7 +497,7 @@ struct Screen {
       }
     }
     // Merge the workers' candidates, then refine as ``search``.
-    var merged = CandidateBuffers(queries: n, keep: keep, realRows: n)
+    let merged = CandidateBuffers(queries: n, keep: keep, realRows: n)
     var scratch: [(Float, Int32)] = []
     for q in 0..<n {
       scratch.removeAll(keepingCapacity: true)
@@ -520,7 +520,7 @@ struct Screen {
   @inline(__always)
   func symmetricKernel(
     _ q: UnsafePointer<Float>, _ qn: UnsafePointer<Float>, _ t: Int, _ packed: UnsafePointer<Float>,
-    _ norms: UnsafePointer<Float>, _ g0: Int, _ g1: Int, _ d: Int, _ heaps: inout CandidateBuffers
+    _ norms: UnsafePointer<Float>, _ g0: Int, _ g1: Int, _ d: Int, _ heaps: CandidateBuffers
   ) {
     let n0 = SIMD8<Float>(repeating: qn[t])
     let n1 = SIMD8<Float>(repeating: qn[t &+ 1])
@@ -566,9 +566,7 @@ struct Screen {
         if Self.anyNegative(Self.bits(d3)) { th3 = SIMD8(repeating: heaps.offer(t &+ 3, s3, base, rows)) }
       }
       // The transposed offers: query row t+i as a candidate of reference row base+lane.
-      let thR = heaps.thresholds.withUnsafeBufferPointer {
-        UnsafeRawPointer($0.baseAddress! + base).loadUnaligned(as: SIMD8<Float>.self)
-      }
+      let thR = UnsafeRawPointer(heaps.thresholds + base).loadUnaligned(as: SIMD8<Float>.self)
       let e0 = s0 - thR
       let e1 = s1 - thR
       let e2 = s2 - thR
@@ -590,7 +588,7 @@ struct Screen {
   @inline(__always)
   func kernel(
     _ q: UnsafePointer<Float>, _ qn: UnsafePointer<Float>, _ t: Int, _ packed: UnsafePointer<Float>,
-    _ norms: UnsafePointer<Float>, _ g0: Int, _ g1: Int, _ d: Int, _ heaps: inout CandidateBuffers
+    _ norms: UnsafePointer<Float>, _ g0: Int, _ g1: Int, _ d: Int, _ heaps: CandidateBuffers
   ) {
     let n0 = SIMD8<Float>(repeating: qn[t])
     let n1 = SIMD8<Float>(repeating: qn[t &+ 1])
@@ -652,52 +650,66 @@ struct Screen {
 }
 
 /// Per query, the `keep` smallest approximate distances seen so far (sorted, strict `<`), and
-/// the current admission threshold of each (the largest kept value once full).
-struct CandidateBuffers {
+/// the current admission threshold of each (the largest kept value once full). A class over
+/// raw buffers so that the hot loop mutates without copy-on-write checks; each worker owns one.
+final class CandidateBuffers {
   let keep: Int
-  var values: [Float]
-  var indices: [Int32]
-  var filled: [Int]
+  let queries: Int
+  let values: UnsafeMutablePointer<Float>
+  let indices: UnsafeMutablePointer<Int32>
+  let filled: UnsafeMutablePointer<Int>
   /// `thresholds[t]`: a value must be below it to enter; −max for padding rows (never enter).
-  var thresholds: [Float]
+  let thresholds: UnsafeMutablePointer<Float>
 
   init(queries: Int, keep: Int, realRows: Int) {
     self.keep = keep
-    values = [Float](repeating: .greatestFiniteMagnitude, count: queries * keep)
-    indices = [Int32](repeating: 0, count: queries * keep)
-    filled = [Int](repeating: 0, count: queries)
-    thresholds = (0..<queries).map { $0 < realRows ? .greatestFiniteMagnitude : -.greatestFiniteMagnitude }
+    self.queries = queries
+    values = .allocate(capacity: max(1, queries * keep))
+    values.initialize(repeating: .greatestFiniteMagnitude, count: queries * keep)
+    indices = .allocate(capacity: max(1, queries * keep))
+    indices.initialize(repeating: 0, count: queries * keep)
+    filled = .allocate(capacity: max(1, queries))
+    filled.initialize(repeating: 0, count: queries)
+    thresholds = .allocate(capacity: max(1, queries))
+    for t in 0..<queries { thresholds[t] = t < realRows ? .greatestFiniteMagnitude : -.greatestFiniteMagnitude }
+  }
+
+  deinit {
+    values.deallocate()
+    indices.deallocate()
+    filled.deallocate()
+    thresholds.deallocate()
   }
 
   @inline(__always)
   func threshold(_ t: Int) -> Float { thresholds[t] }
 
   /// Offers the 8 lanes of one group (reference rows `base..<base+8`); returns the new threshold.
-  mutating func offer(_ t: Int, _ s: SIMD8<Float>, _ base: Int, _ rows: Int) -> Float {
-    for lane in 0..<8 where base + lane < rows && s[lane] < thresholds[t] {
-      offerOne(t, s[lane], base + lane)
+  func offer(_ t: Int, _ s: SIMD8<Float>, _ base: Int, _ rows: Int) -> Float {
+    for lane in 0..<8 where base &+ lane < rows && s[lane] < thresholds[t] {
+      offerOne(t, s[lane], base &+ lane)
     }
     return thresholds[t]
   }
 
   /// Inserts (value, index) into the candidates of `t`; the caller checked `value < thresholds[t]`.
   @inline(__always)
-  mutating func offerOne(_ t: Int, _ v: Float, _ index: Int) {
-    let start = t * keep
+  func offerOne(_ t: Int, _ v: Float, _ index: Int) {
+    let start = t &* keep
     var f = filled[t]
     if f == keep {
-      f = keep - 1
+      f = keep &- 1
     } else {
-      filled[t] = f + 1
+      filled[t] = f &+ 1
     }
     var p = f
-    while p > 0 && values[start + p - 1] > v {
-      values[start + p] = values[start + p - 1]
-      indices[start + p] = indices[start + p - 1]
-      p -= 1
+    while p > 0 && values[start &+ p &- 1] > v {
+      values[start &+ p] = values[start &+ p &- 1]
+      indices[start &+ p] = indices[start &+ p &- 1]
+      p &-= 1
     }
-    values[start + p] = v
-    indices[start + p] = Int32(index)
-    if filled[t] == keep { thresholds[t] = values[start + keep - 1] }
+    values[start &+ p] = v
+    indices[start &+ p] = Int32(truncatingIfNeeded: index)
+    if filled[t] == keep { thresholds[t] = values[start &+ keep &- 1] }
   }
 }
