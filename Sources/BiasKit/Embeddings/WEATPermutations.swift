@@ -28,6 +28,14 @@ public enum WEATPermutations: Sendable, Equatable {
   case sampled(Int, seed: UInt64)
   /// Exact when |X| + |Y| ≤ 40, otherwise 10,000 sampled splits.
   case automatic(seed: UInt64)
+  /// responsibly's default p-value, reproduced draw for draw: mlxtend's
+  /// `permutation_test(method='approximate', num_rounds: rounds, seed: seed)`, i.e. numpy
+  /// `RandomState(seed)` shuffling the pooled associations in place, cumulatively, and
+  /// sums of the float32 values (accumulated in double, as Python's `sum` does) compared
+  /// strictly; `p = hits / rounds`. The associations are rounded to
+  /// float32 first, as gensim computes them in float32 (a draw within ~1e-7 of the observed
+  /// statistic could fall the other way; on the shared file's 9 tests every count is identical).
+  case mlxtend(rounds: Int, seed: UInt32)
 
   /// The largest |X| + |Y| for which ``exact`` is allowed.
   public static let exactLimit = 44
@@ -50,6 +58,14 @@ public enum WEATPermutations: Sendable, Equatable {
       return (
         Self.sampledPValue(first: first, second: second, statistic: statistic, count: count, seed: seed),
         "sampled \(count) permutations, seed \(seed)"
+      )
+    case .mlxtend(let rounds, let seed):
+      guard rounds >= 1 else {
+        throw BiasKitError(.invalidArgument, "the number of permutation rounds must be at least 1, got \(rounds)")
+      }
+      return (
+        Self.mlxtendPValue(first: first, second: second, rounds: rounds, seed: seed),
+        "mlxtend approximate, \(rounds) rounds, numpy RandomState(\(seed))"
       )
     case .automatic(let seed):
       if first.count + second.count <= 40 { return try WEATPermutations.exact.pValue(first: first, second: second, statistic: statistic) }
@@ -116,6 +132,28 @@ public enum WEATPermutations: Sendable, Equatable {
     if k < 0 { return 0 }
     for i in 0..<k { result = result * Double(m - i) / Double(i + 1) }
     return result.rounded()
+  }
+
+  /// mlxtend 0.16's approximate permutation test with numpy's legacy generator.
+  static func mlxtendPValue(first: [Double], second: [Double], rounds: Int, seed: UInt32) -> Double {
+    let x = first.map { Float($0) }
+    let y = second.map { Float($0) }
+    // Python's `sum` over numpy float32 scalars starts from the int 0, and `0 + float32` is a
+    // float64 in numpy 1.x: the elements are float32, the accumulation is double.
+    func sum<C: Collection>(_ values: C) -> Double where C.Element == Float {
+      var s = 0.0
+      for v in values { s += Double(v) }
+      return s
+    }
+    let reference = sum(x) - sum(y)
+    var combined = x + y
+    var random = PythonRandom(numpyLegacySeed: seed)
+    var hits = 0
+    for _ in 0..<rounds {
+      random.numpyShuffle(&combined)
+      if sum(combined[..<x.count]) - sum(combined[x.count...]) > reference { hits += 1 }
+    }
+    return Double(hits) / Double(rounds)
   }
 
   /// Sampled one-sided p-value: `count` uniformly random splits (a partial Fisher–Yates

@@ -1,6 +1,8 @@
 import Foundation
 
 /// A named list of words (a WEAT target or attribute set, a defining set).
+///
+/// - Complexity: O(1) to build; a plain value.
 public struct WordSet: Sendable, Equatable {
   public var name: String
   public var words: [String]
@@ -17,6 +19,8 @@ public struct WordSet: Sendable, Equatable {
 /// `first_target`, `second_target`, `first_attribute`, `second_attribute`, each
 /// `{"name": …, "words": [...]}` (other keys, such as `remove`, are ignored, as responsibly
 /// ignores them with `filter_by='model'`).
+///
+/// - Complexity: ``filtered(for:by:)`` is O(words) expected (hash lookups).
 public struct WEATWordSets: Sendable, Equatable {
   public var firstTarget: WordSet
   public var secondTarget: WordSet
@@ -72,6 +76,8 @@ public struct WEATWordSets: Sendable, Equatable {
 }
 
 /// What became of one word set's words when a test was prepared for an embedding.
+///
+/// - Complexity: a plain value.
 public struct FilteredWordSet: Sendable, Equatable {
   /// The set's name.
   public var name: String
@@ -84,6 +90,8 @@ public struct FilteredWordSet: Sendable, Equatable {
 }
 
 /// How word sets are fitted to a vocabulary before a WEAT.
+///
+/// - Complexity: O(words) per set; the Python `random.sample` emulation is O(n + k).
 public enum WordSetFiltering: Sendable, Equatable {
   /// responsibly's `filter_by='model'`: drop words missing from the vocabulary; cut the
   /// larger set of each pair (targets, then attributes) down to the smaller one's size with

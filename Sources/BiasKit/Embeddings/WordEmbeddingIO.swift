@@ -1,6 +1,8 @@
 import Foundation
 
 /// The on-disk layouts of word embeddings that BiasKit reads and writes.
+///
+/// - Complexity: ``detect(_:)`` reads at most the first 600 bytes.
 public enum EmbeddingFormat: String, Sendable, CaseIterable {
   /// word2vec binary: a header line `count dimension`, then for each word its UTF-8 bytes,
   /// one space, and `dimension` little-endian float32 values (an optional newline may

@@ -32,7 +32,7 @@ struct EmbeddingsWEATCommand: ParsableCommand {
   @Option(help: "Run only this test (0-based index; repeat for several).")
   var test: [Int] = []
 
-  @Option(help: "p-value: 'exact' (all splits), 'auto' (exact up to 40 target words), or a number of sampled splits.")
+  @Option(help: "p-value: 'exact' (all splits), 'auto' (exact up to 40 target words), a number of sampled splits, or 'mlxtend' (responsibly's default: 1,000 numpy-seeded shuffles).")
   var permutations = "auto"
 
   @Option(help: "Seed of the sampled permutations.")
@@ -54,9 +54,12 @@ struct EmbeddingsWEATCommand: ParsableCommand {
     switch permutations {
     case "exact": return .exact
     case "auto": return .automatic(seed: seed)
+    case "mlxtend":
+      guard seed <= UInt64(UInt32.max) else { throw BiasKitError(.invalidArgument, "--seed must fit in 32 bits with --permutations mlxtend") }
+      return .mlxtend(rounds: 1000, seed: UInt32(seed))
     default:
       guard let count = Int(permutations), count >= 1 else {
-        throw BiasKitError(.invalidArgument, "--permutations must be 'exact', 'auto' or a positive number, got '\(permutations)'")
+        throw BiasKitError(.invalidArgument, "--permutations must be 'exact', 'auto', 'mlxtend' or a positive number, got '\(permutations)'")
       }
       return .sampled(count, seed: seed)
     }

@@ -36,6 +36,23 @@ struct WEATTests {
     }
   }
 
+  @Test("responsibly's default p-value (mlxtend, 1,000 numpy-seeded shuffles) is reproduced", arguments: 0..<9)
+  func mlxtendApproximate(index: Int) throws {
+    let expected = Int(((Self.oracle[index]["p_approximate_mlxtend_1000"] as! Double) * 1000).rounded())
+    // On gensim's float32 associations the draws and counts are identical.
+    let sets = Self.oracle[index]["sets"] as! [[String: Any]]
+    let first = Self.oracle[index]["first_target_associations"] as! [String: Double]
+    let second = Self.oracle[index]["second_target_associations"] as! [String: Double]
+    let x = (sets[0]["used"] as! [String]).map { first[$0]! }
+    let y = (sets[1]["used"] as! [String]).map { second[$0]! }
+    let p = WEATPermutations.mlxtendPValue(first: x, second: y, rounds: 1000, seed: 42)
+    #expect(Int((p * 1000).rounded()) == expected, "test \(index)")
+    // End to end, from BiasKit's double associations rounded to float32 (which can differ from
+    // gensim's in the last bit): the same counts on all 9 tests.
+    let result = try WEAT(permutations: .mlxtend(rounds: 1000, seed: 42)).run(SharedEmbedding.weatTests[index], on: SharedEmbedding.embedding)
+    #expect(Int((result.pValue * 1000).rounded()) == expected, "test \(index): \(result.pValue)")
+  }
+
   @Test("ddof 1 reproduces the sample-deviation effect size", arguments: [1, 3, 6])
   func ddofOne(index: Int) throws {
     let expected = Self.oracle[index]["effect_size_ddof1_float64"] as! Double

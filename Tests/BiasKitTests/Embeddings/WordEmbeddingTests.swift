@@ -108,6 +108,16 @@ struct WordEmbeddingTests {
     #expect(r.sample(["a", "b", "c", "d", "e", "f"], 4) == ["c", "b", "d", "f"])
   }
 
+  @Test("numpy's legacy RandomState(42) draws and shuffle are reproduced")
+  func numpyLegacy() {
+    var r = PythonRandom(numpyLegacySeed: 42)
+    #expect((0..<5).map { _ in r.nextUInt32() } == [1608637542, 3421126067, 4083286876, 787846414, 3143890026])
+    r = PythonRandom(numpyLegacySeed: 42)
+    var values = Array(0..<10)
+    r.numpyShuffle(&values)
+    #expect(values == [8, 1, 5, 0, 7, 2, 9, 4, 3, 6])
+  }
+
   @Test("Python str.title() forms")
   func titleForms() {
     #expect(CaseForms.title("ex_girlfriend") == "Ex_Girlfriend")
