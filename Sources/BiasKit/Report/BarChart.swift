@@ -160,9 +160,9 @@ public struct BarChart: Sendable {
         ]))
       }
       var note = ChartStyle.format(bar.value)
-      if !bar.note.isEmpty { note += "  " + bar.note }
+      if !bar.note.isEmpty { note += " · " + bar.note }
       var noteParts: [Markup] = [.text(note)]
-      if bar.flagged { noteParts.append(.node("tspan", ["class": "flag"], text: "  ⚠ " + flagNote)) }
+      if bar.flagged { noteParts.append(.node("tspan", ["class": "flag"], text: " ⚠ " + flagNote)) }
       row.append(.element(name: "text", attributes: [
         .init("x", ChartStyle.coordinate(plotRight + 8)), .init("y", ChartStyle.coordinate(middle + 4)),
         .init("class", "value"),

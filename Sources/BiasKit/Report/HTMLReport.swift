@@ -81,8 +81,9 @@ public struct HTMLReport: Sendable {
     public var minimumGroupSize = 30
     /// The metric of the heat map (default: selection rate when audited, else the first metric).
     public var heatMapMetric: Metric?
-    /// Curves are drawn for the overall rows and this many of the largest groups.
-    public var maximumCurveGroups = 7
+    /// Curves are drawn for the overall rows and this many of the largest groups (6 + overall:
+    /// one colour each in the palette).
+    public var maximumCurveGroups = 6
     public init() {}
   }
 
@@ -194,7 +195,7 @@ public struct HTMLReport: Sendable {
     code.command { display: block; white-space: pre-wrap; word-break: break-all; background: #f4f4f4; padding: 8px; }
     table { border-collapse: collapse; width: 100%; margin: 8px 0; font-size: 0.92em; }
     th, td { border-bottom: 1px solid var(--rule); padding: 4px 8px; text-align: left; vertical-align: top; }
-    td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
+    td.number, th.number { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
     .table-wrap { overflow-x: auto; }
     .status { font-weight: 700; white-space: nowrap; padding: 1px 8px; border-radius: 3px; border: 2px solid; }
     .status.pass { color: #006b4f; border-color: var(--pass); }

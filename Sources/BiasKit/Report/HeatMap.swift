@@ -93,12 +93,12 @@ public struct HeatMap: Sendable {
         if let value, value.isFinite {
           let t = (value - domain.lowerBound) / (domain.upperBound - domain.lowerBound)
           let colour = ChartStyle.sequential(t)
-          children.append(ChartStyle.element("rect", rect + [("class", "cell"), ("fill", colour.fill)],
+          children.append(ChartStyle.element("rect", [("class", "cell")] + rect + [("fill", colour.fill)],
                                              [.node("title", [:], text: tooltip)]))
           children.append(ChartStyle.text(ChartStyle.format(value, digits: 2), x: x + cellWidth / 2, y: y + cellHeight / 2 + 4,
                                           anchor: "middle", className: colour.darkBackground ? "cell-text dark" : "cell-text"))
         } else {
-          children.append(ChartStyle.element("rect", rect + [("class", "cell undefined"), ("fill", "url(#\(hatchID))")],
+          children.append(ChartStyle.element("rect", [("class", "cell undefined")] + rect + [("fill", "url(#\(hatchID))")],
                                              [.node("title", [:], text: tooltip)]))
           children.append(ChartStyle.text("—", x: x + cellWidth / 2, y: y + cellHeight / 2 + 4, anchor: "middle",
                                           className: "cell-text"))

@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+@testable import BiasKit
+
+@Suite("Report: biaskit audit --format html (CLI)")
+struct ReportCommandTests {
+  static let example = "Examples/adult-predictions.csv"
+
+  @Test func writesTheReportWithBoundsAndTheCommandLine() throws {
+    let folder = try TestData.temporaryFolder()
+    let output = folder.appendingPathComponent("report.html").path
+    let result = try CLI.run(["audit", Self.example, "--y-score", "y_score", "--sensitive", "sex,race", "--format", "html",
+                              "--output", output, "--max", "demographic_parity_difference=0.3",
+                              "--min", "equalized_odds_ratio=0.8"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let html = try String(contentsOfFile: output, encoding: .utf8)
+    #expect(html.hasPrefix("<!DOCTYPE html>"))
+    #expect(html.occurrences(of: "scorecard-row pass") == 1)
+    #expect(html.occurrences(of: "scorecard-row fail") == 1)
+    #expect(html.contains("--max demographic_parity_difference=0.3 --min equalized_odds_ratio=0.8"))
+    #expect(html.contains("id=\"roc-chart\""))
+  }
+
+  @Test func outputFolderThatDoesNotExistIsAnErrorAndWritesNothing() throws {
+    let folder = try TestData.temporaryFolder()
+    let output = folder.appendingPathComponent("missing/report.html").path
+    let result = try CLI.run(["audit", Self.example, "--sensitive", "sex", "--format", "html", "--output", output])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("does not exist"), "\(result.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: output))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+  }
+
+  @Test func withoutScoresTheCurvesAreLeftOutWithANote() throws {
+    let result = try CLI.run(["audit", Self.example, "--sensitive", "sex,race", "--format", "html"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(!result.stdout.contains("id=\"roc-chart\""))
+    #expect(result.stdout.contains("ROC and precision-recall curves are left out"))
+    #expect(result.stdout.contains("class=\"chart heat-map\""))
+  }
+
+  @Test func unknownBoundIsAnError() throws {
+    let result = try CLI.run(["audit", Self.example, "--sensitive", "sex", "--format", "html", "--max", "nonsense=1"])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("unknown bound 'nonsense'"), "\(result.stderr)")
+  }
+}
