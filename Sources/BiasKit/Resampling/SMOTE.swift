@@ -62,17 +62,35 @@ public struct SMOTE: Resampler, Sendable {
     let d = base.columns
     let k = neighbors.count
     let table = base.rows * k
+    // Draws first, in order (the result does not depend on the number of cores), then the rows
+    // in parallel blocks.
+    var picks = [Int](repeating: 0, count: count)
+    var steps = [Double](repeating: 0, count: count)
+    for s in 0..<count {
+      picks[s] = generator.nextInt(below: table)
+      steps[s] = step * generator.nextUniform()
+    }
+    let start = out.values.count
+    out.values += repeatElement(0.0, count: count * d)
+    out.labels += repeatElement(label, count: count)
+    let blockSize = 8192
     base.values.withUnsafeBufferPointer { x in
-      for _ in 0..<count {
-        let pick = generator.nextInt(below: table)
-        let u = step * generator.nextUniform()
-        let i = pick / k
-        let j = neighbors.indices[pick]
-        for c in 0..<d {
-          let a = x[i * d + c]
-          out.values.append(a + u * (x[j * d + c] - a))
+      neighbors.indices.withUnsafeBufferPointer { nn in
+        out.values.withUnsafeMutableBufferPointer { dst in
+          let dst = dst
+          concurrentBlocks((count + blockSize - 1) / blockSize) { b in
+            for s in (b * blockSize)..<min(count, (b + 1) * blockSize) {
+              let i = picks[s] / k
+              let j = nn[picks[s]]
+              let u = steps[s]
+              let row = dst.baseAddress! + start + s * d
+              for c in 0..<d {
+                let a = x[i * d + c]
+                row[c] = a + u * (x[j * d + c] - a)
+              }
+            }
+          }
         }
-        out.labels.append(label)
       }
     }
   }
