@@ -44,6 +44,7 @@ extension ResamplingTests {
         let result = try sampler.fitResample(features: data.features, labels: data.labels)
         if result.sources == data.kept[key]! { agree.append(key) }
       }
+      print("Resampling ties fixture: same rows as imbalanced-learn for \(agree.sorted())")
       #expect(agree.contains("tomek") && agree.contains("tomek_all"))
     }
   }
