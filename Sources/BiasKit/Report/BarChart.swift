@@ -122,7 +122,7 @@ public struct BarChart: Sendable {
         .init("text-anchor", "end"), .init("class", "label"),
       ], children: lines.enumerated().map { i, line in
         .element(name: "tspan", attributes: i == 0 ? [] : [.init("x", ChartStyle.coordinate(labelWidth)), .init("dy", "14")],
-                 children: [.text(line)])
+                 children: [.text(ChartStyle.isolated(line))])
       } + [.node("title", [:], text: bar.label)]))
       var tooltip = "\(bar.label): \(ChartStyle.format(bar.value))"
       if let interval = bar.interval {

@@ -80,6 +80,22 @@ public enum ChartStyle {
     return out
   }
 
+  /// Whether `text` holds a right-to-left letter (Hebrew, Arabic, Syriac, Thaana, N'Ko, …).
+  public static func hasRightToLeft(_ text: String) -> Bool {
+    text.unicodeScalars.contains {
+      (0x0590...0x08FF).contains($0.value) || (0xFB1D...0xFDFF).contains($0.value) || (0xFE70...0xFEFF).contains($0.value)
+    }
+  }
+
+  /// One line of a label for SVG text: when it holds right-to-left text, each level (the parts
+  /// between " | ") is wrapped in FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE (U+2068, U+2069),
+  /// the plain-text equivalent of `<bdi>`, so "المنطقة | 18–24 years" is not reordered into
+  /// "24–18 | المنطقة years" by the bidirectional algorithm. Left-to-right lines are unchanged.
+  public static func isolated(_ line: String) -> String {
+    guard hasRightToLeft(line) else { return line }
+    return line.components(separatedBy: " | ").map { "\u{2068}" + $0 + "\u{2069}" }.joined(separator: " | ")
+  }
+
   /// "Nice" tick values covering `[low, high]` (steps of 1, 2 or 5 × 10^k), about `count` of them.
   public static func ticks(low: Double, high: Double, count: Int = 5) -> [Double] {
     guard high > low, low.isFinite, high.isFinite else { return [low] }

@@ -254,8 +254,19 @@ struct HTMLReportBuilder {
   func rows(_ cell: Int) -> Int { frame.statistics[cell].rows }
   func isSmall(_ cell: Int) -> Bool { rows(cell) < options.minimumGroupSize }
 
-  /// A group label for HTML: isolated, with its own direction.
+  /// A label for HTML: isolated, with its own direction.
   func bdi(_ text: String) -> Markup { .node("bdi", ["dir": "auto"], text: text) }
+
+  /// A cell's label for HTML: each level in its own `<bdi dir="auto">`, so a right-to-left
+  /// level neither reorders nor is reordered by its neighbours ("عربي | 18–24" stays in order).
+  func cellMarkup(_ cell: Int) -> Markup {
+    func levels(_ key: [String]) -> [Markup] {
+      key.enumerated().flatMap { k, level in (k == 0 ? [] : [Markup.text(" | ")]) + [bdi(level)] }
+    }
+    let group = levels(frame.groupKey(cell % frame.groupCount))
+    if frame.controlFeatures.isEmpty { return .fragment(group) }
+    return .fragment(levels(frame.controlKey(cell / frame.groupCount)) + [.text(" / ")] + group)
+  }
 
   static func idSafe(_ text: String) -> String {
     String(text.map { $0.isLetter || $0.isNumber ? $0 : "-" })
@@ -369,12 +380,12 @@ struct HTMLReportBuilder {
       if toOverall, let total = metric.value(from: overall, options: frame.options) {
         let far = values.max { abs($0.value - total) < abs($1.value - total) }!
         spread = abs(far.value - total)
-        markup += [.text("farthest from overall (\(ChartStyle.format(total))): "), bdi(cellLabel(far.cell)),
+        markup += [.text("farthest from overall (\(ChartStyle.format(total))): "), cellMarkup(far.cell),
                    .text(" \(ChartStyle.format(far.value))")]
       } else {
         spread = high.value - low.value
-        markup += [.text("lowest "), bdi(cellLabel(low.cell)), .text(" \(ChartStyle.format(low.value)); highest "),
-                   bdi(cellLabel(high.cell)), .text(" \(ChartStyle.format(high.value))")]
+        markup += [.text("lowest "), cellMarkup(low.cell), .text(" \(ChartStyle.format(low.value)); highest "),
+                   cellMarkup(high.cell), .text(" \(ChartStyle.format(high.value))")]
       }
       if isSmall(low.cell) || isSmall(high.cell) {
         markup.append(.node("span", ["class": "flag-text"], text: " ⚠ small group involved"))
@@ -395,7 +406,7 @@ struct HTMLReportBuilder {
       let n = rows(cell)
       if n < options.minimumGroupSize { small.append(cell) }
       tableRows.append(.node("tr", n < options.minimumGroupSize ? ["class": "small"] : [:], [
-        .node("td", [:], [bdi(cellLabel(cell))]),
+        .node("td", [:], [cellMarkup(cell)]),
         .node("td", ["class": "number"], text: ChartStyle.count(n)),
         .node("td", ["class": "number"], text: total > 0 ? String(format: "%.1f%%", 100 * Double(n) / Double(total)) : "—"),
         .node("td", [:], n < options.minimumGroupSize
@@ -525,7 +536,7 @@ struct HTMLReportBuilder {
       for g in shown {
         let points = curve(perGroup[g])
         let small = perGroup[g].rows < options.minimumGroupSize ? " ⚠ small" : ""
-        out.append(LineChart.Series(name: "\(groupLabel(g)) (n = \(ChartStyle.count(perGroup[g].rows)))\(small)"
+        out.append(LineChart.Series(name: "\(groupLabel(g)) (n\u{A0}=\u{A0}\(ChartStyle.count(perGroup[g].rows)))\(small)"
                                       + (points.isEmpty ? " — undefined" : ""), points: points))
       }
       return out

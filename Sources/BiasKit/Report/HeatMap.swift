@@ -73,7 +73,7 @@ public struct HeatMap: Sendable {
       children.append(.element(name: "text", attributes: [
         .init("x", "0"), .init("y", "0"), .init("class", "label column-label"),
         .init("transform", "translate(\(c(cx)) \(c(top - 6))) rotate(-45)"),
-      ], children: [.text(shown), .node("title", [:], text: label)]))
+      ], children: [.text(ChartStyle.isolated(shown)), .node("title", [:], text: label)]))
     }
     for (i, lines) in rowLines.enumerated() {
       let middle = top + cellHeight * (Double(i) + 0.5)
@@ -82,7 +82,7 @@ public struct HeatMap: Sendable {
         .init("class", "label"),
       ], children: lines.enumerated().map { k, line in
         .element(name: "tspan", attributes: k == 0 ? [] : [.init("x", c(labelWidth)), .init("dy", "14")],
-                 children: [.text(line)])
+                 children: [.text(ChartStyle.isolated(line))])
       } + [.node("title", [:], text: rowLabels[i])]))
       for j in columnLabels.indices {
         let x = left + cellWidth * Double(j), y = top + cellHeight * Double(i)

@@ -127,7 +127,7 @@ public struct LineChart: Sendable {
         .element(name: "text", attributes: [.init("x", c(left + 42)), .init("y", c(legendY + 12)), .init("class", "label")],
                  children: lines.enumerated().map { i, line in
                    .element(name: "tspan", attributes: i == 0 ? [] : [.init("x", c(left + 42)), .init("dy", "16")],
-                            children: [.text(line)])
+                            children: [.text(ChartStyle.isolated(line))])
                  }),
       ]))
       legendY += 16 * Double(lines.count) + 4

@@ -41,7 +41,7 @@ struct HTMLReportTests {
     // Default scorecard: all six scalars, failing on Adult, with the groups behind them.
     #expect(html.occurrences(of: "scorecard-row fail") == 6)
     #expect(html.contains("Default bounds"))
-    #expect(html.contains("lowest <bdi dir=\"auto\">Female | Amer-Indian-Eskimo</bdi>"))
+    #expect(html.contains("lowest <bdi dir=\"auto\">Female</bdi> | <bdi dir=\"auto\">Amer-Indian-Eskimo</bdi>"))
     // Footer: quoted command, file, rows, time, version.
     #expect(html.contains("<code class=\"command\">biaskit audit 'in put.csv' --sensitive group</code>"))
     #expect(html.contains("16,281"))
@@ -89,6 +89,10 @@ struct HTMLReportTests {
     #expect(html.occurrences(of: "<tr class=\"small\">") == small)
     #expect(html.occurrences(of: "<rect class=\"cell") == 64)
     #expect(html.contains("Curves are drawn for all rows and the 6 largest of 64 groups."))
+    // Each level of an intersectional label is isolated on its own: the Arabic region does not
+    // reorder the age band next to it (HTML: one <bdi> per level; SVG: FSI … PDI per level).
+    #expect(html.contains("<bdi dir=\"auto\">المنطقة الشمالية</bdi> | <bdi dir=\"auto\">25–34</bdi>"))
+    #expect(html.contains("<tspan>\u{2068}المنطقة الشمالية\u{2069} | \u{2068}25–34\u{2069}</tspan>"))
   }
 
   @Test func mitigationSectionsCanBeInserted() throws {

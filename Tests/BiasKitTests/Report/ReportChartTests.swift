@@ -13,6 +13,12 @@ struct ReportChartTests {
     #expect(Markup.text("עברית عربي").rendered() == "עברית عربي")
   }
 
+  @Test func rightToLeftLevelsAreIsolatedInSVGText() {
+    #expect(ChartStyle.isolated("Female | White") == "Female | White")
+    #expect(ChartStyle.isolated("עברית | 18–24") == "\u{2068}עברית\u{2069} | \u{2068}18–24\u{2069}")
+    #expect(ChartStyle.hasRightToLeft("عربي") && !ChartStyle.hasRightToLeft("Río de la Plata"))
+  }
+
   @Test func labelsWrapIntoAtMostTheGivenLines() {
     #expect(ChartStyle.wrap("short", width: 10, lines: 2) == ["short"])
     let wrapped = ChartStyle.wrap("North-Eastern Metropolitan Region | 45–54 years, employed", width: 20, lines: 2)
