@@ -20,10 +20,9 @@ import Foundation
 ///   loss, ECE bins, MAE/MSE/R²), whose value depends on the order of additions (each is within
 ///   a few ulps of the exact sum).
 ///
-/// Scores: per distinct value (exact AUC) while the state holds at most
-/// `maxDistinctScores` (score, cell) pairs; past it, ``binningScores(_:)`` maps them onto a
-/// fixed-width ``ScoreHistogram`` whose ``ScoreHistogram/aucErrorBound(_:)`` bounds the AUC
-/// error.
+/// Scores: per distinct value (exact AUC) while no cell has two distinct scores in one bin of
+/// the ``ScoreHistogram`` (`--max-distinct-scores` bins); past it, ``binningScores(_:)`` maps
+/// them onto the histogram, whose ``ScoreHistogram/aucErrorBound(_:)`` bounds the AUC error.
 ///
 /// - Complexity: merging k parts is O(Σ cells + Σ distinct scores · log k).
 public struct AuditState: Sendable, Equatable, Codable {
@@ -182,11 +181,32 @@ public struct AuditState: Sendable, Equatable, Codable {
     return copy
   }
 
-  /// The state with its scores binned on `[lower, upper)` into `maxDistinct` bins when it holds
-  /// more than `maxDistinct` (cell, score) pairs; else unchanged.
-  public func limitingDistinctScores(_ maxDistinct: Int, lower: Double = 0, upper: Double = 1) throws -> AuditState {
-    guard scoreHistogram == nil, distinctScoreCount > maxDistinct else { return self }
-    return try binningScores(ScoreHistogram(lower: lower, upper: upper, bins: maxDistinct))
+  /// The state with its scores on `histogram` when some cell has two distinct scores of one
+  /// label in one bin; else unchanged (its counts are then exact per distinct value). This is
+  /// the rule a database's histogram result follows (``AggregatedRows``), so both give the same
+  /// state.
+  public func binningScoresIfNeeded(_ histogram: ScoreHistogram) throws -> AuditState {
+    guard scoreHistogram == nil else { return try binningScores(histogram) }
+    for cell in statistics {
+      guard let s = cell.scores else { continue }
+      for label in [s.negatives, s.positives] {
+        var previous: Int? = nil
+        for k in s.values.indices where label[k] != 0 {  // increasing, so equal bins are adjacent
+          let b = histogram.bin(s.values[k])
+          if b == previous { return try binningScores(histogram) }
+          previous = b
+        }
+      }
+    }
+    return self
+  }
+
+  /// The state, exact when it has at most `bins` rows (so at most `bins` distinct scores) or
+  /// when no cell has two distinct scores in one of `bins` bins of `[lower, upper)`; else on that
+  /// histogram. ``DatabaseAudit`` follows the same rule.
+  public func limitingDistinctScores(_ bins: Int, lower: Double = 0, upper: Double = 1) throws -> AuditState {
+    if scoreHistogram == nil, statistics.reduce(0, { $0 + $1.confusion.rows }) <= bins { return self }
+    return try binningScoresIfNeeded(ScoreHistogram(lower: lower, upper: upper, bins: bins))
   }
 
   // MARK: Merge

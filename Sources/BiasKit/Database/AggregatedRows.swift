@@ -22,9 +22,11 @@ public enum SQLValue: Sendable, Equatable {
 /// (`t`/`f`) or the `--pos-label` and one other value; scores numbers; group values present
 /// (or `--missing-group`).
 ///
-/// Scores are kept per distinct value per cell (a sorted merge), so an unweighted result
-/// gives exactly the ``ScoreCounts`` of a file audit; calibration sums, when asked for, are
-/// rebuilt from the exact per-score counts.
+/// Scores: when every (cell, bin) of the result holds one distinct score (`score_min` =
+/// `score_max`, the same in all its rows), the counts are exact per distinct value, so an
+/// unweighted result gives exactly the ``ScoreCounts`` of a file audit, and calibration sums,
+/// when asked for, are rebuilt from them. Otherwise the state keeps the histogram
+/// (``AuditState/binningScoresIfNeeded(_:)`` applies the same rule to a file audit).
 ///
 /// - Complexity: O(r log r) for r result rows.
 public struct AggregatedRows: Sendable {
@@ -34,14 +36,17 @@ public struct AggregatedRows: Sendable {
   public let histogram: AuditState.ScoreHistogram
   /// Names the source in errors.
   public let source: String
+  /// Whether the query grouped by each distinct score (``AggregationQuery/exactScores``).
+  public var exactScores = false
 
   var levelIndex: [[String: Int32]]
   var levelNames: [[String]]
   var codes: [[Int32]]
   var labels: [UInt8] = []
   var predictions: [UInt8] = []
-  var scores: [Double] = []
-  var binned: Bool?
+  var bins: [Int] = []
+  var minima: [Double] = []
+  var maxima: [Double] = []
   var counts: [Int] = []
   var weights: [Double] = []
   var labelSpellings: [Set<String>] = [[], []]
@@ -49,13 +54,13 @@ public struct AggregatedRows: Sendable {
   var groupColumns: [String] { columns.control + columns.sensitive }
   /// Expected result width.
   public var width: Int {
-    groupColumns.count + 2 + (columns.yScore != nil ? 2 : 0) + 1 + (columns.sampleWeight != nil ? 1 : 0)
+    groupColumns.count + 2 + (columns.yScore != nil ? 3 : 0) + 1 + (columns.sampleWeight != nil ? 1 : 0)
   }
 
   /// The result's column names, in order.
   public var columnNames: [String] {
     columns.control.indices.map { "control_\($0 + 1)" } + columns.sensitive.indices.map { "sensitive_\($0 + 1)" }
-      + ["y_true", "y_pred"] + (columns.yScore != nil ? ["score", "score_binned"] : []) + ["row_count"]
+      + ["y_true", "y_pred"] + (columns.yScore != nil ? ["score_bin", "score_min", "score_max"] : []) + ["row_count"]
       + (columns.sampleWeight != nil ? ["weight_sum"] : [])
   }
 
@@ -106,15 +111,19 @@ public struct AggregatedRows: Sendable {
     predictions.append(try label(row[k + 1], column: columns.yPred, location))
     k += 2
     if let scoreColumn = columns.yScore {
-      let score = try number(row[k], column: scoreColumn, location)
-      guard score.isFinite else { throw BiasKitError.notANumber(source, scoreColumn, row[k], location()) }
-      scores.append(score == 0 ? 0 : score)
-      let isBinned = try number(row[k + 1], column: "score_binned", location) != 0
-      if let binned, binned != isBinned {
-        throw BiasKitError(.malformedInput, "\(source), \(location()): score_binned differs between rows")
+      let low = try number(row[k + 1], column: scoreColumn, location)
+      let high = try number(row[k + 2], column: scoreColumn, location)
+      guard low.isFinite else { throw BiasKitError.notANumber(source, scoreColumn, row[k + 1], location()) }
+      guard high.isFinite else { throw BiasKitError.notANumber(source, scoreColumn, row[k + 2], location()) }
+      let bin = try number(row[k], column: "score_bin", location)
+      guard bin >= 0, bin < Double(histogram.bins), bin == bin.rounded() else {
+        throw BiasKitError(.malformedInput,
+          "\(source), \(location()): score_bin \(row[k].display) is not a bin of \(histogram.bins); read the result with the --max-distinct-scores and --score-range it was made with")
       }
-      binned = isBinned
-      k += 2
+      bins.append(Int(bin))
+      minima.append(low == 0 ? 0 : low)
+      maxima.append(high == 0 ? 0 : high)
+      k += 3
     }
     let count = try number(row[k], column: "row_count", location)
     guard count >= 0, count == count.rounded(), count < 9e15 else {
@@ -203,7 +212,22 @@ public struct AggregatedRows: Sendable {
       statistics[cells[i]].confusion.add(
         label: labels[i], prediction: predictions[i], weight: weighted ? weights[i] : Double(counts[i]), count: counts[i])
     }
-    let isBinned = binned ?? false
+    // Exact when every group holds one distinct score and (for a histogram query, the rule of
+    // AuditState.binningScoresIfNeeded) no (cell, label, bin) holds two.
+    var isBinned = false
+    var scores = minima
+    if columns.yScore != nil {
+      var value: [Int: Double] = [:]
+      for i in labels.indices {
+        let key = (cells[i] &* histogram.bins &+ bins[i]) &* 2 &+ Int(labels[i])
+        if minima[i] != maxima[i] || (!exactScores && value[key].map { $0 != minima[i] } ?? false) {
+          isBinned = true
+          break
+        }
+        value[key] = minima[i]
+      }
+      if isBinned { scores = bins.map(Double.init) }
+    }
     if columns.yScore != nil, needs.scoreCounts || needs.calibration {
       var members = [[Int]](repeating: [], count: cellCount)
       for i in labels.indices { members[cells[i]].append(i) }

@@ -57,30 +57,36 @@ public enum SQLSource: Sendable, Equatable {
 }
 
 /// The `GROUP BY` that reduces an audit's rows to per-cell counts inside a database: one row
-/// per (control levels, sensitive levels, y_true, y_pred[, score]) with the row count and,
-/// with sample weights, the weight sum. ``AuditState/init(aggregatedRows:columns:)`` reads the
-/// result back.
+/// per (control levels, sensitive levels, y_true, y_pred[, score bin]) with the row count and,
+/// with sample weights, the weight sum. ``AggregatedRows`` reads the result back into an
+/// ``AuditState``.
 ///
-/// With scores the query counts them per distinct value (an exact ROC AUC) while the result
-/// holds at most `maxDistinctScores` (cell, score) pairs; past it the same query returns a
-/// fixed-width histogram of `maxDistinctScores` bins of `[scoreLower, scoreUpper)` instead
-/// (column `score_binned` = 1, `score` = the bin), so the result stays small whatever the data.
-/// The choice is made inside the engine, in one pass over the table (a CTE).
+/// Scores are grouped by their bin in a fixed-width histogram of `maxDistinctScores` bins of
+/// `[scoreLower, scoreUpper)` (``AuditState/ScoreHistogram``, the same arithmetic), and each
+/// group also returns the smallest and largest score it holds. When no (cell, bin) holds two
+/// distinct scores — always the case for scores with at most that many well-separated values,
+/// such as rounded scores — the minimum *is* each group's score and the counts are exact per
+/// distinct value; otherwise BiasKit keeps the histogram and states the bound on the AUC
+/// error. Either way the engine makes one scan and one hash aggregation into at most
+/// cells × 4 × bins groups, and the result stays small whatever the table's size.
 ///
-/// Identifiers are quoted for the dialect (``SQLDialect/quoted(_:)``); the four numbers are
-/// bound parameters (``parameters``), never spliced. The result columns are named
-/// `control_1…`, `sensitive_1…`, `y_true`, `y_pred`, `score`, `score_binned`, `row_count`,
-/// `weight_sum`.
+/// Identifiers are quoted for the dialect (``SQLDialect/quoted(_:)``); the three numbers are
+/// bound parameters (``parameters``), never spliced; `GROUP BY` uses ordinals so an alias never
+/// captures a same-named column. The result columns are named `control_1…`, `sensitive_1…`,
+/// `y_true`, `y_pred`, `score_bin`, `score_min`, `score_max`, `row_count`, `weight_sum`.
 ///
 /// - Complexity: one scan and one hash aggregation in the engine; the result has
-///   O(cells × 4 × distinct scores) rows (O(cells × 4) without scores).
+///   O(cells × 4 × min(bins, distinct scores)) rows (O(cells × 4) without scores).
 public struct AggregationQuery: Sendable {
   public var dialect: SQLDialect
   public var source: SQLSource
   public var columns: AuditColumns
+  /// Bins of the score histogram.
   public var maxDistinctScores: Int
   public var scoreLower: Double
   public var scoreUpper: Double
+  /// Group by each distinct score as well (one result row per distinct score: exact AUC).
+  public var exactScores = false
 
   public init(
     dialect: SQLDialect, source: SQLSource, columns: AuditColumns, maxDistinctScores: Int = 100_000,
@@ -111,8 +117,8 @@ public struct AggregationQuery: Sendable {
   public var parameters: [(name: String, value: Value)] {
     guard columns.yScore != nil else { return [] }
     return [
-      ("max_distinct_scores", .integer(Int64(maxDistinctScores))), ("score_lower", .real(scoreLower)),
-      ("score_upper", .real(scoreUpper)), ("score_bins", .integer(Int64(maxDistinctScores))),
+      ("score_lower", .real(scoreLower)), ("score_upper", .real(scoreUpper)),
+      ("score_bins", .integer(Int64(maxDistinctScores))),
     ]
   }
 
@@ -125,56 +131,44 @@ public struct AggregationQuery: Sendable {
   public var sql: String {
     let q = dialect.quoted
     let groupColumns = columns.control + columns.sensitive
-    var select = zip(groupColumns, groupAliases).map { "\(q($0)) AS \($1)" }
-    select.append("\(q(columns.yTrue)) AS y_true")
-    select.append("\(q(columns.yPred)) AS y_pred")
+    var inner = zip(groupColumns, groupAliases).map { "\(q($0)) AS \($1)" }
+    inner.append("\(q(columns.yTrue)) AS y_true")
+    inner.append("\(q(columns.yPred)) AS y_pred")
+    var outer = groupAliases + ["y_true", "y_pred"]
     if let score = columns.yScore {
+      let value: String
       switch dialect {
       case .sqlite:
         // SQLite would CAST text to 0.0 silently: anything but a number becomes NULL, which the
         // reader reports.
-        select.append("CASE WHEN typeof(\(q(score))) IN ('integer', 'real') THEN \(q(score)) END AS score")
+        value = "CASE WHEN typeof(\(q(score))) IN ('integer', 'real') THEN \(q(score)) END"
       case .postgres, .spark:
-        select.append("CAST(\(q(score)) AS \(dialect.doubleType)) AS score")
+        value = "CAST(\(q(score)) AS \(dialect.doubleType))"
       }
+      let p = parameters.enumerated().map { dialect.placeholder($0.offset, $0.element.name) }
+      let lower = "CAST(\(p[0]) AS \(dialect.doubleType))"
+      let upper = "CAST(\(p[1]) AS \(dialect.doubleType))"
+      let bins = "CAST(\(p[2]) AS BIGINT)"
+      let x = "(\(value) - \(lower)) / (\(upper) - \(lower)) * \(bins)"
+      let floor = dialect == .sqlite ? "CAST(\(x) AS INTEGER)" : "FLOOR(\(x))"
+      inner.append("\(value) AS score")
+      inner.append("CAST(CASE WHEN \(x) < 0 THEN 0 WHEN \(x) >= \(bins) THEN \(bins) - 1 ELSE \(floor) END AS BIGINT) AS score_bin")
+      outer.append("score_bin")
     }
-    let keyCount = select.count
-    select.append("COUNT(*) AS row_count")
     if let weight = columns.sampleWeight {
-      select.append("SUM(CAST(\(q(weight)) AS \(dialect.doubleType))) AS weight_sum")
+      inner.append("CAST(\(q(weight)) AS \(dialect.doubleType)) AS weight")
     }
-    let ordinals = (1...keyCount).map(String.init).joined(separator: ", ")
-    let cells = "SELECT " + select.joined(separator: ", ") + "\n  FROM " + source.sql(dialect) + "\n  GROUP BY " + ordinals
-    guard columns.yScore != nil else { return cells }
-
-    let p = parameters.enumerated().map { dialect.placeholder($0.offset, $0.element.name) }
-    let maxDistinct = "CAST(\(p[0]) AS BIGINT)"
-    let lower = "CAST(\(p[1]) AS \(dialect.doubleType))"
-    let upper = "CAST(\(p[2]) AS \(dialect.doubleType))"
-    let bins = "CAST(\(p[3]) AS BIGINT)"
-    let keys = groupAliases + ["y_true", "y_pred"]
-    let keyList = keys.joined(separator: ", ")
-    let x = "(score - \(lower)) / (\(upper) - \(lower)) * \(bins)"
-    let floor = dialect == .sqlite ? "CAST(\(x) AS INTEGER)" : "FLOOR(\(x))"
-    let bin = "CASE WHEN \(x) < 0 THEN 0 WHEN \(x) >= \(bins) THEN \(bins) - 1 ELSE \(floor) END"
-    let weightSum = columns.sampleWeight != nil ? ", weight_sum" : ""
-    let weightTotal = columns.sampleWeight != nil ? ", SUM(weight_sum) AS weight_sum" : ""
-    let distinctKeys = (groupAliases + ["score"]).joined(separator: ", ")
+    let keyCount = outer.count
+    if columns.yScore != nil {
+      outer += ["MIN(score) AS score_min", "MAX(score) AS score_max"]
+    }
+    outer.append("COUNT(*) AS row_count")
+    if columns.sampleWeight != nil { outer.append("SUM(weight) AS weight_sum") }
     return """
-      WITH biaskit_cells AS (
-        \(cells)
-      ),
-      biaskit_size AS (
-        SELECT COUNT(*) AS distinct_scores FROM (SELECT DISTINCT \(distinctKeys) FROM biaskit_cells) AS d
-      )
-      SELECT \(keyList), CAST(score AS \(dialect.doubleType)) AS score, 0 AS score_binned, row_count\(weightSum)
-        FROM biaskit_cells
-        WHERE (SELECT distinct_scores FROM biaskit_size) <= \(maxDistinct)
-      UNION ALL
-      SELECT \(keyList), CAST(bin AS \(dialect.doubleType)) AS score, 1 AS score_binned, CAST(SUM(row_count) AS BIGINT) AS row_count\(weightTotal)
-        FROM (SELECT \(keyList), \(bin) AS bin, row_count\(weightSum) FROM biaskit_cells) AS b
-        WHERE (SELECT distinct_scores FROM biaskit_size) > \(maxDistinct)
-        GROUP BY \((1...(keys.count + 1)).map(String.init).joined(separator: ", "))
+      SELECT \(outer.joined(separator: ", "))
+        FROM (SELECT \(inner.joined(separator: ", "))
+                FROM \(source.sql(dialect))) AS biaskit_rows
+        GROUP BY \((1...keyCount).map(String.init).joined(separator: ", "))\(exactScores && columns.yScore != nil ? ", score" : "")
       """
   }
 

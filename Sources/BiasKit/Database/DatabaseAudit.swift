@@ -119,11 +119,25 @@ public struct DatabaseAudit: Sendable {
     let connection = try location.connect(connectTimeout: connectTimeout)
     let available = try connection.describe(source)
     try check(available, in: connection.name)
-    let query = self.query
+    // One pass groups scores by histogram bin (with each group's smallest and largest score):
+    // exact when no bin holds two distinct scores of a group. Otherwise, a table of at most
+    // `maxDistinctScores` rows has at most that many distinct scores: a second pass groups by
+    // each of them. A larger table keeps the histogram and its stated AUC bound.
+    let state = try run(query, on: connection)
+    if state.scoreHistogram != nil, state.statistics.reduce(0, { $0 + $1.confusion.rows }) <= maxDistinctScores {
+      var exact = query
+      exact.exactScores = true
+      return try run(exact, on: connection)
+    }
+    return state
+  }
+
+  func run(_ query: AggregationQuery, on connection: DatabaseConnection) throws -> AuditState {
     var rows = AggregatedRows(
       columns: columns, needs: needs, calibrationBins: calibrationBins,
       histogram: AuditState.ScoreHistogram(lower: scoreLower, upper: scoreUpper, bins: maxDistinctScores),
       source: connection.name)
+    rows.exactScores = query.exactScores
     var count = 0
     try connection.query(query.sql, parameters: query.parameters.map { ($0.name, $0.value.sqlValue) }) { row in
       count += 1

@@ -188,11 +188,18 @@ struct DatabaseOptions: ParsableArguments {
   var stateFrom: String?
 
   @Option(name: .customLong("max-distinct-scores"),
-          help: "Count scores per distinct value up to this many (cell, score) pairs; past it, a histogram of this many bins.")
-  var maxDistinctScores: Int = 100_000
+          help: "Bins of the score histogram: scores are counted exactly while no group has two in one bin, else in the histogram, with the AUC error bound stated (default: 100000 with --db and --emit-sql; files: exact).")
+  var maxDistinctScoresOption: Int?
+
+  /// The limit of a database audit (100 000 unless given).
+  var maxDistinctScores: Int { maxDistinctScoresOption ?? 100_000 }
 
   @Option(name: .customLong("score-range"), help: "The range of the score histogram, LOW,HIGH.")
   var scoreRange: String = "0,1"
+
+  @Flag(name: .customLong("exact-scores"),
+        help: "With --emit-sql and --state-from: the query groups by each distinct score too (exact roc_auc; one result row per distinct score).")
+  var exactScores = false
 
   @Option(name: .customLong("connect-timeout"), help: "Seconds to wait for the database server.")
   var connectTimeout: Int = 10
@@ -271,7 +278,7 @@ struct AuditRun {
   }
 
   /// The query of `--emit-sql`.
-  func aggregationQuery(_ dialect: SQLDialect) throws -> AggregationQuery {
+  func aggregationQuery(_ dialect: SQLDialect, exactScores: Bool = false) throws -> AggregationQuery {
     let (columns, _) = try plan()
     let database = input.database
     guard let source = database.source else {
@@ -285,9 +292,11 @@ struct AuditRun {
     }
     guard database.maxDistinctScores >= 1 else { throw BiasKitError(.invalidArgument, "--max-distinct-scores must be at least 1") }
     let (low, high) = try database.range()
-    return AggregationQuery(
+    var query = AggregationQuery(
       dialect: dialect, source: source, columns: columns, maxDistinctScores: database.maxDistinctScores,
       scoreLower: low, scoreUpper: high)
+    query.exactScores = exactScores || database.exactScores
+    return query
   }
 
   /// The audit state of the input, from a file, a database or an aggregation result.
@@ -306,8 +315,10 @@ struct AuditRun {
       let frame = try MetricFrame(
         metrics: metrics, data: table.data, sensitive: table.sensitive, control: table.control, options: options,
         aggregation: metricOptions.agg)
-      let state = try AuditState(frame: frame, task: columns.task)
-        .limitingDistinctScores(database.maxDistinctScores, lower: low, upper: high)
+      var state = AuditState(frame: frame, task: columns.task)
+      if let limit = database.maxDistinctScoresOption {
+        state = try state.limitingDistinctScores(limit, lower: low, upper: high)
+      }
       return (state, table)
     }
     if let url = database.db, let source = database.source {
@@ -326,6 +337,7 @@ struct AuditRun {
     var rows = AggregatedRows(
       columns: columns, needs: needs, calibrationBins: options.bins,
       histogram: AuditState.ScoreHistogram(lower: low, upper: high, bins: database.maxDistinctScores), source: path)
+    rows.exactScores = database.exactScores
     try rows.add(csv: path, delimiter: try input.delimiterByte())
     return (try rows.state(), nil)
   }

@@ -28,7 +28,7 @@ struct MergeCommand: ParsableCommand {
   var saveState: String?
 
   @Option(name: .customLong("max-distinct-scores"),
-          help: "Past this many (cell, score) pairs, bin the merged scores (into this many bins of --score-range).")
+          help: "Bin the merged scores into this many bins of --score-range when a group has two in one bin.")
   var maxDistinctScores: Int?
 
   @Option(name: .customLong("score-range"), help: "The range of the score histogram, LOW,HIGH.")

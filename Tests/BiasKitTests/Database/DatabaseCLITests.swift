@@ -32,10 +32,10 @@ struct DatabaseCLITests {
     #expect(spark.stdout.hasPrefix("-- parameters"))
     #expect(spark.stdout.contains("FROM `my table`"))
     let postgres = try CLI.run(["audit", "--emit-sql", "postgres", "--table", "t\"x"] + columns)
-    #expect(postgres.stdout.contains("PREPARE biaskit_audit (bigint, double precision, double precision, bigint) AS"))
+    #expect(postgres.stdout.contains("PREPARE biaskit_audit (double precision, double precision, bigint) AS"))
     #expect(postgres.stdout.contains("FROM \"t\"\"x\""))
     let sqlite = try CLI.run(["audit", "--emit-sql", "sqlite", "--query", "SELECT * FROM t WHERE day = '2024-01-01'"] + columns)
-    #expect(sqlite.stdout.contains(".parameter set :max_distinct_scores 100000"))
+    #expect(sqlite.stdout.contains(".parameter set :score_bins 100000"))
   }
 
   @Test("import into SQLite, then audit there: the same report as the file")

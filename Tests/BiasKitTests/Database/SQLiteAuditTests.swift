@@ -40,7 +40,7 @@ struct SQLiteAuditTests {
       #expect(!unquoted.contains("DROP"), "\(dialect): \(sql)")
       // Numbers are bound, not spliced.
       #expect(!sql.contains("100000"))
-      #expect(query.parameters.count == 4)
+      #expect(query.parameters.count == 3)
     }
   }
 
@@ -153,7 +153,8 @@ struct SQLiteAuditTests {
   @Test("--state-from: the query's result saved as CSV reads back into the same state")
   func stateFromCSV() throws {
     let (path, _) = try Self.exampleDatabase()
-    let query = AggregationQuery(dialect: .sqlite, source: .table("predictions"), columns: DatabaseTestData.columns)
+    var query = AggregationQuery(dialect: .sqlite, source: .table("predictions"), columns: DatabaseTestData.columns)
+    query.exactScores = true
     let db = try SQLiteDatabase(path: path, writable: false)
     var lines = [AggregatedRows(columns: DatabaseTestData.columns, needs: .init(metrics: []), histogram: .init(bins: 1), source: "")
       .columnNames.joined(separator: ",")]
@@ -172,7 +173,28 @@ struct SQLiteAuditTests {
     var rows = AggregatedRows(
       columns: DatabaseTestData.columns, needs: CountingPass.Needs(metrics: DatabaseTestData.metrics),
       histogram: .init(bins: 100_000), source: csv.path)
+    rows.exactScores = true
     try rows.add(csv: csv.path)
     try DatabaseTestData.expectSameAudit(try rows.state(), try DatabaseTestData.state(of: DatabaseTestData.example))
+  }
+
+  @Test("sample weights: sums pushed down agree with the file audit to 1e-12")
+  func weightedPushDown() throws {
+    let folder = try TestData.temporaryFolder()
+    let (header, rows) = try DatabaseTestData.lines()
+    let weighted = rows.enumerated().map { "\($0.element),\(Double($0.offset % 7 + 1) * 0.25)" }
+    let csv = try DatabaseTestData.write(header + ",w", weighted, in: folder, name: "w.csv")
+    let location = DatabaseLocation.sqlite(path: folder.appendingPathComponent("w.db").path)
+    _ = try ImportedCSV.load(csv, into: location, table: "predictions")
+    var columns = DatabaseTestData.columns
+    columns.sampleWeight = "w"
+    let pushed = try audit(location, .table("predictions"), columns: columns)
+    let file = try DatabaseTestData.state(of: csv, columns: columns)
+    #expect(pushed.statistics.map(\.confusion.rows) == file.statistics.map(\.confusion.rows))
+    let a = try pushed.frame(metrics: DatabaseTestData.metrics).values.flattened
+    let b = try file.frame(metrics: DatabaseTestData.metrics).values.flattened
+    for (x, y) in zip(a, b) where !(x.isNaN && y.isNaN) {
+      #expect(abs(x - y) <= 1e-12 * max(1, abs(x)), "\(x) vs \(y)")
+    }
   }
 }

@@ -57,12 +57,14 @@ def main():
     p.add_argument("--csv", default="Examples/adult-predictions.csv")
     p.add_argument("--shards", type=int, default=3)
     p.add_argument("--sensitive", default="sex,race")
-    p.add_argument("--max-distinct-scores", default="100000")
+    p.add_argument("--max-distinct-scores", default=None,
+                   help="histogram bins (default: exact scores, --emit-sql … --exact-scores)")
     args = p.parse_args()
-    columns = ["--y-true", "y_true", "--y-pred", "y_pred", "--y-score", "y_score", "--sensitive", args.sensitive,
-               "--max-distinct-scores", args.max_distinct_scores]
-
-    script = run([args.biaskit, "audit", "--emit-sql", "spark", "--table", "predictions"] + columns)
+    columns = ["--y-true", "y_true", "--y-pred", "y_pred", "--y-score", "y_score", "--sensitive", args.sensitive]
+    if args.max_distinct_scores:
+        columns += ["--max-distinct-scores", args.max_distinct_scores]
+    exact = [] if args.max_distinct_scores else ["--exact-scores"]
+    script = run([args.biaskit, "audit", "--emit-sql", "spark", "--table", "predictions"] + columns + exact)
     first, sql = script.split("\n", 1)
     assert first.startswith("-- parameters"), first
     params = {}
