@@ -27,7 +27,9 @@ public struct AnalogyGenerator: Sendable {
   /// Whether a word may appear in several analogies (responsibly: `multiple`).
   public var allowRepeats: Bool
 
-  public init(count: Int = 10, delta: Double = 1, vocabularyLimit: Int = 30_000, allowRepeats: Bool = false) {
+  public init(
+    count: Int = 10, delta: Double = 1, vocabularyLimit: Int = 30_000, allowRepeats: Bool = false
+  ) {
     self.count = count
     self.delta = delta
     self.vocabularyLimit = vocabularyLimit
@@ -47,15 +49,20 @@ public struct AnalogyGenerator: Sendable {
   }
 
   /// Generates analogies along normalize(positiveEnd − negativeEnd).
-  public func generate(positiveEnd: String, negativeEnd: String, in embedding: WordEmbedding) throws -> [Analogy] {
+  public func generate(positiveEnd: String, negativeEnd: String, in embedding: WordEmbedding) throws
+    -> [Analogy]
+  {
     let missing = [positiveEnd, negativeEnd].filter { !embedding.contains($0) }
-    if !missing.isEmpty { throw BiasKitError.wordsNotInVocabulary(missing, context: "analogy ends") }
+    if !missing.isEmpty {
+      throw BiasKitError.wordsNotInVocabulary(missing, context: "analogy ends")
+    }
     guard count >= 1, delta > 0 else {
       throw BiasKitError(.invalidArgument, "analogies need a count ≥ 1 and a delta > 0")
     }
     let seed = VectorMath.normalized(
       VectorMath.subtract(
-        VectorMath.normalized(embedding.vector(positiveEnd)!), VectorMath.normalized(embedding.vector(negativeEnd)!)))
+        VectorMath.normalized(embedding.vector(positiveEnd)!),
+        VectorMath.normalized(embedding.vector(negativeEnd)!)))
     let m = min(vocabularyLimit, embedding.count)
     let d = embedding.dimension
     let padded = (d + 7) / 8 * 8
@@ -74,7 +81,8 @@ public struct AnalogyGenerator: Sendable {
     rows.withUnsafeBufferPointer { rowBuffer in
       found.withUnsafeMutableBufferPointer { out in
         let lanes = padded / 8
-        let base = UnsafeRawPointer(rowBuffer.baseAddress!).assumingMemoryBound(to: SIMD8<Float>.self)
+        let base = UnsafeRawPointer(rowBuffer.baseAddress!).assumingMemoryBound(
+          to: SIMD8<Float>.self)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
           var local: [(Int32, Int32, Float)] = []
           // Rows are taken two at a time (2 × 4 register tile), interleaved across chunks so
@@ -97,8 +105,14 @@ public struct AnalogyGenerator: Sendable {
               let y1 = y0 + lanes
               let y2 = y1 + lanes
               let y3 = y2 + lanes
-              var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
-              var b0 = SIMD8<Float>(), b1 = SIMD8<Float>(), b2 = SIMD8<Float>(), b3 = SIMD8<Float>()
+              var a0 = SIMD8<Float>()
+              var a1 = SIMD8<Float>()
+              var a2 = SIMD8<Float>()
+              var a3 = SIMD8<Float>()
+              var b0 = SIMD8<Float>()
+              var b1 = SIMD8<Float>()
+              var b2 = SIMD8<Float>()
+              var b3 = SIMD8<Float>()
               for k in 0..<lanes {
                 let p = x0[k]
                 let q = x1[k]
@@ -117,12 +131,16 @@ public struct AnalogyGenerator: Sendable {
               }
               let ca = SIMD4<Float>(a0.sum(), a1.sum(), a2.sum(), a3.sum())
               if any(ca .> minimumCosine) {
-                for t in 0..<4 where ca[t] > minimumCosine { local.append((Int32(i), Int32(j + t), ca[t])) }
+                for t in 0..<4 where ca[t] > minimumCosine {
+                  local.append((Int32(i), Int32(j + t), ca[t]))
+                }
               }
               if hasSecond {
                 let cb = SIMD4<Float>(b0.sum(), b1.sum(), b2.sum(), b3.sum())
                 if any(cb .> minimumCosine) {
-                  for t in 0..<4 where cb[t] > minimumCosine { local.append((Int32(i + 1), Int32(j + t), cb[t])) }
+                  for t in 0..<4 where cb[t] > minimumCosine {
+                    local.append((Int32(i + 1), Int32(j + t), cb[t]))
+                  }
                 }
               }
               j += 4
@@ -162,7 +180,11 @@ public struct AnalogyGenerator: Sendable {
         let distance = squared.squareRoot()
         guard distance > 0, distance < delta else { continue }
         let score = (projections[i] - projections[j]) / distance
-        if score >= 0 { scored.append((i, j, score, distance)) } else { scored.append((j, i, -score, distance)) }
+        if score >= 0 {
+          scored.append((i, j, score, distance))
+        } else {
+          scored.append((j, i, -score, distance))
+        }
       }
     }
     scored.sort { $0.score != $1.score ? $0.score > $1.score : ($0.x, $0.y) < ($1.x, $1.y) }
@@ -170,11 +192,15 @@ public struct AnalogyGenerator: Sendable {
     var usedNegative = Set<Int>()
     var result: [Analogy] = []
     for pair in scored where result.count < count {
-      if !allowRepeats && (usedPositive.contains(pair.x) || usedNegative.contains(pair.y)) { continue }
+      if !allowRepeats && (usedPositive.contains(pair.x) || usedNegative.contains(pair.y)) {
+        continue
+      }
       usedPositive.insert(pair.x)
       usedNegative.insert(pair.y)
       result.append(
-        Analogy(positive: embedding.words[pair.x], negative: embedding.words[pair.y], distance: pair.distance, score: pair.score))
+        Analogy(
+          positive: embedding.words[pair.x], negative: embedding.words[pair.y],
+          distance: pair.distance, score: pair.score))
     }
     return result
   }

@@ -31,7 +31,10 @@ public struct BiasDirection: Sendable {
   /// The word at the negative end ("he").
   public var negativeEnd: String
 
-  public init(vector: [Double], explainedVarianceRatio: [Double] = [], positiveEnd: String, negativeEnd: String) {
+  public init(
+    vector: [Double], explainedVarianceRatio: [Double] = [], positiveEnd: String,
+    negativeEnd: String
+  ) {
     self.vector = VectorMath.normalized(vector)
     self.explainedVarianceRatio = explainedVarianceRatio
     self.positiveEnd = positiveEnd
@@ -47,10 +50,13 @@ public struct BiasDirection: Sendable {
     positiveEnd: String = "she", negativeEnd: String = "he"
   ) throws {
     guard positiveEnd != negativeEnd else {
-      throw BiasKitError(.invalidArgument, "the two ends of a bias direction must differ, both are '\(positiveEnd)'")
+      throw BiasKitError(
+        .invalidArgument, "the two ends of a bias direction must differ, both are '\(positiveEnd)'")
     }
     let missingEnds = [positiveEnd, negativeEnd].filter { !embedding.contains($0) }
-    if !missingEnds.isEmpty { throw BiasKitError.wordsNotInVocabulary(missingEnds, context: "direction ends") }
+    if !missingEnds.isEmpty {
+      throw BiasKitError.wordsNotInVocabulary(missingEnds, context: "direction ends")
+    }
     let usable = pairs.filter { embedding.contains($0.0) && embedding.contains($0.1) }
     if method != .single && usable.isEmpty {
       if pairs.isEmpty { throw BiasKitError.emptyDefiningSets("the bias direction") }
@@ -83,14 +89,17 @@ public struct BiasDirection: Sendable {
       }
       let pca = PrincipalComponents(rows: rows, count: 10)
       guard let first = pca.components.first else {
-        throw BiasKitError(.degenerateData, "the definitional pairs have no variance: every pair is two equal vectors")
+        throw BiasKitError(
+          .degenerateData,
+          "the definitional pairs have no variance: every pair is two equal vectors")
       }
       g = first
       ratios = pca.explainedVarianceRatio
       let ends = VectorMath.subtract(embedding.vector(positiveEnd)!, embedding.vector(negativeEnd)!)
       if VectorMath.cosine(ends, g) < 0 { g = g.map { -$0 } }
     }
-    self.init(vector: g, explainedVarianceRatio: ratios, positiveEnd: positiveEnd, negativeEnd: negativeEnd)
+    self.init(
+      vector: g, explainedVarianceRatio: ratios, positiveEnd: positiveEnd, negativeEnd: negativeEnd)
   }
 
   /// `cos(w, g)` for a vector.

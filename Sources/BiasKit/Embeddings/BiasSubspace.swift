@@ -34,7 +34,8 @@ public struct BiasSubspace: Sendable {
   ///   missing words), or `components < 1`.
   public init(definingSets: [[String]], components: Int, in embedding: WordEmbedding) throws {
     guard components >= 1 else {
-      throw BiasKitError(.invalidArgument, "a bias subspace needs at least 1 component, got \(components)")
+      throw BiasKitError(
+        .invalidArgument, "a bias subspace needs at least 1 component, got \(components)")
     }
     guard !definingSets.isEmpty, definingSets.contains(where: { !$0.isEmpty }) else {
       throw BiasKitError.emptyDefiningSets("the bias subspace")

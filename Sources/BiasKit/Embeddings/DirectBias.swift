@@ -28,7 +28,8 @@ public enum DirectBias {
   /// `DirectBias_c` of `neutralWords`.
   /// - Throws: ``BiasKitError`` listing the missing words when none is in the vocabulary.
   public static func compute(
-    _ neutralWords: [String], direction: BiasDirection, in embedding: WordEmbedding, strictness c: Double = 1
+    _ neutralWords: [String], direction: BiasDirection, in embedding: WordEmbedding,
+    strictness c: Double = 1
   ) throws -> Result {
     let (found, missing) = embedding.partition(neutralWords)
     guard !found.isEmpty else {
@@ -42,11 +43,15 @@ public enum DirectBias {
   }
 
   /// Indirect bias β(w, v) between two words.
-  public static func indirect(_ w: String, _ v: String, direction: BiasDirection, in embedding: WordEmbedding) throws
+  public static func indirect(
+    _ w: String, _ v: String, direction: BiasDirection, in embedding: WordEmbedding
+  ) throws
     -> Double
   {
     let missing = [w, v].filter { !embedding.contains($0) }
-    if !missing.isEmpty { throw BiasKitError.wordsNotInVocabulary(missing, context: "indirect bias") }
+    if !missing.isEmpty {
+      throw BiasKitError.wordsNotInVocabulary(missing, context: "indirect bias")
+    }
     let a = VectorMath.normalized(embedding.vector(w)!)
     let b = VectorMath.normalized(embedding.vector(v)!)
     let inner = VectorMath.dot(a, b)
@@ -71,17 +76,26 @@ public enum DirectBias {
     in embedding: WordEmbedding
   ) throws -> [AxisWord] {
     let missing = [positive, negative].filter { !embedding.contains($0) }
-    if !missing.isEmpty { throw BiasKitError.wordsNotInVocabulary(missing, context: "neutral axis ends") }
-    let axis = VectorMath.normalized(VectorMath.subtract(embedding.vector(positive)!, embedding.vector(negative)!))
+    if !missing.isEmpty {
+      throw BiasKitError.wordsNotInVocabulary(missing, context: "neutral axis ends")
+    }
+    let axis = VectorMath.normalized(
+      VectorMath.subtract(embedding.vector(positive)!, embedding.vector(negative)!))
     let scored = embedding.partition(words).found.map { word in
       (word, VectorMath.dot(VectorMath.normalized(embedding.vector(word)!), axis))
     }.sorted { $0.1 > $1.1 }
     var rows: [AxisWord] = []
     for (word, p) in scored.prefix(count) {
-      rows.append(AxisWord(end: positive, word: word, projection: p, indirectBias: try indirect(word, positive, direction: direction, in: embedding)))
+      rows.append(
+        AxisWord(
+          end: positive, word: word, projection: p,
+          indirectBias: try indirect(word, positive, direction: direction, in: embedding)))
     }
     for (word, p) in scored.suffix(count) where !rows.contains(where: { $0.word == word }) {
-      rows.append(AxisWord(end: negative, word: word, projection: p, indirectBias: try indirect(word, negative, direction: direction, in: embedding)))
+      rows.append(
+        AxisWord(
+          end: negative, word: word, projection: p,
+          indirectBias: try indirect(word, negative, direction: direction, in: embedding)))
     }
     return rows
   }
@@ -90,11 +104,15 @@ public enum DirectBias {
   /// whole vocabulary when nil), most extreme first.
   public static func mostBiased(
     count: Int, among words: [String]? = nil, direction: BiasDirection, in embedding: WordEmbedding
-  ) -> (positive: [(word: String, projection: Double)], negative: [(word: String, projection: Double)]) {
+  ) -> (
+    positive: [(word: String, projection: Double)], negative: [(word: String, projection: Double)]
+  ) {
     let candidates: [(String, Int)] =
       words.map { $0.compactMap { w in embedding.index(of: w).map { (w, $0) } } }
       ?? embedding.words.enumerated().map { ($0.element, $0.offset) }
-    let scored = candidates.map { (word: $0.0, projection: direction.projection(of: embedding.vector(at: $0.1))) }
+    let scored = candidates.map {
+      (word: $0.0, projection: direction.projection(of: embedding.vector(at: $0.1)))
+    }
     let sorted = scored.sorted { $0.projection > $1.projection }
     return (Array(sorted.prefix(count)), Array(sorted.suffix(count).reversed()))
   }

@@ -5,30 +5,41 @@ extension BiasKitError {
     return BiasKitError(.malformedInput, "\(place): malformed embedding file: \(detail)")
   }
 
-  static func malformedEmbedding(_ path: String, byteOffset: Int, _ detail: String) -> BiasKitError {
-    BiasKitError(.malformedInput, "\(path): malformed embedding file at byte offset \(byteOffset): \(detail)")
+  static func malformedEmbedding(_ path: String, byteOffset: Int, _ detail: String) -> BiasKitError
+  {
+    BiasKitError(
+      .malformedInput, "\(path): malformed embedding file at byte offset \(byteOffset): \(detail)")
   }
 
-  static func truncatedEmbedding(_ path: String, byteOffset: Int, _ detail: String) -> BiasKitError {
-    BiasKitError(.malformedInput, "\(path): truncated embedding file at byte offset \(byteOffset): \(detail)")
+  static func truncatedEmbedding(_ path: String, byteOffset: Int, _ detail: String) -> BiasKitError
+  {
+    BiasKitError(
+      .malformedInput, "\(path): truncated embedding file at byte offset \(byteOffset): \(detail)")
   }
 
   static func truncatedEmbedding(_ path: String, line: Int, _ detail: String) -> BiasKitError {
     BiasKitError(.malformedInput, "\(path):\(line): truncated embedding file: \(detail)")
   }
 
-  static func embeddingRowLength(_ path: String, line: Int, expected: Int, found: Int) -> BiasKitError {
+  static func embeddingRowLength(_ path: String, line: Int, expected: Int, found: Int)
+    -> BiasKitError
+  {
     BiasKitError(
       .malformedInput,
-      "\(path):\(line): dimension mismatch: expected \(expected) values after the word, found \(found)")
+      "\(path):\(line): dimension mismatch: expected \(expected) values after the word, found \(found)"
+    )
   }
 
   static func embeddingDimension(_ dimension: Int, path: String? = nil) -> BiasKitError {
-    BiasKitError(.malformedInput, "\(path.map { "\($0): " } ?? "")the embedding dimension must be at least 1, got \(dimension)")
+    BiasKitError(
+      .malformedInput,
+      "\(path.map { "\($0): " } ?? "")the embedding dimension must be at least 1, got \(dimension)")
   }
 
   static func dimensionMismatch(expected: Int, found: Int, context: String) -> BiasKitError {
-    BiasKitError(.invalidArgument, "dimension mismatch: \(context) has dimension \(found), the embedding has \(expected)")
+    BiasKitError(
+      .invalidArgument,
+      "dimension mismatch: \(context) has dimension \(found), the embedding has \(expected)")
   }
 
   static func wordsNotInVocabulary(_ words: [String], context: String) -> BiasKitError {
@@ -38,7 +49,8 @@ extension BiasKitError {
     return BiasKitError(.unknownName, "\(place)not in the embedding's vocabulary: \(shown)\(more)")
   }
 
-  static func tooFewWords(_ set: String, found: Int, needed: Int, missing: [String]) -> BiasKitError {
+  static func tooFewWords(_ set: String, found: Int, needed: Int, missing: [String]) -> BiasKitError
+  {
     let shown = missing.prefix(30).map { "'\($0)'" }.joined(separator: ", ")
     let more = missing.count > 30 ? " and \(missing.count - 30) more" : ""
     return BiasKitError(
@@ -48,7 +60,9 @@ extension BiasKitError {
   }
 
   static func emptyDefiningSets(_ what: String) -> BiasKitError {
-    BiasKitError(.degenerateData, "\(what): no defining sets with words in the vocabulary; at least one is needed")
+    BiasKitError(
+      .degenerateData,
+      "\(what): no defining sets with words in the vocabulary; at least one is needed")
   }
 
   static func invalidWordSets(_ path: String, _ detail: String) -> BiasKitError {

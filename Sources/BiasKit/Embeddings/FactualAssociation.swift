@@ -30,7 +30,9 @@ public enum FactualAssociation {
 
   /// Correlates `values[word]` with the projection of `word` on `direction`.
   /// - Throws: ``BiasKitError`` when fewer than 3 words are in the vocabulary.
-  public static func compute(_ values: [(String, Double)], direction: BiasDirection, in embedding: WordEmbedding)
+  public static func compute(
+    _ values: [(String, Double)], direction: BiasDirection, in embedding: WordEmbedding
+  )
     throws -> Result
   {
     var points: [(word: String, value: Double, projection: Double)] = []
@@ -43,7 +45,8 @@ public enum FactualAssociation {
       }
     }
     guard points.count >= 3 else {
-      throw BiasKitError.tooFewWords("factual property words", found: points.count, needed: 3, missing: missing)
+      throw BiasKitError.tooFewWords(
+        "factual property words", found: points.count, needed: 3, missing: missing)
     }
     let (r, p) = pearson(points.map(\.value), points.map(\.projection))
     return Result(r: r, pValue: p, points: points, missing: missing)

@@ -102,7 +102,8 @@ public struct GenderWordLists: Sendable, Equatable {
     var seen = Set<String>()
     var result: [(String, String)] = []
     for (a, b) in equalizePairs + definitionalPairs {
-      for (x, y) in zip(CaseForms.of(a), CaseForms.of(b)) where embedding.contains(x) && embedding.contains(y) {
+      for (x, y) in zip(CaseForms.of(a), CaseForms.of(b))
+      where embedding.contains(x) && embedding.contains(y) {
         let key = x < y ? "\(x)\u{0}\(y)" : "\(y)\u{0}\(x)"
         if seen.insert(key).inserted { result.append((x, y)) }
       }
@@ -113,7 +114,9 @@ public struct GenderWordLists: Sendable, Equatable {
 
 /// Python's `str.lower()`, `str.upper()`, `str.title()` forms of a word.
 enum CaseForms {
-  static func of(_ word: String) -> [String] { [word.lowercased(), word.uppercased(), title(word)] }
+  static func of(_ word: String) -> [String] {
+    [word.lowercased(), word.uppercased(), title(word)]
+  }
 
   /// `str.title()`: a cased letter after a cased letter is lower-cased, any other is upper-cased.
   static func title(_ word: String) -> String {
@@ -126,7 +129,11 @@ enum CaseForms {
         let upper = b >= 65 && b <= 90
         let lower = b >= 97 && b <= 122
         if upper || lower {
-          if previousCased && upper { bytes[k] = b + 32 } else if !previousCased && lower { bytes[k] = b - 32 }
+          if previousCased && upper {
+            bytes[k] = b + 32
+          } else if !previousCased && lower {
+            bytes[k] = b - 32
+          }
         }
         previousCased = upper || lower
       }

@@ -4,7 +4,9 @@ import Foundation
 /// compiler does not reorder floating-point sums by itself).
 enum SIMDKernels {
   /// Σ a_j b_j for float32 `a` and `b`.
-  @inline(__always) static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Double {
+  @inline(__always) static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int)
+    -> Double
+  {
     var acc0 = SIMD8<Double>()
     var acc1 = SIMD8<Double>()
     var j = 0
@@ -28,7 +30,9 @@ enum SIMDKernels {
   }
 
   /// Σ a_j b_j for float32 `a` and double `b`.
-  @inline(__always) static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
+  @inline(__always) static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Double>, _ n: Int)
+    -> Double
+  {
     var acc0 = SIMD8<Double>()
     var acc1 = SIMD8<Double>()
     var j = 0
@@ -99,11 +103,13 @@ public enum HardDebias {
   ///   - equalitySets: sets to equalize; words missing from the vocabulary are skipped and a
   ///     set with fewer than two words left is ignored.
   public static func apply(
-    to embedding: WordEmbedding, basis: [[Double]], isNeutral: (Int) -> Bool, equalitySets: [[String]]
+    to embedding: WordEmbedding, basis: [[Double]], isNeutral: (Int) -> Bool,
+    equalitySets: [[String]]
   ) throws -> Result {
     let d = embedding.dimension
     for b in basis where b.count != d {
-      throw BiasKitError.dimensionMismatch(expected: d, found: b.count, context: "the bias subspace")
+      throw BiasKitError.dimensionMismatch(
+        expected: d, found: b.count, context: "the bias subspace")
     }
     let n = embedding.count
     var neutral = [Bool](repeating: false, count: n)
@@ -178,7 +184,8 @@ public enum HardDebias {
     for row in Set(equalized.flatMap { $0 }.compactMap { out.index(of: $0) }) {
       out.setVector(at: row, VectorMath.normalized(out.vector(at: row)))
     }
-    return Result(embedding: out, neutralizedCount: neutral.lazy.filter { $0 }.count, equalizedSets: equalized)
+    return Result(
+      embedding: out, neutralizedCount: neutral.lazy.filter { $0 }.count, equalizedSets: equalized)
   }
 
   /// `P_B(v)` for an orthonormal basis.
@@ -198,7 +205,9 @@ public enum HardDebias {
     _ embedding: WordEmbedding, direction: BiasDirection, lists: GenderWordLists
   ) throws -> Result {
     var neutral = [Bool](repeating: true, count: embedding.count)
-    for form in lists.specificWordForms { if let i = embedding.index(of: form) { neutral[i] = false } }
+    for form in lists.specificWordForms {
+      if let i = embedding.index(of: form) { neutral[i] = false }
+    }
     return try apply(
       to: embedding, basis: [direction.vector], isNeutral: { neutral[$0] },
       equalitySets: lists.equalizeCandidates(in: embedding).map { [$0.0, $0.1] })

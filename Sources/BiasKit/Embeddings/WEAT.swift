@@ -66,7 +66,9 @@ public struct WEAT: Sendable {
   public func run(_ test: WEATWordSets, on embedding: WordEmbedding) throws -> Result {
     let sets = try test.filtered(for: embedding, by: filtering)
     for (k, set) in sets.enumerated() where set.used.isEmpty {
-      let original = [test.firstTarget, test.secondTarget, test.firstAttribute, test.secondAttribute][k]
+      let original = [
+        test.firstTarget, test.secondTarget, test.firstAttribute, test.secondAttribute,
+      ][k]
       throw BiasKitError.tooFewWords(
         original.name, found: 0, needed: 1, missing: set.notInVocabulary + set.droppedToEqualSize)
     }

@@ -41,7 +41,9 @@ public enum WEATPermutations: Sendable, Equatable {
   public static let exactLimit = 44
 
   /// The p-value and a description of the method used.
-  public func pValue(first: [Double], second: [Double], statistic: Double) throws -> (value: Double, method: String) {
+  public func pValue(first: [Double], second: [Double], statistic: Double) throws -> (
+    value: Double, method: String
+  ) {
     switch self {
     case .exact:
       guard first.count + second.count <= Self.exactLimit else {
@@ -53,23 +55,29 @@ public enum WEATPermutations: Sendable, Equatable {
       return (Self.exactPValue(first: first, second: second, statistic: statistic), "exact")
     case .sampled(let count, let seed):
       guard count >= 1 else {
-        throw BiasKitError(.invalidArgument, "the number of sampled permutations must be at least 1, got \(count)")
+        throw BiasKitError(
+          .invalidArgument, "the number of sampled permutations must be at least 1, got \(count)")
       }
       return (
-        Self.sampledPValue(first: first, second: second, statistic: statistic, count: count, seed: seed),
+        Self.sampledPValue(
+          first: first, second: second, statistic: statistic, count: count, seed: seed),
         "sampled \(count) permutations, seed \(seed)"
       )
     case .mlxtend(let rounds, let seed):
       guard rounds >= 1 else {
-        throw BiasKitError(.invalidArgument, "the number of permutation rounds must be at least 1, got \(rounds)")
+        throw BiasKitError(
+          .invalidArgument, "the number of permutation rounds must be at least 1, got \(rounds)")
       }
       return (
         Self.mlxtendPValue(first: first, second: second, rounds: rounds, seed: seed),
         "mlxtend approximate, \(rounds) rounds, numpy RandomState(\(seed))"
       )
     case .automatic(let seed):
-      if first.count + second.count <= 40 { return try WEATPermutations.exact.pValue(first: first, second: second, statistic: statistic) }
-      return try WEATPermutations.sampled(10_000, seed: seed).pValue(first: first, second: second, statistic: statistic)
+      if first.count + second.count <= 40 {
+        return try WEATPermutations.exact.pValue(first: first, second: second, statistic: statistic)
+      }
+      return try WEATPermutations.sampled(10_000, seed: seed).pValue(
+        first: first, second: second, statistic: statistic)
     }
   }
 
@@ -135,7 +143,8 @@ public enum WEATPermutations: Sendable, Equatable {
   }
 
   /// mlxtend 0.16's approximate permutation test with numpy's legacy generator.
-  static func mlxtendPValue(first: [Double], second: [Double], rounds: Int, seed: UInt32) -> Double {
+  static func mlxtendPValue(first: [Double], second: [Double], rounds: Int, seed: UInt32) -> Double
+  {
     let x = first.map { Float($0) }
     let y = second.map { Float($0) }
     // Python's `sum` over numpy float32 scalars starts from the int 0, and `0 + float32` is a
@@ -158,7 +167,9 @@ public enum WEATPermutations: Sendable, Equatable {
 
   /// Sampled one-sided p-value: `count` uniformly random splits (a partial Fisher–Yates
   /// shuffle of the pooled associations per draw).
-  static func sampledPValue(first: [Double], second: [Double], statistic: Double, count: Int, seed: UInt64)
+  static func sampledPValue(
+    first: [Double], second: [Double], statistic: Double, count: Int, seed: UInt64
+  )
     -> Double
   {
     var values = first + second

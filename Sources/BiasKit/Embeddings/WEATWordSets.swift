@@ -27,7 +27,9 @@ public struct WEATWordSets: Sendable, Equatable {
   public var firstAttribute: WordSet
   public var secondAttribute: WordSet
 
-  public init(firstTarget: WordSet, secondTarget: WordSet, firstAttribute: WordSet, secondAttribute: WordSet) {
+  public init(
+    firstTarget: WordSet, secondTarget: WordSet, firstAttribute: WordSet, secondAttribute: WordSet
+  ) {
     self.firstTarget = firstTarget
     self.secondTarget = secondTarget
     self.firstAttribute = firstAttribute
@@ -57,14 +59,18 @@ public struct WEATWordSets: Sendable, Equatable {
     }
     let objects: [Any]
     if let array = json as? [Any] { objects = array } else { objects = [json] }
-    guard !objects.isEmpty else { throw BiasKitError.invalidWordSets(path, "the file holds no tests") }
+    guard !objects.isEmpty else {
+      throw BiasKitError.invalidWordSets(path, "the file holds no tests")
+    }
     return try objects.enumerated().map { index, object in
       guard let test = object as? [String: Any] else {
         throw BiasKitError.invalidWordSets(path, "test \(index) is not a JSON object")
       }
       func set(_ key: String) throws -> WordSet {
-        guard let entry = test[key] as? [String: Any], let words = entry["words"] as? [String] else {
-          throw BiasKitError.invalidWordSets(path, "test \(index): '\(key)' needs {\"name\": …, \"words\": [strings]}")
+        guard let entry = test[key] as? [String: Any], let words = entry["words"] as? [String]
+        else {
+          throw BiasKitError.invalidWordSets(
+            path, "test \(index): '\(key)' needs {\"name\": …, \"words\": [strings]}")
         }
         return WordSet(name: entry["name"] as? String ?? key, words: words)
       }
@@ -108,13 +114,16 @@ extension WEATWordSets {
   /// The four sets fitted to `embedding`, with what was dropped and why.
   ///
   /// - Throws: with ``WordSetFiltering/strict``, a ``BiasKitError`` listing missing words.
-  public func filtered(for embedding: WordEmbedding, by filtering: WordSetFiltering = .responsibly())
+  public func filtered(
+    for embedding: WordEmbedding, by filtering: WordSetFiltering = .responsibly()
+  )
     throws -> [FilteredWordSet]
   {
     let sets = [firstTarget, secondTarget, firstAttribute, secondAttribute]
     var result = sets.map { set -> FilteredWordSet in
       let parts = embedding.partition(set.words)
-      return FilteredWordSet(name: set.name, used: parts.found, notInVocabulary: parts.missing, droppedToEqualSize: [])
+      return FilteredWordSet(
+        name: set.name, used: parts.found, notInVocabulary: parts.missing, droppedToEqualSize: [])
     }
     switch filtering {
     case .strict:
@@ -133,7 +142,9 @@ extension WEATWordSets {
           result[k].used = kept
         }
       }
-      for k in result.indices { result[k].used.sort { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) } }
+      for k in result.indices {
+        result[k].used.sort { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+      }
     }
     return result
   }

@@ -20,20 +20,26 @@ public struct WEFEQuery: Sendable {
   /// Fits the sets to `embedding`.
   /// - Throws: ``BiasKitError`` when a set is empty after filtering or loses more than
   ///   `lostVocabularyThreshold` of its words.
-  public init(targets: [WordSet], attributes: [WordSet], in embedding: WordEmbedding, lostVocabularyThreshold: Double = 0.2)
+  public init(
+    targets: [WordSet], attributes: [WordSet], in embedding: WordEmbedding,
+    lostVocabularyThreshold: Double = 0.2
+  )
     throws
   {
     func fit(_ sets: [WordSet]) throws -> ([WordSet], [[String]]) {
       var fitted: [WordSet] = []
       var missing: [[String]] = []
       for set in sets {
-        guard !set.words.isEmpty else { throw BiasKitError.emptyDefiningSets("word set '\(set.name)'") }
+        guard !set.words.isEmpty else {
+          throw BiasKitError.emptyDefiningSets("word set '\(set.name)'")
+        }
         let parts = embedding.partition(set.words)
         let lost = Double(parts.missing.count) / Double(set.words.count)
         if parts.found.isEmpty || lost > lostVocabularyThreshold {
           throw BiasKitError.tooFewWords(
             set.name, found: parts.found.count,
-            needed: max(1, Int((Double(set.words.count) * (1 - lostVocabularyThreshold)).rounded(.up))),
+            needed: max(
+              1, Int((Double(set.words.count) * (1 - lostVocabularyThreshold)).rounded(.up))),
             missing: parts.missing)
         }
         fitted.append(WordSet(name: set.name, words: parts.found))
@@ -78,7 +84,8 @@ public enum WEFEMetrics {
 
   /// RND of attribute words `attribute` between target sets `first` and `second`.
   public static func rnd(
-    first: [String], second: [String], attribute: [String], in embedding: WordEmbedding, distance: Distance = .norm,
+    first: [String], second: [String], attribute: [String], in embedding: WordEmbedding,
+    distance: Distance = .norm,
     normalize: Bool = false
   ) -> (value: Double, perWord: [(String, Double)]) {
     let rows = { (w: String) -> [Double] in
@@ -98,7 +105,9 @@ public enum WEFEMetrics {
   }
 
   /// ECT: Spearman correlation of the two target means' cosine similarities to each attribute word.
-  public static func ect(first: [String], second: [String], attribute: [String], in embedding: WordEmbedding) -> Double {
+  public static func ect(
+    first: [String], second: [String], attribute: [String], in embedding: WordEmbedding
+  ) -> Double {
     let m1 = VectorMath.mean(first.map { embedding.vector($0)! })
     let m2 = VectorMath.mean(second.map { embedding.vector($0)! })
     let s1 = attribute.map { VectorMath.cosine(m1, embedding.vector($0)!) }
@@ -107,7 +116,9 @@ public enum WEFEMetrics {
   }
 
   /// MAC over every target word of every set and every attribute set.
-  public static func mac(targets: [[String]], attributes: [[String]], in embedding: WordEmbedding) -> Double {
+  public static func mac(targets: [[String]], attributes: [[String]], in embedding: WordEmbedding)
+    -> Double
+  {
     var total = 0.0
     var count = 0
     let attributeVectors = attributes.map { $0.map { embedding.vector($0)! } }
@@ -148,7 +159,8 @@ public enum WEFEMetrics {
   ///   - holdout: fit on a stratified 80 % of the attribute words (WEFE's default) instead of all.
   ///   - seed: seeds the holdout split.
   public static func rnsb(
-    targets: [[String]], positive: [String], negative: [String], in embedding: WordEmbedding, holdout: Bool = false,
+    targets: [[String]], positive: [String], negative: [String], in embedding: WordEmbedding,
+    holdout: Bool = false,
     seed: UInt64 = 42, regularization C: Double = 1
   ) throws -> (value: Double, probabilities: [(String, Double)]) {
     var rows: [[Double]] = []
@@ -167,7 +179,9 @@ public enum WEFEMetrics {
       negativeRows = keep(negativeRows)
     }
     rows = positiveRows + negativeRows
-    labels = [Double](repeating: 1, count: positiveRows.count) + [Double](repeating: -1, count: negativeRows.count)
+    labels =
+      [Double](repeating: 1, count: positiveRows.count)
+      + [Double](repeating: -1, count: negativeRows.count)
     guard !positiveRows.isEmpty, !negativeRows.isEmpty else {
       throw BiasKitError(.degenerateData, "RNSB needs words in both attribute sets")
     }
@@ -258,7 +272,10 @@ enum L2LogisticRegression {
     for j in 0..<d {
       var s = h[j * d + j]
       for k in 0..<j { s -= l[j * d + k] * l[j * d + k] }
-      guard s > 0 else { throw BiasKitError(.notConverged, "logistic regression: the Hessian is not positive definite") }
+      guard s > 0 else {
+        throw BiasKitError(
+          .notConverged, "logistic regression: the Hessian is not positive definite")
+      }
       let ljj = s.squareRoot()
       l[j * d + j] = ljj
       for i in (j + 1)..<max(d, j + 1) {

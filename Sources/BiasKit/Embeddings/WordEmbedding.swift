@@ -41,7 +41,8 @@ public struct WordEmbedding: Sendable {
     self.words = words
     self.dimension = dimension
     self.vectors = vectors
-    self.positions = Dictionary(zip(words, 0..<words.count), uniquingKeysWith: { first, _ in first })
+    self.positions = Dictionary(
+      zip(words, 0..<words.count), uniquingKeysWith: { first, _ in first })
   }
 
   /// Number of words.
@@ -90,7 +91,8 @@ public struct WordEmbedding: Sendable {
     var copy = self
     copy.vectors.withUnsafeMutableBufferPointer { buffer in
       for i in 0..<count {
-        let row = UnsafeMutableBufferPointer(rebasing: buffer[(i * dimension)..<((i + 1) * dimension)])
+        let row = UnsafeMutableBufferPointer(
+          rebasing: buffer[(i * dimension)..<((i + 1) * dimension)])
         var sum = 0.0
         for x in row { sum += Double(x) * Double(x) }
         let norm = sum.squareRoot()

@@ -59,12 +59,14 @@ extension WordEmbedding {
     // vectors are touched twice and never copied into a second allocation.
     let descriptor = open(path, O_RDONLY)
     guard descriptor >= 0 else {
-      throw BiasKitError(.io, "\(path): cannot read the embedding file: \(String(cString: strerror(errno)))")
+      throw BiasKitError(
+        .io, "\(path): cannot read the embedding file: \(String(cString: strerror(errno)))")
     }
     defer { close(descriptor) }
     var status = stat()
     guard fstat(descriptor, &status) == 0 else {
-      throw BiasKitError(.io, "\(path): cannot read the embedding file: \(String(cString: strerror(errno)))")
+      throw BiasKitError(
+        .io, "\(path): cannot read the embedding file: \(String(cString: strerror(errno)))")
     }
     let size = Int(status.st_size)
     var failure: Int32 = 0
@@ -83,13 +85,19 @@ extension WordEmbedding {
       initialized = size / 4 + 1
     }
     if failure != 0 {
-      throw BiasKitError(.io, "\(path): cannot read the embedding file: \(String(cString: strerror(failure)))")
+      throw BiasKitError(
+        .io, "\(path): cannot read the embedding file: \(String(cString: strerror(failure)))")
     }
-    let format = options.format ?? buffer.withUnsafeBytes { raw in
-      EmbeddingFormat.detect(UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: size))
-    }
+    let format =
+      options.format
+      ?? buffer.withUnsafeBytes { raw in
+        EmbeddingFormat.detect(
+          UnsafeBufferPointer(
+            start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: size))
+      }
     if format == .word2vecBinary {
-      var parsed = try Self.compactBinary(&buffer, byteCount: size, path: path, limit: options.limit)
+      var parsed = try Self.compactBinary(
+        &buffer, byteCount: size, path: path, limit: options.limit)
       if options.lowercase { parsed.words = parsed.words.map { $0.lowercased() } }
       try self.init(words: parsed.words, dimension: parsed.dimension, vectors: buffer)
       return
@@ -98,7 +106,8 @@ extension WordEmbedding {
     textOptions.format = format
     self = try buffer.withUnsafeBytes { raw in
       try WordEmbedding(
-        parsing: UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: size), path: path,
+        parsing: UnsafeBufferPointer(
+          start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: size), path: path,
         options: textOptions)
     }
   }
@@ -106,11 +115,15 @@ extension WordEmbedding {
   /// Parses a word2vec binary held in `buffer`'s bytes and moves every row to its aligned
   /// slot `i * dimension` in place (rows only move towards the start, and word i + 1 always
   /// lies beyond row i's new end), then trims `buffer` to the vectors.
-  private static func compactBinary(_ buffer: inout [Float], byteCount: Int, path: String, limit: Int?) throws
+  private static func compactBinary(
+    _ buffer: inout [Float], byteCount: Int, path: String, limit: Int?
+  ) throws
     -> (words: [String], dimension: Int)
   {
-    let parsed = try buffer.withUnsafeMutableBytes { raw -> (words: [String], dimension: Int, keep: Int) in
-      let bytes = UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: byteCount)
+    let parsed = try buffer.withUnsafeMutableBytes {
+      raw -> (words: [String], dimension: Int, keep: Int) in
+      let bytes = UnsafeBufferPointer(
+        start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: byteCount)
       let header = try parseHeader(bytes, path: path)
       let dimension = header.dimension
       let count = min(header.count, limit ?? header.count)
@@ -126,17 +139,20 @@ extension WordEmbedding {
         while offset < end && bytes[offset] != 32 { offset += 1 }
         guard offset < end else {
           throw BiasKitError.truncatedEmbedding(
-            path, byteOffset: start, "expected word \(i + 1) of \(header.count) followed by a space")
+            path, byteOffset: start, "expected word \(i + 1) of \(header.count) followed by a space"
+          )
         }
         guard offset > start else {
           throw BiasKitError.malformedEmbedding(path, byteOffset: start, "word \(i + 1) is empty")
         }
-        words.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self))
+        words.append(
+          String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self))
         offset += 1
         guard end - offset >= rowBytes else {
           throw BiasKitError.truncatedEmbedding(
             path, byteOffset: offset,
-            "the vector of '\(words[i])' (word \(i + 1)) needs \(rowBytes) bytes, the file has \(end - offset) left")
+            "the vector of '\(words[i])' (word \(i + 1)) needs \(rowBytes) bytes, the file has \(end - offset) left"
+          )
         }
         memmove(base + i * rowBytes, base + offset, rowBytes)
         offset += rowBytes
@@ -152,7 +168,9 @@ extension WordEmbedding {
   }
 
   /// Parses the bytes of an embedding file (`path` is used only in error messages).
-  public init(parsing bytes: UnsafeBufferPointer<UInt8>, path: String, options: LoadOptions = LoadOptions())
+  public init(
+    parsing bytes: UnsafeBufferPointer<UInt8>, path: String, options: LoadOptions = LoadOptions()
+  )
     throws
   {
     let format = options.format ?? EmbeddingFormat.detect(bytes)
@@ -175,7 +193,8 @@ extension WordEmbedding {
     count: Int, dimension: Int, end: Int
   ) {
     guard let newline = bytes.prefix(1000).firstIndex(of: 10) else {
-      throw BiasKitError.malformedEmbedding(path, line: 1, "the header line 'count dimension' is missing")
+      throw BiasKitError.malformedEmbedding(
+        path, line: 1, "the header line 'count dimension' is missing")
     }
     let text = String(decoding: bytes[0..<newline], as: UTF8.self)
     let fields = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
@@ -188,7 +207,8 @@ extension WordEmbedding {
     return (count, dimension, newline + 1)
   }
 
-  private static func parseBinary(_ bytes: UnsafeBufferPointer<UInt8>, path: String, limit: Int?) throws
+  private static func parseBinary(_ bytes: UnsafeBufferPointer<UInt8>, path: String, limit: Int?)
+    throws
     -> (words: [String], dimension: Int, vectors: [Float])
   {
     let header = try parseHeader(bytes, path: path)
@@ -208,12 +228,14 @@ extension WordEmbedding {
         while offset < end && bytes[offset] != 32 { offset += 1 }
         guard offset < end else {
           throw BiasKitError.truncatedEmbedding(
-            path, byteOffset: start, "expected word \(i + 1) of \(header.count) followed by a space")
+            path, byteOffset: start, "expected word \(i + 1) of \(header.count) followed by a space"
+          )
         }
         guard offset > start else {
           throw BiasKitError.malformedEmbedding(path, byteOffset: start, "word \(i + 1) is empty")
         }
-        words.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self))
+        words.append(
+          String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self))
         offset += 1
         guard end - offset >= rowBytes else {
           throw BiasKitError.truncatedEmbedding(
@@ -222,7 +244,8 @@ extension WordEmbedding {
           )
         }
         out.baseAddress!.advanced(by: i * rowBytes)
-          .copyMemory(from: UnsafeRawPointer(bytes.baseAddress!.advanced(by: offset)), byteCount: rowBytes)
+          .copyMemory(
+            from: UnsafeRawPointer(bytes.baseAddress!.advanced(by: offset)), byteCount: rowBytes)
         offset += rowBytes
       }
     }
@@ -233,7 +256,9 @@ extension WordEmbedding {
     return (words, dimension, vectors)
   }
 
-  private static func checkFinite(_ vectors: [Float], words: [String], dimension: Int, path: String) throws {
+  private static func checkFinite(_ vectors: [Float], words: [String], dimension: Int, path: String)
+    throws
+  {
     // Fast SIMD pass: x·0 is NaN exactly when x is not finite.
     let allFinite = vectors.withUnsafeBufferPointer { buffer -> Bool in
       var acc = SIMD16<Float>()
@@ -247,13 +272,17 @@ extension WordEmbedding {
     if allFinite { return }
     for (k, x) in vectors.enumerated() where !x.isFinite {
       throw BiasKitError.malformedEmbedding(
-        path, line: nil, "the vector of '\(words[k / dimension])' has a non-finite value at position \(k % dimension + 1)")
+        path, line: nil,
+        "the vector of '\(words[k / dimension])' has a non-finite value at position \(k % dimension + 1)"
+      )
     }
   }
 
   // MARK: Text
 
-  private static func parseText(_ bytes: UnsafeBufferPointer<UInt8>, path: String, limit: Int?, header: Bool)
+  private static func parseText(
+    _ bytes: UnsafeBufferPointer<UInt8>, path: String, limit: Int?, header: Bool
+  )
     throws -> (words: [String], dimension: Int, vectors: [Float])
   {
     var offset = 0
@@ -270,7 +299,9 @@ extension WordEmbedding {
     let maxWords = min(limit ?? Int.max, declaredCount ?? Int.max)
     var words: [String] = []
     var vectors: [Float] = []
-    if let declaredCount, let dimension { vectors.reserveCapacity(min(maxWords, declaredCount) * dimension) }
+    if let declaredCount, let dimension {
+      vectors.reserveCapacity(min(maxWords, declaredCount) * dimension)
+    }
     let end = bytes.count
     var field = [CChar](repeating: 0, count: 64)
     while offset < end && words.count < maxWords {
@@ -304,7 +335,9 @@ extension WordEmbedding {
       for (k, range) in tokens.dropFirst().enumerated() {
         guard range.count < 63 else {
           throw BiasKitError.malformedEmbedding(
-            path, line: line, "value \(k + 1) is not a number: '\(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]).prefix(40), as: UTF8.self))'")
+            path, line: line,
+            "value \(k + 1) is not a number: '\(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]).prefix(40), as: UTF8.self))'"
+          )
         }
         for (m, b) in bytes[range].enumerated() { field[m] = CChar(bitPattern: b) }
         field[range.count] = 0
@@ -346,7 +379,9 @@ extension WordEmbedding {
         data.append(32)
         #if _endian(big)
           for j in 0..<dimension {
-            withUnsafeBytes(of: vectors[i * dimension + j].bitPattern.littleEndian) { data.append(contentsOf: $0) }
+            withUnsafeBytes(of: vectors[i * dimension + j].bitPattern.littleEndian) {
+              data.append(contentsOf: $0)
+            }
           }
         #else
           data.append(contentsOf: raw[(i * dimension * 4)..<((i + 1) * dimension * 4)])

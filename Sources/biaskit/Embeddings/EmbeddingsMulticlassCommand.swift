@@ -12,7 +12,9 @@ struct EmbeddingsMulticlassCommand: ParsableCommand {
   @OptionGroup var input: EmbeddingInputOptions
   @OptionGroup var report: EmbeddingReportOptions
 
-  @Option(name: .customLong("defining-sets"), help: "JSON: a list of defining sets (lists of words, one per class).")
+  @Option(
+    name: .customLong("defining-sets"),
+    help: "JSON: a list of defining sets (lists of words, one per class).")
   var definingSets: String
 
   @Option(help: "Dimension k of the bias subspace.")
@@ -35,7 +37,9 @@ struct EmbeddingsMulticlassCommand: ParsableCommand {
     let json = try? JSONSerialization.jsonObject(with: data)
     let raw = (json as? [String: Any])?["defining_sets"] ?? json
     guard let sets = raw as? [[String]] else {
-      throw BiasKitError(.malformedInput, "\(definingSets): expected a JSON list of lists of words (or {\"defining_sets\": …})")
+      throw BiasKitError(
+        .malformedInput,
+        "\(definingSets): expected a JSON list of lists of words (or {\"defining_sets\": …})")
     }
     let embedding = try input.load()
     let subspace = try BiasSubspace(definingSets: sets, components: components, in: embedding)
@@ -51,14 +55,20 @@ struct EmbeddingsMulticlassCommand: ParsableCommand {
     var query: WEFEQuery?
     if !targets.isEmpty || !attributes.isEmpty {
       guard !targets.isEmpty, !attributes.isEmpty else {
-        throw BiasKitError(.invalidArgument, "MAC needs at least one --targets and one --attributes set")
+        throw BiasKitError(
+          .invalidArgument, "MAC needs at least one --targets and one --attributes set")
       }
       let q = try WEFEQuery(
-        targets: split(targets).enumerated().map { WordSet(name: "targets \($0.offset + 1)", words: $0.element) },
-        attributes: split(attributes).enumerated().map { WordSet(name: "attributes \($0.offset + 1)", words: $0.element) },
+        targets: split(targets).enumerated().map {
+          WordSet(name: "targets \($0.offset + 1)", words: $0.element)
+        },
+        attributes: split(attributes).enumerated().map {
+          WordSet(name: "attributes \($0.offset + 1)", words: $0.element)
+        },
         in: embedding, lostVocabularyThreshold: 1)
       query = q
-      macBefore = WEFEMetrics.mac(targets: q.targets.map(\.words), attributes: q.attributes.map(\.words), in: embedding)
+      macBefore = WEFEMetrics.mac(
+        targets: q.targets.map(\.words), attributes: q.attributes.map(\.words), in: embedding)
       fields.append(("mac", .number(macBefore!)))
     }
     var macAfter: Double?
@@ -67,19 +77,24 @@ struct EmbeddingsMulticlassCommand: ParsableCommand {
       let specific = Set(subspace.definingSets.flatMap { $0 })
       let words = embedding.words
       let result = try HardDebias.apply(
-        to: embedding, basis: subspace.basis, isNeutral: { !specific.contains(words[$0]) }, equalitySets: subspace.definingSets)
+        to: embedding, basis: subspace.basis, isNeutral: { !specific.contains(words[$0]) },
+        equalitySets: subspace.definingSets)
       try result.embedding.write(to: output)
       neutralized = result.neutralizedCount
       if let q = query {
-        macAfter = WEFEMetrics.mac(targets: q.targets.map(\.words), attributes: q.attributes.map(\.words), in: result.embedding)
+        macAfter = WEFEMetrics.mac(
+          targets: q.targets.map(\.words), attributes: q.attributes.map(\.words),
+          in: result.embedding)
         fields.append(("mac_after_debias", .number(macAfter!)))
       }
       fields.append(("output", .string(output)))
       fields.append(("neutralized_words", .integer(neutralized)))
     }
     report.print(json: .object(fields)) {
-      var text = "bias subspace: \(subspace.basis.count) component(s) from \(subspace.definingSets.count) defining sets; explained variance "
-        + subspace.explainedVarianceRatio.map { embeddingsCell($0, digits: 4) }.joined(separator: ", ") + "\n"
+      var text =
+        "bias subspace: \(subspace.basis.count) component(s) from \(subspace.definingSets.count) defining sets; explained variance "
+        + subspace.explainedVarianceRatio.map { embeddingsCell($0, digits: 4) }.joined(
+          separator: ", ") + "\n"
       if let macBefore { text += "MAC = \(embeddingsCell(macBefore))\n" }
       if let output { text += "wrote \(output): \(neutralized) words neutralized\n" }
       if let macAfter { text += "MAC after debiasing = \(embeddingsCell(macAfter))\n" }
@@ -92,7 +107,8 @@ struct EmbeddingsMulticlassCommand: ParsableCommand {
 
 struct EmbeddingsWEFECommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "wefe", abstract: "WEFE metrics (WEAT, RND, ECT, MAC, RNSB) for tests in the weat.json form.")
+    commandName: "wefe",
+    abstract: "WEFE metrics (WEAT, RND, ECT, MAC, RNSB) for tests in the weat.json form.")
 
   enum Metric: String, ExpressibleByArgument, CaseIterable { case weat, rnd, ect, mac, rnsb }
 
@@ -101,18 +117,24 @@ struct EmbeddingsWEFECommand: ParsableCommand {
 
   @Option(help: "Word sets in the JSON form of weat.json.") var tests: String
   @Option(help: "Run only this test (repeatable).") var test: [Int] = []
-  @Option(help: "Metrics, comma-separated: weat,rnd,ect,mac,rnsb (default: all).") var metrics = "weat,rnd,ect,mac,rnsb"
-  @Option(name: .customLong("lost-vocabulary-threshold"), help: "Largest share of a set's words that may be missing (WEFE: 0.2).")
+  @Option(help: "Metrics, comma-separated: weat,rnd,ect,mac,rnsb (default: all).") var metrics =
+    "weat,rnd,ect,mac,rnsb"
+  @Option(
+    name: .customLong("lost-vocabulary-threshold"),
+    help: "Largest share of a set's words that may be missing (WEFE: 0.2).")
   var lostVocabularyThreshold = 0.2
   @Option(help: "RND distance: norm or cos.") var distance: WEFEMetrics.Distance = .norm
   @Flag(help: "Normalize vectors before RND.") var normalize = false
-  @Flag(help: "RNSB: train on a stratified 80% of the attribute words (WEFE's default).") var holdout = false
+  @Flag(help: "RNSB: train on a stratified 80% of the attribute words (WEFE's default).")
+  var holdout = false
   @Option(help: "Seed of RNSB's holdout split and WEAT's sampled p-value.") var seed: UInt64 = 42
 
   func run() throws {
     let chosen = try metrics.split(separator: ",").map { name -> Metric in
       guard let m = Metric(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else {
-        throw BiasKitError(.invalidArgument, "--metrics: unknown metric '\(name)'; choose from weat, rnd, ect, mac, rnsb")
+        throw BiasKitError(
+          .invalidArgument,
+          "--metrics: unknown metric '\(name)'; choose from weat, rnd, ect, mac, rnsb")
       }
       return m
     }
@@ -121,7 +143,8 @@ struct EmbeddingsWEFECommand: ParsableCommand {
     }
     let sets = try WEATWordSets.load(contentsOf: tests)
     for index in test where !sets.indices.contains(index) {
-      throw BiasKitError(.invalidArgument, "--test \(index): \(tests) has tests 0…\(sets.count - 1)")
+      throw BiasKitError(
+        .invalidArgument, "--test \(index): \(tests) has tests 0…\(sets.count - 1)")
     }
     let embedding = try input.load()
     var results: [JSONValue] = []
@@ -129,27 +152,46 @@ struct EmbeddingsWEFECommand: ParsableCommand {
     for index in test.isEmpty ? Array(sets.indices) : test {
       let t = sets[index]
       let q = try WEFEQuery(
-        targets: [t.firstTarget, t.secondTarget], attributes: [t.firstAttribute, t.secondAttribute], in: embedding,
+        targets: [t.firstTarget, t.secondTarget],
+        attributes: [t.firstAttribute, t.secondAttribute], in: embedding,
         lostVocabularyThreshold: lostVocabularyThreshold)
-      let (x, y, a, b) = (q.targets[0].words, q.targets[1].words, q.attributes[0].words, q.attributes[1].words)
-      var fields: [(String, JSONValue)] = [("index", .integer(index)), ("targets", .array(q.targets.map { jsonStrings($0.words) })),
-                                           ("attributes", .array(q.attributes.map { jsonStrings($0.words) }))]
+      let (x, y, a, b) = (
+        q.targets[0].words, q.targets[1].words, q.attributes[0].words, q.attributes[1].words
+      )
+      var fields: [(String, JSONValue)] = [
+        ("index", .integer(index)), ("targets", .array(q.targets.map { jsonStrings($0.words) })),
+        ("attributes", .array(q.attributes.map { jsonStrings($0.words) })),
+      ]
       var row = ["\(index)"]
       for metric in chosen {
         switch metric {
         case .weat:
           let filtered = WEATWordSets(
-            firstTarget: q.targets[0], secondTarget: q.targets[1], firstAttribute: q.attributes[0], secondAttribute: q.attributes[1])
-          let r = try WEAT(permutations: .automatic(seed: seed), filtering: .dropMissing).run(filtered, on: embedding)
-          fields += [("statistic", .number(r.statistic)), ("effect_size", .number(r.effectSize)), ("p_value", .number(r.pValue)),
-                     ("p_value_method", .string(r.pValueMethod))]
-          row += ["weat \(embeddingsCell(r.statistic)) d \(embeddingsCell(r.effectSize)) p \(embeddingsCell(r.pValue))"]
+            firstTarget: q.targets[0], secondTarget: q.targets[1], firstAttribute: q.attributes[0],
+            secondAttribute: q.attributes[1])
+          let r = try WEAT(permutations: .automatic(seed: seed), filtering: .dropMissing).run(
+            filtered, on: embedding)
+          fields += [
+            ("statistic", .number(r.statistic)), ("effect_size", .number(r.effectSize)),
+            ("p_value", .number(r.pValue)),
+            ("p_value_method", .string(r.pValueMethod)),
+          ]
+          row += [
+            "weat \(embeddingsCell(r.statistic)) d \(embeddingsCell(r.effectSize)) p \(embeddingsCell(r.pValue))"
+          ]
         case .rnd:
-          let values = [a, b].map { WEFEMetrics.rnd(first: x, second: y, attribute: $0, in: embedding, distance: distance, normalize: normalize).value }
+          let values = [a, b].map {
+            WEFEMetrics.rnd(
+              first: x, second: y, attribute: $0, in: embedding, distance: distance,
+              normalize: normalize
+            ).value
+          }
           fields.append(("rnd", .object(zip(q.attributes, values).map { ($0.name, .number($1)) })))
           row += ["rnd " + values.map { embeddingsCell($0) }.joined(separator: " / ")]
         case .ect:
-          let values = [a, b].map { WEFEMetrics.ect(first: x, second: y, attribute: $0, in: embedding) }
+          let values = [a, b].map {
+            WEFEMetrics.ect(first: x, second: y, attribute: $0, in: embedding)
+          }
           fields.append(("ect", .object(zip(q.attributes, values).map { ($0.name, .number($1)) })))
           row += ["ect " + values.map { embeddingsCell($0) }.joined(separator: " / ")]
         case .mac:
@@ -157,7 +199,9 @@ struct EmbeddingsWEFECommand: ParsableCommand {
           fields.append(("mac", .number(value)))
           row += ["mac \(embeddingsCell(value))"]
         case .rnsb:
-          let value = try WEFEMetrics.rnsb(targets: [x, y], positive: a, negative: b, in: embedding, holdout: holdout, seed: seed).value
+          let value = try WEFEMetrics.rnsb(
+            targets: [x, y], positive: a, negative: b, in: embedding, holdout: holdout, seed: seed
+          ).value
           fields.append(("rnsb", .number(value)))
           row += ["rnsb \(embeddingsCell(value))"]
         }

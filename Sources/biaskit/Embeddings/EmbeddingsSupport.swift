@@ -11,10 +11,14 @@ struct EmbeddingInputOptions: ParsableArguments {
     case glove
   }
 
-  @Option(name: .customLong("embeddings"), help: "Embedding file (word2vec binary or text, or GloVe text).")
+  @Option(
+    name: .customLong("embeddings"),
+    help: "Embedding file (word2vec binary or text, or GloVe text).")
   var path: String
 
-  @Option(name: .customLong("input-format"), help: "File layout: auto, word2vec-binary, word2vec-text, glove.")
+  @Option(
+    name: .customLong("input-format"),
+    help: "File layout: auto, word2vec-binary, word2vec-text, glove.")
   var format: InputFormat = .auto
 
   @Option(help: "Keep only the first N (most frequent) words of the file.")
@@ -24,7 +28,9 @@ struct EmbeddingInputOptions: ParsableArguments {
   var lowercase = false
 
   func load() throws -> WordEmbedding {
-    if let limit, limit < 1 { throw BiasKitError(.invalidArgument, "--limit must be at least 1, got \(limit)") }
+    if let limit, limit < 1 {
+      throw BiasKitError(.invalidArgument, "--limit must be at least 1, got \(limit)")
+    }
     let embeddingFormat: EmbeddingFormat? =
       switch format {
       case .auto: nil
@@ -32,7 +38,8 @@ struct EmbeddingInputOptions: ParsableArguments {
       case .word2vecText: .word2vecText
       case .glove: .gloveText
       }
-    return try WordEmbedding(contentsOf: path, options: .init(format: embeddingFormat, limit: limit, lowercase: lowercase))
+    return try WordEmbedding(
+      contentsOf: path, options: .init(format: embeddingFormat, limit: limit, lowercase: lowercase))
   }
 }
 
@@ -72,7 +79,8 @@ struct GenderDirectionOptions: ParsableArguments {
   func identify(in embedding: WordEmbedding, lists: GenderWordLists) throws -> BiasDirection {
     let method = BiasDirection.Method(rawValue: direction.rawValue)!
     return try BiasDirection(
-      method, pairs: lists.definitionalPairs, in: embedding, positiveEnd: positiveEnd, negativeEnd: negativeEnd)
+      method, pairs: lists.definitionalPairs, in: embedding, positiveEnd: positiveEnd,
+      negativeEnd: negativeEnd)
   }
 
   func json(_ g: BiasDirection) -> JSONValue {
@@ -100,10 +108,14 @@ func jsonStrings(_ values: [String]) -> JSONValue { .array(values.map { .string(
 
 /// Left-aligned text columns.
 func embeddingsTable(_ header: [String], _ rows: [[String]]) -> String {
-  let widths = header.indices.map { j in ([header[j]] + rows.map { j < $0.count ? $0[j] : "" }).map(\.count).max()! }
+  let widths = header.indices.map { j in
+    ([header[j]] + rows.map { j < $0.count ? $0[j] : "" }).map(\.count).max()!
+  }
   func line(_ cells: [String]) -> String {
-    cells.enumerated().map { j, c in j == cells.count - 1 ? c : c.padding(toLength: widths[j], withPad: " ", startingAt: 0) }
-      .joined(separator: "  ") + "\n"
+    cells.enumerated().map { j, c in
+      j == cells.count - 1 ? c : c.padding(toLength: widths[j], withPad: " ", startingAt: 0)
+    }
+    .joined(separator: "  ") + "\n"
   }
   return line(header) + rows.map(line).joined()
 }

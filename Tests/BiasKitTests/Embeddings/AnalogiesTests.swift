@@ -1,8 +1,11 @@
 import Foundation
 import Testing
+
 @testable import BiasKit
 
-@Suite("Embeddings: she-he analogies against responsibly 0.1.2", .enabled(if: TestData.sharedIsAvailable))
+@Suite(
+  "Embeddings: she-he analogies against responsibly 0.1.2", .enabled(if: TestData.sharedIsAvailable)
+)
 struct AnalogiesTests {
   @Test("the top 10 analogies match responsibly")
   func topTen() throws {
@@ -12,7 +15,8 @@ struct AnalogiesTests {
     // O(m²) time. The benchmark runs the full vocabulary.
     let oracle = try embeddingOracle("bolukbasi_oracle.json") as! [String: Any]
     let expected = oracle["analogies"] as! [[String: Any]]
-    let result = try AnalogyGenerator(count: 10, vocabularyLimit: 19_411).generate(positiveEnd: "she", negativeEnd: "he", in: SharedEmbedding.embedding)
+    let result = try AnalogyGenerator(count: 10, vocabularyLimit: 19_411).generate(
+      positiveEnd: "she", negativeEnd: "he", in: SharedEmbedding.embedding)
     #expect(result.map(\.positive) == expected.map { $0["she"] as! String })
     #expect(result.map(\.negative) == expected.map { $0["he"] as! String })
     for (a, b) in zip(result, expected) {
@@ -24,7 +28,8 @@ struct AnalogiesTests {
   @Test("missing ends are an error naming them")
   func missingEnds() {
     let error = try? #require(throws: BiasKitError.self) {
-      try AnalogyGenerator().generate(positiveEnd: "she", negativeEnd: "zzzz", in: SharedEmbedding.embedding)
+      try AnalogyGenerator().generate(
+        positiveEnd: "she", negativeEnd: "zzzz", in: SharedEmbedding.embedding)
     }
     #expect(error?.message.contains("'zzzz'") == true)
   }

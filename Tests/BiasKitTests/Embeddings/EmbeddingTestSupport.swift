@@ -1,23 +1,34 @@
 import Foundation
 import Testing
+
 @testable import BiasKit
 
 /// The shared GoogleNews subset (26,423 × 300), loaded once for all embedding tests.
 enum SharedEmbedding {
-  static let path = TestData.shared("data/embeddings/GoogleNews-vectors-negative300-bolukbasi.bin").path
+  static let path = TestData.shared("data/embeddings/GoogleNews-vectors-negative300-bolukbasi.bin")
+    .path
   static let embedding: WordEmbedding = {
-    do { return try WordEmbedding(contentsOf: path) } catch { fatalError("cannot load \(path): \(error)") }
+    do { return try WordEmbedding(contentsOf: path) } catch {
+      fatalError("cannot load \(path): \(error)")
+    }
   }()
   static let lists: GenderWordLists = {
-    do { return try GenderWordLists.load(contentsOf: TestData.shared("data/embeddings/bolukbasi.json").path) } catch {
+    do {
+      return try GenderWordLists.load(
+        contentsOf: TestData.shared("data/embeddings/bolukbasi.json").path)
+    } catch {
       fatalError("\(error)")
     }
   }()
   static let direction: BiasDirection = {
-    do { return try BiasDirection(.pca, pairs: lists.definitionalPairs, in: embedding) } catch { fatalError("\(error)") }
+    do { return try BiasDirection(.pca, pairs: lists.definitionalPairs, in: embedding) } catch {
+      fatalError("\(error)")
+    }
   }()
   static let weatTests: [WEATWordSets] = {
-    do { return try WEATWordSets.load(contentsOf: TestData.shared("data/embeddings/weat.json").path) } catch {
+    do {
+      return try WEATWordSets.load(contentsOf: TestData.shared("data/embeddings/weat.json").path)
+    } catch {
       fatalError("\(error)")
     }
   }()

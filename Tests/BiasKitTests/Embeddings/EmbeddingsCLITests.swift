@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import BiasKit
 
 @Suite("Embeddings: the biaskit embeddings command")
@@ -11,9 +12,14 @@ struct EmbeddingsCLITests {
     try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
   }
 
-  @Test("weat runs the 10 tests; the one without target words is reported, not fatal", .enabled(if: TestData.sharedIsAvailable))
+  @Test(
+    "weat runs the 10 tests; the one without target words is reported, not fatal",
+    .enabled(if: TestData.sharedIsAvailable))
   func weatAll() throws {
-    let r = try CLI.run(["embeddings", "weat", "--embeddings", Self.bin, "--tests", Self.shared + "weat.json", "--format", "json"])
+    let r = try CLI.run([
+      "embeddings", "weat", "--embeddings", Self.bin, "--tests", Self.shared + "weat.json",
+      "--format", "json",
+    ])
     #expect(r.status == 0, "\(r.stderr)")
     let tests = try json(r.stdout)["tests"] as! [[String: Any]]
     #expect(tests.count == 10)
@@ -27,9 +33,14 @@ struct EmbeddingsCLITests {
     #expect((tests[9]["error"] as! String).contains("Tiffany"))
   }
 
-  @Test("weat --test 9 alone is an error: exit 2 listing the missing words", .enabled(if: TestData.sharedIsAvailable))
+  @Test(
+    "weat --test 9 alone is an error: exit 2 listing the missing words",
+    .enabled(if: TestData.sharedIsAvailable))
   func weatSingleEmpty() throws {
-    let r = try CLI.run(["embeddings", "weat", "--embeddings", Self.bin, "--tests", Self.shared + "weat.json", "--test", "9"])
+    let r = try CLI.run([
+      "embeddings", "weat", "--embeddings", Self.bin, "--tests", Self.shared + "weat.json",
+      "--test", "9",
+    ])
     #expect(r.status == 2)
     #expect(r.stderr.hasPrefix("biaskit: error: "))
     #expect(r.stderr.contains("'Tiffany'"))
@@ -37,16 +48,24 @@ struct EmbeddingsCLITests {
 
   @Test("direct-bias prints the direct_bias key", .enabled(if: TestData.sharedIsAvailable))
   func directBias() throws {
-    let r = try CLI.run(["embeddings", "direct-bias", "--embeddings", Self.bin, "--word-lists", Self.shared + "bolukbasi.json", "--format", "json"])
+    let r = try CLI.run([
+      "embeddings", "direct-bias", "--embeddings", Self.bin, "--word-lists",
+      Self.shared + "bolukbasi.json", "--format", "json",
+    ])
     #expect(r.status == 0, "\(r.stderr)")
     #expect(close(try json(r.stdout)["direct_bias"] as! Double, 0.0730790533, 1e-6))
   }
 
-  @Test("debias writes a word2vec binary whose neutral words have no projection", .enabled(if: TestData.sharedIsAvailable))
+  @Test(
+    "debias writes a word2vec binary whose neutral words have no projection",
+    .enabled(if: TestData.sharedIsAvailable))
   func debias() throws {
     let folder = try TestData.temporaryFolder()
     let out = folder.appendingPathComponent("debiased.bin").path
-    let r = try CLI.run(["embeddings", "debias", "--method", "hard", "--embeddings", Self.bin, "--word-lists", Self.shared + "bolukbasi.json", "--output", out])
+    let r = try CLI.run([
+      "embeddings", "debias", "--method", "hard", "--embeddings", Self.bin, "--word-lists",
+      Self.shared + "bolukbasi.json", "--output", out,
+    ])
     #expect(r.status == 0, "\(r.stderr)")
     let debiased = try WordEmbedding(contentsOf: out)
     #expect(debiased.count == 26_423)
@@ -56,16 +75,25 @@ struct EmbeddingsCLITests {
 
   @Test("analogies, association and wefe run", .enabled(if: TestData.sharedIsAvailable))
   func otherCommands() throws {
-    let a = try CLI.run(["embeddings", "association", "--embeddings", Self.bin, "--word-lists", Self.shared + "bolukbasi.json",
-                         "--facts", Self.shared + "occupational_female_precentage.json", "--format", "json"])
+    let a = try CLI.run([
+      "embeddings", "association", "--embeddings", Self.bin, "--word-lists",
+      Self.shared + "bolukbasi.json",
+      "--facts", Self.shared + "occupational_female_precentage.json", "--format", "json",
+    ])
     #expect(a.status == 0, "\(a.stderr)")
     #expect(close(try json(a.stdout)["pearson_r"] as! Double, 0.7070401535, 1e-6))
-    let w = try CLI.run(["embeddings", "wefe", "--embeddings", Self.bin, "--tests", Self.shared + "weat.json", "--test", "1",
-                         "--lost-vocabulary-threshold", "1", "--format", "json"])
+    let w = try CLI.run([
+      "embeddings", "wefe", "--embeddings", Self.bin, "--tests", Self.shared + "weat.json",
+      "--test", "1",
+      "--lost-vocabulary-threshold", "1", "--format", "json",
+    ])
     #expect(w.status == 0, "\(w.stderr)")
     let test = (try json(w.stdout)["tests"] as! [[String: Any]])[0]
     #expect(close(test["mac"] as! Double, 0.9237949461, 1e-6))
-    let g = try CLI.run(["embeddings", "analogies", "--embeddings", Self.bin, "--restrict-vocab", "3000", "--count", "3", "--format", "json"])
+    let g = try CLI.run([
+      "embeddings", "analogies", "--embeddings", Self.bin, "--restrict-vocab", "3000", "--count",
+      "3", "--format", "json",
+    ])
     #expect(g.status == 0, "\(g.stderr)")
     let first = (try json(g.stdout)["analogies"] as! [[String: Any]])[0]
     #expect(first["she"] as? String == "she" && first["he"] as? String == "he")
@@ -73,11 +101,16 @@ struct EmbeddingsCLITests {
 
   // MARK: Bad input: exit 2, one line, no output file.
 
-  func expectFailure(_ arguments: [String], contains fragments: [String], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+  func expectFailure(
+    _ arguments: [String], contains fragments: [String],
+    sourceLocation: Testing.SourceLocation = #_sourceLocation
+  ) throws {
     let r = try CLI.run(arguments)
     #expect(r.status == 2, "\(r.stderr)", sourceLocation: sourceLocation)
     #expect(r.stderr.hasPrefix("biaskit: error: "), sourceLocation: sourceLocation)
-    for fragment in fragments { #expect(r.stderr.contains(fragment), "\(r.stderr)", sourceLocation: sourceLocation) }
+    for fragment in fragments {
+      #expect(r.stderr.contains(fragment), "\(r.stderr)", sourceLocation: sourceLocation)
+    }
     #expect(r.stdout.isEmpty, sourceLocation: sourceLocation)
   }
 
@@ -88,48 +121,73 @@ struct EmbeddingsCLITests {
     let folder = try TestData.temporaryFolder()
     let out = folder.appendingPathComponent("out.bin").path
     try expectFailure(
-      ["embeddings", "debias", "--embeddings", Self.fixtures + "truncated.bin", "--word-lists", Self.fixtures + "tiny_lists.json", "--output", out],
+      [
+        "embeddings", "debias", "--embeddings", Self.fixtures + "truncated.bin", "--word-lists",
+        Self.fixtures + "tiny_lists.json", "--output", out,
+      ],
       contains: ["truncated.bin", "byte offset 96"])
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
   }
 
   @Test("a malformed text line: exit 2 naming the line")
   func malformed() throws {
-    try expectFailure(["embeddings", "weat", "--embeddings", Self.fixtures + "malformed.txt", "--tests", Self.fixtures + "tiny_weat.json"],
-                      contains: ["malformed.txt:3:"])
+    try expectFailure(
+      [
+        "embeddings", "weat", "--embeddings", Self.fixtures + "malformed.txt", "--tests",
+        Self.fixtures + "tiny_weat.json",
+      ],
+      contains: ["malformed.txt:3:"])
   }
 
   @Test("a dimension mismatch: exit 2 naming the line")
   func dimensionMismatch() throws {
-    try expectFailure(["embeddings", "weat", "--embeddings", Self.fixtures + "dimension_mismatch.txt", "--tests", Self.fixtures + "tiny_weat.json"],
-                      contains: ["dimension_mismatch.txt:4:", "dimension mismatch"])
+    try expectFailure(
+      [
+        "embeddings", "weat", "--embeddings", Self.fixtures + "dimension_mismatch.txt", "--tests",
+        Self.fixtures + "tiny_weat.json",
+      ],
+      contains: ["dimension_mismatch.txt:4:", "dimension mismatch"])
   }
 
   @Test("too few words in the vocabulary: exit 2 listing the missing words")
   func missingWords() throws {
-    try expectFailure(["embeddings", "weat", "--embeddings", Self.fixtures + "tiny.txt", "--tests", Self.fixtures + "tiny_weat.json", "--test", "1"],
-                      contains: ["'Absent'", "'zebra'", "'yak'"])
+    try expectFailure(
+      [
+        "embeddings", "weat", "--embeddings", Self.fixtures + "tiny.txt", "--tests",
+        Self.fixtures + "tiny_weat.json", "--test", "1",
+      ],
+      contains: ["'Absent'", "'zebra'", "'yak'"])
   }
 
   @Test("empty defining sets: exit 2, and no output file")
   func emptyDefiningSets() throws {
     let folder = try TestData.temporaryFolder()
     let out = folder.appendingPathComponent("out.bin").path
-    try expectFailure(["embeddings", "multiclass", "--embeddings", Self.fixtures + "tiny.txt", "--defining-sets", Self.fixtures + "empty_defining_sets.json",
-                       "--output", out], contains: ["defining sets"])
+    try expectFailure(
+      [
+        "embeddings", "multiclass", "--embeddings", Self.fixtures + "tiny.txt", "--defining-sets",
+        Self.fixtures + "empty_defining_sets.json",
+        "--output", out,
+      ], contains: ["defining sets"])
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
   }
 
   @Test("small embeddings: weat on the tiny text file, debias round trip in every format")
   func tinyFiles() throws {
-    let r = try CLI.run(["embeddings", "weat", "--embeddings", Self.fixtures + "tiny.bin", "--tests", Self.fixtures + "tiny_weat.json", "--test", "0",
-                         "--permutations", "exact", "--format", "json"])
+    let r = try CLI.run([
+      "embeddings", "weat", "--embeddings", Self.fixtures + "tiny.bin", "--tests",
+      Self.fixtures + "tiny_weat.json", "--test", "0",
+      "--permutations", "exact", "--format", "json",
+    ])
     #expect(r.status == 0, "\(r.stderr)")
     let folder = try TestData.temporaryFolder()
     for format in ["word2vec-binary", "word2vec-text", "glove"] {
       let out = folder.appendingPathComponent("d-\(format)").path
-      let d = try CLI.run(["embeddings", "debias", "--embeddings", Self.fixtures + "tiny.txt", "--word-lists", Self.fixtures + "tiny_lists.json",
-                           "--output", out, "--output-format", format])
+      let d = try CLI.run([
+        "embeddings", "debias", "--embeddings", Self.fixtures + "tiny.txt", "--word-lists",
+        Self.fixtures + "tiny_lists.json",
+        "--output", out, "--output-format", format,
+      ])
       #expect(d.status == 0, "\(d.stderr)")
       let back = try WordEmbedding(contentsOf: out)
       #expect(back.count == 6)
@@ -138,9 +196,17 @@ struct EmbeddingsCLITests {
 
   @Test("bad options: exit 2")
   func badOptions() throws {
-    try expectFailure(["embeddings", "weat", "--embeddings", Self.fixtures + "tiny.txt", "--tests", Self.fixtures + "tiny_weat.json", "--permutations", "lots"],
-                      contains: ["--permutations"])
-    try expectFailure(["embeddings", "weat", "--embeddings", Self.fixtures + "tiny.txt", "--tests", Self.fixtures + "tiny_weat.json", "--test", "7"],
-                      contains: ["--test 7"])
+    try expectFailure(
+      [
+        "embeddings", "weat", "--embeddings", Self.fixtures + "tiny.txt", "--tests",
+        Self.fixtures + "tiny_weat.json", "--permutations", "lots",
+      ],
+      contains: ["--permutations"])
+    try expectFailure(
+      [
+        "embeddings", "weat", "--embeddings", Self.fixtures + "tiny.txt", "--tests",
+        Self.fixtures + "tiny_weat.json", "--test", "7",
+      ],
+      contains: ["--test 7"])
   }
 }

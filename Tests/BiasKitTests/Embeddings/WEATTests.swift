@@ -1,23 +1,31 @@
 import Foundation
 import Testing
+
 @testable import BiasKit
 
 @Suite("Embeddings: WEAT against responsibly 0.1.2", .enabled(if: TestData.sharedIsAvailable))
 struct WEATTests {
-  static let oracle: [[String: Any]] = (try? embeddingOracle("weat_oracle.json") as? [[String: Any]]) ?? []
+  static let oracle: [[String: Any]] =
+    (try? embeddingOracle("weat_oracle.json") as? [[String: Any]]) ?? []
 
-  @Test("word filtering, statistic, effect size and exact p-value match responsibly", arguments: 0..<9)
+  @Test(
+    "word filtering, statistic, effect size and exact p-value match responsibly", arguments: 0..<9)
   func matchesResponsibly(index: Int) throws {
     let expected = Self.oracle[index]
-    let result = try WEAT(permutations: .exact).run(SharedEmbedding.weatTests[index], on: SharedEmbedding.embedding)
+    let result = try WEAT(permutations: .exact).run(
+      SharedEmbedding.weatTests[index], on: SharedEmbedding.embedding)
     let sets = expected["sets"] as! [[String: Any]]
     for k in 0..<4 {
       #expect(result.sets[k].used == sets[k]["used"] as! [String], "test \(index) set \(k)")
       #expect(result.sets[k].notInVocabulary == sets[k]["not_in_vocabulary"] as! [String])
-      #expect(Set(result.sets[k].droppedToEqualSize) == Set(sets[k]["dropped_to_equal_size"] as! [String]))
+      #expect(
+        Set(result.sets[k].droppedToEqualSize) == Set(sets[k]["dropped_to_equal_size"] as! [String])
+      )
     }
-    #expect(close(result.statistic, expected["statistic"] as! Double, 1e-6), "s \(result.statistic)")
-    #expect(close(result.effectSize, expected["effect_size"] as! Double, 1e-6), "d \(result.effectSize)")
+    #expect(
+      close(result.statistic, expected["statistic"] as! Double, 1e-6), "s \(result.statistic)")
+    #expect(
+      close(result.effectSize, expected["effect_size"] as! Double, 1e-6), "d \(result.effectSize)")
     let associations = expected["first_target_associations"] as! [String: Double]
     for (word, value) in zip(result.sets[0].used, result.firstTargetAssociations) {
       #expect(close(value, associations[word]!, 1e-6))
@@ -27,7 +35,9 @@ struct WEATTests {
     if expected["p_exact_mlxtend"] is Double {
       // mlxtend's exact p is count / C(2n, n); it must be equal, bit for bit.
       #expect(expected["p_exact_mlxtend_is_count_over_splits"] as! Bool)
-      #expect(result.pValue == Double(count) / Double(splits), "p \(result.pValue) vs mlxtend \(count)/\(splits)")
+      #expect(
+        result.pValue == Double(count) / Double(splits),
+        "p \(result.pValue) vs mlxtend \(count)/\(splits)")
     } else {
       // n = 16, 18: the reference's own integer enumeration over float32 associations. With
       // 6e8 and 9e9 splits, splits within the ~5e-8 float32-vs-double band of the observed
@@ -36,9 +46,12 @@ struct WEATTests {
     }
   }
 
-  @Test("responsibly's default p-value (mlxtend, 1,000 numpy-seeded shuffles) is reproduced", arguments: 0..<9)
+  @Test(
+    "responsibly's default p-value (mlxtend, 1,000 numpy-seeded shuffles) is reproduced",
+    arguments: 0..<9)
   func mlxtendApproximate(index: Int) throws {
-    let expected = Int(((Self.oracle[index]["p_approximate_mlxtend_1000"] as! Double) * 1000).rounded())
+    let expected = Int(
+      ((Self.oracle[index]["p_approximate_mlxtend_1000"] as! Double) * 1000).rounded())
     // On gensim's float32 associations the draws and counts are identical.
     let sets = Self.oracle[index]["sets"] as! [[String: Any]]
     let first = Self.oracle[index]["first_target_associations"] as! [String: Double]
@@ -49,18 +62,22 @@ struct WEATTests {
     #expect(Int((p * 1000).rounded()) == expected, "test \(index)")
     // End to end, from BiasKit's double associations rounded to float32 (which can differ from
     // gensim's in the last bit): the same counts on all 9 tests.
-    let result = try WEAT(permutations: .mlxtend(rounds: 1000, seed: 42)).run(SharedEmbedding.weatTests[index], on: SharedEmbedding.embedding)
+    let result = try WEAT(permutations: .mlxtend(rounds: 1000, seed: 42)).run(
+      SharedEmbedding.weatTests[index], on: SharedEmbedding.embedding)
     #expect(Int((result.pValue * 1000).rounded()) == expected, "test \(index): \(result.pValue)")
   }
 
   @Test("ddof 1 reproduces the sample-deviation effect size", arguments: [1, 3, 6])
   func ddofOne(index: Int) throws {
     let expected = Self.oracle[index]["effect_size_ddof1_float64"] as! Double
-    let result = try WEAT(permutations: .sampled(10, seed: 1), ddof: 1).run(SharedEmbedding.weatTests[index], on: SharedEmbedding.embedding)
+    let result = try WEAT(permutations: .sampled(10, seed: 1), ddof: 1).run(
+      SharedEmbedding.weatTests[index], on: SharedEmbedding.embedding)
     #expect(close(result.effectSize, expected, 1e-6))
   }
 
-  @Test("sampled p-values are close to the exact ones and reproducible for a seed", arguments: [0, 2, 4, 6, 7, 8])
+  @Test(
+    "sampled p-values are close to the exact ones and reproducible for a seed",
+    arguments: [0, 2, 4, 6, 7, 8])
   func sampledIsClose(index: Int) throws {
     let exact = Self.oracle[index]["p_exact_own"] as! Double
     let weat = WEAT(permutations: .sampled(20_000, seed: 7))
@@ -117,13 +134,19 @@ struct WEATPermutationTests {
     let x = (0..<n).map { _ in g.nextUniform() - 0.4 }
     let y = (0..<nY).map { _ in g.nextUniform() - 0.5 }
     let s = x.reduce(0, +) - y.reduce(0, +)
-    #expect(WEATPermutations.exactPValue(first: x, second: y, statistic: s) == bruteForce(x, y, s), "seed \(seed)")
+    #expect(
+      WEATPermutations.exactPValue(first: x, second: y, statistic: s) == bruteForce(x, y, s),
+      "seed \(seed)")
   }
 
   @Test("exact refuses more than 44 target words; sampled needs at least one draw")
   func limits() {
     let big = [Double](repeating: 0.1, count: 23)
-    #expect(throws: BiasKitError.self) { try WEATPermutations.exact.pValue(first: big, second: big, statistic: 0) }
-    #expect(throws: BiasKitError.self) { try WEATPermutations.sampled(0, seed: 1).pValue(first: [1], second: [0], statistic: 1) }
+    #expect(throws: BiasKitError.self) {
+      try WEATPermutations.exact.pValue(first: big, second: big, statistic: 0)
+    }
+    #expect(throws: BiasKitError.self) {
+      try WEATPermutations.sampled(0, seed: 1).pValue(first: [1], second: [0], statistic: 1)
+    }
   }
 }

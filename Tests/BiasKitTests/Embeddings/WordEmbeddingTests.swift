@@ -1,10 +1,13 @@
 import Foundation
 import Testing
+
 @testable import BiasKit
 
 @Suite("Embeddings: loading and writing")
 struct WordEmbeddingTests {
-  @Test("the shared word2vec binary loads quickly and matches gensim", .enabled(if: TestData.sharedIsAvailable))
+  @Test(
+    "the shared word2vec binary loads quickly and matches gensim",
+    .enabled(if: TestData.sharedIsAvailable))
   func loadsSharedBinary() throws {
     let start = DispatchTime.now().uptimeNanoseconds
     let e = try WordEmbedding(contentsOf: SharedEmbedding.path)
@@ -12,10 +15,16 @@ struct WordEmbeddingTests {
     #expect(seconds < 1.0)
     #expect(e.count == 26_423)
     #expect(e.dimension == 300)
-    #expect(Array(e.words.prefix(10)) == ["in", "for", "that", "is", "on", "with", "said", "was", "the", "at"])
+    #expect(
+      Array(e.words.prefix(10)) == [
+        "in", "for", "that", "is", "on", "with", "said", "was", "the", "at",
+      ])
     // gensim's float32 values, exactly.
     let he = try #require(e.vector("he"))
-    let expected: [Float] = [0.10925699770450592, 0.07265309989452362, -0.010884099639952183, -0.016638100147247314, 0.017608700320124626]
+    let expected: [Float] = [
+      0.10925699770450592, 0.07265309989452362, -0.010884099639952183, -0.016638100147247314,
+      0.017608700320124626,
+    ]
     #expect(he.prefix(5).map { Float($0) } == expected)
     #expect(close(VectorMath.norm(he), 0.9999997615814209, 1e-7))
   }
@@ -36,7 +45,10 @@ struct WordEmbeddingTests {
 
   @Test("format detection")
   func detection() throws {
-    for (file, format) in [("tiny.txt", EmbeddingFormat.word2vecText), ("tiny.glove.txt", .gloveText), ("tiny.bin", .word2vecBinary)] {
+    for (file, format) in [
+      ("tiny.txt", EmbeddingFormat.word2vecText), ("tiny.glove.txt", .gloveText),
+      ("tiny.bin", .word2vecBinary),
+    ] {
       let data = try Data(contentsOf: TestData.fixture("Embeddings/\(file)"))
       let detected = data.withUnsafeBytes { EmbeddingFormat.detect($0.bindMemory(to: UInt8.self)) }
       #expect(detected == format, "\(file)")
@@ -94,7 +106,9 @@ struct WordEmbeddingTests {
 
   @Test("a missing file is an I/O error")
   func missingFile() throws {
-    let error = try #require(throws: BiasKitError.self) { try WordEmbedding(contentsOf: "/nonexistent/x.bin") }
+    let error = try #require(throws: BiasKitError.self) {
+      try WordEmbedding(contentsOf: "/nonexistent/x.bin")
+    }
     #expect(error.code == .io)
   }
 
@@ -111,7 +125,10 @@ struct WordEmbeddingTests {
   @Test("numpy's legacy RandomState(42) draws and shuffle are reproduced")
   func numpyLegacy() {
     var r = PythonRandom(numpyLegacySeed: 42)
-    #expect((0..<5).map { _ in r.nextUInt32() } == [1608637542, 3421126067, 4083286876, 787846414, 3143890026])
+    #expect(
+      (0..<5).map { _ in r.nextUInt32() } == [
+        1_608_637_542, 3_421_126_067, 4_083_286_876, 787_846_414, 3_143_890_026,
+      ])
     r = PythonRandom(numpyLegacySeed: 42)
     var values = Array(0..<10)
     r.numpyShuffle(&values)
