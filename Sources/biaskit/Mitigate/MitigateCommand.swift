@@ -18,6 +18,6 @@ struct MitigateCommand: ParsableCommand {
       """,
     subcommands: [
       ReweighingCommand.self, CorrelationRemoverCommand.self, ThresholdOptimizerCommand.self,
-      ExponentiatedGradientCommand.self,
+      ExponentiatedGradientCommand.self, GridSearchCommand.self,
     ])
 }

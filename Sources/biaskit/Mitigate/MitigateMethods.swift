@@ -184,20 +184,7 @@ struct ExponentiatedGradientCommand: ParsableCommand {
   var nu: Double?
 
   func run() throws {
-    if differenceBound != nil && ratioBound != nil {
-      throw BiasKitError(.invalidArgument, "give --difference-bound or --ratio-bound, not both")
-    }
-    let bound: UtilityParity.Bound = ratioBound.map { .ratio($0, slack: ratioBoundSlack) } ?? .difference(differenceBound ?? 0.01)
-    let parity: UtilityParity
-    switch constraint {
-    case "demographic_parity": parity = .demographicParity(bound)
-    case "equalized_odds": parity = .equalizedOdds(bound)
-    case "true_positive_rate_parity": parity = .truePositiveRateParity(bound)
-    case "false_positive_rate_parity": parity = .falsePositiveRateParity(bound)
-    case "error_rate_parity": parity = .errorRateParity(bound)
-    default:
-      throw BiasKitError(.invalidArgument, "unknown --constraint '\(constraint)'; expected demographic_parity, equalized_odds, true_positive_rate_parity, false_positive_rate_parity or error_rate_parity")
-    }
+    let parity = try ReductionConstraintOptions.parity(constraint, differenceBound: differenceBound, ratioBound: ratioBound, slack: ratioBoundSlack)
     let data = try input.load()
     guard data.train.features.columns > 0 else {
       throw BiasKitError(.invalidArgument, "\(data.train.path): no feature columns are left to fit the learner (see --drop)")
@@ -212,7 +199,7 @@ struct ExponentiatedGradientCommand: ParsableCommand {
     let pTrain = model.classifier.positiveProbabilities(data.train.features)
     var warnings = model.warnings
     let trainOutcome = outcomeJSON(pTrain, data.train, violation: violation)
-    if case .difference(let d) = bound, constraint == "demographic_parity" || constraint == "equalized_odds",
+    if case .difference(let d) = parity.bound, constraint == "demographic_parity" || constraint == "equalized_odds",
       let v = trainOutcome["expected_violation"] as? Double, v > d + eps + 1e-9
     {
       warnings.append("the constraint is not met on the training data: expected \(violation) violation \(v) > bound \(d) + eps \(eps)")
@@ -230,6 +217,72 @@ struct ExponentiatedGradientCommand: ParsableCommand {
     if data.test != nil { result.test = outcomeJSON(p, target, violation: violation) }
     result.probabilities = p
     result.predictions = p.map { $0 >= Double.random(in: 0..<1, using: &generator) ? 1 : 0 }
+    result.predictionSet = target
+    try result.emit(output)
+  }
+}
+
+enum ReductionConstraintOptions {
+  static func parity(_ constraint: String, differenceBound: Double?, ratioBound: Double?, slack: Double) throws -> UtilityParity {
+    if differenceBound != nil && ratioBound != nil {
+      throw BiasKitError(.invalidArgument, "give --difference-bound or --ratio-bound, not both")
+    }
+    let bound: UtilityParity.Bound = ratioBound.map { .ratio($0, slack: slack) } ?? .difference(differenceBound ?? 0.01)
+    switch constraint {
+    case "demographic_parity": return .demographicParity(bound)
+    case "equalized_odds": return .equalizedOdds(bound)
+    case "true_positive_rate_parity": return .truePositiveRateParity(bound)
+    case "false_positive_rate_parity": return .falsePositiveRateParity(bound)
+    case "error_rate_parity": return .errorRateParity(bound)
+    default:
+      throw BiasKitError(.invalidArgument, "unknown --constraint '\(constraint)'; expected demographic_parity, equalized_odds, true_positive_rate_parity, false_positive_rate_parity or error_rate_parity")
+    }
+  }
+}
+
+/// `biaskit mitigate grid-search`: fairlearn GridSearch with the built-in logistic regression.
+struct GridSearchCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "grid-search", abstract: "Fit one learner per grid point of Lagrange multipliers and keep the best trade-off (fairlearn GridSearch).")
+  @OptionGroup var input: MitigationInputOptions
+  @OptionGroup var output: MitigationOutputOptions
+  @Option(help: "demographic_parity, equalized_odds, true_positive_rate_parity, false_positive_rate_parity or error_rate_parity.")
+  var constraint: String = "demographic_parity"
+  @Option(help: "Allowed difference between a group's rate and the overall rate (default 0.01).")
+  var differenceBound: Double?
+  @Option(help: "Allowed ratio, in (0, 1] (instead of --difference-bound).")
+  var ratioBound: Double?
+  @Option(help: "Slack of --ratio-bound.")
+  var ratioBoundSlack: Double = 0
+  @Option(help: "Number of grid points.")
+  var gridSize: Int = 10
+  @Option(help: "Largest multiplier on the grid.")
+  var gridLimit: Double = 2
+  @Option(help: "Weight of the constraint violation when selecting the best point, in [0, 1].")
+  var constraintWeight: Double = 0.5
+
+  func run() throws {
+    let parity = try ReductionConstraintOptions.parity(constraint, differenceBound: differenceBound, ratioBound: ratioBound, slack: ratioBoundSlack)
+    let data = try input.load()
+    guard data.train.features.columns > 0 else {
+      throw BiasKitError(.invalidArgument, "\(data.train.path): no feature columns are left to fit the learner (see --drop)")
+    }
+    var gs = GridSearch(learner: input.learner, constraint: parity)
+    gs.gridSize = gridSize
+    gs.gridLimit = gridLimit
+    gs.constraintWeight = constraintWeight
+    let model = try gs.fitted(features: data.train.features, labels: data.train.labels, groups: data.train.groups)
+    let violation = constraint == "equalized_odds" ? "equalized_odds" : "demographic_parity"
+    var result = MitigationResult(method: "grid-search",
+      fitted: ["constraint": constraint, "best_idx": model.bestIndex, "lambda_best": model.lambdas[model.bestIndex],
+               "predictors": model.predictors.count, "errors": model.errors],
+      warnings: model.warnings)
+    result.train = outcomeJSON(model.predictions(data.train.features).map(Double.init), data.train, violation: violation)
+    let target = data.test ?? data.train
+    let p = model.predictions(target.features).map(Double.init)
+    if data.test != nil { result.test = outcomeJSON(p, target, violation: violation) }
+    result.probabilities = p
+    result.predictions = p.map { UInt8($0) }
     result.predictionSet = target
     try result.emit(output)
   }

@@ -57,3 +57,27 @@ struct ExponentiatedGradientConstraintTests {
     #expect(abs(s.equalizedOddsDifference - (ref["test_expected_violation_eo"] as! Double)) < 0.002, "\(name)")
   }
 }
+
+@Suite("Mitigation.GridSearch")
+struct GridSearchTests {
+  @Test("demographic parity and equalized odds match fairlearn 0.15 on 6000 Adult rows (fixture)",
+    .enabled(if: TestData.sharedIsAvailable), arguments: ["demographic_parity", "equalized_odds"])
+  func matchesFixture(name: String) throws {
+    let fixture = try TestData.json(TestData.fixture("Mitigation/reductions.json")) as! [String: Any]
+    let rows = fixture["rows"] as! Int
+    let ref = (fixture["grid_search"] as! [String: Any])[name] as! [String: Any]
+    let train = AdultDesign.train.prefix(rows)
+    let parity: UtilityParity = name == "equalized_odds" ? .equalizedOdds() : .demographicParity()
+    let model = try GridSearch(constraint: parity)
+      .fitted(features: train.features, labels: train.labels.map { UInt8($0) }, groups: SensitiveGroups(train.sex))
+    #expect(model.predictors.count == ref["n_predictors"] as! Int)
+    #expect(model.bestIndex == ref["best_idx"] as! Int)
+    let lambdaBest = (ref["lambda_best"] as! [NSNumber]).map(\.doubleValue)
+    for (a, b) in zip(model.lambdas[model.bestIndex], lambdaBest) { #expect(abs(a - b) < 1e-12) }
+    let p = model.predictions(AdultDesign.test.features).map(Double.init)
+    let s = ExpectedOutcome(probabilities: p, labels: AdultModel.testLabels, groups: AdultModel.testGroups)
+    #expect(abs(s.accuracy - (ref["test_expected_accuracy"] as! Double)) < 0.002)
+    #expect(abs(s.demographicParityDifference - (ref["test_expected_violation_dp"] as! Double)) < 0.002)
+    #expect(abs(s.equalizedOddsDifference - (ref["test_expected_violation_eo"] as! Double)) < 0.002)
+  }
+}

@@ -35,7 +35,7 @@ struct MitigateCommandTests {
     let folder = try TestData.temporaryFolder()
     let train = try Self.writeData(folder)
     let test = try Self.writeData(folder, name: "test.csv", seed: 2)
-    for method in ["exponentiated-gradient", "threshold-optimizer"] {
+    for method in ["exponentiated-gradient", "threshold-optimizer", "grid-search"] {
       let out1 = folder.appendingPathComponent("\(method)-1.csv").path
       let out2 = folder.appendingPathComponent("\(method)-2.csv").path
       for out in [out1, out2] {

@@ -1,0 +1,160 @@
+import Foundation
+
+/// Fits one learner per point of a grid of Lagrange multipliers and keeps the one with the
+/// best trade-off between error and constraint violation.
+///
+///     best = argmin_i (1 − c) · err(h_i) + c · max_j γ_j(h_i)      (c = constraintWeight)
+///
+/// For each multiplier vector λ on the grid, the learner is fitted to labels `1[w > 0]` with
+/// weights `|w|`, where `w = (2y − 1) + (u1 − u0)(Uλ)` are the signed costs of the moment.
+/// The grid spans `λ(+, e, a) − λ(−, e, a)` for each event `e` and every group `a` but the
+/// last one seen, in integer steps scaled to `gridLimit`, enumerated as fairlearn's
+/// `_GridGenerator` does (all coordinates in `[−n, n]` with L1 norm at most `n`, the first
+/// `gridSize` of them, `n` the smallest count that gives enough points).
+///
+/// Corresponds to fairlearn 0.15's `GridSearch(estimator, constraints, grid_size=10,
+/// grid_limit=2.0, constraint_weight=0.5)` with a `UtilityParity` moment; ``Model/predictions(_:)``
+/// is `predict` (the best predictor's hard predictions). Groups and events are taken in order
+/// of first appearance for the grid axes, as fairlearn's `unique()`.
+///
+/// - Complexity: gridSize learner fits.
+public struct GridSearch: Sendable {
+  public var learner: LogisticRegression
+  public var constraint: UtilityParity
+  /// Number of grid points (`grid_size`).
+  public var gridSize: Int = 10
+  /// Largest multiplier magnitude (`grid_limit`).
+  public var gridLimit: Double = 2.0
+  /// Weight of the violation in the selection rule (`constraint_weight`).
+  public var constraintWeight: Double = 0.5
+
+  public init(learner: LogisticRegression = LogisticRegression(), constraint: UtilityParity) {
+    self.learner = learner
+    self.constraint = constraint
+  }
+
+  public struct Model: Sendable {
+    /// Every fitted predictor, in grid order (`predictors_`).
+    public var predictors: [RandomizedClassifier.Predictor]
+    /// Multipliers of each grid point, in the moment's constraint order (`lambda_vecs_`).
+    public var lambdas: [[Double]]
+    /// Training error and γ of each predictor (`objectives_`, `gammas_`).
+    public var errors: [Double]
+    public var gammas: [[Double]]
+    /// Index of the selected predictor (`best_idx_`).
+    public var bestIndex: Int
+    public var warnings: [String]
+
+    /// The selected predictor's hard predictions.
+    public func predictions(_ features: Matrix) -> [UInt8] {
+      predictors[bestIndex].predictions(features)
+    }
+  }
+
+  public func fitted(features: Matrix, labels: [UInt8], groups: SensitiveGroups) throws -> Model {
+    let n = features.rows
+    guard labels.count == n else { throw BiasKitError.lengthMismatch("GridSearch labels", labels.count, n) }
+    guard groups.rowCount == n else { throw BiasKitError.lengthMismatch("GridSearch groups", groups.rowCount, n) }
+    guard groups.count >= 2 else { throw BiasKitError.oneSensitiveGroup(groups.names.first ?? "") }
+    guard labels.contains(0) && labels.contains(1) else { throw BiasKitError.oneClassLabel(labels.first == 1 ? 1 : 0) }
+    guard gridSize >= 1 else { throw BiasKitError(.invalidArgument, "GridSearch: grid size must be at least 1") }
+    try constraint.validate()
+    for v in features.values where !v.isFinite {
+      throw BiasKitError(.invalidValue, "GridSearch: a feature value is not finite")
+    }
+    let moment = UtilityParity.Loaded(parity: constraint, labels: labels, groups: groups)
+    // Axes: events (order of appearance) × groups but the last (order of appearance).
+    var groupOrder: [Int] = []
+    var seenGroup = Set<Int32>()
+    for c in groups.codes where !seenGroup.contains(c) {
+      seenGroup.insert(c)
+      groupOrder.append(Int(c))
+    }
+    var eventOrder: [Int] = []
+    var seenEvent = Set<Int32>()
+    for e in moment.eventOf where e >= 0 && !seenEvent.contains(e) {
+      seenEvent.insert(e)
+      eventOrder.append(Int(e))
+    }
+    var axes: [(plus: Int, minus: Int)] = []  // constraint indices, -1 if the cell is absent
+    let c = moment.cells.count
+    for e in eventOrder {
+      for g in groupOrder.dropLast() {
+        let k = moment.cellIndex[e][g]
+        axes.append(k >= 0 ? (k, c + k) : (-1, -1))
+      }
+    }
+    let dim = axes.count
+    var units = Int((Double(gridSize) / pow(2.0, Double(dim))).squareRootIfDim(dim) - 1)
+    units = max(units, 0)
+    var points: [[Int]] = []
+    while true {
+      points = []
+      var entry = [Int](repeating: 0, count: dim)
+      func accumulate(_ index: Int, _ maxValue: Int) {
+        if index == dim {
+          points.append(entry)
+          return
+        }
+        for v in -maxValue...maxValue {
+          entry[index] = v
+          accumulate(index + 1, maxValue - abs(v))
+        }
+      }
+      accumulate(0, units)
+      if points.count >= gridSize { break }
+      units += 1
+    }
+    let scale = units == 0 ? 0 : gridLimit / Double(units)
+    let design = Design(features)
+    let labelValues = labels.map { Double($0) }
+    var model = Model(predictors: [], lambdas: [], errors: [], gammas: [], bestIndex: 0, warnings: [])
+    var bestLoss = Double.infinity
+    for point in points.prefix(gridSize) {
+      var lambda = [Double](repeating: 0, count: moment.count)
+      for (d, axis) in axes.enumerated() where axis.plus >= 0 {
+        let v = Double(point[d]) * scale
+        lambda[axis.plus] = max(v, 0)
+        lambda[axis.minus] = max(-v, 0)
+      }
+      let constraintWeights = moment.signedWeights(lambda)
+      var redY = [Double](repeating: 0, count: n)
+      var redW = [Double](repeating: 0, count: n)
+      for i in 0..<n {
+        let w = constraintWeights[i] + (-1 + 2 * labelValues[i])
+        redY[i] = w > 0 ? 1 : 0
+        redW[i] = abs(w)
+      }
+      let predictor: RandomizedClassifier.Predictor
+      let h: [UInt8]
+      if !redY.contains(where: { $0 != redY[0] }) {
+        predictor = .constant(UInt8(redY[0]))
+        h = [UInt8](repeating: UInt8(redY[0]), count: n)
+      } else {
+        let fit = learner.fitted(design: design, labels: redY, weights: redW, initial: nil)
+        for w in fit.warnings where !model.warnings.contains(w) { model.warnings.append(w) }
+        predictor = .logistic(fit)
+        h = fit.predictions(design)
+      }
+      var wrong = 0
+      for i in 0..<n where h[i] != labels[i] { wrong += 1 }
+      let error = Double(wrong) / Double(n)
+      let gamma = moment.gamma(h)
+      let loss = (1 - constraintWeight) * error + constraintWeight * (gamma.max() ?? 0)
+      if loss < bestLoss {
+        bestLoss = loss
+        model.bestIndex = model.predictors.count
+      }
+      model.predictors.append(predictor)
+      model.lambdas.append(lambda)
+      model.errors.append(error)
+      model.gammas.append(gamma)
+    }
+    return model
+  }
+}
+
+extension Double {
+  /// `self^(1/dim)` (fairlearn's `(grid_size / 2^dim) ** (1 / dim)`).
+  fileprivate func squareRootIfDim(_ dim: Int) -> Double { dim == 0 ? self : pow(self, 1 / Double(dim)) }
+}
