@@ -36,6 +36,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED = os.environ.get("BIASKIT_SHARED", os.path.join(HERE, "..", "..", "..", "..", "shared"))
 DATA = os.path.join(SHARED, "data", "embeddings")
 BIN = os.path.join(DATA, "GoogleNews-vectors-negative300-bolukbasi.bin")
+TESTS = []
 
 
 def load_model():
@@ -96,10 +97,12 @@ def job_weat_wefe(runs):
     with open(os.path.join(DATA, "weat.json")) as f:
         tests = json.load(f)
 
+    selected = [tests[i] for i in TESTS] if TESTS else tests
+
     def body():
         out = []
         np.random.seed(42)
-        for t in tests:
+        for t in selected:
             query = Query([t["first_target"]["words"], t["second_target"]["words"]],
                           [t["first_attribute"]["words"], t["second_attribute"]["words"]],
                           [t["first_target"]["name"], t["second_target"]["name"]],
@@ -129,7 +132,10 @@ def main():
     ap.add_argument("--library", choices=["responsibly", "wefe"], required=True)
     ap.add_argument("--job", choices=["load", "weat", "debias"], required=True)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--tests", default="", help="comma-separated test indices (wefe weat only; default all)")
     a = ap.parse_args()
+    global TESTS
+    TESTS = [int(x) for x in a.tests.split(",") if x]
     if a.job == "load":
         seconds, result = job_load(a.library, a.runs)
     elif a.job == "weat":
