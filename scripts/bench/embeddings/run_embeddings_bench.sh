@@ -23,6 +23,6 @@ $RESP_PY $PY --library responsibly --job weat --runs 3 >> "$OUT"
 $BENCH embeddings-debias --runs 5 --shared "$SHARED" >> "$OUT"
 $RESP_PY $PY --library responsibly --job debias --runs 3 >> "$OUT"
 $BENCH embeddings-analogies --runs 3 --shared "$SHARED" >> "$OUT"
-# WEFEs 10,000-iteration p-value takes ~3 min per test here; time one test:
+# WEFE's 10,000-iteration p-value takes ~3 min per test here; time one test:
 $WEFE_PY $PY --library wefe --job weat --runs 1 --tests 0 >> "$OUT"
 cat "$OUT"
