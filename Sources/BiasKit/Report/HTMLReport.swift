@@ -542,6 +542,11 @@ struct HTMLReportBuilder {
       return out
     }
     var figures: [Markup] = []
+    if overall.regression != nil {
+      return HTMLReport.Section(id: HTMLReport.SectionID.curves, title: "Score curves", content: .node(
+        "p", ["class": "note missing-chart"],
+        text: "ROC, precision-recall and calibration curves are for classification audits; this is a regression audit."))
+    }
     if overall.scores != nil {
       var roc = LineChart(id: "roc-chart", title: "ROC curve per group", xLabel: "false positive rate",
                           yLabel: "true positive rate", series: series { $0.scores?.rocCurve() ?? [] })

@@ -45,3 +45,19 @@ struct ReportCommandTests {
     #expect(result.stderr.contains("unknown bound 'nonsense'"), "\(result.stderr)")
   }
 }
+
+extension ReportCommandTests {
+  @Test func regressionAndControlFeaturesRender() throws {
+    let regression = try CLI.run(["audit", Self.example, "--task", "regression", "--y-pred", "y_score", "--sensitive", "sex",
+                                  "--format", "html"])
+    #expect(regression.status == 0, "\(regression.stderr)")
+    #expect(regression.stdout.contains("Fairness scalars are defined for classification"))
+    #expect(regression.stdout.contains("curves are for classification audits"))
+    let control = try CLI.run(["audit", Self.example, "--y-score", "y_score", "--sensitive", "sex", "--control", "race",
+                               "--format", "html"])
+    #expect(control.status == 0, "\(control.stderr)")
+    // One chart per metric and control level: 16 metrics × 5 races.
+    #expect(control.stdout.occurrences(of: "class=\"chart bar-chart\"") == 80)
+    #expect(control.stdout.contains("(race = Amer-Indian-Eskimo)"))
+  }
+}
