@@ -9,11 +9,13 @@ enum ResamplingBench {
   static let jobs: [BenchJob] = [
     BenchJob(
       name: "smote",
-      summary: "SMOTE(k=5).fit_resample on the anchors' rows x 20 float64, 1:20 (--rows 100000|1000000, --runs, --method automatic|exact)",
+      summary:
+        "SMOTE(k=5).fit_resample on the anchors' rows x 20 float64, 1:20 (--rows 100000|1000000, --runs, --method automatic|exact)",
       run: smote),
     BenchJob(
       name: "knn",
-      summary: "exact k-NN (k=6) of the smote job's minority rows among themselves (--rows, --runs, --method)",
+      summary:
+        "exact k-NN (k=6) of the smote job's minority rows among themselves (--rows, --runs, --method)",
       run: knn),
   ]
 
@@ -27,7 +29,8 @@ enum ResamplingBench {
 
   /// Reads `smote_<tag>_X.f64` (row-major little-endian float64, rows x 20) and `_y.u8`.
   static func load(rows: Int) throws -> (Matrix, [Int]) {
-    let folder = ProcessInfo.processInfo.environment["BENCH_DATA"]
+    let folder =
+      ProcessInfo.processInfo.environment["BENCH_DATA"]
       ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("anchors-data")
     let base = (folder as NSString).appendingPathComponent("smote_\(tag(rows))")
     let xData = try Data(contentsOf: URL(fileURLWithPath: base + "_X.f64"))
@@ -37,7 +40,9 @@ enum ResamplingBench {
       throw BiasKitError(.malformedInput, "\(base): sizes do not match \(rows) rows x 20")
     }
     var values = [Double](repeating: 0, count: rows * columns)
-    values.withUnsafeMutableBytes { dst in xData.withUnsafeBytes { src in dst.copyMemory(from: src) } }
+    values.withUnsafeMutableBytes { dst in
+      xData.withUnsafeBytes { src in dst.copyMemory(from: src) }
+    }
     let labels = yData.map { Int($0) }
     return (Matrix(rows: rows, columns: columns, values: values), labels)
   }
@@ -73,7 +78,8 @@ enum ResamplingBench {
       minorityCount += 20
     }
     emit(
-      task: "smote", rows: rows, seconds: seconds, variant: "SMOTE(k=5).fitResample 20 features 1:20",
+      task: "smote", rows: rows, seconds: seconds,
+      variant: "SMOTE(k=5).fitResample 20 features 1:20",
       results: [
         "input_class_counts": inputStats.counts,
         "output_rows": r.count,
@@ -112,7 +118,8 @@ enum ResamplingBench {
       cpu.append(cpuSeconds() - start)
     }
     emit(
-      task: "knn", rows: minority.rows, seconds: seconds, variant: "exact k=6 self-join, 20 features",
+      task: "knn", rows: minority.rows, seconds: seconds,
+      variant: "exact k=6 self-join, 20 features",
       results: ["checksum": list!.indices.reduce(0, &+), "cpu_seconds_all": cpu])
   }
 }

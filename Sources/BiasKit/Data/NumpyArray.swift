@@ -53,7 +53,8 @@ public enum NumpyArray {
     let file = try OpenFile(path: path)
     let header = try readHeader(file)
     guard header.shape.count == 2 else {
-      throw BiasKitError.npyShape(path, header.shape, expected: "a 2-D array (rows, columns) of features")
+      throw BiasKitError.npyShape(
+        path, header.shape, expected: "a 2-D array (rows, columns) of features")
     }
     let values = try readDoubles(file, header)
     return Matrix(rows: header.shape[0], columns: header.shape[1], values: values)
@@ -66,7 +67,8 @@ public enum NumpyArray {
     let file = try OpenFile(path: path)
     let header = try readHeader(file)
     guard header.shape.count == 1 else {
-      throw BiasKitError.npyShape(path, header.shape, expected: "a 1-D array (rows,) of class labels")
+      throw BiasKitError.npyShape(
+        path, header.shape, expected: "a 1-D array (rows,) of class labels")
     }
     switch header.elementType {
     case .float64, .float32:
@@ -76,7 +78,8 @@ public enum NumpyArray {
         guard v.isFinite, v == v.rounded(), abs(v) < 1e15 else {
           throw BiasKitError(
             .invalidValue,
-            "\(path): label \(i) is \(v); class labels must be whole numbers (a continuous target cannot be resampled)")
+            "\(path): label \(i) is \(v); class labels must be whole numbers (a continuous target cannot be resampled)"
+          )
         }
         out[i] = Int(v)
       }
@@ -97,7 +100,8 @@ public enum NumpyArray {
     let prefix = try file.read(10)
     let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
     guard prefix.count == 10, Array(prefix[0..<6]) == magic else {
-      throw BiasKitError(.malformedInput, "\(path): not a NumPy .npy file (the magic string \\x93NUMPY is missing)")
+      throw BiasKitError(
+        .malformedInput, "\(path): not a NumPy .npy file (the magic string \\x93NUMPY is missing)")
     }
     let major = prefix[6]
     var headerLength: Int
@@ -112,9 +116,12 @@ public enum NumpyArray {
       headerLength = Int(prefix[8]) | Int(prefix[9]) << 8 | Int(more[0]) << 16 | Int(more[1]) << 24
       offset = 12
     default:
-      throw BiasKitError(.malformedInput, "\(path): .npy format version \(major) is not supported (1, 2 or 3 are)")
+      throw BiasKitError(
+        .malformedInput, "\(path): .npy format version \(major) is not supported (1, 2 or 3 are)")
     }
-    guard headerLength < 1 << 20 else { throw BiasKitError(.malformedInput, "\(path): the .npy header is too long") }
+    guard headerLength < 1 << 20 else {
+      throw BiasKitError(.malformedInput, "\(path): the .npy header is too long")
+    }
     let raw = try file.read(headerLength)
     guard raw.count == headerLength else { throw BiasKitError.npyTruncated(path, what: "header") }
     offset += headerLength
@@ -124,7 +131,8 @@ public enum NumpyArray {
     if file.size < expected {
       throw BiasKitError(
         .malformedInput,
-        "\(path): the file is truncated: shape \(shapeText(header.shape)) needs \(expected) bytes, the file has \(file.size)")
+        "\(path): the file is truncated: shape \(shapeText(header.shape)) needs \(expected) bytes, the file has \(file.size)"
+      )
     }
     return header
   }
@@ -137,10 +145,14 @@ public enum NumpyArray {
       rest = rest.dropFirst().drop { $0 == " " }
       return rest
     }
-    guard let descrPart = value(of: "descr"), let quote = descrPart.first, quote == "'" || quote == "\"",
+    guard let descrPart = value(of: "descr"), let quote = descrPart.first,
+      quote == "'" || quote == "\"",
       let end = descrPart.dropFirst().firstIndex(of: quote)
     else {
-      throw BiasKitError(.malformedInput, "\(path): the .npy header has no 'descr' string: \(text.trimmingCharacters(in: .whitespacesAndNewlines))")
+      throw BiasKitError(
+        .malformedInput,
+        "\(path): the .npy header has no 'descr' string: \(text.trimmingCharacters(in: .whitespacesAndNewlines))"
+      )
     }
     let descr = String(descrPart[descrPart.index(after: descrPart.startIndex)..<end])
     guard let fortranPart = value(of: "fortran_order") else {
@@ -149,9 +161,12 @@ public enum NumpyArray {
     if fortranPart.hasPrefix("True") {
       throw BiasKitError(
         .malformedInput,
-        "\(path): the array is stored in Fortran (column-major) order; save it in C order (np.save(path, np.ascontiguousarray(a)))")
+        "\(path): the array is stored in Fortran (column-major) order; save it in C order (np.save(path, np.ascontiguousarray(a)))"
+      )
     }
-    guard let shapePart = value(of: "shape"), shapePart.first == "(", let close = shapePart.firstIndex(of: ")") else {
+    guard let shapePart = value(of: "shape"), shapePart.first == "(",
+      let close = shapePart.firstIndex(of: ")")
+    else {
       throw BiasKitError(.malformedInput, "\(path): the .npy header has no 'shape' tuple")
     }
     let items = shapePart[shapePart.index(after: shapePart.startIndex)..<close]
@@ -174,7 +189,8 @@ public enum NumpyArray {
     if order == ">" && size > 1 {
       throw BiasKitError(
         .malformedInput,
-        "\(path): the array is big-endian ('\(descr)'); save it little-endian (a.astype('<\(descr.dropFirst())'))")
+        "\(path): the array is big-endian ('\(descr)'); save it little-endian (a.astype('<\(descr.dropFirst())'))"
+      )
     }
     guard order == "<" || order == "|" || order == "=" || (order == ">" && size == 1) else {
       throw BiasKitError.npyType(path, descr)
@@ -217,13 +233,32 @@ public enum NumpyArray {
       switch type {
       case .signed(1): return (0..<n).map { Int(Int8(bitPattern: raw[$0])) }
       case .unsigned(1), .bool: return (0..<n).map { Int(raw[$0]) }
-      case .signed(2): return (0..<n).map { Int(Int16(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 2, as: Int16.self))) }
-      case .unsigned(2): return (0..<n).map { Int(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self))) }
-      case .signed(4): return (0..<n).map { Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self))) }
-      case .unsigned(4): return (0..<n).map { Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
-      case .signed(8): return (0..<n).map { Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self))) }
+      case .signed(2):
+        return (0..<n).map {
+          Int(Int16(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 2, as: Int16.self)))
+        }
+      case .unsigned(2):
+        return (0..<n).map {
+          Int(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)))
+        }
+      case .signed(4):
+        return (0..<n).map {
+          Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self)))
+        }
+      case .unsigned(4):
+        return (0..<n).map {
+          Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))
+        }
+      case .signed(8):
+        return (0..<n).map {
+          Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self)))
+        }
       case .unsigned(8):
-        return (0..<n).map { Int(truncatingIfNeeded: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
+        return (0..<n).map {
+          Int(
+            truncatingIfNeeded: UInt64(
+              littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)))
+        }
       default: preconditionFailure("not an integer type")
       }
     }
@@ -272,7 +307,8 @@ public enum NumpyArray {
         }
         written += bytes.count
       }
-      precondition(written == rows * columns * 8, "NumpyArray: wrote \(written) bytes for \(rows)x\(columns)")
+      precondition(
+        written == rows * columns * 8, "NumpyArray: wrote \(written) bytes for \(rows)x\(columns)")
     }
   }
 
@@ -322,7 +358,9 @@ struct OpenFile {
   func read(_ count: Int) throws -> [UInt8] {
     var out = [UInt8](repeating: 0, count: count)
     let n = out.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, count) }
-    guard n >= 0 else { throw BiasKitError(.io, "\(path): cannot read the file: \(String(cString: strerror(errno)))") }
+    guard n >= 0 else {
+      throw BiasKitError(.io, "\(path): cannot read the file: \(String(cString: strerror(errno)))")
+    }
     return Array(out.prefix(n))
   }
 
@@ -330,10 +368,13 @@ struct OpenFile {
   func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws {
     var done = 0
     while done < buffer.count {
-      let n = pread(descriptor, buffer.baseAddress! + done, min(buffer.count - done, 1 << 30), off_t(offset + done))
+      let n = pread(
+        descriptor, buffer.baseAddress! + done, min(buffer.count - done, 1 << 30),
+        off_t(offset + done))
       guard n > 0 else {
         if n == 0 { throw BiasKitError.npyTruncated(path, what: "data") }
-        throw BiasKitError(.io, "\(path): cannot read the file: \(String(cString: strerror(errno)))")
+        throw BiasKitError(
+          .io, "\(path): cannot read the file: \(String(cString: strerror(errno)))")
       }
       done += n
     }
@@ -342,13 +383,16 @@ struct OpenFile {
 
 extension BiasKitError {
   static func npyShape(_ path: String, _ shape: [Int], expected: String) -> BiasKitError {
-    BiasKitError(.malformedInput, "\(path): the array has shape \(NumpyArray.shapeText(shape)); expected \(expected)")
+    BiasKitError(
+      .malformedInput,
+      "\(path): the array has shape \(NumpyArray.shapeText(shape)); expected \(expected)")
   }
 
   static func npyType(_ path: String, _ descr: String) -> BiasKitError {
     BiasKitError(
       .malformedInput,
-      "\(path): element type '\(descr)' is not supported; expected little-endian float64 ('<f8'), float32 ('<f4'), integers or booleans")
+      "\(path): element type '\(descr)' is not supported; expected little-endian float64 ('<f8'), float32 ('<f4'), integers or booleans"
+    )
   }
 
   static func npyTruncated(_ path: String, what: String) -> BiasKitError {

@@ -36,10 +36,13 @@ public struct ADASYN: Resampler, Sendable {
     let k = neighborCount
     let rows = data.rows(of: label)
     guard data.labels.count > k, rows.count > k else {
-      throw BiasKitError.tooFewSamples(rows.count, label: label, neighbors: k, sampler: "ADASYN", option: "n_neighbors")
+      throw BiasKitError.tooFewSamples(
+        rows.count, label: label, neighbors: k, sampler: "ADASYN", option: "n_neighbors")
     }
-    let list = NearestNeighbors(reference: data.features).neighbors(of: data.features.rows(at: rows), count: k + 1)
-      .droppingFirstColumn()
+    let list = NearestNeighbors(reference: data.features).neighbors(
+      of: data.features.rows(at: rows), count: k + 1
+    )
+    .droppingFirstColumn()
     var ratio = rows.indices.map { q in
       Double(list.neighbors(of: q).filter { data.labels[$0] != label }.count) / Double(k)
     }
@@ -47,7 +50,8 @@ public struct ADASYN: Resampler, Sendable {
     guard sum != 0 else {
       throw BiasKitError(
         .degenerateData,
-        "ADASYN: no row of class \(label) has a neighbour of another class, so its density ratio is undefined; use SMOTE instead")
+        "ADASYN: no row of class \(label) has a neighbour of another class, so its density ratio is undefined; use SMOTE instead"
+      )
     }
     for i in ratio.indices { ratio[i] /= sum }
     return ratio.map { Int(($0 * Double(total)).rounded(.toNearestOrEven)) }
@@ -62,7 +66,9 @@ public struct ADASYN: Resampler, Sendable {
     for (label, count) in targets where count > 0 {
       let perRow = try rowCounts(data, label: label, total: count)
       guard perRow.reduce(0, +) > 0 else {
-        throw BiasKitError(.degenerateData, "ADASYN: no rows would be generated for class \(label) with this sampling strategy")
+        throw BiasKitError(
+          .degenerateData,
+          "ADASYN: no rows would be generated for class \(label) with this sampling strategy")
       }
       let base = data.features.rows(at: data.rows(of: label))
       let neighbors = NearestNeighbors(reference: base).neighbors(ofReferenceRowsExcludingFirst: k)

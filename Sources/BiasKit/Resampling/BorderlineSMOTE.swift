@@ -30,7 +30,10 @@ public struct BorderlineSMOTE: Resampler, Sendable {
   public var dangerNeighborCount: Int
   public var kind: SamplingKind { .overSampling }
 
-  public init(strategy: SamplingStrategy = .auto, kind: Kind = .borderline1, neighborCount: Int = 5, dangerNeighborCount: Int = 10) {
+  public init(
+    strategy: SamplingStrategy = .auto, kind: Kind = .borderline1, neighborCount: Int = 5,
+    dangerNeighborCount: Int = 10
+  ) {
     self.strategy = strategy
     self.variant = kind
     self.neighborCount = neighborCount
@@ -41,11 +44,15 @@ public struct BorderlineSMOTE: Resampler, Sendable {
   public func dangerRows(_ data: LabeledRows, label: Int) throws -> [Int] {
     let m = dangerNeighborCount
     guard data.labels.count > m else {
-      throw BiasKitError.tooFewSamples(data.labels.count, label: label, neighbors: m, sampler: "BorderlineSMOTE", option: "m_neighbors")
+      throw BiasKitError.tooFewSamples(
+        data.labels.count, label: label, neighbors: m, sampler: "BorderlineSMOTE",
+        option: "m_neighbors")
     }
     let rows = data.rows(of: label)
-    let list = NearestNeighbors(reference: data.features).neighbors(of: data.features.rows(at: rows), count: m + 1)
-      .droppingFirstColumn()
+    let list = NearestNeighbors(reference: data.features).neighbors(
+      of: data.features.rows(at: rows), count: m + 1
+    )
+    .droppingFirstColumn()
     return rows.indices.filter { q in
       let other = list.neighbors(of: q).filter { data.labels[$0] != label }.count
       return Double(other) >= Double(m) / 2 && other < m
@@ -62,11 +69,14 @@ public struct BorderlineSMOTE: Resampler, Sendable {
       let danger = try dangerRows(data, label: label)
       if danger.isEmpty { continue }
       let dangerMatrix = data.features.rows(at: danger)
-      let pool = variant == .borderline1 ? data.features.rows(at: data.rows(of: label)) : data.features
+      let pool =
+        variant == .borderline1 ? data.features.rows(at: data.rows(of: label)) : data.features
       guard pool.rows > k else {
-        throw BiasKitError.tooFewSamples(pool.rows, label: label, neighbors: k, sampler: "BorderlineSMOTE")
+        throw BiasKitError.tooFewSamples(
+          pool.rows, label: label, neighbors: k, sampler: "BorderlineSMOTE")
       }
-      let neighbors = NearestNeighbors(reference: pool).neighbors(of: dangerMatrix, count: k + 1).droppingFirstColumn()
+      let neighbors = NearestNeighbors(reference: pool).neighbors(of: dangerMatrix, count: k + 1)
+        .droppingFirstColumn()
       for _ in 0..<count {
         let pick = generator.nextInt(below: danger.count * k)
         var u = generator.nextUniform()

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Under-samples each targeted class to `n` rows by replacing it with the `n` centroids of a
 /// k-means clustering of its rows (or, with ``Voting/hard``, the row nearest each centroid).
 ///
@@ -60,14 +62,17 @@ public struct ClusterCentroids: Resampler, Sendable {
       }
     }
     return Resampled(
-      sources: sources, inputRows: n, synthetic: Matrix(rows: syntheticLabels.count, columns: d, values: synthetic),
+      sources: sources, inputRows: n,
+      synthetic: Matrix(rows: syntheticLabels.count, columns: d, values: synthetic),
       syntheticLabels: syntheticLabels)
   }
 }
 
 /// k-means as scikit-learn's `KMeans(n_init=1, init="k-means++", algorithm="lloyd")`.
 enum KMeans {
-  static func fit(_ x: Matrix, clusters k: Int, generator: inout SeededGenerator, maxIterations: Int = 300) -> Matrix {
+  static func fit(
+    _ x: Matrix, clusters k: Int, generator: inout SeededGenerator, maxIterations: Int = 300
+  ) -> Matrix {
     let m = x.rows
     let d = x.columns
     precondition(k >= 1 && k <= m)
@@ -148,5 +153,3 @@ enum KMeans {
     return centers
   }
 }
-
-import Foundation

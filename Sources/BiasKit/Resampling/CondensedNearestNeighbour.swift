@@ -72,7 +72,8 @@ struct KNNClassifier {
 
   init(_ data: LabeledRows, rows: [Int], neighborCount k: Int) throws {
     guard rows.count >= k else {
-      throw BiasKitError(.degenerateData, "a \(k)-NN classifier needs at least \(k) rows; it has \(rows.count)")
+      throw BiasKitError(
+        .degenerateData, "a \(k)-NN classifier needs at least \(k) rows; it has \(rows.count)")
     }
     nn = NearestNeighbors(reference: data.features.rows(at: rows))
     labels = rows.map { data.labels[$0] }
@@ -85,6 +86,7 @@ struct KNNClassifier {
 
   func predict(_ queries: Matrix) -> [Int] {
     let list = nn.neighbors(of: queries, count: k)
-    return (0..<queries.rows).map { q in NumPyCompat.mode(list.neighbors(of: q).map { labels[$0] }) }
+    return (0..<queries.rows).map { q in NumPyCompat.mode(list.neighbors(of: q).map { labels[$0] })
+    }
   }
 }

@@ -29,7 +29,9 @@ public struct EditedNearestNeighbours: Resampler, Sendable {
   public var selection: Selection
   public var kind: SamplingKind { .cleaning }
 
-  public init(strategy: SamplingStrategy = .auto, neighborCount: Int = 3, selection: Selection = .all) {
+  public init(
+    strategy: SamplingStrategy = .auto, neighborCount: Int = 3, selection: Selection = .all
+  ) {
     self.strategy = strategy
     self.neighborCount = neighborCount
     self.selection = selection
@@ -39,7 +41,8 @@ public struct EditedNearestNeighbours: Resampler, Sendable {
     _ data: LabeledRows, targets: [(label: Int, count: Int)], generator: inout SeededGenerator
   ) throws -> Resampled {
     Resampled(
-      selecting: try keptRows(data, targeted: Set(targets.map(\.label))), inputRows: data.labels.count,
+      selecting: try keptRows(data, targeted: Set(targets.map(\.label))),
+      inputRows: data.labels.count,
       columns: data.features.columns)
   }
 
@@ -50,7 +53,8 @@ public struct EditedNearestNeighbours: Resampler, Sendable {
     guard data.labels.count > k else {
       throw BiasKitError(
         .degenerateData,
-        "EditedNearestNeighbours needs more rows than n_neighbors (\(k)); the data has \(data.labels.count)")
+        "EditedNearestNeighbours needs more rows than n_neighbors (\(k)); the data has \(data.labels.count)"
+      )
     }
     let nn = NearestNeighbors(reference: data.features)
     var kept: [Int] = []
@@ -60,7 +64,8 @@ public struct EditedNearestNeighbours: Resampler, Sendable {
         kept += rows
         continue
       }
-      let neighbors = nn.neighbors(of: data.features.rows(at: rows), count: k + 1).droppingFirstColumn()
+      let neighbors = nn.neighbors(of: data.features.rows(at: rows), count: k + 1)
+        .droppingFirstColumn()
       for (q, row) in rows.enumerated() {
         let labels = neighbors.neighbors(of: q).map { data.labels[$0] }
         let keep: Bool

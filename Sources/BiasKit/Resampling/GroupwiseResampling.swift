@@ -16,7 +16,9 @@ public struct GroupwiseResampling<Base: Resampler>: Sendable {
 
   public init(base: Base) { self.base = base }
 
-  public func fitResample(_ data: LabeledRows, groups: [Int32], groupNames: [String], seed: UInt64) throws -> Resampled {
+  public func fitResample(_ data: LabeledRows, groups: [Int32], groupNames: [String], seed: UInt64)
+    throws -> Resampled
+  {
     precondition(groups.count == data.labels.count)
     let n = data.labels.count
     let d = data.features.columns
@@ -32,7 +34,8 @@ public struct GroupwiseResampling<Base: Resampler>: Sendable {
       if subset.stats.classes.count < 2 {
         throw BiasKitError(
           .degenerateData,
-          "group '\(groupNames[g])' has only class \(subset.stats.classes[0]) (\(rows.count) rows); every group needs at least two classes to be rebalanced")
+          "group '\(groupNames[g])' has only class \(subset.stats.classes[0]) (\(rows.count) rows); every group needs at least two classes to be rebalanced"
+        )
       }
       let result: Resampled
       do {

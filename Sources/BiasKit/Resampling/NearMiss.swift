@@ -19,7 +19,11 @@
 /// - Mani, Zhang. kNN Approach to Unbalanced Data Distributions. ICML Workshop on Learning from
 ///   Imbalanced Datasets, 2003.
 public struct NearMiss: Resampler, Sendable {
-  public enum Version: Int, Sendable, Equatable { case one = 1, two = 2, three = 3 }
+  public enum Version: Int, Sendable, Equatable {
+    case one = 1
+    case two = 2
+    case three = 3
+  }
 
   public var strategy: SamplingStrategy
   public var version: Version
@@ -29,7 +33,10 @@ public struct NearMiss: Resampler, Sendable {
   public var neighborCountVersion3: Int
   public var kind: SamplingKind { .underSampling }
 
-  public init(strategy: SamplingStrategy = .auto, version: Version = .one, neighborCount: Int = 3, neighborCountVersion3: Int = 3) {
+  public init(
+    strategy: SamplingStrategy = .auto, version: Version = .one, neighborCount: Int = 3,
+    neighborCountVersion3: Int = 3
+  ) {
     self.strategy = strategy
     self.version = version
     self.neighborCount = neighborCount
@@ -44,7 +51,9 @@ public struct NearMiss: Resampler, Sendable {
     let minorityRows = data.rows(of: minority)
     guard minorityRows.count >= k else {
       throw BiasKitError(
-        .degenerateData, "NearMiss needs at least n_neighbors = \(k) minority rows; class \(minority) has \(minorityRows.count)")
+        .degenerateData,
+        "NearMiss needs at least n_neighbors = \(k) minority rows; class \(minority) has \(minorityRows.count)"
+      )
     }
     let minorityMatrix = data.features.rows(at: minorityRows)
     let nn = NearestNeighbors(reference: minorityMatrix)
@@ -66,7 +75,10 @@ public struct NearMiss: Resampler, Sendable {
       case .three:
         let k3 = neighborCountVersion3
         guard rows.count >= k3 else {
-          throw BiasKitError(.degenerateData, "NearMiss-3 needs at least n_neighbors_ver3 = \(k3) rows in class \(label); it has \(rows.count)")
+          throw BiasKitError(
+            .degenerateData,
+            "NearMiss-3 needs at least n_neighbors_ver3 = \(k3) rows in class \(label); it has \(rows.count)"
+          )
         }
         let near = NearestNeighbors(reference: classMatrix).neighbors(of: minorityMatrix, count: k3)
         let candidates = Array(Set(near.indices)).sorted()

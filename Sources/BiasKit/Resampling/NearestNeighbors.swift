@@ -327,22 +327,24 @@ struct Screen {
                   qf.withUnsafeBufferPointer { qfp in
                     var g0 = 0
                     qn.withUnsafeBufferPointer { qnp in
-                    while g0 < groups {
-                      let g1 = min(groups, g0 + groupBlock)
-                      var t = 0
-                      while t < padded {
-                        kernel(
-                          qfp.baseAddress! + t * d, qnp.baseAddress!, t, pp.baseAddress!,
-                          np.baseAddress!, g0, g1, d, heaps)
-                        t += 4
+                      while g0 < groups {
+                        let g1 = min(groups, g0 + groupBlock)
+                        var t = 0
+                        while t < padded {
+                          kernel(
+                            qfp.baseAddress! + t * d, qnp.baseAddress!, t, pp.baseAddress!,
+                            np.baseAddress!, g0, g1, d, heaps)
+                          t += 4
+                        }
+                        g0 = g1
                       }
-                      g0 = g1
-                    }
                     }
                   }
                   refineBlock(
-                    heaps, queryOffset: q0, count: nq, queries: qp.baseAddress!, reference: rp.baseAddress!,
-                    k: k, keep: keep, qnExact: qnExact, indices: ip.baseAddress!, distances: dp.baseAddress!)
+                    heaps, queryOffset: q0, count: nq, queries: qp.baseAddress!,
+                    reference: rp.baseAddress!,
+                    k: k, keep: keep, qnExact: qnExact, indices: ip.baseAddress!,
+                    distances: dp.baseAddress!)
                 }
               }
             }
@@ -377,7 +379,8 @@ struct Screen {
       let base = t * keep
       let filled = heaps.filled[t]
       let kth = Double(heaps.values[base + k - 1])
-      let provable = keep == rows || (filled == keep && Double(heaps.values[base + keep - 1]) > kth + 2 * bound)
+      let provable =
+        keep == rows || (filled == keep && Double(heaps.values[base + keep - 1]) > kth + 2 * bound)
       if provable {
         for c in 0..<filled {
           let r = Int(heaps.indices[base + c])
@@ -393,7 +396,9 @@ struct Screen {
   }
 
   /// Refines merged candidates of every reference row (self-join).
-  func refine(_ heaps: CandidateBuffers, queries: Matrix, reference: Matrix, count k: Int, keep: Int) -> NeighborList {
+  func refine(
+    _ heaps: CandidateBuffers, queries: Matrix, reference: Matrix, count k: Int, keep: Int
+  ) -> NeighborList {
     let n = queries.rows
     let d = columns
     var indices = [Int](repeating: 0, count: n * k)
@@ -425,8 +430,10 @@ struct Screen {
                 qnExact[t] = norm
               }
               refineBlock(
-                local, queryOffset: q0, count: q1 - q0, queries: qp.baseAddress!, reference: rp.baseAddress!,
-                k: k, keep: keep, qnExact: qnExact, indices: ip.baseAddress!, distances: dp.baseAddress!)
+                local, queryOffset: q0, count: q1 - q0, queries: qp.baseAddress!,
+                reference: rp.baseAddress!,
+                k: k, keep: keep, qnExact: qnExact, indices: ip.baseAddress!,
+                distances: dp.baseAddress!)
             }
           }
         }
@@ -456,7 +463,9 @@ struct Screen {
       }
     }
     let workers = max(1, min(blocks, ProcessInfo.processInfo.activeProcessorCount))
-    let buffers = (0..<workers).map { _ in CandidateBuffers(queries: padded, keep: keep, realRows: n) }
+    let buffers = (0..<workers).map { _ in
+      CandidateBuffers(queries: padded, keep: keep, realRows: n)
+    }
     let lock = NSLock()
     var nextBlock = 0
     packed.withUnsafeBufferPointer { pp in
@@ -479,11 +488,13 @@ struct Screen {
                     while t < min(n, (blockI + 1) * blockRows) {
                       if blockJ == blockI {
                         kernel(
-                          qfp.baseAddress! + t * d, qnp.baseAddress!, t, pp.baseAddress!, np.baseAddress!,
+                          qfp.baseAddress! + t * d, qnp.baseAddress!, t, pp.baseAddress!,
+                          np.baseAddress!,
                           h0, h1, d, heaps)
                       } else {
                         symmetricKernel(
-                          qfp.baseAddress! + t * d, qnp.baseAddress!, t, pp.baseAddress!, np.baseAddress!,
+                          qfp.baseAddress! + t * d, qnp.baseAddress!, t, pp.baseAddress!,
+                          np.baseAddress!,
                           h0, h1, d, heaps)
                       }
                       t += 4
@@ -502,7 +513,9 @@ struct Screen {
     for q in 0..<n {
       scratch.removeAll(keepingCapacity: true)
       for b in buffers {
-        for c in 0..<b.filled[q] { scratch.append((b.values[q * keep + c], b.indices[q * keep + c])) }
+        for c in 0..<b.filled[q] {
+          scratch.append((b.values[q * keep + c], b.indices[q * keep + c]))
+        }
       }
       scratch.sort { $0.0 < $1.0 }
       let m = min(keep, scratch.count)
@@ -560,10 +573,18 @@ struct Screen {
       let d2 = s2 - th2
       let d3 = s3 - th3
       if Self.anyNegative(Self.bits(d0) | Self.bits(d1) | Self.bits(d2) | Self.bits(d3)) {
-        if Self.anyNegative(Self.bits(d0)) { th0 = SIMD8(repeating: heaps.offer(t, s0, base, rows)) }
-        if Self.anyNegative(Self.bits(d1)) { th1 = SIMD8(repeating: heaps.offer(t &+ 1, s1, base, rows)) }
-        if Self.anyNegative(Self.bits(d2)) { th2 = SIMD8(repeating: heaps.offer(t &+ 2, s2, base, rows)) }
-        if Self.anyNegative(Self.bits(d3)) { th3 = SIMD8(repeating: heaps.offer(t &+ 3, s3, base, rows)) }
+        if Self.anyNegative(Self.bits(d0)) {
+          th0 = SIMD8(repeating: heaps.offer(t, s0, base, rows))
+        }
+        if Self.anyNegative(Self.bits(d1)) {
+          th1 = SIMD8(repeating: heaps.offer(t &+ 1, s1, base, rows))
+        }
+        if Self.anyNegative(Self.bits(d2)) {
+          th2 = SIMD8(repeating: heaps.offer(t &+ 2, s2, base, rows))
+        }
+        if Self.anyNegative(Self.bits(d3)) {
+          th3 = SIMD8(repeating: heaps.offer(t &+ 3, s3, base, rows))
+        }
       }
       // The transposed offers: query row t+i as a candidate of reference row base+lane.
       let thR = UnsafeRawPointer(heaps.thresholds + base).loadUnaligned(as: SIMD8<Float>.self)
@@ -629,10 +650,18 @@ struct Screen {
       let d3 = s3 - th3
       if Self.anyNegative(Self.bits(d0) | Self.bits(d1) | Self.bits(d2) | Self.bits(d3)) {
         let base = g &* 8
-        if Self.anyNegative(Self.bits(d0)) { th0 = SIMD8(repeating: heaps.offer(t, s0, base, rows)) }
-        if Self.anyNegative(Self.bits(d1)) { th1 = SIMD8(repeating: heaps.offer(t &+ 1, s1, base, rows)) }
-        if Self.anyNegative(Self.bits(d2)) { th2 = SIMD8(repeating: heaps.offer(t &+ 2, s2, base, rows)) }
-        if Self.anyNegative(Self.bits(d3)) { th3 = SIMD8(repeating: heaps.offer(t &+ 3, s3, base, rows)) }
+        if Self.anyNegative(Self.bits(d0)) {
+          th0 = SIMD8(repeating: heaps.offer(t, s0, base, rows))
+        }
+        if Self.anyNegative(Self.bits(d1)) {
+          th1 = SIMD8(repeating: heaps.offer(t &+ 1, s1, base, rows))
+        }
+        if Self.anyNegative(Self.bits(d2)) {
+          th2 = SIMD8(repeating: heaps.offer(t &+ 2, s2, base, rows))
+        }
+        if Self.anyNegative(Self.bits(d3)) {
+          th3 = SIMD8(repeating: heaps.offer(t &+ 3, s3, base, rows))
+        }
       }
     }
   }
@@ -671,7 +700,9 @@ final class CandidateBuffers {
     filled = .allocate(capacity: max(1, queries))
     filled.initialize(repeating: 0, count: queries)
     thresholds = .allocate(capacity: max(1, queries))
-    for t in 0..<queries { thresholds[t] = t < realRows ? .greatestFiniteMagnitude : -.greatestFiniteMagnitude }
+    for t in 0..<queries {
+      thresholds[t] = t < realRows ? .greatestFiniteMagnitude : -.greatestFiniteMagnitude
+    }
   }
 
   deinit {

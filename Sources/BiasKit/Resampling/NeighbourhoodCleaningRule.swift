@@ -41,11 +41,13 @@ public struct NeighbourhoodCleaningRule: Resampler, Sendable {
     for i in try enn.keptRows(data, targeted: targeted) { removed[i] = false }
     let minority = NumPyCompat.counterMinority(data.labels)
     let minorityCount = data.stats[minority]
-    let toClean = Set(data.stats.classes.filter {
-      targeted.contains($0) && Double(data.stats[$0]) > Double(minorityCount) * threshold
-    })
+    let toClean = Set(
+      data.stats.classes.filter {
+        targeted.contains($0) && Double(data.stats[$0]) > Double(minorityCount) * threshold
+      })
     let minorityRows = data.rows(of: minority)
-    let list = NearestNeighbors(reference: data.features).neighbors(of: data.features.rows(at: minorityRows), count: k + 1)
+    let list = NearestNeighbors(reference: data.features).neighbors(
+      of: data.features.rows(at: minorityRows), count: k + 1)
     for q in 0..<minorityRows.count {
       let all = Array(list.neighbors(of: q))
       let predicted = NumPyCompat.mode(all.prefix(k).map { data.labels[$0] })

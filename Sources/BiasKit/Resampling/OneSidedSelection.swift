@@ -42,7 +42,8 @@ public struct OneSidedSelection: Resampler, Sendable {
       let seeds = positions.map { rows[$0] }
       let seedPositions = Set(positions)
       let rest = rows.indices.filter { !seedPositions.contains($0) }.map { rows[$0] }
-      let classifier = try KNNClassifier(data, rows: minorityRows + seeds, neighborCount: neighborCount)
+      let classifier = try KNNClassifier(
+        data, rows: minorityRows + seeds, neighborCount: neighborCount)
       let predictions = classifier.predict(data.features.rows(at: rest))
       selected += seeds + zip(rest, predictions).filter { $0.1 != label }.map(\.0)
     }
@@ -50,6 +51,7 @@ public struct OneSidedSelection: Resampler, Sendable {
     let tomek = TomekLinks(strategy: .classes(targets.map(\.label)))
     let cleaned = try tomek.fitResample(subset)
     return Resampled(
-      selecting: cleaned.sources.map { selected[$0] }, inputRows: data.labels.count, columns: data.features.columns)
+      selecting: cleaned.sources.map { selected[$0] }, inputRows: data.labels.count,
+      columns: data.features.columns)
   }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Adds random copies of rows of each targeted class, drawn with replacement; with
 /// ``shrinkage``, a smoothed bootstrap that perturbs each copy with Gaussian noise.
 ///
@@ -49,13 +51,16 @@ public struct RandomOverSampler: Resampler, Sendable {
         scale[j] = h * smoothing * variance.squareRoot()
       }
       for i in drawn {
-        for j in 0..<d { out.values.append(generator.nextGaussian() * scale[j] + data.features[i, j]) }
+        for j in 0..<d {
+          out.values.append(generator.nextGaussian() * scale[j] + data.features[i, j])
+        }
         out.labels.append(label)
       }
     }
     if shrinkage == nil {
       return Resampled(
-        sources: Array(0..<n) + copies, inputRows: n, synthetic: Matrix(rows: 0, columns: d, values: []),
+        sources: Array(0..<n) + copies, inputRows: n,
+        synthetic: Matrix(rows: 0, columns: d, values: []),
         syntheticLabels: [])
     }
     return out.result(inputRows: n)
@@ -70,5 +75,3 @@ extension SeededGenerator {
     return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
   }
 }
-
-import Foundation

@@ -30,8 +30,11 @@ public struct RepeatedEditedNearestNeighbours: Resampler, Sendable {
   public func resample(
     _ data: LabeledRows, targets: [(label: Int, count: Int)], generator: inout SeededGenerator
   ) throws -> Resampled {
-    let enn = EditedNearestNeighbours(strategy: strategy, neighborCount: neighborCount, selection: selection)
-    let kept = try repeatedEditing(data, maxRounds: maxIterations, stopAtConvergence: true, allowMinority: false) { _ in enn }
+    let enn = EditedNearestNeighbours(
+      strategy: strategy, neighborCount: neighborCount, selection: selection)
+    let kept = try repeatedEditing(
+      data, maxRounds: maxIterations, stopAtConvergence: true, allowMinority: false
+    ) { _ in enn }
     return Resampled(selecting: kept, inputRows: data.labels.count, columns: data.features.columns)
   }
 }
@@ -55,7 +58,8 @@ func repeatedEditing(
     rows = data.subset(current)
     let stats = rows.stats
     let minorityBecameMajority =
-      !allowMinority && zip(stats.classes, stats.counts).contains { $0.0 != minority && $0.1 < minorityCount }
+      !allowMinority
+      && zip(stats.classes, stats.counts).contains { $0.0 != minority && $0.1 < minorityCount }
     let classRemoved = stats.classes.count < original.classes.count
     if (stopAtConvergence && converged) || minorityBecameMajority || classRemoved { break }
   }

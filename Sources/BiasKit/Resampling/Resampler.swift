@@ -79,7 +79,10 @@ public struct Resampled: Sendable, Equatable {
   /// The group of each synthetic row, for group-wise resampling (else nil).
   public var syntheticGroups: [Int]?
 
-  public init(sources: [Int], inputRows: Int, synthetic: Matrix, syntheticLabels: [Int], syntheticGroups: [Int]? = nil) {
+  public init(
+    sources: [Int], inputRows: Int, synthetic: Matrix, syntheticLabels: [Int],
+    syntheticGroups: [Int]? = nil
+  ) {
     precondition(synthetic.rows == syntheticLabels.count)
     self.sources = sources
     self.inputRows = inputRows
@@ -91,13 +94,16 @@ public struct Resampled: Sendable, Equatable {
   /// A selection of input rows, nothing synthetic.
   public init(selecting indices: [Int], inputRows: Int, columns: Int) {
     self.init(
-      sources: indices, inputRows: inputRows, synthetic: Matrix(rows: 0, columns: columns, values: []),
+      sources: indices, inputRows: inputRows,
+      synthetic: Matrix(rows: 0, columns: columns, values: []),
       syntheticLabels: [])
   }
 
   /// Every input row, then every synthetic row (the over-samplers' layout).
   public init(appending synthetic: Matrix, labels: [Int], toInputRows n: Int) {
-    self.init(sources: Array(0..<(n + synthetic.rows)), inputRows: n, synthetic: synthetic, syntheticLabels: labels)
+    self.init(
+      sources: Array(0..<(n + synthetic.rows)), inputRows: n, synthetic: synthetic,
+      syntheticLabels: labels)
   }
 
   /// Number of output rows.

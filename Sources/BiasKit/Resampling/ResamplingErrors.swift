@@ -23,7 +23,8 @@ extension BiasKitError {
 
   static func strategyNotFor(_ strategy: SamplingStrategy, _ kind: SamplingKind) -> BiasKitError {
     BiasKitError(
-      .invalidArgument, "sampling strategy '\(strategy)' cannot be used with a \(kind.rawValue) method")
+      .invalidArgument,
+      "sampling strategy '\(strategy)' cannot be used with a \(kind.rawValue) method")
   }
 
   static func ratioOutOfRange(_ alpha: Double) -> BiasKitError {
@@ -33,14 +34,17 @@ extension BiasKitError {
   static func ratioNeedsBinary(classes: Int) -> BiasKitError {
     BiasKitError(
       .invalidArgument,
-      "a sampling ratio needs a binary target; this one has \(classes) classes (give per-class counts)")
+      "a sampling ratio needs a binary target; this one has \(classes) classes (give per-class counts)"
+    )
   }
 
-  static func ratioRemovesRows(_ alpha: Double, label: Int, has: Int, majority: Int) -> BiasKitError {
+  static func ratioRemovesRows(_ alpha: Double, label: Int, has: Int, majority: Int) -> BiasKitError
+  {
     BiasKitError(
       .invalidArgument,
       "sampling ratio \(alpha) asks for \(Int((Double(majority) * alpha).rounded(.towardZero))) rows "
-        + "of class \(label), which already has \(has): over-sampling cannot remove rows; increase the ratio")
+        + "of class \(label), which already has \(has): over-sampling cannot remove rows; increase the ratio"
+    )
   }
 
   static func ratioAddsRows(_ alpha: Double, label: Int, has: Int, asked: Int) -> BiasKitError {
@@ -53,7 +57,8 @@ extension BiasKitError {
   static func unknownClass(_ label: Int, _ stats: ClassCounts) -> BiasKitError {
     BiasKitError(
       .unknownName,
-      "class \(label) is not in the target (classes: \(stats.classes.map(String.init).joined(separator: ", ")))")
+      "class \(label) is not in the target (classes: \(stats.classes.map(String.init).joined(separator: ", ")))"
+    )
   }
 
   static func negativeCount(label: Int, _ n: Int) -> BiasKitError {
@@ -77,11 +82,13 @@ extension BiasKitError {
       .malformedInput, "the features have \(rows) rows but the target has \(labels) values")
   }
 
-  static func nonFiniteFeature(row: Int, column: Int, value: Double, name: String?) -> BiasKitError {
+  static func nonFiniteFeature(row: Int, column: Int, value: Double, name: String?) -> BiasKitError
+  {
     let where_ = name.map { "column '\($0)'" } ?? "column \(column)"
     return BiasKitError(
       .invalidValue,
-      "feature row \(row), \(where_) is \(value); resampling needs finite values (no NaN or infinity)")
+      "feature row \(row), \(where_) is \(value); resampling needs finite values (no NaN or infinity)"
+    )
   }
 
   static func badParameter(_ name: String, _ value: Any, expected: String) -> BiasKitError {

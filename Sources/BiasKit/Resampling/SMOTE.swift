@@ -35,14 +35,17 @@ public struct SMOTE: Resampler, Sendable {
   public func resample(
     _ data: LabeledRows, targets: [(label: Int, count: Int)], generator: inout SeededGenerator
   ) throws -> Resampled {
-    guard neighborCount >= 1 else { throw BiasKitError.badParameter("k_neighbors", neighborCount, expected: "at least 1") }
+    guard neighborCount >= 1 else {
+      throw BiasKitError.badParameter("k_neighbors", neighborCount, expected: "at least 1")
+    }
     let d = data.features.columns
     var out = SyntheticRows(columns: d)
     out.reserve(targets.reduce(0) { $0 + $1.count })
     for (label, count) in targets where count > 0 {
       let rows = data.rows(of: label)
       guard rows.count > neighborCount else {
-        throw BiasKitError.tooFewSamples(rows.count, label: label, neighbors: neighborCount, sampler: "SMOTE")
+        throw BiasKitError.tooFewSamples(
+          rows.count, label: label, neighbors: neighborCount, sampler: "SMOTE")
       }
       let classRows = data.features.rows(at: rows)
       let neighbors = NearestNeighbors(reference: classRows).neighbors(

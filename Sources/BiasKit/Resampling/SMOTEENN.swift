@@ -15,7 +15,9 @@ public struct SMOTEENN: Resampler, Sendable {
   public var strategy: SamplingStrategy { smote.strategy }
   public var kind: SamplingKind { .overSampling }
 
-  public init(smote: SMOTE = SMOTE(), enn: EditedNearestNeighbours = EditedNearestNeighbours(strategy: .all)) {
+  public init(
+    smote: SMOTE = SMOTE(), enn: EditedNearestNeighbours = EditedNearestNeighbours(strategy: .all)
+  ) {
     self.smote = smote
     self.enn = enn
   }

@@ -78,7 +78,8 @@ public struct SMOTEN: Resampler, Sendable {
         let i = generator.nextInt(below: m)
         var row = [Double](repeating: 0, count: d)
         for f in 0..<d {
-          row[f] = NumPyCompat.modeOfDoubles(neighbors.neighbors(of: i).map { data.features[rows[$0], f] })
+          row[f] = NumPyCompat.modeOfDoubles(
+            neighbors.neighbors(of: i).map { data.features[rows[$0], f] })
         }
         out.values += row
         out.labels.append(label)

@@ -25,7 +25,8 @@ public struct SMOTENC: Resampler, Sendable {
   public var neighborCount: Int
   public var kind: SamplingKind { .overSampling }
 
-  public init(categoricalColumns: [Int], strategy: SamplingStrategy = .auto, neighborCount: Int = 5) {
+  public init(categoricalColumns: [Int], strategy: SamplingStrategy = .auto, neighborCount: Int = 5)
+  {
     self.strategy = strategy
     self.categoricalColumns = categoricalColumns
     self.neighborCount = neighborCount
@@ -43,7 +44,8 @@ public struct SMOTENC: Resampler, Sendable {
   }
 
   private func run(
-    _ data: LabeledRows, targets: [(label: Int, count: Int)], categorical: [Int], generator: inout SeededGenerator
+    _ data: LabeledRows, targets: [(label: Int, count: Int)], categorical: [Int],
+    generator: inout SeededGenerator
   ) throws -> Resampled {
     let d = data.features.columns
     let k = neighborCount
@@ -51,11 +53,14 @@ public struct SMOTENC: Resampler, Sendable {
     guard !continuous.isEmpty, !categorical.isEmpty else {
       throw BiasKitError(
         .invalidArgument,
-        "SMOTENC needs both continuous and categorical columns (\(continuous.count) continuous, \(categorical.count) categorical); use SMOTE or SMOTEN")
+        "SMOTENC needs both continuous and categorical columns (\(continuous.count) continuous, \(categorical.count) categorical); use SMOTE or SMOTEN"
+      )
     }
     // Categories of each categorical column, sorted (OneHotEncoder's categories_).
     let levels = categorical.map { j in Array(Set(data.features.column(j))).sorted() }
-    let levelIndex = levels.map { Dictionary(uniqueKeysWithValues: $0.enumerated().map { ($1, $0) }) }
+    let levelIndex = levels.map {
+      Dictionary(uniqueKeysWithValues: $0.enumerated().map { ($1, $0) })
+    }
     var out = SyntheticRows(columns: d)
     for (label, count) in targets where count > 0 {
       let rows = data.rows(of: label)
@@ -67,7 +72,8 @@ public struct SMOTENC: Resampler, Sendable {
       for j in continuous {
         let values = rows.map { data.features[$0, j] }
         let mean = values.reduce(0, +) / Double(values.count)
-        deviations.append((values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)).squareRoot())
+        deviations.append(
+          (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)).squareRoot())
       }
       deviations.sort()
       let h = deviations.count
@@ -84,8 +90,10 @@ public struct SMOTENC: Resampler, Sendable {
           offset += levels[f].count
         }
       }
-      let neighbors = NearestNeighbors(reference: Matrix(rows: rows.count, columns: width, values: encoded))
-        .neighbors(ofReferenceRowsExcludingFirst: k)
+      let neighbors = NearestNeighbors(
+        reference: Matrix(rows: rows.count, columns: width, values: encoded)
+      )
+      .neighbors(ofReferenceRowsExcludingFirst: k)
       for _ in 0..<count {
         let pick = generator.nextInt(below: rows.count * k)
         let u = generator.nextUniform()
@@ -98,7 +106,9 @@ public struct SMOTENC: Resampler, Sendable {
         }
         for (f, c) in categorical.enumerated() {
           var votes = [Int](repeating: 0, count: levels[f].count)
-          for n in neighbors.neighbors(of: i) { votes[levelIndex[f][data.features[rows[n], c]]!] += 1 }
+          for n in neighbors.neighbors(of: i) {
+            votes[levelIndex[f][data.features[rows[n], c]]!] += 1
+          }
           let top = votes.max()!
           let winners = votes.indices.filter { votes[$0] == top }
           row[c] = levels[f][winners[generator.nextInt(below: winners.count)]]

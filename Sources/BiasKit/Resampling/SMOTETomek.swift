@@ -32,7 +32,8 @@ public struct SMOTETomek: Resampler, Sendable {
 func cleanAfterOverSampling(
   _ data: LabeledRows, _ over: Resampled, cleaner: some Resampler, generator: inout SeededGenerator
 ) throws -> Resampled {
-  let rows = LabeledRows(trusted: over.features(from: data.features), labels: over.labels(from: data.labels))
+  let rows = LabeledRows(
+    trusted: over.features(from: data.features), labels: over.labels(from: data.labels))
   let cleaned = try cleaner.fitResample(rows, seed: generator.next())
   var result = over
   result.sources = cleaned.sources.map { over.sources[$0] }

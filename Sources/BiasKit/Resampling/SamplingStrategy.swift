@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a sampler does to the classes it targets (imbalanced-learn's `sampling_type`).
 public enum SamplingKind: String, Sendable, Equatable {
   /// Adds rows to the targeted classes (`"over-sampling"`).
@@ -35,9 +37,15 @@ public struct ClassCounts: Sendable, Equatable, CustomStringConvertible {
 
   /// The majority class: the first (lowest) class with the largest count, as Python's
   /// `max(stats, key=stats.get)` picks it.
-  public var majority: Int { classes[counts.indices.max { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }!] }
+  public var majority: Int {
+    classes[
+      counts.indices.max { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }!]
+  }
   /// The minority class: the first (lowest) class with the smallest count.
-  public var minority: Int { classes[counts.indices.min { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 < $1) }!] }
+  public var minority: Int {
+    classes[
+      counts.indices.min { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 < $1) }!]
+  }
 
   public var description: String {
     zip(classes, counts).map { "\($0): \($1)" }.joined(separator: ", ")
@@ -78,7 +86,8 @@ public enum SamplingStrategy: Sendable, Equatable, CustomStringConvertible {
   /// `not minority`), `not-majority`, `all`, a ratio such as `0.5`, per-class counts such as
   /// `0:500,1:500`, or a class list such as `classes:0,2`.
   public init(parsing text: String) throws {
-    let t = text.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "_", with: "-")
+    let t = text.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(
+      of: "_", with: "-")
     switch t {
     case "auto": self = .auto
     case "minority": self = .minority
@@ -90,7 +99,9 @@ public enum SamplingStrategy: Sendable, Equatable, CustomStringConvertible {
       if t.hasPrefix("classes:") {
         let items = t.dropFirst("classes:".count).split(separator: ",")
         let values = items.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.count == items.count else { throw BiasKitError.badSamplingStrategy(text) }
+        guard !values.isEmpty, values.count == items.count else {
+          throw BiasKitError.badSamplingStrategy(text)
+        }
         self = .classes(values)
       } else if t.contains(":") {
         var table: [Int: Int] = [:]
@@ -131,7 +142,9 @@ public enum SamplingStrategy: Sendable, Equatable, CustomStringConvertible {
   ///   for a strategy the sampler kind does not accept, an unknown class, a ratio out of
   ///   (0, 1], a ratio on a multiclass target, or a ratio that would remove rows while
   ///   over-sampling (or add rows while under-sampling).
-  public func targets(for stats: ClassCounts, kind: SamplingKind) throws -> [(label: Int, count: Int)] {
+  public func targets(for stats: ClassCounts, kind: SamplingKind) throws -> [(
+    label: Int, count: Int
+  )] {
     guard stats.classes.count > 1 else { throw BiasKitError.oneClassTarget(stats) }
     let maxCount = stats.counts.max()!
     let minCount = stats.counts.min()!
@@ -156,14 +169,17 @@ public enum SamplingStrategy: Sendable, Equatable, CustomStringConvertible {
     case .all: return select { _ in true }
     case .ratio(let alpha):
       guard alpha > 0, alpha <= 1 else { throw BiasKitError.ratioOutOfRange(alpha) }
-      guard stats.classes.count == 2 else { throw BiasKitError.ratioNeedsBinary(classes: stats.classes.count) }
+      guard stats.classes.count == 2 else {
+        throw BiasKitError.ratioNeedsBinary(classes: stats.classes.count)
+      }
       switch kind {
       case .overSampling:
         let out = zip(stats.classes, stats.counts).filter { $0.0 != majority }.map { c, n in
           (label: c, count: Int((Double(maxCount) * alpha - Double(n)).rounded(.towardZero)))
         }
         if let bad = out.first(where: { $0.count <= 0 }) {
-          throw BiasKitError.ratioRemovesRows(alpha, label: bad.label, has: stats[bad.label], majority: maxCount)
+          throw BiasKitError.ratioRemovesRows(
+            alpha, label: bad.label, has: stats[bad.label], majority: maxCount)
         }
         return out
       case .underSampling:
@@ -171,7 +187,8 @@ public enum SamplingStrategy: Sendable, Equatable, CustomStringConvertible {
           (label: c, count: Int((Double(minCount) / alpha).rounded(.towardZero)))
         }
         if let bad = out.first(where: { $0.count > stats[$0.label] }) {
-          throw BiasKitError.ratioAddsRows(alpha, label: bad.label, has: stats[bad.label], asked: bad.count)
+          throw BiasKitError.ratioAddsRows(
+            alpha, label: bad.label, has: stats[bad.label], asked: bad.count)
         }
         return out
       case .cleaning:
@@ -188,13 +205,17 @@ public enum SamplingStrategy: Sendable, Equatable, CustomStringConvertible {
       case .overSampling:
         return try table.keys.sorted().map { c in
           let n = table[c]!
-          guard n >= stats[c] else { throw BiasKitError.countBelowOriginal(label: c, asked: n, has: stats[c]) }
+          guard n >= stats[c] else {
+            throw BiasKitError.countBelowOriginal(label: c, asked: n, has: stats[c])
+          }
           return (c, n - stats[c])
         }
       case .underSampling:
         return try table.keys.sorted().map { c in
           let n = table[c]!
-          guard n <= stats[c] else { throw BiasKitError.countAboveOriginal(label: c, asked: n, has: stats[c]) }
+          guard n <= stats[c] else {
+            throw BiasKitError.countAboveOriginal(label: c, asked: n, has: stats[c])
+          }
           return (c, n)
         }
       case .cleaning:
@@ -209,5 +230,3 @@ public enum SamplingStrategy: Sendable, Equatable, CustomStringConvertible {
     }
   }
 }
-
-import Foundation

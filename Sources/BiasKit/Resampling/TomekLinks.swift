@@ -23,8 +23,13 @@ public struct TomekLinks: Resampler, Sendable {
     _ data: LabeledRows, targets: [(label: Int, count: Int)], generator: inout SeededGenerator
   ) throws -> Resampled {
     let n = data.labels.count
-    guard n >= 2 else { throw BiasKitError.tooFewSamples(n, label: data.labels[0], neighbors: 1, sampler: "TomekLinks") }
-    let nearest = NearestNeighbors(reference: data.features).neighbors(ofReferenceRowsExcludingFirst: 1).indices
+    guard n >= 2 else {
+      throw BiasKitError.tooFewSamples(
+        n, label: data.labels[0], neighbors: 1, sampler: "TomekLinks")
+    }
+    let nearest = NearestNeighbors(reference: data.features).neighbors(
+      ofReferenceRowsExcludingFirst: 1
+    ).indices
     let targeted = Set(targets.map(\.label))
     let y = data.labels
     let kept = (0..<n).filter { i in

@@ -11,7 +11,8 @@ import Foundation
 struct ResampleCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "resample",
-    abstract: "Rebalance classes with SMOTE, its variants, or an under-sampler (imbalanced-learn 0.14).",
+    abstract:
+      "Rebalance classes with SMOTE, its variants, or an under-sampler (imbalanced-learn 0.14).",
     discussion: """
       The original rows come first and unchanged in the output (over-samplers), or the kept rows \
       in imbalanced-learn's order (under-samplers); --indices writes which input row each output \
@@ -42,7 +43,9 @@ struct ResampleCommand: ParsableCommand {
       result = try resampler.fitResample(rows, seed: sampler.seed)
     }
     try output.write(result, data: data)
-    output.printSummary(method: method, before: rows.stats, after: result.stats(from: data.labels), data: data, result: result)
+    output.printSummary(
+      method: method, before: rows.stats, after: result.stats(from: data.labels), data: data,
+      result: result)
   }
 }
 
@@ -72,16 +75,25 @@ enum ResampleMethod: String, CaseIterable, ExpressibleByArgument {
 }
 
 struct ResampleSamplerOptions: ParsableArguments {
-  @Option(help: "Neighbours (imbalanced-learn k_neighbors / n_neighbors; default: the sampler's own, 5 for the SMOTE family, 3 for the under-samplers).")
+  @Option(
+    help:
+      "Neighbours (imbalanced-learn k_neighbors / n_neighbors; default: the sampler's own, 5 for the SMOTE family, 3 for the under-samplers)."
+  )
   var kNeighbors: Int?
 
-  @Option(help: "auto, minority, majority, not-minority, not-majority, all, a ratio in (0, 1], per-class counts (0:500,1:500) or, for cleaning samplers, classes:0,2.")
+  @Option(
+    help:
+      "auto, minority, majority, not-minority, not-majority, all, a ratio in (0, 1], per-class counts (0:500,1:500) or, for cleaning samplers, classes:0,2."
+  )
   var samplingStrategy: String = "auto"
 
   @Option(help: "Seed of the random generator (randomized samplers).")
   var seed: UInt64 = 0
 
-  @Option(help: "Edited nearest neighbours: keep a row when 'all' its neighbours share its class, or the 'mode' does.")
+  @Option(
+    help:
+      "Edited nearest neighbours: keep a row when 'all' its neighbours share its class, or the 'mode' does."
+  )
   var kindSel: String = "all"
 
   @Option(help: "RandomOverSampler shrinkage (smoothed bootstrap); omit for plain duplication.")
@@ -93,13 +105,16 @@ struct ResampleSamplerOptions: ParsableArguments {
     switch kindSel {
     case "all": selection = .all
     case "mode": selection = .mode
-    default: throw BiasKitError(.invalidArgument, "--kind-sel must be 'all' or 'mode'; got '\(kindSel)'")
+    default:
+      throw BiasKitError(.invalidArgument, "--kind-sel must be 'all' or 'mode'; got '\(kindSel)'")
     }
     if let k = kNeighbors, k < 1 {
       throw BiasKitError(.invalidArgument, "--k-neighbors must be at least 1; got \(k)")
     }
     if method != .smoteNC && method != .smoteN && !categoricalColumns.isEmpty {
-      throw BiasKitError(.invalidArgument, "--categorical is used by smote-nc only; \(method.rawValue) needs numeric features")
+      throw BiasKitError(
+        .invalidArgument,
+        "--categorical is used by smote-nc only; \(method.rawValue) needs numeric features")
     }
     switch method {
     case .smote: return SMOTE(strategy: strategy, neighborCount: kNeighbors ?? 5)
@@ -107,28 +122,42 @@ struct ResampleSamplerOptions: ParsableArguments {
       guard !categoricalColumns.isEmpty else {
         throw BiasKitError(.invalidArgument, "smote-nc needs --categorical COLUMNS")
       }
-      return SMOTENC(categoricalColumns: categoricalColumns, strategy: strategy, neighborCount: kNeighbors ?? 5)
+      return SMOTENC(
+        categoricalColumns: categoricalColumns, strategy: strategy, neighborCount: kNeighbors ?? 5)
     case .smoteN: return SMOTEN(strategy: strategy, neighborCount: kNeighbors ?? 5)
-    case .borderlineSmote1: return BorderlineSMOTE(strategy: strategy, kind: .borderline1, neighborCount: kNeighbors ?? 5)
-    case .borderlineSmote2: return BorderlineSMOTE(strategy: strategy, kind: .borderline2, neighborCount: kNeighbors ?? 5)
+    case .borderlineSmote1:
+      return BorderlineSMOTE(strategy: strategy, kind: .borderline1, neighborCount: kNeighbors ?? 5)
+    case .borderlineSmote2:
+      return BorderlineSMOTE(strategy: strategy, kind: .borderline2, neighborCount: kNeighbors ?? 5)
     case .adasyn: return ADASYN(strategy: strategy, neighborCount: kNeighbors ?? 5)
     case .randomOver: return RandomOverSampler(strategy: strategy, shrinkage: shrinkage)
     case .randomUnder: return RandomUnderSampler(strategy: strategy)
     case .tomekLinks: return TomekLinks(strategy: strategy)
     case .editedNearestNeighbours:
-      return EditedNearestNeighbours(strategy: strategy, neighborCount: kNeighbors ?? 3, selection: selection)
+      return EditedNearestNeighbours(
+        strategy: strategy, neighborCount: kNeighbors ?? 3, selection: selection)
     case .repeatedEditedNearestNeighbours:
-      return RepeatedEditedNearestNeighbours(strategy: strategy, neighborCount: kNeighbors ?? 3, selection: selection)
-    case .allKNN: return AllKNN(strategy: strategy, neighborCount: kNeighbors ?? 3, selection: selection)
-    case .nearMiss1: return NearMiss(strategy: strategy, version: .one, neighborCount: kNeighbors ?? 3)
-    case .nearMiss2: return NearMiss(strategy: strategy, version: .two, neighborCount: kNeighbors ?? 3)
-    case .nearMiss3: return NearMiss(strategy: strategy, version: .three, neighborCount: kNeighbors ?? 3)
-    case .neighbourhoodCleaningRule: return NeighbourhoodCleaningRule(strategy: strategy, neighborCount: kNeighbors ?? 3)
-    case .condensedNearestNeighbour: return CondensedNearestNeighbour(strategy: strategy, neighborCount: kNeighbors ?? 1)
-    case .oneSidedSelection: return OneSidedSelection(strategy: strategy, neighborCount: kNeighbors ?? 1)
+      return RepeatedEditedNearestNeighbours(
+        strategy: strategy, neighborCount: kNeighbors ?? 3, selection: selection)
+    case .allKNN:
+      return AllKNN(strategy: strategy, neighborCount: kNeighbors ?? 3, selection: selection)
+    case .nearMiss1:
+      return NearMiss(strategy: strategy, version: .one, neighborCount: kNeighbors ?? 3)
+    case .nearMiss2:
+      return NearMiss(strategy: strategy, version: .two, neighborCount: kNeighbors ?? 3)
+    case .nearMiss3:
+      return NearMiss(strategy: strategy, version: .three, neighborCount: kNeighbors ?? 3)
+    case .neighbourhoodCleaningRule:
+      return NeighbourhoodCleaningRule(strategy: strategy, neighborCount: kNeighbors ?? 3)
+    case .condensedNearestNeighbour:
+      return CondensedNearestNeighbour(strategy: strategy, neighborCount: kNeighbors ?? 1)
+    case .oneSidedSelection:
+      return OneSidedSelection(strategy: strategy, neighborCount: kNeighbors ?? 1)
     case .clusterCentroids: return ClusterCentroids(strategy: strategy)
-    case .smoteTomek: return SMOTETomek(smote: SMOTE(strategy: strategy, neighborCount: kNeighbors ?? 5))
-    case .smoteENN: return SMOTEENN(smote: SMOTE(strategy: strategy, neighborCount: kNeighbors ?? 5))
+    case .smoteTomek:
+      return SMOTETomek(smote: SMOTE(strategy: strategy, neighborCount: kNeighbors ?? 5))
+    case .smoteENN:
+      return SMOTEENN(smote: SMOTE(strategy: strategy, neighborCount: kNeighbors ?? 5))
     }
   }
 }

@@ -25,45 +25,62 @@ struct ResampleInputOptions: ParsableArguments {
   @Option(help: "Feature columns of the CSV input, comma-separated (default: every other column).")
   var features: String?
 
-  @Option(help: "Feature matrix as a .npy file (2-D, little-endian float64/float32/integers, C order).")
+  @Option(
+    help: "Feature matrix as a .npy file (2-D, little-endian float64/float32/integers, C order).")
   var x: String?
 
   @Option(help: "Target as a .npy file (1-D integers).")
   var y: String?
 
-  @Option(help: "Categorical feature columns for smote-nc: CSV column names, or 0-based indices with --x, comma-separated.")
+  @Option(
+    help:
+      "Categorical feature columns for smote-nc: CSV column names, or 0-based indices with --x, comma-separated."
+  )
   var categorical: String?
 
-  @Option(help: "Resample within each group of this CSV column (or, with --x, a 1-D integer .npy file), so that every group reaches the requested balance.")
+  @Option(
+    help:
+      "Resample within each group of this CSV column (or, with --x, a 1-D integer .npy file), so that every group reaches the requested balance."
+  )
   var sensitive: String?
 
   func validate() throws {
     switch (input, x) {
-    case (nil, nil): throw ValidationError("give --input data.csv --target COLUMN, or --x X.npy --y y.npy")
-    case (.some, .some): throw ValidationError("give either --input (CSV) or --x/--y (.npy), not both")
+    case (nil, nil):
+      throw ValidationError("give --input data.csv --target COLUMN, or --x X.npy --y y.npy")
+    case (.some, .some):
+      throw ValidationError("give either --input (CSV) or --x/--y (.npy), not both")
     case (.some, nil):
       if target == nil { throw ValidationError("--input needs --target COLUMN") }
       if y != nil { throw ValidationError("--y goes with --x, not with --input") }
     case (nil, .some):
       if y == nil { throw ValidationError("--x needs --y y.npy") }
-      if target != nil || features != nil { throw ValidationError("--target and --features go with --input (CSV)") }
+      if target != nil || features != nil {
+        throw ValidationError("--target and --features go with --input (CSV)")
+      }
     }
   }
 
   func load(allCategorical: Bool = false) throws -> ResampleData {
-    if let path = input, let target { return try loadCSV(path, target: target, allCategorical: allCategorical) }
+    if let path = input, let target {
+      return try loadCSV(path, target: target, allCategorical: allCategorical)
+    }
     let matrix = try NumpyArray.readMatrix(path: x!)
     let labels = try NumpyArray.readLabels(path: y!)
     guard labels.count == matrix.rows else {
-      throw BiasKitError(.malformedInput, "\(y!): \(labels.count) labels for the \(matrix.rows) rows of \(x!)")
+      throw BiasKitError(
+        .malformedInput, "\(y!): \(labels.count) labels for the \(matrix.rows) rows of \(x!)")
     }
     try checkFinite(matrix, path: x!, line: nil)
-    var data = ResampleData(features: matrix, labels: labels, labelNames: nil, targetName: "y", groups: nil)
+    var data = ResampleData(
+      features: matrix, labels: labels, labelNames: nil, targetName: "y", groups: nil)
     if let categorical {
       data.categoricalColumns = try categorical.split(separator: ",").map { item in
         let text = item.trimmingCharacters(in: .whitespaces)
         guard let j = Int(text), j >= 0, j < matrix.columns else {
-          throw BiasKitError(.invalidArgument, "--categorical: '\(text)' is not a column index of \(x!) (0..<\(matrix.columns))")
+          throw BiasKitError(
+            .invalidArgument,
+            "--categorical: '\(text)' is not a column index of \(x!) (0..<\(matrix.columns))")
         }
         return j
       }
@@ -71,7 +88,9 @@ struct ResampleInputOptions: ParsableArguments {
     if let sensitive {
       let codes = try NumpyArray.readLabels(path: sensitive)
       guard codes.count == matrix.rows else {
-        throw BiasKitError(.malformedInput, "\(sensitive): \(codes.count) groups for the \(matrix.rows) rows of \(x!)")
+        throw BiasKitError(
+          .malformedInput,
+          "\(sensitive): \(codes.count) groups for the \(matrix.rows) rows of \(x!)")
       }
       let levels = Array(Set(codes)).sorted()
       let index = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, Int32($0)) })
@@ -80,7 +99,8 @@ struct ResampleInputOptions: ParsableArguments {
     return data
   }
 
-  private func loadCSV(_ path: String, target: String, allCategorical: Bool) throws -> ResampleData {
+  private func loadCSV(_ path: String, target: String, allCategorical: Bool) throws -> ResampleData
+  {
     let reader = try CSVReader(path: path)
     _ = try reader.columnIndex(of: target)
     if let sensitive { _ = try reader.columnIndex(of: sensitive) }
@@ -91,13 +111,22 @@ struct ResampleInputOptions: ParsableArguments {
     } else {
       names = reader.header.filter { $0 != target && $0 != sensitive }
     }
-    guard !names.isEmpty else { throw BiasKitError(.invalidArgument, "\(path): no feature columns besides the target") }
-    let categoricalNames = allCategorical ? Set(names) : Set(
-      (categorical ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
-    for name in categoricalNames where !names.contains(name) {
-      throw BiasKitError(.unknownName, "--categorical: '\(name)' is not a feature column of \(path)")
+    guard !names.isEmpty else {
+      throw BiasKitError(.invalidArgument, "\(path): no feature columns besides the target")
     }
-    var requests = names.map { categoricalNames.contains($0) ? ColumnRequest.category($0) : ColumnRequest.number($0) }
+    let categoricalNames =
+      allCategorical
+      ? Set(names)
+      : Set(
+        (categorical ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+          .filter { !$0.isEmpty })
+    for name in categoricalNames where !names.contains(name) {
+      throw BiasKitError(
+        .unknownName, "--categorical: '\(name)' is not a feature column of \(path)")
+    }
+    var requests = names.map {
+      categoricalNames.contains($0) ? ColumnRequest.category($0) : ColumnRequest.number($0)
+    }
     requests.append(.category(target))
     if let sensitive { requests.append(.category(sensitive)) }
     let table = try reader.read(requests)
@@ -128,7 +157,8 @@ struct ResampleInputOptions: ParsableArguments {
     }
     for (level, label) in zip(targetColumn.levels, labelOfLevel) { labelNames[label] = level }
     let labels = targetColumn.codes.map { labelOfLevel[Int($0)] }
-    var data = ResampleData(features: matrix, labels: labels, labelNames: labelNames, targetName: target, groups: nil)
+    var data = ResampleData(
+      features: matrix, labels: labels, labelNames: labelNames, targetName: target, groups: nil)
     data.categoricalColumns = categoricalLevels.keys.sorted()
     data.categoricalLevels = categoricalLevels
     if let sensitive {
@@ -145,10 +175,14 @@ struct ResampleInputOptions: ParsableArguments {
     let name = m.columnNames.isEmpty ? "column \(column)" : "column '\(m.columnNames[column])'"
     if let line {
       throw BiasKitError(
-        .invalidValue, "\(path):\(line(row)): \(name) is \(m.values[bad]); resampling needs finite numbers (no NaN or infinity)")
+        .invalidValue,
+        "\(path):\(line(row)): \(name) is \(m.values[bad]); resampling needs finite numbers (no NaN or infinity)"
+      )
     }
     throw BiasKitError(
-      .invalidValue, "\(path): row \(row), \(name) is \(m.values[bad]); resampling needs finite numbers (no NaN or infinity)")
+      .invalidValue,
+      "\(path): row \(row), \(name) is \(m.values[bad]); resampling needs finite numbers (no NaN or infinity)"
+    )
   }
 }
 
@@ -162,20 +196,31 @@ struct ResampleOutputOptions: ParsableArguments {
   @Option(help: "Output target, .npy (with --x).")
   var outputY: String?
 
-  @Option(help: "Also write, as a 1-D int64 .npy (or one number per line for a .txt/.csv path), the input row of each output row; -1 for synthetic rows.")
+  @Option(
+    help:
+      "Also write, as a 1-D int64 .npy (or one number per line for a .txt/.csv path), the input row of each output row; -1 for synthetic rows."
+  )
   var indices: String?
 
   @Option(help: "Summary format: text or json.")
   var format: String = "text"
 
   func validate(csv: Bool) throws {
-    guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json") }
+    guard format == "text" || format == "json" else {
+      throw ValidationError("--format must be text or json")
+    }
     if csv {
       if output == nil { throw ValidationError("--input needs --output out.csv") }
-      if outputX != nil || outputY != nil { throw ValidationError("--output-x/--output-y go with --x/--y; use --output with --input") }
+      if outputX != nil || outputY != nil {
+        throw ValidationError("--output-x/--output-y go with --x/--y; use --output with --input")
+      }
     } else {
-      if outputX == nil || outputY == nil { throw ValidationError("--x/--y need --output-x and --output-y") }
-      if output != nil { throw ValidationError("--output goes with --input (CSV); use --output-x/--output-y") }
+      if outputX == nil || outputY == nil {
+        throw ValidationError("--x/--y need --output-x and --output-y")
+      }
+      if output != nil {
+        throw ValidationError("--output goes with --input (CSV); use --output-x/--output-y")
+      }
     }
   }
 
@@ -186,8 +231,11 @@ struct ResampleOutputOptions: ParsableArguments {
     for path in [output, outputX, outputY, indices].compactMap({ $0 }) {
       let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
       var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-        throw BiasKitError(.io, "\(path): cannot write the output: the folder '\(folder)' does not exist")
+      guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory),
+        isDirectory.boolValue
+      else {
+        throw BiasKitError(
+          .io, "\(path): cannot write the output: the folder '\(folder)' does not exist")
       }
     }
     let labels = result.labels(from: data.labels)
@@ -218,12 +266,15 @@ struct ResampleOutputOptions: ParsableArguments {
       if indices.hasSuffix(".npy") {
         try NumpyArray.write(labels: rows, to: indices)
       } else {
-        try AtomicFileWriter.write(rows.map(String.init).joined(separator: "\n") + "\n", to: indices)
+        try AtomicFileWriter.write(
+          rows.map(String.init).joined(separator: "\n") + "\n", to: indices)
       }
     }
   }
 
-  private func writeCSV(_ result: Resampled, labels: [Int], data: ResampleData, to path: String) throws {
+  private func writeCSV(_ result: Resampled, labels: [Int], data: ResampleData, to path: String)
+    throws
+  {
     let input = data.features
     let d = input.columns
     func field(_ s: String) -> String {
@@ -237,7 +288,8 @@ struct ResampleOutputOptions: ParsableArguments {
     if let groups = data.groups {
       groupOfRow = result.sources.map { s in
         s < result.inputRows
-          ? groups.names[Int(groups.codes[s])] : groups.names[result.syntheticGroups?[s - result.inputRows] ?? 0]
+          ? groups.names[Int(groups.codes[s])]
+          : groups.names[result.syntheticGroups?[s - result.inputRows] ?? 0]
       }
     }
     try AtomicFileWriter.write(to: path) { handle in
@@ -261,7 +313,10 @@ struct ResampleOutputOptions: ParsableArguments {
     }
   }
 
-  func printSummary(method: ResampleMethod, before: ClassCounts, after: ClassCounts, data: ResampleData, result: Resampled) {
+  func printSummary(
+    method: ResampleMethod, before: ClassCounts, after: ClassCounts, data: ResampleData,
+    result: Resampled
+  ) {
     let classes = Array(Set(before.classes + after.classes)).sorted()
     func name(_ c: Int) -> String { data.labelNames?[c] ?? String(c) }
     if format == "json" {
@@ -280,10 +335,13 @@ struct ResampleOutputOptions: ParsableArguments {
         "class_counts_before": beforeTable,
         "class_counts_after": afterTable,
       ]
-      let json = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
+      let json = try! JSONSerialization.data(
+        withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
       print(String(decoding: json, as: UTF8.self))
     } else {
-      print("\(method.rawValue): \(data.labels.count) rows -> \(result.count) rows (\(result.synthetic.rows) synthetic)")
+      print(
+        "\(method.rawValue): \(data.labels.count) rows -> \(result.count) rows (\(result.synthetic.rows) synthetic)"
+      )
       let width = max(5, classes.map { name($0).count }.max() ?? 5)
       print("class".padding(toLength: width, withPad: " ", startingAt: 0) + "   before    after")
       for c in classes {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import BiasKit
 
 extension ResamplingTests {
@@ -19,7 +20,9 @@ extension ResamplingTests {
           }
           pairs.append((s, j))
         }
-        pairs.sort { a, b in a.distance < b.distance || (a.distance == b.distance && a.index < b.index) }
+        pairs.sort { a, b in
+          a.distance < b.distance || (a.distance == b.distance && a.index < b.index)
+        }
         for p in pairs.prefix(k) {
           idx.append(p.index)
           dist.append(p.distance)
@@ -33,12 +36,14 @@ extension ResamplingTests {
       arguments: [(1, 40, 3), (2, 300, 5), (3, 257, 20), (4, 120, 1), (5, 500, 7)])
     func methodsAgree(seed: UInt64, rows: Int, columns: Int) {
       for grid in [false, true] {
-        let x = ResamplingFixtures.randomMatrix(rows: rows, columns: columns, seed: seed, grid: grid)
+        let x = ResamplingFixtures.randomMatrix(
+          rows: rows, columns: columns, seed: seed, grid: grid)
         let queries = x.rows(at: stride(from: 0, to: rows, by: 3))
         for k in [1, 4, 9] {
           let expected = Self.bruteForce(queries, x, k: k)
           for method in [NearestNeighbors.Method.exactScan, .screened, .automatic] {
-            let got = NearestNeighbors(reference: x, method: method).neighbors(of: queries, count: k)
+            let got = NearestNeighbors(reference: x, method: method).neighbors(
+              of: queries, count: k)
             #expect(got == expected, "seed \(seed) grid \(grid) k \(k) \(method)")
           }
         }
@@ -50,7 +55,8 @@ extension ResamplingTests {
       arguments: [(6, 700, 3), (7, 1030, 20), (8, 513, 1), (9, 300, 7)])
     func selfJoinAgrees(seed: UInt64, rows: Int, columns: Int) {
       for grid in [false, true] {
-        let x = ResamplingFixtures.randomMatrix(rows: rows, columns: columns, seed: seed, grid: grid)
+        let x = ResamplingFixtures.randomMatrix(
+          rows: rows, columns: columns, seed: seed, grid: grid)
         for k in [1, 6] {
           let expected = Self.bruteForce(x, x, k: k)
           let got = NearestNeighbors(reference: x, method: .screened).neighbors(of: x, count: k)
@@ -64,10 +70,13 @@ extension ResamplingTests {
       var x = ResamplingFixtures.randomMatrix(rows: 200, columns: 4, seed: 9)
       for i in 0..<x.values.count { x.values[i] = 1e7 + x.values[i] * 1e-3 }
       let expected = Self.bruteForce(x, x, k: 5)
-      #expect(NearestNeighbors(reference: x, method: .screened).neighbors(of: x, count: 5) == expected)
+      #expect(
+        NearestNeighbors(reference: x, method: .screened).neighbors(of: x, count: 5) == expected)
     }
 
-    @Test("matches scikit-learn's kneighbors (k = 6) on tie-free data", arguments: ["three_classes", "binary", "shuffled_labels"])
+    @Test(
+      "matches scikit-learn's kneighbors (k = 6) on tie-free data",
+      arguments: ["three_classes", "binary", "shuffled_labels"])
     func matchesScikitLearn(name: String) {
       let data = ResamplingFixtures.dataSet(name)
       let list = NearestNeighbors(reference: data.features).neighbors(of: data.features, count: 6)
@@ -75,19 +84,23 @@ extension ResamplingTests {
         #expect(Array(list.neighbors(of: q)) == data.knnIndices[q], "\(name) row \(q)")
         for r in 0..<6 {
           // Same differences, same summation order as the k-d tree: equal to the last bit.
-          #expect(list.distance(query: q, rank: r) == data.knnDistances[q][r], "\(name) row \(q) rank \(r)")
+          #expect(
+            list.distance(query: q, rank: r) == data.knnDistances[q][r],
+            "\(name) row \(q) rank \(r)")
         }
       }
     }
 
-    @Test("on duplicated points, neighbour distances match scikit-learn; ties go to the lower index")
+    @Test(
+      "on duplicated points, neighbour distances match scikit-learn; ties go to the lower index")
     func tiesKeepDistances() {
       let data = ResamplingFixtures.dataSet("ties")
       let list = NearestNeighbors(reference: data.features).neighbors(of: data.features, count: 6)
       for q in 0..<data.features.rows {
         for r in 0..<6 { #expect(list.distance(query: q, rank: r) == data.knnDistances[q][r]) }
         let ranks = Array(list.neighbors(of: q))
-        for r in 1..<6 where list.squaredDistances[q * 6 + r] == list.squaredDistances[q * 6 + r - 1] {
+        for r in 1..<6
+        where list.squaredDistances[q * 6 + r] == list.squaredDistances[q * 6 + r - 1] {
           #expect(ranks[r] > ranks[r - 1])
         }
       }
@@ -99,7 +112,9 @@ extension ResamplingTests {
       let nn = NearestNeighbors(reference: x)
       let full = nn.neighbors(of: x, count: 4)
       let dropped = nn.neighbors(ofReferenceRowsExcludingFirst: 3)
-      for q in 0..<60 { #expect(Array(dropped.neighbors(of: q)) == Array(full.neighbors(of: q).dropFirst())) }
+      for q in 0..<60 {
+        #expect(Array(dropped.neighbors(of: q)) == Array(full.neighbors(of: q).dropFirst()))
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import BiasKit
 
 extension ResamplingTests {
@@ -10,9 +11,12 @@ extension ResamplingTests {
     @Test("reads float64, float32 and integer matrices made by NumPy")
     func readsMatrices() throws {
       let expected = (0..<12).map { Double($0) / 4 }
-      #expect(try NumpyArray.readMatrix(path: Self.path("x_f8.npy")) == Matrix(rows: 4, columns: 3, values: expected))
+      #expect(
+        try NumpyArray.readMatrix(path: Self.path("x_f8.npy"))
+          == Matrix(rows: 4, columns: 3, values: expected))
       #expect(try NumpyArray.readMatrix(path: Self.path("x_f4.npy")).values == expected)
-      #expect(try NumpyArray.readMatrix(path: Self.path("x_i4.npy")).values == (0..<12).map(Double.init))
+      #expect(
+        try NumpyArray.readMatrix(path: Self.path("x_i4.npy")).values == (0..<12).map(Double.init))
     }
 
     @Test("reads labels of integer, unsigned and integral float types")
@@ -39,7 +43,9 @@ extension ResamplingTests {
 
     @Test("a continuous target and a 2-D target are rejected")
     func badLabels() {
-      #expect(throws: BiasKitError.self) { try NumpyArray.readLabels(path: Self.path("y_f8_continuous.npy")) }
+      #expect(throws: BiasKitError.self) {
+        try NumpyArray.readLabels(path: Self.path("y_f8_continuous.npy"))
+      }
       #expect(throws: BiasKitError.self) { try NumpyArray.readLabels(path: Self.path("x_f8.npy")) }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import BiasKit
 
 extension ResamplingTests {
@@ -10,7 +11,8 @@ extension ResamplingTests {
       let data = ResamplingFixtures.dataSet(name)
       let cases: [(String, any Resampler)] = [
         ("random_over", RandomOverSampler()), ("random_under", RandomUnderSampler()),
-        ("borderline1", BorderlineSMOTE(kind: .borderline1)), ("borderline2", BorderlineSMOTE(kind: .borderline2)),
+        ("borderline1", BorderlineSMOTE(kind: .borderline1)),
+        ("borderline2", BorderlineSMOTE(kind: .borderline2)),
         ("adasyn", ADASYN()),
       ]
       // ADASYN's counts depend on which equidistant rows are neighbours (see NearestNeighbors).
@@ -20,16 +22,22 @@ extension ResamplingTests {
       }
     }
 
-    @Test("Borderline-SMOTE's danger rows are imbalanced-learn's", arguments: ["three_classes", "binary", "shuffled_labels"])
+    @Test(
+      "Borderline-SMOTE's danger rows are imbalanced-learn's",
+      arguments: ["three_classes", "binary", "shuffled_labels"])
     func dangerRows(name: String) throws {
       let data = ResamplingFixtures.dataSet(name)
       let rows = try LabeledRows(features: data.features, labels: data.labels)
       for (label, expected) in data.borderlineDanger {
-        #expect(try BorderlineSMOTE().dangerRows(rows, label: label) == expected, "\(name) class \(label)")
+        #expect(
+          try BorderlineSMOTE().dangerRows(rows, label: label) == expected, "\(name) class \(label)"
+        )
       }
     }
 
-    @Test("Borderline-SMOTE-1 seeds only from danger rows, towards a same-class neighbour", arguments: 0..<3)
+    @Test(
+      "Borderline-SMOTE-1 seeds only from danger rows, towards a same-class neighbour",
+      arguments: 0..<3)
     func borderlineSeedsFromDanger(seed: UInt64) throws {
       let data = ResamplingFixtures.dataSet("binary")
       let rows = try LabeledRows(features: data.features, labels: data.labels)
@@ -39,10 +47,12 @@ extension ResamplingTests {
       let classRows = data.features.rows(at: rows.rows(of: 1))
       let dangerMatrix = data.features.rows(at: danger)
       // Neighbours of each danger row within the class, as the sampler sees them.
-      let list = NearestNeighbors(reference: classRows).neighbors(of: dangerMatrix, count: 6).droppingFirstColumn()
+      let list = NearestNeighbors(reference: classRows).neighbors(of: dangerMatrix, count: 6)
+        .droppingFirstColumn()
       for i in 0..<result.synthetic.rows {
         #expect(
-          SMOTETests.onSegment(result.synthetic.row(i), base: dangerMatrix, neighbors: list, targets: classRows),
+          SMOTETests.onSegment(
+            result.synthetic.row(i), base: dangerMatrix, neighbors: list, targets: classRows),
           "seed \(seed) row \(i)")
       }
     }
@@ -55,35 +65,45 @@ extension ResamplingTests {
       let rows = try LabeledRows(features: data.features, labels: data.labels)
       let targets = try SamplingStrategy.auto.targets(for: rows.stats, kind: .overSampling)
       for (label, count) in targets where count > 0 {
-        #expect(try ADASYN().rowCounts(rows, label: label, total: count) == data.adasynRowCounts[label]!, "\(name) \(label)")
+        #expect(
+          try ADASYN().rowCounts(rows, label: label, total: count) == data.adasynRowCounts[label]!,
+          "\(name) \(label)")
       }
     }
 
     @Test("RandomOverSampler repeats input rows; with shrinkage it adds perturbed rows")
     func randomOver() throws {
       let data = ResamplingFixtures.dataSet("three_classes")
-      let plain = try RandomOverSampler().fitResample(features: data.features, labels: data.labels, seed: 1)
+      let plain = try RandomOverSampler().fitResample(
+        features: data.features, labels: data.labels, seed: 1)
       #expect(plain.synthetic.rows == 0 && plain.sources.allSatisfy { $0 < data.labels.count })
       #expect(Array(plain.sources.prefix(data.labels.count)) == Array(0..<data.labels.count))
-      let smooth = try RandomOverSampler(shrinkage: 1).fitResample(features: data.features, labels: data.labels, seed: 1)
-      #expect(smooth.isAppendOnly && smooth.stats(from: data.labels) == plain.stats(from: data.labels))
+      let smooth = try RandomOverSampler(shrinkage: 1).fitResample(
+        features: data.features, labels: data.labels, seed: 1)
+      #expect(
+        smooth.isAppendOnly && smooth.stats(from: data.labels) == plain.stats(from: data.labels))
       #expect(throws: BiasKitError.self) {
-        try RandomOverSampler(shrinkage: -1).fitResample(features: data.features, labels: data.labels)
+        try RandomOverSampler(shrinkage: -1).fitResample(
+          features: data.features, labels: data.labels)
       }
     }
 
     @Test("ClusterCentroids: each targeted class becomes its k-means centroids")
     func clusterCentroids() throws {
       let data = ResamplingFixtures.dataSet("three_classes")
-      let result = try ClusterCentroids().fitResample(features: data.features, labels: data.labels, seed: 5)
-      #expect(result.stats(from: data.labels) == ClassCounts(classes: [0, 1, 2], counts: [31, 31, 31]))
+      let result = try ClusterCentroids().fitResample(
+        features: data.features, labels: data.labels, seed: 5)
+      #expect(
+        result.stats(from: data.labels) == ClassCounts(classes: [0, 1, 2], counts: [31, 31, 31]))
       // Each centroid is a mean of class rows: inside the class's bounding box.
       for label in [0, 1, 2] {
         let rows = data.features.rows(at: data.labels.indices.filter { data.labels[$0] == label })
         for i in result.syntheticLabels.indices where result.syntheticLabels[i] == label {
           for j in 0..<rows.columns {
             let column = rows.column(j)
-            #expect(result.synthetic[i, j] >= column.min()! - 1e-12 && result.synthetic[i, j] <= column.max()! + 1e-12)
+            #expect(
+              result.synthetic[i, j] >= column.min()! - 1e-12
+                && result.synthetic[i, j] <= column.max()! + 1e-12)
           }
         }
       }

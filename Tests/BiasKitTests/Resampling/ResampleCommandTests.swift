@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import BiasKit
 
 extension ResamplingTests {
@@ -9,14 +10,17 @@ extension ResamplingTests {
     static func npyFolder(features: Matrix? = nil, labels: [Int]? = nil) throws -> URL {
       let data = ResamplingFixtures.dataSet("binary")
       let folder = try TestData.temporaryFolder()
-      try NumpyArray.write(features ?? data.features, to: folder.appendingPathComponent("X.npy").path)
-      try NumpyArray.write(labels: labels ?? data.labels, to: folder.appendingPathComponent("y.npy").path)
+      try NumpyArray.write(
+        features ?? data.features, to: folder.appendingPathComponent("X.npy").path)
+      try NumpyArray.write(
+        labels: labels ?? data.labels, to: folder.appendingPathComponent("y.npy").path)
       return folder
     }
 
     static func csvFolder(_ text: String) throws -> URL {
       let folder = try TestData.temporaryFolder()
-      try text.write(to: folder.appendingPathComponent("data.csv"), atomically: true, encoding: .utf8)
+      try text.write(
+        to: folder.appendingPathComponent("data.csv"), atomically: true, encoding: .utf8)
       return folder
     }
 
@@ -38,10 +42,14 @@ extension ResamplingTests {
     func smoteNpy() throws {
       let folder = try Self.npyFolder()
       let result = try CLI.run(
-        ["resample", "smote", "--x", "X.npy", "--y", "y.npy", "--output-x", "Xr.npy", "--output-y", "yr.npy",
-         "--seed", "4", "--format", "json"], in: folder)
+        [
+          "resample", "smote", "--x", "X.npy", "--y", "y.npy", "--output-x", "Xr.npy", "--output-y",
+          "yr.npy",
+          "--seed", "4", "--format", "json",
+        ], in: folder)
       #expect(result.status == 0, "\(result.stderr)")
-      let summary = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+      let summary =
+        try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
       #expect(summary["class_counts_after"] as? [String: Int] == ["0": 218, "1": 218])
       #expect(summary["class_counts_before"] as? [String: Int] == ["0": 218, "1": 32])
       let x = try NumpyArray.readMatrix(path: folder.appendingPathComponent("Xr.npy").path)
@@ -57,8 +65,11 @@ extension ResamplingTests {
     func csvAndIndices() throws {
       let folder = try Self.csvFolder(Self.binaryCSV())
       let result = try CLI.run(
-        ["resample", "tomek-links", "--input", "data.csv", "--target", "label", "--output", "out.csv",
-         "--indices", "kept.txt"], in: folder)
+        [
+          "resample", "tomek-links", "--input", "data.csv", "--target", "label", "--output",
+          "out.csv",
+          "--indices", "kept.txt",
+        ], in: folder)
       #expect(result.status == 0, "\(result.stderr)")
       #expect(result.stdout.contains("tomek-links"))
       let data = ResamplingFixtures.dataSet("binary")
@@ -77,12 +88,15 @@ extension ResamplingTests {
       let data = ResamplingFixtures.dataSet("binary")
       var text = "a,b,label,group\n"
       for i in 0..<data.labels.count {
-        text += "\(data.features[i, 0]),\(data.features[i, 1]),\(data.labels[i]),\(i % 3 == 0 ? "g1" : "g2")\n"
+        text +=
+          "\(data.features[i, 0]),\(data.features[i, 1]),\(data.labels[i]),\(i % 3 == 0 ? "g1" : "g2")\n"
       }
       let folder = try Self.csvFolder(text)
       let result = try CLI.run(
-        ["resample", "smote", "--input", "data.csv", "--target", "label", "--sensitive", "group",
-         "--output", "out.csv", "--k-neighbors", "3"], in: folder)
+        [
+          "resample", "smote", "--input", "data.csv", "--target", "label", "--sensitive", "group",
+          "--output", "out.csv", "--k-neighbors", "3",
+        ], in: folder)
       #expect(result.status == 0, "\(result.stderr)")
       let rows = try String(contentsOf: folder.appendingPathComponent("out.csv"), encoding: .utf8)
         .split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
@@ -99,7 +113,8 @@ extension ResamplingTests {
       let result = try CLI.run(arguments, in: folder)
       #expect(result.status == 2, "\(arguments): \(result.stderr)")
       for fragment in fragments {
-        #expect(result.stderr.contains(fragment), "\(arguments): '\(fragment)' not in \(result.stderr)")
+        #expect(
+          result.stderr.contains(fragment), "\(arguments): '\(fragment)' not in \(result.stderr)")
       }
       #expect(files(in: folder) == before, "an output file was left behind")
     }
@@ -108,7 +123,8 @@ extension ResamplingTests {
     func nonNumeric() throws {
       let folder = try Self.csvFolder("a,b,y\n1,2,0\n3,x,1\n5,6,0\n")
       try Self.expectFailure(
-        ["resample", "smote", "--input", "data.csv", "--target", "y", "--output", "out.csv"], in: folder,
+        ["resample", "smote", "--input", "data.csv", "--target", "y", "--output", "out.csv"],
+        in: folder,
         ["data.csv:3", "'b'", "'x'"])
     }
 
@@ -116,13 +132,17 @@ extension ResamplingTests {
     func nonFinite() throws {
       let folder = try Self.csvFolder("a,b,y\n1,2,0\n3,nan,1\n5,6,0\n")
       try Self.expectFailure(
-        ["resample", "smote", "--input", "data.csv", "--target", "y", "--output", "out.csv"], in: folder,
+        ["resample", "smote", "--input", "data.csv", "--target", "y", "--output", "out.csv"],
+        in: folder,
         ["data.csv:3", "'b'", "nan"])
       var x = ResamplingFixtures.dataSet("binary").features
       x[7, 2] = .infinity
       let npy = try Self.npyFolder(features: x)
       try Self.expectFailure(
-        ["resample", "smote", "--x", "X.npy", "--y", "y.npy", "--output-x", "o.npy", "--output-y", "p.npy"],
+        [
+          "resample", "smote", "--x", "X.npy", "--y", "y.npy", "--output-x", "o.npy", "--output-y",
+          "p.npy",
+        ],
         in: npy, ["row 7", "column 2", "inf"])
     }
 
@@ -132,7 +152,10 @@ extension ResamplingTests {
       let labels = (0..<data.labels.count).map { $0 < 4 ? 1 : 0 }
       let folder = try Self.npyFolder(labels: labels)
       try Self.expectFailure(
-        ["resample", "smote", "--x", "X.npy", "--y", "y.npy", "--output-x", "o.npy", "--output-y", "p.npy"],
+        [
+          "resample", "smote", "--x", "X.npy", "--y", "y.npy", "--output-x", "o.npy", "--output-y",
+          "p.npy",
+        ],
         in: folder, ["class 1 has 4", "at least 6"])
     }
 
@@ -140,7 +163,10 @@ extension ResamplingTests {
     func oneClass() throws {
       let folder = try Self.npyFolder(labels: [Int](repeating: 3, count: 250))
       try Self.expectFailure(
-        ["resample", "smote", "--x", "X.npy", "--y", "y.npy", "--output-x", "o.npy", "--output-y", "p.npy"],
+        [
+          "resample", "smote", "--x", "X.npy", "--y", "y.npy", "--output-x", "o.npy", "--output-y",
+          "p.npy",
+        ],
         in: folder, ["only one class"])
     }
 
@@ -148,13 +174,19 @@ extension ResamplingTests {
     func ratioRemoves() throws {
       let folder = try Self.npyFolder()
       try Self.expectFailure(
-        ["resample", "smote", "--x", "X.npy", "--y", "y.npy", "--output-x", "o.npy", "--output-y", "p.npy",
-         "--sampling-strategy", "0.1"], in: folder, ["over-sampling cannot remove rows", "increase the ratio"])
+        [
+          "resample", "smote", "--x", "X.npy", "--y", "y.npy", "--output-x", "o.npy", "--output-y",
+          "p.npy",
+          "--sampling-strategy", "0.1",
+        ], in: folder, ["over-sampling cannot remove rows", "increase the ratio"])
     }
 
     @Test(
       "a .npy of the wrong dtype, shape or byte order is rejected",
-      arguments: [("x_complex.npy", "<c16"), ("x_3d.npy", "(2, 2, 3)"), ("x_big_endian.npy", "big-endian"), ("x_fortran.npy", "Fortran")])
+      arguments: [
+        ("x_complex.npy", "<c16"), ("x_3d.npy", "(2, 2, 3)"), ("x_big_endian.npy", "big-endian"),
+        ("x_fortran.npy", "Fortran"),
+      ])
     func badNpy(name: String, fragment: String) throws {
       let folder = try TestData.temporaryFolder()
       for file in [name, "y_i8.npy"] {
@@ -162,14 +194,18 @@ extension ResamplingTests {
           at: TestData.fixture("Resampling/npy/\(file)"), to: folder.appendingPathComponent(file))
       }
       try Self.expectFailure(
-        ["resample", "smote", "--x", name, "--y", "y_i8.npy", "--output-x", "o.npy", "--output-y", "p.npy"],
+        [
+          "resample", "smote", "--x", name, "--y", "y_i8.npy", "--output-x", "o.npy", "--output-y",
+          "p.npy",
+        ],
         in: folder, [name, fragment])
     }
 
     @Test("contradictory options exit 2")
     func options() throws {
       let folder = try Self.npyFolder()
-      try Self.expectFailure(["resample", "smote", "--x", "X.npy", "--output-x", "o.npy"], in: folder, ["--y"])
+      try Self.expectFailure(
+        ["resample", "smote", "--x", "X.npy", "--output-x", "o.npy"], in: folder, ["--y"])
       try Self.expectFailure(["resample", "unknown", "--x", "X.npy"], in: folder, ["unknown"])
     }
   }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import BiasKit
 
 extension ResamplingTests {
@@ -9,14 +10,20 @@ extension ResamplingTests {
     static let all: [(String, any Resampler)] = [
       ("SMOTE", SMOTE()), ("BorderlineSMOTE-1", BorderlineSMOTE()),
       ("BorderlineSMOTE-2", BorderlineSMOTE(kind: .borderline2)), ("ADASYN", ADASYN()),
-      ("RandomOverSampler", RandomOverSampler()), ("RandomOverSampler(shrinkage)", RandomOverSampler(shrinkage: 0.5)),
+      ("RandomOverSampler", RandomOverSampler()),
+      ("RandomOverSampler(shrinkage)", RandomOverSampler(shrinkage: 0.5)),
       ("RandomUnderSampler", RandomUnderSampler()), ("TomekLinks", TomekLinks()),
-      ("EditedNearestNeighbours", EditedNearestNeighbours()), ("RepeatedENN", RepeatedEditedNearestNeighbours()),
-      ("AllKNN", AllKNN()), ("NearMiss-1", NearMiss(version: .one)), ("NearMiss-2", NearMiss(version: .two)),
-      ("NearMiss-3", NearMiss(version: .three)), ("NeighbourhoodCleaningRule", NeighbourhoodCleaningRule()),
+      ("EditedNearestNeighbours", EditedNearestNeighbours()),
+      ("RepeatedENN", RepeatedEditedNearestNeighbours()),
+      ("AllKNN", AllKNN()), ("NearMiss-1", NearMiss(version: .one)),
+      ("NearMiss-2", NearMiss(version: .two)),
+      ("NearMiss-3", NearMiss(version: .three)),
+      ("NeighbourhoodCleaningRule", NeighbourhoodCleaningRule()),
       ("SMOTETomek", SMOTETomek()), ("SMOTEENN", SMOTEENN()),
-      ("CondensedNearestNeighbour", CondensedNearestNeighbour()), ("OneSidedSelection", OneSidedSelection()),
-      ("ClusterCentroids", ClusterCentroids()), ("ClusterCentroids(hard)", ClusterCentroids(voting: .hard)),
+      ("CondensedNearestNeighbour", CondensedNearestNeighbour()),
+      ("OneSidedSelection", OneSidedSelection()),
+      ("ClusterCentroids", ClusterCentroids()),
+      ("ClusterCentroids(hard)", ClusterCentroids(voting: .hard)),
     ]
     static let names = all.map(\.0)
     static func sampler(_ name: String) -> any Resampler { all.first { $0.0 == name }!.1 }
@@ -39,7 +46,9 @@ extension ResamplingTests {
       #expect(Set(a.syntheticLabels).isSubset(of: Set(before.classes)))
       switch sampler.kind {
       case .overSampling where !(sampler is SMOTETomek) && !(sampler is SMOTEENN):
-        #expect(Array(a.sources.prefix(a.inputRows)) == Array(0..<a.inputRows), "input rows first, unchanged")
+        #expect(
+          Array(a.sources.prefix(a.inputRows)) == Array(0..<a.inputRows),
+          "input rows first, unchanged")
         for c in before.classes { #expect(after[c] >= before[c]) }
       case .underSampling, .cleaning:
         #expect(a.synthetic.rows == 0 || sampler is ClusterCentroids)
@@ -58,11 +67,16 @@ extension ResamplingTests {
       let data = ResamplingFixtures.dataSet("binary")
       var nan = data.features
       nan[3, 1] = .nan
-      #expect(throws: BiasKitError.self) { try sampler.fitResample(features: nan, labels: data.labels) }
       #expect(throws: BiasKitError.self) {
-        try sampler.fitResample(features: data.features, labels: [Int](repeating: 1, count: data.labels.count))
+        try sampler.fitResample(features: nan, labels: data.labels)
       }
-      #expect(throws: BiasKitError.self) { try sampler.fitResample(features: data.features, labels: [0, 1]) }
+      #expect(throws: BiasKitError.self) {
+        try sampler.fitResample(
+          features: data.features, labels: [Int](repeating: 1, count: data.labels.count))
+      }
+      #expect(throws: BiasKitError.self) {
+        try sampler.fitResample(features: data.features, labels: [0, 1])
+      }
       // Three rows of the minority class: too few for the default neighbours (or fine).
       let tiny = data.features.rows(at: 0..<20)
       let labels = (0..<20).map { $0 < 3 ? 1 : 0 }

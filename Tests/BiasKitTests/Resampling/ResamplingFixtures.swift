@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import BiasKit
 
 /// The imbalanced-learn reference data of `Fixtures/Resampling/resampling.json`
@@ -56,7 +57,8 @@ enum ResamplingFixtures {
       knnIndices: (knn["indices"] as! [[NSNumber]]).map { $0.map(\.intValue) },
       knnDistances: (knn["distances"] as! [[String]]).map { $0.map { Double($0)! } },
       kept: kept, counts: counts, strategies: e["strategies"] as! [[String: Any]],
-      adasynRowCounts: intTable(e["adasyn_row_counts"]), borderlineDanger: intTable(e["borderline_danger"]))
+      adasynRowCounts: intTable(e["adasyn_row_counts"]),
+      borderlineDanger: intTable(e["borderline_danger"]))
   }
 
   static func intTable(_ value: Any?) -> [Int: [Int]] {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import BiasKit
 
 extension ResamplingTests {
@@ -27,7 +28,8 @@ extension ResamplingTests {
         // Some pair of minority rows brackets every continuous value.
         for j in [0, 2, 3, 4] {
           let column = minority.column(j)
-          #expect(row[row.startIndex + j] >= column.min()! && row[row.startIndex + j] <= column.max()!)
+          #expect(
+            row[row.startIndex + j] >= column.min()! && row[row.startIndex + j] <= column.max()!)
         }
       }
     }
@@ -35,7 +37,9 @@ extension ResamplingTests {
     @Test("needs both kinds of columns and valid indices")
     func errors() {
       let (x, y) = Self.mixed()
-      #expect(throws: BiasKitError.self) { try SMOTENC(categoricalColumns: [7]).fitResample(features: x, labels: y) }
+      #expect(throws: BiasKitError.self) {
+        try SMOTENC(categoricalColumns: [7]).fitResample(features: x, labels: y)
+      }
       #expect(throws: BiasKitError.self) {
         try SMOTENC(categoricalColumns: [0, 1, 2, 3, 4]).fitResample(features: x, labels: y)
       }
@@ -50,15 +54,24 @@ extension ResamplingTests {
         text += "\(g.nextUniform()),\(colour),\(i < 12 ? "rare" : "common")\n"
       }
       let folder = try ResampleCommandTests.csvFolder(text)
-      let rejected = try CLI.run(["resample", "smote", "--input", "data.csv", "--target", "label", "--output", "o.csv"], in: folder)
+      let rejected = try CLI.run(
+        ["resample", "smote", "--input", "data.csv", "--target", "label", "--output", "o.csv"],
+        in: folder)
       #expect(rejected.status == 2 && rejected.stderr.contains("colour"))
       let result = try CLI.run(
-        ["resample", "smote-nc", "--input", "data.csv", "--target", "label", "--categorical", "colour",
-         "--output", "o.csv"], in: folder)
+        [
+          "resample", "smote-nc", "--input", "data.csv", "--target", "label", "--categorical",
+          "colour",
+          "--output", "o.csv",
+        ], in: folder)
       #expect(result.status == 0, "\(result.stderr)")
-      let lines = try String(contentsOf: folder.appendingPathComponent("o.csv"), encoding: .utf8).split(separator: "\n")
+      let lines = try String(contentsOf: folder.appendingPathComponent("o.csv"), encoding: .utf8)
+        .split(separator: "\n")
       #expect(lines.count == 1 + 96)
-      #expect(lines.dropFirst().allSatisfy { ["red", "green", "blue"].contains($0.split(separator: ",")[1]) })
+      #expect(
+        lines.dropFirst().allSatisfy {
+          ["red", "green", "blue"].contains($0.split(separator: ",")[1])
+        })
     }
   }
 }

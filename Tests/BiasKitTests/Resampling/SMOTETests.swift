@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import BiasKit
 
 extension ResamplingTests {
@@ -32,21 +33,28 @@ extension ResamplingTests {
       return false
     }
 
-    @Test("every synthetic row lies on a segment between a class row and one of its k neighbours", arguments: 0..<6)
+    @Test(
+      "every synthetic row lies on a segment between a class row and one of its k neighbours",
+      arguments: 0..<6)
     func syntheticRowsLieOnSegments(seed: UInt64) throws {
       let data = ResamplingFixtures.dataSet(seed % 2 == 0 ? "three_classes" : "shuffled_labels")
       let k = 3 + Int(seed % 3)
-      let result = try SMOTE(neighborCount: k).fitResample(features: data.features, labels: data.labels, seed: seed)
+      let result = try SMOTE(neighborCount: k).fitResample(
+        features: data.features, labels: data.labels, seed: seed)
       for label in Set(result.syntheticLabels).sorted() {
         let base = data.features.rows(at: data.labels.indices.filter { data.labels[$0] == label })
         let nn = NearestNeighbors(reference: base).neighbors(ofReferenceRowsExcludingFirst: k)
         for i in 0..<result.synthetic.rows where result.syntheticLabels[i] == label {
-          #expect(Self.onSegment(result.synthetic.row(i), base: base, neighbors: nn), "seed \(seed) row \(i)")
+          #expect(
+            Self.onSegment(result.synthetic.row(i), base: base, neighbors: nn),
+            "seed \(seed) row \(i)")
         }
       }
     }
 
-    @Test("class counts match imbalanced-learn; original rows first, new rows by class", arguments: ResamplingFixtures.names)
+    @Test(
+      "class counts match imbalanced-learn; original rows first, new rows by class",
+      arguments: ResamplingFixtures.names)
     func countsMatch(name: String) throws {
       let data = ResamplingFixtures.dataSet(name)
       let cases: [(String, SMOTE)] = [
@@ -80,7 +88,8 @@ extension ResamplingTests {
         try SMOTE(neighborCount: 5).fitResample(features: x, labels: y)
       } throws: { error in
         let e = error as! BiasKitError
-        return e.code == .degenerateData && e.message.contains("class 1 has 3") && e.message.contains("at least 6")
+        return e.code == .degenerateData && e.message.contains("class 1 has 3")
+          && e.message.contains("at least 6")
       }
     }
 

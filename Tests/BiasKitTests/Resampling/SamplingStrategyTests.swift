@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import BiasKit
 
 extension ResamplingTests {
@@ -7,7 +8,8 @@ extension ResamplingTests {
   struct SamplingStrategyTests {
     static func kind(_ text: String) -> SamplingKind { SamplingKind(rawValue: text)! }
 
-    @Test("string strategies resolve as check_sampling_strategy", arguments: ResamplingFixtures.names)
+    @Test(
+      "string strategies resolve as check_sampling_strategy", arguments: ResamplingFixtures.names)
     func strings(name: String) throws {
       let data = ResamplingFixtures.dataSet(name)
       let stats = ClassCounts(labels: data.labels)
@@ -17,7 +19,9 @@ extension ResamplingTests {
         if entry["error"] != nil {
           #expect(throws: BiasKitError.self) { try strategy.targets(for: stats, kind: kind) }
         } else {
-          let expected = (entry["targets"] as! [[NSNumber]]).map { [$0[0].intValue, $0[1].intValue] }
+          let expected = (entry["targets"] as! [[NSNumber]]).map {
+            [$0[0].intValue, $0[1].intValue]
+          }
           let got = try strategy.targets(for: stats, kind: kind).map { [$0.label, $0.count] }
           #expect(got == expected, "\(name) \(kind) \(strategy)")
         }
@@ -33,8 +37,11 @@ extension ResamplingTests {
         if entry["error"] != nil {
           #expect(throws: BiasKitError.self) { try strategy.targets(for: stats, kind: kind) }
         } else {
-          let expected = (entry["targets"] as! [[NSNumber]]).map { [$0[0].intValue, $0[1].intValue] }
-          #expect(try strategy.targets(for: stats, kind: kind).map { [$0.label, $0.count] } == expected)
+          let expected = (entry["targets"] as! [[NSNumber]]).map {
+            [$0[0].intValue, $0[1].intValue]
+          }
+          #expect(
+            try strategy.targets(for: stats, kind: kind).map { [$0.label, $0.count] } == expected)
         }
       }
     }
@@ -50,13 +57,24 @@ extension ResamplingTests {
 
     @Test func countsAndErrors() throws {
       let stats = ClassCounts(classes: [0, 1, 2], counts: [50, 20, 10])
-      #expect(try SamplingStrategy.counts([1: 30, 2: 10]).targets(for: stats, kind: .overSampling).map(\.count) == [10, 0])
-      #expect(try SamplingStrategy.counts([0: 30]).targets(for: stats, kind: .underSampling).map(\.count) == [30])
-      #expect(throws: BiasKitError.self) { try SamplingStrategy.counts([1: 5]).targets(for: stats, kind: .overSampling) }
-      #expect(throws: BiasKitError.self) { try SamplingStrategy.counts([7: 5]).targets(for: stats, kind: .overSampling) }
-      #expect(throws: BiasKitError.self) { try SamplingStrategy.ratio(0.5).targets(for: stats, kind: .overSampling) }
+      #expect(
+        try SamplingStrategy.counts([1: 30, 2: 10]).targets(for: stats, kind: .overSampling).map(
+          \.count) == [10, 0])
+      #expect(
+        try SamplingStrategy.counts([0: 30]).targets(for: stats, kind: .underSampling).map(\.count)
+          == [30])
       #expect(throws: BiasKitError.self) {
-        try SamplingStrategy.auto.targets(for: ClassCounts(classes: [1], counts: [9]), kind: .overSampling)
+        try SamplingStrategy.counts([1: 5]).targets(for: stats, kind: .overSampling)
+      }
+      #expect(throws: BiasKitError.self) {
+        try SamplingStrategy.counts([7: 5]).targets(for: stats, kind: .overSampling)
+      }
+      #expect(throws: BiasKitError.self) {
+        try SamplingStrategy.ratio(0.5).targets(for: stats, kind: .overSampling)
+      }
+      #expect(throws: BiasKitError.self) {
+        try SamplingStrategy.auto.targets(
+          for: ClassCounts(classes: [1], counts: [9]), kind: .overSampling)
       }
     }
   }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import BiasKit
 
 extension ResamplingTests {
@@ -23,7 +24,9 @@ extension ResamplingTests {
     ]
 
     // Tie-free data: the same rows in the same order.
-    @Test("same rows, same order as imbalanced-learn", arguments: ["three_classes", "binary", "shuffled_labels"])
+    @Test(
+      "same rows, same order as imbalanced-learn",
+      arguments: ["three_classes", "binary", "shuffled_labels"])
     func sameRows(name: String) throws {
       let data = ResamplingFixtures.dataSet(name)
       for (key, sampler) in Self.samplers {
