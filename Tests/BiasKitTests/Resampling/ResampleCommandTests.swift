@@ -181,6 +181,36 @@ extension ResamplingTests {
         ], in: folder, ["over-sampling cannot remove rows", "increase the ratio"])
     }
 
+    @Test("a ratio that would add majority rows while under-sampling is rejected")
+    func ratioAdds() throws {
+      let folder = try Self.npyFolder()
+      try Self.expectFailure(
+        [
+          "resample", "random-under", "--x", "X.npy", "--y", "y.npy", "--output-x", "o.npy",
+          "--output-y", "p.npy", "--sampling-strategy", "0.05",
+        ], in: folder, ["under-sampling cannot add rows", "640", "218"])
+    }
+
+    @Test("--sensitive with .npy groups balances each group; --indices marks synthetic rows -1")
+    func sensitiveNpy() throws {
+      let data = ResamplingFixtures.dataSet("binary")
+      let folder = try Self.npyFolder()
+      let groups = (0..<data.labels.count).map { $0 % 2 }
+      try NumpyArray.write(labels: groups, to: folder.appendingPathComponent("g.npy").path)
+      let result = try CLI.run(
+        [
+          "resample", "smote", "--x", "X.npy", "--y", "y.npy", "--sensitive", "g.npy", "--output-x",
+          "o.npy", "--output-y", "p.npy", "--indices", "i.npy", "--k-neighbors", "3",
+        ], in: folder)
+      #expect(result.status == 0, "\(result.stderr)")
+      let y = try NumpyArray.readLabels(path: folder.appendingPathComponent("p.npy").path)
+      let source = try NumpyArray.readLabels(path: folder.appendingPathComponent("i.npy").path)
+      #expect(Array(source.prefix(data.labels.count)) == Array(0..<data.labels.count))
+      #expect(source.dropFirst(data.labels.count).allSatisfy { $0 == -1 })
+      // Each group is balanced (checked per group in the CSV test), so the total is too.
+      #expect(y.filter { $0 == 0 }.count == y.filter { $0 == 1 }.count)
+    }
+
     @Test(
       "a .npy of the wrong dtype, shape or byte order is rejected",
       arguments: [
