@@ -44,8 +44,9 @@ struct MergeCommand: ParsableCommand {
     }
     let hasScores = state.statistics.first?.scores != nil
     var chosen = try metrics.resolve(task: state.task, hasScores: hasScores)
-    if metrics.metrics.isEmpty, state.statistics.first?.calibration != nil {
-      chosen += [.brierScore, .logLoss, .expectedCalibrationError].filter { !chosen.contains($0) }
+    if metrics.metrics.isEmpty, state.statistics.first?.calibration == nil {
+      // Default metrics: the calibration metrics need sums the state lacks (binned scores).
+      chosen.removeAll { [.brierScore, .logLoss, .expectedCalibrationError].contains($0) }
     }
     let frame = try state.frame(metrics: chosen, options: try metrics.options(), aggregation: metrics.agg)
     let report = AuditReport(frame: frame)

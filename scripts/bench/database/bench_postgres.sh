@@ -22,7 +22,7 @@ fi
 
 timed() {  # label, command…: best of 3 wall-clock seconds and peak RSS
   local label=$1; shift
-  local best=999999 rss=0
+  local best=999999 rss=0 s m
   for _ in 1 2 3; do
     /usr/bin/time -f "%e %M" -o "$TMP/t" "$@" >"$TMP/out" 2>"$TMP/err" || { cat "$TMP/err"; exit 1; }
     read -r s m <"$TMP/t"
@@ -50,9 +50,11 @@ for m in 1000 100000; do
   grep -o 'roc_auc is within ±[0-9.e-]*' "$TMP/out" || true
   echo "bytes: push-down result $(result_bytes --y-score y_score --max-distinct-scores $m) B"
 done
-timed "push-down, exact (--max-distinct-scores 100000000)" "$BIASKIT" audit --db "$URL" --table "$TABLE" "${COLS[@]}" \
-  --y-score y_score --metrics accuracy,roc_auc,average_precision --max-distinct-scores 100000000
-echo "bytes: push-down result $(result_bytes --y-score y_score --max-distinct-scores 100000000) B"
+# Scores have 6 decimals: with bins of 1e-7 every group holds one score, so the one pass is exact.
+timed "push-down, exact (--max-distinct-scores 10000000)" "$BIASKIT" audit --db "$URL" --table "$TABLE" "${COLS[@]}" \
+  --y-score y_score --metrics accuracy,roc_auc,average_precision --max-distinct-scores 10000000
+grep -o 'roc_auc is within ±[0-9.e-]*' "$TMP/out" || echo "(exact: no histogram note)"
+echo "bytes: push-down result $(result_bytes --y-score y_score --max-distinct-scores 10000000) B"
 timed "SELECT * streamed out + file audit (exact)" bash -c \
   "psql '$URL' -qc \"\\copy (SELECT * FROM $TABLE) TO '$TMP/dump.csv' WITH (FORMAT csv, HEADER true)\" && '$BIASKIT' audit '$TMP/dump.csv' ${COLS[*]} --y-score y_score --metrics accuracy,roc_auc,average_precision"
 echo "bytes: SELECT * (CSV) $(stat -c %s "$TMP/dump.csv") B"

@@ -61,8 +61,11 @@ def main():
                    help="histogram bins (default: exact scores, --emit-sql … --exact-scores)")
     args = p.parse_args()
     columns = ["--y-true", "y_true", "--y-pred", "y_pred", "--y-score", "y_score", "--sensitive", args.sensitive]
+    metrics = []
     if args.max_distinct_scores:
         columns += ["--max-distinct-scores", args.max_distinct_scores]
+        # Binned scores carry no calibration sums: compare the other metrics.
+        metrics = ["--metrics", "count,selection_rate,accuracy,true_positive_rate,false_positive_rate,roc_auc,average_precision"]
     exact = [] if args.max_distinct_scores else ["--exact-scores"]
     script = run([args.biaskit, "audit", "--emit-sql", "spark", "--table", "predictions"] + columns + exact)
     first, sql = script.split("\n", 1)
@@ -98,14 +101,14 @@ def main():
             # repr(float) is the shortest text that reads back to the same double.
             out.writerows(["" if v is None else repr(v) if isinstance(v, float) else v for v in row] for row in rows)
         state = os.path.join(tmp, f"state{k}.json")
-        run([args.biaskit, "audit", "--state-from", rows_csv, "--save-state", state, "--format", "json"] + columns)
+        run([args.biaskit, "audit", "--state-from", rows_csv, "--save-state", state, "--format", "json"] + columns + exact)
         states.append(state)
         print(f"shard {k}: {len(rows)} result rows ({os.path.getsize(rows_csv)} bytes) for "
               f"{len(lines[k::args.shards])} input rows")
     spark_seconds = time.time() - start
     spark.stop()
-    merged = json.loads(run([args.biaskit, "merge", *states, "--format", "json"]))
-    whole = json.loads(run([args.biaskit, "audit", args.csv, "--format", "json"] + columns))
+    merged = json.loads(run([args.biaskit, "merge", *states, "--format", "json"] + metrics))
+    whole = json.loads(run([args.biaskit, "audit", args.csv, "--format", "json"] + columns + metrics))
     differences = list(compare(whole, merged))
     print(f"{args.shards} Spark shards in {spark_seconds:.1f} s; merged vs file audit: "
           f"{'identical' if not differences else f'{len(differences)} differences'}")
