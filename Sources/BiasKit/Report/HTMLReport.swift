@@ -96,9 +96,11 @@ public struct HTMLReport: Sendable {
   /// Builds the page of `report`, with the scorecard of `bounds` (or the default bounds).
   ///
   /// - Throws: ``BiasKitError`` when a bound names a value the audit does not have.
-  public init(report: AuditReport, bounds: [FairnessBound] = [], provenance: Provenance, options: Options = Options())
-    throws
-  {
+  /// `notes` are shown first in the notes section (e.g. that scores were counted in histogram bins).
+  public init(
+    report: AuditReport, bounds: [FairnessBound] = [], provenance: Provenance, options: Options = Options(),
+    notes: [String] = []
+  ) throws {
     let builder = Builder(report: report, options: options)
     let isRegression = report.frame.statistics.contains { $0.regression != nil }
     let defaultBounds = bounds.isEmpty && !isRegression
@@ -113,7 +115,7 @@ public struct HTMLReport: Sendable {
     ]
     if let heat = builder.heatMap() { sections.append(heat) }
     sections.append(builder.curves())
-    sections.append(builder.notes())
+    sections.append(builder.notes(extra: notes))
   }
 
   /// A difference ≤ 0.1 and a ratio ≥ 0.8 for every fairness scalar.
@@ -493,8 +495,8 @@ struct HTMLReportBuilder {
   func heatMap() -> HTMLReport.Section? {
     guard frame.sensitiveFeatures.count >= 2 else { return nil }
     let candidates = frame.metrics.filter { $0 != .count }
-    guard let metric = options.heatMapMetric.flatMap({ candidates.contains($0) ? $0 : nil })
-      ?? (candidates.contains(.selectionRate) ? .selectionRate : candidates.first)
+    // A chosen metric need not be among the audited ones: it is computed from the cells' statistics.
+    guard let metric = options.heatMapMetric ?? (candidates.contains(.selectionRate) ? .selectionRate : candidates.first)
     else { return nil }
     let rowLevels = frame.sensitiveLevels[0], columnLevels = frame.sensitiveLevels[1]
     var merged = [[GroupStatistics]](repeating: [GroupStatistics](repeating: GroupStatistics(), count: columnLevels.count),
@@ -588,9 +590,9 @@ struct HTMLReportBuilder {
 
   // MARK: Notes
 
-  func notes() -> HTMLReport.Section {
-    let notes = report.notes
-    let limit = 50
+  func notes(extra: [String] = []) -> HTMLReport.Section {
+    let notes = extra + report.notes
+    let limit = 50 + extra.count
     var items: [Markup] = notes.prefix(limit).map { .node("li", [:], [bdi($0)]) }
     if notes.count > limit { items.append(.node("li", [:], text: "… and \(notes.count - limit) more (see --format json).")) }
     let content: Markup = notes.isEmpty
