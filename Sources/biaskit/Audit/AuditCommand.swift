@@ -22,7 +22,7 @@ struct AuditCommand: ParsableCommand {
   @OptionGroup var metrics: MetricOptions
   @OptionGroup var bootstrap: BootstrapOptions
   @OptionGroup var output: OutputOptions
-  @OptionGroup var scorecard: ScorecardBoundOptions
+  @OptionGroup var htmlReport: HTMLReportOptions
   @OptionGroup var state: AuditStateOptions
 
   func run() throws {
@@ -44,7 +44,9 @@ struct AuditCommand: ParsableCommand {
       try output.write(renderer.render() + (auditState.scoreNote.map { "\nNote: \($0)\n" } ?? ""))
     case .html:
       let provenance = HTMLReport.Provenance(commandLine: CommandLine.arguments, inputFile: input.file)
-      let page = try HTMLReport(report: report, bounds: try scorecard.resolve(), provenance: provenance)
+      let page = try HTMLReport(
+        report: report, bounds: try htmlReport.bounds(), provenance: provenance, options: try htmlReport.options(),
+        notes: auditState.scoreNote.map { ["Note: " + $0] } ?? [])
       try output.write(page.html())
     }
   }

@@ -158,15 +158,31 @@ struct OutputOptions: ParsableArguments {
   }
 }
 
-/// Bounds shown in the scorecard of `--format html` (written as for `biaskit check`).
-struct ScorecardBoundOptions: ParsableArguments {
+/// Options of `--format html`: the scorecard's bounds (written as for `biaskit check`) and the
+/// heat map's metric.
+struct HTMLReportOptions: ParsableArguments {
   @Option(help: "With --format html: an upper bound NAME=VALUE for the scorecard (repeatable; as in biaskit check).")
   var max: [String] = []
 
   @Option(help: "With --format html: a lower bound NAME=VALUE for the scorecard (repeatable).")
   var min: [String] = []
 
-  func resolve() throws -> [FairnessBound] { try FairnessBound.parse(maximums: max, minimums: min) }
+  @Option(name: .customLong("heat-map"), help: "With --format html: the metric of the heat map (default: selection_rate).")
+  var heatMap: String?
+
+  func bounds() throws -> [FairnessBound] { try FairnessBound.parse(maximums: max, minimums: min) }
+
+  func options() throws -> HTMLReport.Options {
+    var options = HTMLReport.Options()
+    if let heatMap {
+      guard let metric = Metric(name: heatMap) else {
+        throw BiasKitError(.unknownName,
+          "unknown metric '\(heatMap)' for --heat-map; the metrics are \(Metric.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      options.heatMapMetric = metric
+    }
+    return options
+  }
 }
 
 /// Where the rows live when they are not in a file: a database (the audit runs there as one

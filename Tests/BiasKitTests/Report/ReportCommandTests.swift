@@ -61,3 +61,20 @@ extension ReportCommandTests {
     #expect(control.stdout.contains("(race = Amer-Indian-Eskimo)"))
   }
 }
+
+extension ReportCommandTests {
+  @Test func heatMapMetricIsChosenWithAnOption() throws {
+    let result = try CLI.run(["audit", Self.example, "--sensitive", "sex,race", "--format", "html", "--heat-map", "accuracy"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("<title id=\"heat-map-chart-title\">accuracy by sex × race</title>"))
+    // A metric outside --metrics is computed for the heat map all the same.
+    let other = try CLI.run(["audit", Self.example, "--sensitive", "sex,race", "--metrics", "accuracy", "--format", "html",
+                             "--heat-map", "false_positive_rate"])
+    #expect(other.status == 0, "\(other.stderr)")
+    #expect(other.stdout.contains("false_positive_rate by sex × race"))
+    #expect(other.stdout.occurrences(of: "<rect class=\"cell\"") == 10)
+    let unknown = try CLI.run(["audit", Self.example, "--sensitive", "sex,race", "--format", "html", "--heat-map", "nope"])
+    #expect(unknown.status == 2)
+    #expect(unknown.stderr.contains("unknown metric 'nope' for --heat-map"), "\(unknown.stderr)")
+  }
+}
