@@ -39,8 +39,9 @@ public enum AtomicFileWriter {
     do {
       let handle = try FileHandle(forWritingTo: temporary)
       defer { try? handle.close() }
+      // No fsync: the rename is what makes the output all-or-nothing for readers, and flushing
+      // a 300 MB file to disk would double the time of a resample for durability we do not promise.
       try body(handle)
-      try handle.synchronize()
     } catch {
       try? FileManager.default.removeItem(at: temporary)
       throw error
