@@ -114,11 +114,20 @@ struct PostgresAuditTests {
       ])
       done.signal()
     }
-    Thread.sleep(forTimeInterval: 1.5)
+    // Wait (up to 20 s on a loaded machine) until the audit's query runs, then end its backend.
     let admin = try PostgresDatabase(uri: url, connectTimeout: 5)
-    try admin.query(
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'biaskit' AND pid <> pg_backend_pid() AND query LIKE '%biaskit_test_lost%'",
-      parameters: []) { _ in }
+    var terminated = false
+    for _ in 0..<200 where !terminated {
+      Thread.sleep(forTimeInterval: 0.1)
+      try admin.query(
+        """
+        SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE application_name = 'biaskit' AND pid <> pg_backend_pid() AND state = 'active'
+           AND query LIKE '%pg_sleep(4)%' AND query NOT LIKE '%LIMIT 0%'
+        """,
+        parameters: []) { row in if row.first == .text("t") { terminated = true } }
+    }
+    #expect(terminated)
     done.wait()
     let run = try #require(result)
     #expect(run.status == 2)
