@@ -18,6 +18,7 @@ struct MitigateCommand: ParsableCommand {
       """,
     subcommands: [
       ReweighingCommand.self, CorrelationRemoverCommand.self, ThresholdOptimizerCommand.self,
-      ExponentiatedGradientCommand.self, GridSearchCommand.self,
+      ExponentiatedGradientCommand.self, GridSearchCommand.self, WorstGroupCommand.self,
+      FairnessRegularizedCommand.self,
     ])
 }

@@ -287,3 +287,74 @@ struct GridSearchCommand: ParsableCommand {
     try result.emit(output)
   }
 }
+
+/// `biaskit mitigate worst-group` and `fairness-regularized`: fairness-aware training of the
+/// built-in logistic regression.
+struct WorstGroupCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "worst-group", abstract: "Train the logistic regression to minimise the largest group loss (group DRO).")
+  @OptionGroup var input: MitigationInputOptions
+  @OptionGroup var output: MitigationOutputOptions
+  @Option(help: "Rounds of the group-weight update.")
+  var rounds: Int = 30
+  @Option(help: "Step size of the group-weight update.")
+  var stepSize: Double = 1
+
+  func run() throws {
+    let data = try input.load()
+    guard data.train.features.columns > 0 else {
+      throw BiasKitError(.invalidArgument, "\(data.train.path): no feature columns are left to fit the learner (see --drop)")
+    }
+    var method = WorstGroupLogisticRegression(learner: input.learner)
+    method.rounds = rounds
+    method.stepSize = stepSize
+    let fit = try method.fitted(features: data.train.features, labels: data.train.labels, groups: data.train.groups)
+    var losses: [String: Double] = [:]
+    var weights: [String: Double] = [:]
+    for (a, name) in data.train.groups.names.enumerated() {
+      losses[name] = fit.groupLosses[a]
+      weights[name] = fit.groupWeights[a]
+    }
+    try emitLearner(fit.model, method: "worst-group", fitted: ["group_losses": losses, "group_weights": weights, "round": fit.round],
+      warnings: fit.warnings, data: data, output: output)
+  }
+}
+
+struct FairnessRegularizedCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "fairness-regularized", abstract: "Train the logistic regression with loss + λ · (demographic-parity gap of its probabilities)².")
+  @OptionGroup var input: MitigationInputOptions
+  @OptionGroup var output: MitigationOutputOptions
+  @Option(help: "Weight λ of the disparity penalty.")
+  var lambda: Double = 1
+
+  func run() throws {
+    let data = try input.load()
+    guard data.train.features.columns > 0 else {
+      throw BiasKitError(.invalidArgument, "\(data.train.path): no feature columns are left to fit the learner (see --drop)")
+    }
+    let model = try FairnessRegularizedLogisticRegression(learner: input.learner, fairnessWeight: lambda)
+      .fitted(features: data.train.features, labels: data.train.labels, groups: data.train.groups)
+    try emitLearner(model, method: "fairness-regularized", fitted: ["lambda": lambda], warnings: model.warnings,
+      data: data, output: output)
+  }
+}
+
+/// Summary and predictions of a single fitted logistic regression.
+func emitLearner(_ model: LogisticRegression.Model, method: String, fitted: [String: Any], warnings: [String],
+  data: MitigationData, output: MitigationOutputOptions) throws
+{
+  var state = fitted
+  state["intercept"] = model.intercept
+  state["coefficients"] = model.coefficients
+  state["iterations"] = model.iterations
+  var result = MitigationResult(method: method, fitted: state, warnings: warnings)
+  result.train = outcomeJSON(model.predictions(data.train.features).map(Double.init), data.train, violation: "demographic_parity")
+  let target = data.test ?? data.train
+  let p = model.predictions(target.features).map(Double.init)
+  if data.test != nil { result.test = outcomeJSON(p, target, violation: "demographic_parity") }
+  result.probabilities = model.probabilities(target.features)
+  result.predictions = p.map { UInt8($0) }
+  result.predictionSet = target
+  try result.emit(output)
+}
