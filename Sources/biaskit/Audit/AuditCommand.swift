@@ -33,21 +33,8 @@ struct AuditCommand: ParsableCommand {
     }
     let (report, auditState) = try run.evaluate()
     if let path = state.saveState { try auditState.save(to: path) }
-    switch output.format {
-    case .json: try output.write(report.jsonText(noting: auditState))
-    case .csv:
-      try output.write(report.csv())
-      auditState.scoreNote.map { FileHandle.standardError.write(Data("biaskit: \($0)\n".utf8)) }
-    case .table:
-      var renderer = AuditTableRenderer(report: report, source: input.file)
-      if output.output != nil { renderer.color = false }
-      try output.write(renderer.render() + (auditState.scoreNote.map { "\nNote: \($0)\n" } ?? ""))
-    case .html:
-      let provenance = HTMLReport.Provenance(commandLine: CommandLine.arguments, inputFile: input.file)
-      let page = try HTMLReport(
-        report: report, bounds: try htmlReport.bounds(), provenance: provenance, options: try htmlReport.options(),
-        notes: auditState.scoreNote.map { ["Note: " + $0] } ?? [])
-      try output.write(page.html())
-    }
+    try output.render(
+      report, source: input.file, scoreNote: auditState.scoreNote, json: { report.jsonText(noting: auditState) },
+      html: htmlReport)
   }
 }

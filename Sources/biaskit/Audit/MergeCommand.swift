@@ -23,6 +23,7 @@ struct MergeCommand: ParsableCommand {
 
   @OptionGroup var metrics: MetricOptions
   @OptionGroup var output: OutputOptions
+  @OptionGroup var htmlReport: HTMLReportOptions
 
   @Option(name: .customLong("save-state"), help: ArgumentHelp("Write the merged state here.", valueName: "state.json"))
   var saveState: String?
@@ -51,15 +52,8 @@ struct MergeCommand: ParsableCommand {
     let frame = try state.frame(metrics: chosen, options: try metrics.options(), aggregation: metrics.agg)
     let report = AuditReport(frame: frame)
     if let saveState { try state.save(to: saveState) }
-    switch output.format {
-    case .json: try output.write(report.jsonText(noting: state))
-    case .csv:
-      try output.write(report.csv())
-      state.scoreNote.map { FileHandle.standardError.write(Data("biaskit: \($0)\n".utf8)) }
-    default:
-      var renderer = AuditTableRenderer(report: report, source: states.joined(separator: " + "))
-      if output.output != nil { renderer.color = false }
-      try output.write(renderer.render() + (state.scoreNote.map { "\nNote: \($0)\n" } ?? ""))
-    }
+    try output.render(
+      report, source: states.joined(separator: " + "), scoreNote: state.scoreNote,
+      json: { report.jsonText(noting: state) }, html: htmlReport)
   }
 }
