@@ -40,9 +40,9 @@ struct ReweighingCommand: ParsableCommand {
       try AtomicFileWriter.write(text, to: path)
       var rest = output
       rest.output = nil
-      try result.emit(rest)
+      try result.emit(rest, data: data, learner: input.learner)
     } else {
-      try result.emit(output)
+      try result.emit(output, data: data, learner: input.learner)
     }
   }
 }
@@ -97,7 +97,7 @@ struct CorrelationRemoverCommand: ParsableCommand {
     }
     var rest = output
     rest.output = nil
-    try result.emit(rest)
+    try result.emit(rest, data: data, learner: input.learner)
   }
 }
 
@@ -155,7 +155,7 @@ struct ThresholdOptimizerCommand: ParsableCommand {
       result.predictions = try model.predictions(scores: scores.train, groups: data.train.groups, using: &generator)
       result.predictionSet = data.train
     }
-    try result.emit(output)
+    try result.emit(output, data: data, learner: input.learner)
   }
 }
 
@@ -218,7 +218,7 @@ struct ExponentiatedGradientCommand: ParsableCommand {
     result.probabilities = p
     result.predictions = p.map { $0 >= Double.random(in: 0..<1, using: &generator) ? 1 : 0 }
     result.predictionSet = target
-    try result.emit(output)
+    try result.emit(output, data: data, learner: input.learner)
   }
 }
 
@@ -284,7 +284,7 @@ struct GridSearchCommand: ParsableCommand {
     result.probabilities = p
     result.predictions = p.map { UInt8($0) }
     result.predictionSet = target
-    try result.emit(output)
+    try result.emit(output, data: data, learner: input.learner)
   }
 }
 
@@ -342,7 +342,7 @@ struct FairnessRegularizedCommand: ParsableCommand {
 
 /// Summary and predictions of a single fitted logistic regression.
 func emitLearner(_ model: LogisticRegression.Model, method: String, fitted: [String: Any], warnings: [String],
-  data: MitigationData, output: MitigationOutputOptions) throws
+  data: MitigationData, output: MitigationOutputOptions, learner: LogisticRegression = LogisticRegression()) throws
 {
   var state = fitted
   state["intercept"] = model.intercept
@@ -356,5 +356,5 @@ func emitLearner(_ model: LogisticRegression.Model, method: String, fitted: [Str
   result.probabilities = model.probabilities(target.features)
   result.predictions = p.map { UInt8($0) }
   result.predictionSet = target
-  try result.emit(output)
+  try result.emit(output, data: data, learner: learner)
 }

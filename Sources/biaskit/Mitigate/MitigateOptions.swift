@@ -134,6 +134,10 @@ struct MitigationOutputOptions: ParsableArguments {
 
   @Option(help: "Seed of the randomised predictions.")
   var seed: UInt64 = 0
+
+  @Flag(name: .customLong("then-audit"),
+        help: "Audit the test predictions before (the unmitigated model) and after mitigation, side by side.")
+  var thenAudit = false
 }
 
 /// Expected metrics of one split, as JSON.
@@ -165,8 +169,15 @@ struct MitigationResult {
   var predictions: [UInt8]?
   var predictionSet: MitigationSet?
 
-  func emit(_ options: MitigationOutputOptions) throws {
+  func emit(_ options: MitigationOutputOptions, data: MitigationData? = nil, learner: LogisticRegression? = nil) throws {
     for w in warnings { FileHandle.standardError.write(Data("biaskit: warning: \(w)\n".utf8)) }
+    var audit: MitigationAudit? = nil
+    if options.thenAudit {
+      guard let data, let predictions, let set = predictionSet else {
+        throw BiasKitError(.invalidArgument, "--then-audit needs predictions; '\(method)' makes none without a feature column to fit the learner on")
+      }
+      audit = try MitigationAudit(data: data, learner: learner ?? LogisticRegression(), after: predictions, set: set)
+    }
     if let path = options.output, let probabilities, let predictions, let set = predictionSet {
       var text = "row,group,label,probability,prediction\n"
       for i in 0..<probabilities.count {
@@ -177,6 +188,12 @@ struct MitigationResult {
     var summary: [String: Any] = ["method": method, "fitted": fitted, "warnings": warnings]
     if let train { summary["train"] = train }
     if let test { summary["test"] = test }
+    if let audit {
+      summary["audit"] = [
+        "before": try JSONSerialization.jsonObject(with: Data(audit.before.json().serialized(indent: 0).utf8)),
+        "after": try JSONSerialization.jsonObject(with: Data(audit.after.json().serialized(indent: 0).utf8)),
+      ]
+    }
     switch options.format {
     case .json:
       let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .prettyPrinted])
@@ -189,6 +206,7 @@ struct MitigationResult {
         lines.append("  \(name.padding(toLength: 6, withPad: " ", startingAt: 0)) expected accuracy \(f("expected_accuracy"))  selection rate \(f("expected_selection_rate"))  \(split["violation_kind"] ?? "") violation \(f("expected_violation"))")
       }
       for w in warnings { lines.append("  warning: \(w)") }
+      if let audit { lines.append(audit.comparisonTable()) }
       FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
   }
