@@ -20,5 +20,6 @@ struct MitigateCommand: ParsableCommand {
       ReweighingCommand.self, CorrelationRemoverCommand.self, ThresholdOptimizerCommand.self,
       ExponentiatedGradientCommand.self, GridSearchCommand.self, WorstGroupCommand.self,
       FairnessRegularizedCommand.self,
+      RejectOptionCommand.self, EqualizedOddsPostprocessingCommand.self, CalibratedEqualizedOddsCommand.self,
     ])
 }

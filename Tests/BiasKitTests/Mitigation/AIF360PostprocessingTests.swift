@@ -115,4 +115,35 @@ struct AIF360PostprocessingTests {
       _ = try RejectOptionClassification(privilegedGroup: "a").fitted(scores: [0.1, 0.2], labels: [0, 1, 0, 1], groups: two)
     }
   }
+
+  @Test("the three CLI subcommands fit the fixture and report aif360's parameters")
+  func commandLine() throws {
+    let folder = try TestData.temporaryFolder()
+    func write(_ name: String, _ rows: Range<Int>) throws -> String {
+      var text = "score,y,sex\n"
+      for i in rows { text += "\(F.scores[i]),\(F.labels[i]),\(F.sex[i])\n" }
+      let url = folder.appendingPathComponent(name)
+      try text.write(to: url, atomically: true, encoding: .utf8)
+      return url.path
+    }
+    let fit = try write("fit.csv", F.fit), apply = try write("apply.csv", F.apply)
+    let common = ["--train", fit, "--test", apply, "--target", "y", "--sensitive", "sex", "--score", "score", "--format", "json"]
+    func fitted(_ args: [String]) throws -> [String: Any] {
+      let r = try CLI.run(["mitigate"] + args + common)
+      #expect(r.status == 0, "\(r.stderr)")
+      let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+      return json?["fitted"] as? [String: Any] ?? [:]
+    }
+    let roc = try fitted(["reject-option", "--privileged", "Male", "--threshold-count", "40", "--margin-count", "20"])
+    let rocRef = (F.json["reject_option"] as! [[String: Any]])[0]
+    #expect(abs(F.number(roc["classification_threshold"]) - F.number(rocRef["classification_threshold"])) < 1e-12)
+    let eo = try fitted(["equalized-odds-postprocessing", "--privileged", "Male"])
+    #expect(abs(F.number(eo["on2p"]) - F.doubles((F.json["eq_odds"] as! [String: Any])["x"])[3]) < 1e-9)
+    let ceo = try fitted(["calibrated-equalized-odds", "--privileged", "Male", "--cost-constraint", "fnr"])
+    let ceoRef = (F.json["calibrated_eq_odds"] as! [[String: Any]])[0]
+    #expect(abs(F.number(ceo["priv_mix_rate"]) - F.number(ceoRef["priv_mix_rate"])) < 1e-12)
+    let bad = try CLI.run(["mitigate", "reject-option", "--privileged", "Nobody"] + common)
+    #expect(bad.status == 2)
+    #expect(bad.stderr.contains("Nobody"))
+  }
 }
