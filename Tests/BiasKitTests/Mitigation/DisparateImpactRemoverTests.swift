@@ -87,4 +87,25 @@ struct DisparateImpactRemoverTests {
       _ = try DisparateImpactRemover().repaired(x, groups: SensitiveGroups(["a", "b", "a"]))
     }
   }
+
+  @Test("biaskit mitigate disparate-impact-remover writes the repaired features and a summary")
+  func commandLine() throws {
+    let folder = try TestData.temporaryFolder()
+    let train = try MitigateCommandTests.writeData(folder)
+    let test = try MitigateCommandTests.writeData(folder, name: "test.csv", seed: 2)
+    let out = folder.appendingPathComponent("repaired.csv").path
+    let r = try CLI.run(["mitigate", "disparate-impact-remover", "--train", train, "--test", test, "--target", "y",
+      "--sensitive", "group", "--drop", "extra", "--repair-level", "0.5", "--format", "json", "--output", out])
+    #expect(r.status == 0, "\(r.stderr)")
+    let summary = MitigateCommandTests.json(r.stdout)
+    #expect((summary["fitted"] as? [String: Any])?["repair_level"] as? Double == 0.5)
+    #expect((summary["test"] as? [String: Any])?["expected_accuracy"] as? Double != nil)
+    let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+    #expect(lines.first == "x1,x2,y,group")
+    #expect(lines.count == 301)
+    let bad = try CLI.run(["mitigate", "disparate-impact-remover", "--train", train, "--target", "y",
+      "--sensitive", "group", "--drop", "extra", "--repair-level", "2"])
+    #expect(bad.status == 2)
+    #expect(bad.stderr.contains("repair level"), "\(bad.stderr)")
+  }
 }
