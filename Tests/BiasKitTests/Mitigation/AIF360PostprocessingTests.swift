@@ -74,17 +74,18 @@ struct AIF360PostprocessingTests {
   @Test("reject option: threshold, margin and predictions equal aif360's")
   func rejectOptionMatchesAIF360() throws {
     let cases = F.json["reject_option"] as! [[String: Any]]
-    #expect(cases.count == 4)
+    #expect(cases.count == 5)
     for ref in cases {
       let metric = try #require(RejectOptionClassification.Metric(rawValue: ref["metric_name"] as! String))
       let roc = RejectOptionClassification(privilegedGroup: "Male", metric: metric,
         lowThreshold: F.number(ref["low"]), highThreshold: F.number(ref["high"]),
-        thresholdCount: ref["num_class_thresh"] as! Int, marginCount: ref["num_ROC_margin"] as! Int)
+        thresholdCount: ref["num_class_thresh"] as! Int, marginCount: ref["num_ROC_margin"] as! Int,
+        lowerBound: F.number(ref["metric_lb"]), upperBound: F.number(ref["metric_ub"]))
       let model = try roc.fitted(scores: Array(F.scores[F.fit]), labels: Array(F.labels[F.fit]), groups: F.groups.rows(at: F.fit))
       // Exactly, bit for bit (the repr strings; JSONSerialization may round the numbers by an ulp).
       #expect(model.threshold == Double(ref["classification_threshold_repr"] as! String)!, "\(metric)")
       #expect(model.margin == Double(ref["ROC_margin_repr"] as! String)!, "\(metric)")
-      #expect(model.satisfiedBounds)
+      #expect(model.satisfiedBounds == (F.number(ref["metric_lb"]) > -0.5), "\(metric)")
       let labels = try model.predictions(scores: Array(F.scores[F.apply]), groups: F.groups.rows(at: F.apply))
       #expect(labels == (ref["apply_labels"] as! [Int]).map { UInt8($0) }, "\(metric)")
     }

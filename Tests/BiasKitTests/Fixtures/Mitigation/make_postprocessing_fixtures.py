@@ -78,16 +78,19 @@ def main():
                       "fun": float(m.model_params.fun)}
 
     cases = []
-    for metric, lo, hi, nt, nm in (("Statistical parity difference", 0.01, 0.99, 40, 20),
-                                   ("Average odds difference", 0.01, 0.99, 40, 20),
-                                   ("Equal opportunity difference", 0.01, 0.99, 40, 20),
-                                   ("Statistical parity difference", 0.01, 0.99, 100, 50)):
+    # The last case has bounds no grid point meets: AIF360 then takes the smallest metric value.
+    for metric, lo, hi, nt, nm, lb, ub in (
+            ("Statistical parity difference", 0.01, 0.99, 40, 20, -0.05, 0.05),
+            ("Average odds difference", 0.01, 0.99, 40, 20, -0.05, 0.05),
+            ("Equal opportunity difference", 0.01, 0.99, 40, 20, -0.05, 0.05),
+            ("Statistical parity difference", 0.01, 0.99, 100, 50, -0.05, 0.05),
+            ("Average odds difference", 0.05, 0.95, 20, 10, -0.9, -0.8)):
         m = RejectOptionClassification(unpriv, priv, low_class_thresh=lo, high_class_thresh=hi,
                                        num_class_thresh=nt, num_ROC_margin=nm, metric_name=metric,
-                                       metric_ub=0.05, metric_lb=-0.05).fit(true_fit, pred_fit)
+                                       metric_ub=ub, metric_lb=lb).fit(true_fit, pred_fit)
         labels = m.predict(pred_app).labels.ravel().astype(int)
         cases.append({"metric_name": metric, "low": lo, "high": hi, "num_class_thresh": nt,
-                      "num_ROC_margin": nm, "classification_threshold": float(m.classification_threshold),
+                      "num_ROC_margin": nm, "metric_lb": lb, "metric_ub": ub, "classification_threshold": float(m.classification_threshold),
                       "ROC_margin": float(m.ROC_margin), "apply_labels": labels.tolist(),
                       # repr strings: Foundation's JSON parser may be 1 ulp off, Double(String) is exact.
                       "classification_threshold_repr": repr(float(m.classification_threshold)),
