@@ -13,7 +13,8 @@ import Foundation
 /// `gridSize` of them, `n` the smallest count that gives enough points).
 ///
 /// Corresponds to fairlearn 0.15's `GridSearch(estimator, constraints, grid_size=10,
-/// grid_limit=2.0, constraint_weight=0.5)` with a `UtilityParity` moment; ``Model/predictions(_:)``
+/// grid_limit=2.0, constraint_weight=0.5)` with a `UtilityParity` moment (or a
+/// ``BoundedGroupLoss`` moment: labels kept, weights `λ_a / p_a`, grid points with `Σλ = grid_limit`); ``Model/predictions(_:)``
 /// is `predict` (the best predictor's hard predictions). Groups and events are taken in order
 /// of first appearance for the grid axes, as fairlearn's `unique()`.
 ///
