@@ -86,6 +86,13 @@ struct AIF360PostprocessingTests {
       #expect(model.threshold == Double(ref["classification_threshold_repr"] as! String)!, "\(metric)")
       #expect(model.margin == Double(ref["ROC_margin_repr"] as! String)!, "\(metric)")
       #expect(model.satisfiedBounds == (F.number(ref["metric_lb"]) > -0.5), "\(metric)")
+      // The counts behind the choice (binary searches) equal those of the labelling rule itself.
+      let fitLabels = try model.predictions(scores: Array(F.scores[F.fit]), groups: F.groups.rows(at: F.fit))
+      let y = Array(F.labels[F.fit])
+      let tp = Double(zip(fitLabels, y).filter { $0 == 1 && $1 == 1 }.count)
+      let tn = Double(zip(fitLabels, y).filter { $0 == 0 && $1 == 0 }.count)
+      let positives = Double(y.filter { $0 == 1 }.count)
+      #expect(model.balancedAccuracy == 0.5 * (tp / positives + tn / (Double(y.count) - positives)), "\(metric)")
       let labels = try model.predictions(scores: Array(F.scores[F.apply]), groups: F.groups.rows(at: F.apply))
       #expect(labels == (ref["apply_labels"] as! [Int]).map { UInt8($0) }, "\(metric)")
     }

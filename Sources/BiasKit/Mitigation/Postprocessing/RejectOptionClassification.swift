@@ -21,7 +21,8 @@
 /// so the chosen threshold, margin and predictions are the same. A rate with a zero
 /// denominator is NaN and never within the bounds, as in AIF360.
 ///
-/// - Complexity: O(thresholdCount · marginCount · n) to fit n rows; O(n) to predict.
+/// - Complexity: O(n log n + thresholdCount · marginCount · log n) to fit n rows (counts by
+///   binary search in sorted scores); O(n) to predict.
 ///
 /// ## References
 /// - Kamiran, Karim, Zhang. Decision Theory for Discrimination-Aware Classification. ICDM 2012.
@@ -125,19 +126,44 @@ public struct RejectOptionClassification: Sendable {
         "\(name): thresholds must satisfy 0 ≤ low < high ≤ 1 and the grid counts must be at least 1")
     }
     let split = try PrivilegedSplit(groups: groups, privileged: privilegedGroup, algorithm: name)
-    let privileged = split.isPrivileged
+    // In the privileged group ŷ = 1 exactly when s > t + m, in the unprivileged one when
+    // s > t − m (m ≥ 0), so each grid point needs only counts of scores above a value, per
+    // (group, label): binary searches in four sorted score lists.
+    var sorted = [[Double]](repeating: [], count: 4)  // index 2·privileged + label
+    for i in 0..<n { sorted[(split.isPrivileged[i] ? 2 : 0) + Int(labels[i] == 1 ? 1 : 0)].append(scores[i]) }
+    for k in 0..<4 { sorted[k].sort() }
+    func above(_ k: Int, _ x: Double) -> Double {
+      let a = sorted[k]
+      var lo = 0, hi = a.count
+      while lo < hi {
+        let mid = (lo + hi) / 2
+        if a[mid] > x { hi = mid } else { lo = mid + 1 }
+      }
+      return Double(a.count - lo)
+    }
+    func counts(negatives: Int, positives: Int, x: Double) -> GroupCounts {
+      var c = GroupCounts()
+      c.negatives = Double(sorted[negatives].count)
+      c.positives = Double(sorted[positives].count)
+      c.rows = c.negatives + c.positives
+      c.falsePositives = above(negatives, x)
+      c.truePositives = above(positives, x)
+      c.trueNegatives = c.negatives - c.falsePositives
+      c.falseNegatives = c.positives - c.truePositives
+      return c
+    }
     var best: (index: Int, t: Double, m: Double, accuracy: Double, metric: Double)?
     var fallback: (t: Double, m: Double, accuracy: Double, metric: Double)?
     for t in Self.linspace(lowThreshold, highThreshold, thresholdCount) {
       for m in Self.linspace(0.0, t <= 0.5 ? t : 1.0 - t, marginCount) {
         let upper = t + m, lower = t - m
-        var all = GroupCounts(), p = GroupCounts(), u = GroupCounts()
-        for i in 0..<n {
-          let s = scores[i]
-          let yhat: Double = (s <= upper && s > lower) ? (privileged[i] ? 0 : 1) : (s > t ? 1 : 0)
-          all.add(label: labels[i], prediction: yhat)
-          if privileged[i] { p.add(label: labels[i], prediction: yhat) } else { u.add(label: labels[i], prediction: yhat) }
-        }
+        let p = counts(negatives: 2, positives: 3, x: upper)
+        let u = counts(negatives: 0, positives: 1, x: lower)
+        var all = GroupCounts()
+        all.positives = p.positives + u.positives
+        all.negatives = p.negatives + u.negatives
+        all.truePositives = p.truePositives + u.truePositives
+        all.trueNegatives = p.trueNegatives + u.trueNegatives
         let accuracy = 0.5 * (all.truePositiveRate + all.trueNegativeRate)
         let value: Double
         switch metric {
