@@ -17,8 +17,10 @@ struct MitigateCommand: ParsableCommand {
           --sensitive sex_raw --drop race_raw --constraint equalized_odds --output predictions.csv
       """,
     subcommands: [
-      ReweighingCommand.self, CorrelationRemoverCommand.self, ThresholdOptimizerCommand.self,
+      ReweighingCommand.self, CorrelationRemoverCommand.self, DisparateImpactRemoverCommand.self,
+      ThresholdOptimizerCommand.self,
       ExponentiatedGradientCommand.self, GridSearchCommand.self, WorstGroupCommand.self,
       FairnessRegularizedCommand.self,
+      RejectOptionCommand.self, EqualizedOddsPostprocessingCommand.self, CalibratedEqualizedOddsCommand.self,
     ])
 }

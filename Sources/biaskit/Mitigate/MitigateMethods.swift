@@ -166,7 +166,7 @@ struct ExponentiatedGradientCommand: ParsableCommand {
     commandName: "exponentiated-gradient", abstract: "Fairness-constrained training by reduction to weighted classification (fairlearn ExponentiatedGradient).")
   @OptionGroup var input: MitigationInputOptions
   @OptionGroup var output: MitigationOutputOptions
-  @Option(help: "demographic_parity, equalized_odds, true_positive_rate_parity, false_positive_rate_parity or error_rate_parity.")
+  @Option(help: "demographic_parity, equalized_odds, true_positive_rate_parity, false_positive_rate_parity, error_rate_parity or bounded_group_loss (with --upper-bound).")
   var constraint: String = "demographic_parity"
   @Option(help: "Allowed difference between a group's rate and the overall rate (default 0.01).")
   var differenceBound: Double?
@@ -174,6 +174,8 @@ struct ExponentiatedGradientCommand: ParsableCommand {
   var ratioBound: Double?
   @Option(help: "Slack of --ratio-bound.")
   var ratioBoundSlack: Double = 0
+  @Option(help: "Largest allowed group error rate, for --constraint bounded_group_loss.")
+  var upperBound: Double?
   @Option(help: "Allowed constraint violation of the result (fairlearn eps).")
   var eps: Double = 0.01
   @Option(help: "Maximum iterations.")
@@ -184,12 +186,12 @@ struct ExponentiatedGradientCommand: ParsableCommand {
   var nu: Double?
 
   func run() throws {
-    let parity = try ReductionConstraintOptions.parity(constraint, differenceBound: differenceBound, ratioBound: ratioBound, slack: ratioBoundSlack)
+    let reduction = try ReductionConstraintOptions.constraint(constraint, differenceBound: differenceBound, ratioBound: ratioBound, slack: ratioBoundSlack, upperBound: upperBound)
     let data = try input.load()
     guard data.train.features.columns > 0 else {
       throw BiasKitError(.invalidArgument, "\(data.train.path): no feature columns are left to fit the learner (see --drop)")
     }
-    var eg = ExponentiatedGradient(learner: input.learner, constraint: parity)
+    var eg = ExponentiatedGradient(learner: input.learner, constraint: reduction)
     eg.eps = eps
     eg.maxIterations = maxIter
     eg.eta0 = eta0
@@ -199,7 +201,7 @@ struct ExponentiatedGradientCommand: ParsableCommand {
     let pTrain = model.classifier.positiveProbabilities(data.train.features)
     var warnings = model.warnings
     let trainOutcome = outcomeJSON(pTrain, data.train, violation: violation)
-    if case .difference(let d) = parity.bound, constraint == "demographic_parity" || constraint == "equalized_odds",
+    if case .parity(let parity) = reduction, case .difference(let d) = parity.bound, constraint == "demographic_parity" || constraint == "equalized_odds",
       let v = trainOutcome["expected_violation"] as? Double, v > d + eps + 1e-9
     {
       warnings.append("the constraint is not met on the training data: expected \(violation) violation \(v) > bound \(d) + eps \(eps)")
@@ -227,6 +229,25 @@ struct ExponentiatedGradientCommand: ParsableCommand {
 }
 
 enum ReductionConstraintOptions {
+  /// `--constraint` with its bounds; `bounded_group_loss` takes `--upper-bound`.
+  static func constraint(_ constraint: String, differenceBound: Double?, ratioBound: Double?, slack: Double,
+    upperBound: Double?) throws -> ReductionConstraint
+  {
+    if constraint == "bounded_group_loss" {
+      guard let upperBound else {
+        throw BiasKitError(.invalidArgument, "--constraint bounded_group_loss needs --upper-bound (the largest allowed group error rate)")
+      }
+      if differenceBound != nil || ratioBound != nil {
+        throw BiasKitError(.invalidArgument, "--constraint bounded_group_loss takes --upper-bound, not --difference-bound or --ratio-bound")
+      }
+      return .boundedGroupLoss(BoundedGroupLoss(upperBound: upperBound))
+    }
+    if upperBound != nil {
+      throw BiasKitError(.invalidArgument, "--upper-bound applies only to --constraint bounded_group_loss")
+    }
+    return .parity(try parity(constraint, differenceBound: differenceBound, ratioBound: ratioBound, slack: slack))
+  }
+
   static func parity(_ constraint: String, differenceBound: Double?, ratioBound: Double?, slack: Double) throws -> UtilityParity {
     if differenceBound != nil && ratioBound != nil {
       throw BiasKitError(.invalidArgument, "give --difference-bound or --ratio-bound, not both")
@@ -239,7 +260,7 @@ enum ReductionConstraintOptions {
     case "false_positive_rate_parity": return .falsePositiveRateParity(bound)
     case "error_rate_parity": return .errorRateParity(bound)
     default:
-      throw BiasKitError(.invalidArgument, "unknown --constraint '\(constraint)'; expected demographic_parity, equalized_odds, true_positive_rate_parity, false_positive_rate_parity or error_rate_parity")
+      throw BiasKitError(.invalidArgument, "unknown --constraint '\(constraint)'; expected demographic_parity, equalized_odds, true_positive_rate_parity, false_positive_rate_parity, error_rate_parity or bounded_group_loss")
     }
   }
 }
@@ -250,7 +271,7 @@ struct GridSearchCommand: ParsableCommand {
     commandName: "grid-search", abstract: "Fit one learner per grid point of Lagrange multipliers and keep the best trade-off (fairlearn GridSearch).")
   @OptionGroup var input: MitigationInputOptions
   @OptionGroup var output: MitigationOutputOptions
-  @Option(help: "demographic_parity, equalized_odds, true_positive_rate_parity, false_positive_rate_parity or error_rate_parity.")
+  @Option(help: "demographic_parity, equalized_odds, true_positive_rate_parity, false_positive_rate_parity, error_rate_parity or bounded_group_loss (with --upper-bound).")
   var constraint: String = "demographic_parity"
   @Option(help: "Allowed difference between a group's rate and the overall rate (default 0.01).")
   var differenceBound: Double?
@@ -258,6 +279,8 @@ struct GridSearchCommand: ParsableCommand {
   var ratioBound: Double?
   @Option(help: "Slack of --ratio-bound.")
   var ratioBoundSlack: Double = 0
+  @Option(help: "Largest allowed group error rate, for --constraint bounded_group_loss.")
+  var upperBound: Double?
   @Option(help: "Number of grid points.")
   var gridSize: Int = 10
   @Option(help: "Largest multiplier on the grid.")
@@ -266,12 +289,12 @@ struct GridSearchCommand: ParsableCommand {
   var constraintWeight: Double = 0.5
 
   func run() throws {
-    let parity = try ReductionConstraintOptions.parity(constraint, differenceBound: differenceBound, ratioBound: ratioBound, slack: ratioBoundSlack)
+    let reduction = try ReductionConstraintOptions.constraint(constraint, differenceBound: differenceBound, ratioBound: ratioBound, slack: ratioBoundSlack, upperBound: upperBound)
     let data = try input.load()
     guard data.train.features.columns > 0 else {
       throw BiasKitError(.invalidArgument, "\(data.train.path): no feature columns are left to fit the learner (see --drop)")
     }
-    var gs = GridSearch(learner: input.learner, constraint: parity)
+    var gs = GridSearch(learner: input.learner, constraint: reduction)
     gs.gridSize = gridSize
     gs.gridLimit = gridLimit
     gs.constraintWeight = constraintWeight

@@ -59,7 +59,8 @@ public struct RandomizedClassifier: Sendable {
 ///
 /// Corresponds to fairlearn 0.15's `ExponentiatedGradient(estimator, constraints, eps=0.01,
 /// max_iter=50, nu=None, eta0=2.0, run_linprog_step=True)` with a `UtilityParity` moment
-/// and the `ErrorRate` objective, including its constants (`_MIN_ITER = 5`, the regret check
+/// and the `ErrorRate` objective, or a ``BoundedGroupLoss`` moment and its `MeanLoss`
+/// objective (labels kept, weights `n·|1 + λ_a/p_a| / Σ`), including its constants (`_MIN_ITER = 5`, the regret check
 /// from t = 5 at ×1.6 steps, `_PRECISION = 1e-8`, `nu = 0.5 · std(|h₀ − y|) / √n`). The
 /// learner is ``LogisticRegression``, fitted from zero at each call like a cloned scikit-learn
 /// estimator (``warmStart`` optionally starts from the last fit instead: faster, but the
@@ -72,7 +73,7 @@ public struct RandomizedClassifier: Sendable {
 ///   Classification. ICML 2018.
 public struct ExponentiatedGradient: Sendable {
   public var learner: LogisticRegression
-  public var constraint: UtilityParity
+  public var constraint: ReductionConstraint
   /// Allowed constraint violation of the result (fairlearn `eps`); also sets `B = 1/eps`.
   public var eps: Double = 0.01
   /// Maximum iterations (`max_iter`).
@@ -87,6 +88,18 @@ public struct ExponentiatedGradient: Sendable {
   public var warmStart = false
 
   public init(learner: LogisticRegression = LogisticRegression(), constraint: UtilityParity) {
+    self.learner = learner
+    self.constraint = .parity(constraint)
+  }
+
+  /// A reduction under a bound on every group's loss.
+  public init(learner: LogisticRegression = LogisticRegression(), constraint: BoundedGroupLoss) {
+    self.learner = learner
+    self.constraint = .boundedGroupLoss(constraint)
+  }
+
+  /// Either kind of constraint.
+  public init(learner: LogisticRegression = LogisticRegression(), constraint: ReductionConstraint) {
     self.learner = learner
     self.constraint = constraint
   }
@@ -127,7 +140,7 @@ public struct ExponentiatedGradient: Sendable {
     }
     try constraint.validate()
     var lagrangian = Lagrangian(
-      features: features, labels: labels, moment: .init(parity: constraint, labels: labels, groups: groups),
+      features: features, labels: labels, moment: constraint.loaded(labels: labels, groups: groups),
       learner: learner, bound: 1 / eps, warmStart: warmStart)
     let k = lagrangian.moment.count
     let bigB = 1 / eps
@@ -227,7 +240,7 @@ struct Lagrangian {
   let design: Design
   let labels: [UInt8]
   let labelValues: [Double]
-  let moment: UtilityParity.Loaded
+  let moment: any LoadedMoment
   let learner: LogisticRegression
   let bound: Double
   let warmStart: Bool
@@ -240,7 +253,7 @@ struct Lagrangian {
   var lastModel: LogisticRegression.Model? = nil
   var lastLinearProgram: (count: Int, q: [Int: Double], gap: Double)? = nil
 
-  init(features: Matrix, labels: [UInt8], moment: UtilityParity.Loaded, learner: LogisticRegression,
+  init(features: Matrix, labels: [UInt8], moment: any LoadedMoment, learner: LogisticRegression,
     bound: Double, warmStart: Bool)
   {
     self.features = features
@@ -268,8 +281,8 @@ struct Lagrangian {
     var redW = [Double](repeating: 0, count: n)
     var sum = 0.0
     for i in 0..<n {
-      let w = (-1 + 2 * labelValues[i]) + constraintWeights[i]
-      redY[i] = w > 0 ? 1 : 0
+      let w = moment.objectiveWeight(label: labels[i]) + constraintWeights[i]
+      redY[i] = moment.relabels ? (w > 0 ? 1 : 0) : labelValues[i]
       redW[i] = abs(w)
       sum += redW[i]
     }

@@ -13,14 +13,15 @@ import Foundation
 /// `gridSize` of them, `n` the smallest count that gives enough points).
 ///
 /// Corresponds to fairlearn 0.15's `GridSearch(estimator, constraints, grid_size=10,
-/// grid_limit=2.0, constraint_weight=0.5)` with a `UtilityParity` moment; ``Model/predictions(_:)``
+/// grid_limit=2.0, constraint_weight=0.5)` with a `UtilityParity` moment (or a
+/// ``BoundedGroupLoss`` moment: labels kept, weights `λ_a / p_a`, grid points with `Σλ = grid_limit`); ``Model/predictions(_:)``
 /// is `predict` (the best predictor's hard predictions). Groups and events are taken in order
 /// of first appearance for the grid axes, as fairlearn's `unique()`.
 ///
 /// - Complexity: gridSize learner fits.
 public struct GridSearch: Sendable {
   public var learner: LogisticRegression
-  public var constraint: UtilityParity
+  public var constraint: ReductionConstraint
   /// Number of grid points (`grid_size`).
   public var gridSize: Int = 10
   /// Largest multiplier magnitude (`grid_limit`).
@@ -29,6 +30,18 @@ public struct GridSearch: Sendable {
   public var constraintWeight: Double = 0.5
 
   public init(learner: LogisticRegression = LogisticRegression(), constraint: UtilityParity) {
+    self.learner = learner
+    self.constraint = .parity(constraint)
+  }
+
+  /// A grid search under a bound on every group's loss.
+  public init(learner: LogisticRegression = LogisticRegression(), constraint: BoundedGroupLoss) {
+    self.learner = learner
+    self.constraint = .boundedGroupLoss(constraint)
+  }
+
+  /// Either kind of constraint.
+  public init(learner: LogisticRegression = LogisticRegression(), constraint: ReductionConstraint) {
     self.learner = learner
     self.constraint = constraint
   }
@@ -62,7 +75,69 @@ public struct GridSearch: Sendable {
     for v in features.values where !v.isFinite {
       throw BiasKitError(.invalidValue, "GridSearch: a feature value is not finite")
     }
-    let moment = UtilityParity.Loaded(parity: constraint, labels: labels, groups: groups)
+    let moment = constraint.loaded(labels: labels, groups: groups)
+    let lambdas: [[Double]]
+    switch constraint {
+    case .parity(let parity):
+      lambdas = Self.parityGrid(
+        UtilityParity.Loaded(parity: parity, labels: labels, groups: groups), groups: groups,
+        gridSize: gridSize, gridLimit: gridLimit)
+    case .boundedGroupLoss:
+      lambdas = Self.lossGrid(groups: groups, gridSize: gridSize, gridLimit: gridLimit)
+    }
+    let design = Design(features)
+    let labelValues = labels.map { Double($0) }
+    var model = Model(predictors: [], lambdas: [], errors: [], gammas: [], bestIndex: 0, warnings: [])
+    var bestLoss = Double.infinity
+    for lambda in lambdas {
+      let constraintWeights = moment.signedWeights(lambda)
+      var redY = [Double](repeating: 0, count: n)
+      var redW = [Double](repeating: 0, count: n)
+      for i in 0..<n {
+        if moment.relabels {
+          // The objective is not in the span of the constraints: add its weights, relabel.
+          let w = constraintWeights[i] + moment.objectiveWeight(label: labels[i])
+          redY[i] = w > 0 ? 1 : 0
+          redW[i] = abs(w)
+        } else {
+          // Loss moments: the objective is in the span (λ sums to gridLimit); keep the labels.
+          redY[i] = labelValues[i]
+          redW[i] = constraintWeights[i]
+        }
+      }
+      let predictor: RandomizedClassifier.Predictor
+      let h: [UInt8]
+      if !redY.contains(where: { $0 != redY[0] }) {
+        predictor = .constant(UInt8(redY[0]))
+        h = [UInt8](repeating: UInt8(redY[0]), count: n)
+      } else {
+        let fit = learner.fitted(design: design, labels: redY, weights: redW, initial: nil)
+        for w in fit.warnings where !model.warnings.contains(w) { model.warnings.append(w) }
+        predictor = .logistic(fit)
+        h = fit.predictions(design)
+      }
+      var wrong = 0
+      for i in 0..<n where h[i] != labels[i] { wrong += 1 }
+      let error = Double(wrong) / Double(n)
+      let gamma = moment.gamma(h)
+      let loss = (1 - constraintWeight) * error + constraintWeight * (gamma.max() ?? 0)
+      if loss < bestLoss {
+        bestLoss = loss
+        model.bestIndex = model.predictors.count
+      }
+      model.predictors.append(predictor)
+      model.lambdas.append(lambda)
+      model.errors.append(error)
+      model.gammas.append(gamma)
+    }
+    return model
+  }
+
+  /// fairlearn's `_GridGenerator` for a `UtilityParity` moment: axes `λ(+) − λ(−)` for each
+  /// event and every group but the last (orders of appearance), negative values allowed.
+  static func parityGrid(_ moment: UtilityParity.Loaded, groups: SensitiveGroups, gridSize: Int,
+    gridLimit: Double) -> [[Double]]
+  {
     // Axes: events (order of appearance) × groups but the last (order of appearance).
     var groupOrder: [Int] = []
     var seenGroup = Set<Int32>()
@@ -106,51 +181,56 @@ public struct GridSearch: Sendable {
       units += 1
     }
     let scale = units == 0 ? 0 : gridLimit / Double(units)
-    let design = Design(features)
-    let labelValues = labels.map { Double($0) }
-    var model = Model(predictors: [], lambdas: [], errors: [], gammas: [], bestIndex: 0, warnings: [])
-    var bestLoss = Double.infinity
-    for point in points.prefix(gridSize) {
+    return points.prefix(gridSize).map { point in
       var lambda = [Double](repeating: 0, count: moment.count)
       for (d, axis) in axes.enumerated() where axis.plus >= 0 {
         let v = Double(point[d]) * scale
         lambda[axis.plus] = max(v, 0)
         lambda[axis.minus] = max(-v, 0)
       }
-      let constraintWeights = moment.signedWeights(lambda)
-      var redY = [Double](repeating: 0, count: n)
-      var redW = [Double](repeating: 0, count: n)
-      for i in 0..<n {
-        let w = constraintWeights[i] + (-1 + 2 * labelValues[i])
-        redY[i] = w > 0 ? 1 : 0
-        redW[i] = abs(w)
-      }
-      let predictor: RandomizedClassifier.Predictor
-      let h: [UInt8]
-      if !redY.contains(where: { $0 != redY[0] }) {
-        predictor = .constant(UInt8(redY[0]))
-        h = [UInt8](repeating: UInt8(redY[0]), count: n)
-      } else {
-        let fit = learner.fitted(design: design, labels: redY, weights: redW, initial: nil)
-        for w in fit.warnings where !model.warnings.contains(w) { model.warnings.append(w) }
-        predictor = .logistic(fit)
-        h = fit.predictions(design)
-      }
-      var wrong = 0
-      for i in 0..<n where h[i] != labels[i] { wrong += 1 }
-      let error = Double(wrong) / Double(n)
-      let gamma = moment.gamma(h)
-      let loss = (1 - constraintWeight) * error + constraintWeight * (gamma.max() ?? 0)
-      if loss < bestLoss {
-        bestLoss = loss
-        model.bestIndex = model.predictors.count
-      }
-      model.predictors.append(predictor)
-      model.lambdas.append(lambda)
-      model.errors.append(error)
-      model.gammas.append(gamma)
+      return lambda
     }
-    return model
+  }
+
+  /// fairlearn's `_GridGenerator` for a loss moment: one non-negative axis per group (order of
+  /// appearance), points with L1 norm exactly `units` (the last coordinate takes the rest),
+  /// scaled to `gridLimit`; λ is indexed by the sorted group code.
+  static func lossGrid(groups: SensitiveGroups, gridSize: Int, gridLimit: Double) -> [[Double]] {
+    var groupOrder: [Int] = []
+    var seenGroup = Set<Int32>()
+    for c in groups.codes where !seenGroup.contains(c) {
+      seenGroup.insert(c)
+      groupOrder.append(Int(c))
+    }
+    let dim = groupOrder.count
+    let trueDim = dim - 1
+    var units = Int((Double(gridSize).squareRootIfDim(trueDim) - 1).rounded(.down))
+    units = max(units, 0)
+    var points: [[Int]] = []
+    while true {
+      points = []
+      var entry = [Int](repeating: 0, count: dim)
+      func accumulate(_ index: Int, _ maxValue: Int) {
+        if index == dim {
+          points.append(entry)
+          return
+        }
+        let values = index == dim - 1 ? [maxValue] : Array(0...maxValue)
+        for v in values {
+          entry[index] = v
+          accumulate(index + 1, maxValue - v)
+        }
+      }
+      accumulate(0, units)
+      if points.count >= gridSize { break }
+      units += 1
+    }
+    let scale = units == 0 ? 0 : gridLimit / Double(units)
+    return points.prefix(gridSize).map { point in
+      var lambda = [Double](repeating: 0, count: groups.count)
+      for (d, g) in groupOrder.enumerated() { lambda[g] = Double(point[d]) * scale }
+      return lambda
+    }
   }
 }
 

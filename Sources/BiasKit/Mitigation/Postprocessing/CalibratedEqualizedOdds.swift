@@ -1,0 +1,148 @@
+/// Calibrated equalized-odds post-processing: withholds a classifier's score from a random
+/// share of one group's rows, replacing it by the group's base rate, so that the two groups'
+/// generalised error costs become equal while scores stay calibrated.
+///
+/// With base rates `μ_a`, generalised rates `GFPR_a = Σ_{y=0} s / N_a`,
+/// `GFNR_a = Σ_{y=1} (1 − s) / P_a`, and the cost
+///
+///     fnr:      c_a = GFNR_a
+///     fpr:      c_a = GFPR_a
+///     weighted: c_a = ½ · GFPR_a · (1 − μ_a) + ½ · GFNR_a · μ_a
+///
+/// of the scores and `c̄_a` of the trivial classifier `s ≡ μ_a` (`GFPR = μ_a`, `GFNR = 1 − μ_a`),
+/// the group that costs less is mixed with its trivial classifier at rate
+///
+///     α_priv   = (c_unpriv − c_priv) / (c̄_priv − c_priv)       if c_unpriv > c_priv, else 0
+///     α_unpriv = (c_priv − c_unpriv) / (c̄_unpriv − c_unpriv)   otherwise
+///
+/// and a row's label is `1[s' ≥ threshold]` with `s' = μ_a` with probability `α_a`, else `s`.
+///
+/// Corresponds to AIF360 0.6.1's `CalibratedEqOddsPostprocessing` (`cost_constraint`, `fit`,
+/// `predict(threshold=0.5)`; unit instance weights). The mixing rates and base rates are
+/// deterministic and match it to rounding; its `predict` draws from NumPy's global generator,
+/// ours from an injected generator (one uniform per row in row order), so individual labels
+/// differ while ``Model/positiveProbabilities(scores:groups:threshold:)`` is exact.
+///
+/// Conventions: a zero denominator in a mixing rate (the group's scores already equal its
+/// trivial cost) gives rate 0 (AIF360 gets NaN, which mixes no row either). A group with no
+/// positive or no negative label gives NaN rates, as in AIF360.
+///
+/// - Complexity: O(n) to fit and to predict n rows.
+///
+/// ## References
+/// - Pleiss, Raghavan, Wu, Kleinberg, Weinberger. On Fairness and Calibration. NeurIPS 2017.
+public struct CalibratedEqualizedOdds: Sendable {
+  /// Which error the two groups are made to pay equally (AIF360: `cost_constraint`).
+  public enum CostConstraint: String, Sendable, CaseIterable {
+    /// Generalised false-negative rate (`"fnr"`).
+    case falseNegativeRate = "fnr"
+    /// Generalised false-positive rate (`"fpr"`).
+    case falsePositiveRate = "fpr"
+    /// Both, weighted by the base rate (`"weighted"`).
+    case weighted
+  }
+
+  /// The cost to equalise.
+  public var costConstraint: CostConstraint
+  /// Name of the privileged group (the other one is unprivileged).
+  public var privilegedGroup: String
+
+  public init(costConstraint: CostConstraint = .weighted, privilegedGroup: String) {
+    self.costConstraint = costConstraint
+    self.privilegedGroup = privilegedGroup
+  }
+
+  /// Fitted mixing rates.
+  public struct Model: Sendable, Equatable {
+    /// The fitted groups' names and the privileged one's code.
+    public var groupNames: [String]
+    public var privilegedCode: Int32
+    /// Share of privileged rows whose score is replaced (AIF360: `priv_mix_rate`).
+    public var privilegedMixRate: Double
+    /// Share of unprivileged rows whose score is replaced (`unpriv_mix_rate`).
+    public var unprivilegedMixRate: Double
+    /// Base rates of the fit data (`base_rate_priv`, `base_rate_unpriv`).
+    public var privilegedBaseRate: Double
+    public var unprivilegedBaseRate: Double
+
+    func check(_ scores: [Double], _ groups: SensitiveGroups) throws {
+      guard scores.count == groups.rowCount else {
+        throw BiasKitError.postprocessingLengths("CalibratedEqualizedOdds", "scores", scores.count, groups.rowCount)
+      }
+      guard groups.names == groupNames else {
+        throw BiasKitError(.invalidArgument,
+          "CalibratedEqualizedOdds: the groups (\(groups.names.joined(separator: ", "))) differ from the fitted ones (\(groupNames.joined(separator: ", ")))")
+      }
+    }
+
+    /// `P(ŷ = 1)` of each row: `(1 − α_a)·1[s ≥ t] + α_a·1[μ_a ≥ t]`.
+    public func positiveProbabilities(scores: [Double], groups: SensitiveGroups, threshold: Double = 0.5) throws -> [Double] {
+      try check(scores, groups)
+      return scores.indices.map { i in
+        let priv = groups.codes[i] == privilegedCode
+        let mix = priv ? privilegedMixRate : unprivilegedMixRate
+        let base = priv ? privilegedBaseRate : unprivilegedBaseRate
+        return (1 - mix) * (scores[i] >= threshold ? 1 : 0) + mix * (base >= threshold ? 1 : 0)
+      }
+    }
+
+    /// Scores with a random share `α_a` of each group's replaced by its base rate: row i is
+    /// replaced when `U_i ≤ α_a`, `U_i ~ Uniform[0, 1)` drawn in row order from `generator`.
+    public func adjustedScores<G: RandomNumberGenerator>(
+      scores: [Double], groups: SensitiveGroups, using generator: inout G
+    ) throws -> [Double] {
+      try check(scores, groups)
+      return scores.indices.map { i in
+        let priv = groups.codes[i] == privilegedCode
+        let mix = priv ? privilegedMixRate : unprivilegedMixRate
+        let u = Double.random(in: 0..<1, using: &generator)
+        return u <= mix ? (priv ? privilegedBaseRate : unprivilegedBaseRate) : scores[i]
+      }
+    }
+
+    /// Labels `1[s' ≥ threshold]` of ``adjustedScores(scores:groups:using:)``.
+    public func predictions<G: RandomNumberGenerator>(
+      scores: [Double], groups: SensitiveGroups, threshold: Double = 0.5, using generator: inout G
+    ) throws -> [UInt8] {
+      try adjustedScores(scores: scores, groups: groups, using: &generator).map { $0 >= threshold ? 1 : 0 }
+    }
+  }
+
+  /// Fits the mixing rates to `scores` in [0, 1], 0/1 true `labels` and two `groups`.
+  ///
+  /// - Throws: for sizes that differ, other than two groups, or an unknown privileged group.
+  public func fitted(scores: [Double], labels: [UInt8], groups: SensitiveGroups) throws -> Model {
+    let name = "CalibratedEqualizedOdds"
+    guard labels.count == scores.count else { throw BiasKitError.postprocessingLengths(name, "labels", labels.count, scores.count) }
+    guard groups.rowCount == scores.count else { throw BiasKitError.postprocessingLengths(name, "groups", groups.rowCount, scores.count) }
+    let split = try PrivilegedSplit(groups: groups, privileged: privilegedGroup, algorithm: name)
+    var priv = GroupCounts()
+    var unpriv = GroupCounts()
+    for i in scores.indices {
+      if split.isPrivileged[i] {
+        priv.add(label: labels[i], prediction: scores[i])
+      } else {
+        unpriv.add(label: labels[i], prediction: scores[i])
+      }
+    }
+    func cost(gfpr: Double, gfnr: Double, base: Double) -> Double {
+      switch costConstraint {
+      case .falsePositiveRate: return gfpr
+      case .falseNegativeRate: return gfnr
+      case .weighted: return 1.0 / 2.0 * gfpr * (1 - base) + 1.0 / 2.0 * gfnr * base
+      }
+    }
+    let mp = priv.baseRate, mu = unpriv.baseRate
+    let privCost = cost(gfpr: priv.falsePositiveRate, gfnr: priv.falseNegativeRate, base: mp)
+    let unprivCost = cost(gfpr: unpriv.falsePositiveRate, gfnr: unpriv.falseNegativeRate, base: mu)
+    let privTrivial = cost(gfpr: mp, gfnr: 1 - mp, base: mp)
+    let unprivTrivial = cost(gfpr: mu, gfnr: 1 - mu, base: mu)
+    func ratio(_ a: Double, _ b: Double) -> Double { b == 0 ? 0 : a / b }
+    let unprivCostsMore = unprivCost > privCost
+    return Model(
+      groupNames: groups.names, privilegedCode: split.privilegedCode,
+      privilegedMixRate: unprivCostsMore ? ratio(unprivCost - privCost, privTrivial - privCost) : 0,
+      unprivilegedMixRate: unprivCostsMore ? 0 : ratio(privCost - unprivCost, unprivTrivial - unprivCost),
+      privilegedBaseRate: mp, unprivilegedBaseRate: mu)
+  }
+}

@@ -1,0 +1,148 @@
+/// Equalized-odds post-processing of hard predictions: in each of two groups, keeps a
+/// predicted 1 with probability `p2p_a` and turns a predicted 0 into 1 with probability
+/// `n2p_a`, chosen by a linear program so that the groups' true- and false-positive rates
+/// become equal while the expected error is smallest.
+///
+///     minimise  Σ_a (FPR_a − TPR_a)·p2p_a + (TNR_a − FNR_a)·n2p_a
+///     subject to  TPR_s·p2p_s + FNR_s·n2p_s = TPR_o·p2p_o + FNR_o·n2p_o
+///                 FPR_s·p2p_s + TNR_s·n2p_s = FPR_o·p2p_o + TNR_o·n2p_o
+///                 0 ≤ p2p_a, n2p_a ≤ 1
+///
+/// (s: privileged, o: unprivileged; the rates are those of the given predictions against the
+/// true labels.) The equality rows are built as AIF360 builds them (counts over group size,
+/// over the base rate), so they equal the rates above up to rounding.
+///
+/// Corresponds to AIF360 0.6.1's `EqOddsPostprocessing` (`fit`; `model_params.x` is
+/// `[sp2p, sn2p, op2p, on2p]`), solved with the package's ``LinearProgram`` instead of SciPy's
+/// HiGHS; where the optimum is unique the probabilities agree to rounding. `predict` in AIF360
+/// shuffles each group's predicted-positive and predicted-negative rows with NumPy's global
+/// generator and flips the first `⌊count·(1 − p2p)⌋` positives and `⌊count·n2p⌋` negatives;
+/// ``Model/predictions(predictions:groups:using:)`` does the same with an injected generator.
+///
+/// Conventions: a group with no positive or no negative label makes the program undefined
+/// (NaN coefficients) and throws.
+///
+/// - Complexity: O(n) to count, then a 4-variable linear program; O(n) to predict.
+///
+/// ## References
+/// - Hardt, Price, Srebro. Equality of Opportunity in Supervised Learning. NeurIPS 2016.
+/// - Pleiss, Raghavan, Wu, Kleinberg, Weinberger. On Fairness and Calibration. NeurIPS 2017.
+public struct EqualizedOddsPostprocessing: Sendable {
+  /// Name of the privileged group (the other one is unprivileged).
+  public var privilegedGroup: String
+
+  public init(privilegedGroup: String) {
+    self.privilegedGroup = privilegedGroup
+  }
+
+  /// The fitted flip probabilities.
+  public struct Model: Sendable, Equatable {
+    public var groupNames: [String]
+    public var privilegedCode: Int32
+    /// `P(ŷ' = 1 | ŷ = 1)` in the privileged group (AIF360: `sp2p`).
+    public var privilegedKeepPositive: Double
+    /// `P(ŷ' = 1 | ŷ = 0)` in the privileged group (`sn2p`).
+    public var privilegedNegativeToPositive: Double
+    /// `P(ŷ' = 1 | ŷ = 1)` in the unprivileged group (`op2p`).
+    public var unprivilegedKeepPositive: Double
+    /// `P(ŷ' = 1 | ŷ = 0)` in the unprivileged group (`on2p`).
+    public var unprivilegedNegativeToPositive: Double
+    /// The program's optimal value (SciPy: `fun`).
+    public var objective: Double
+
+    /// `[sp2p, sn2p, op2p, on2p]`, AIF360's `model_params.x`.
+    public var mixingProbabilities: [Double] {
+      [privilegedKeepPositive, privilegedNegativeToPositive, unprivilegedKeepPositive, unprivilegedNegativeToPositive]
+    }
+
+    func check(_ predictions: [UInt8], _ groups: SensitiveGroups) throws {
+      guard predictions.count == groups.rowCount else {
+        throw BiasKitError.postprocessingLengths("EqualizedOddsPostprocessing", "predictions", predictions.count, groups.rowCount)
+      }
+      guard groups.names == groupNames else {
+        throw BiasKitError(.invalidArgument,
+          "EqualizedOddsPostprocessing: the groups (\(groups.names.joined(separator: ", "))) differ from the fitted ones (\(groupNames.joined(separator: ", ")))")
+      }
+    }
+
+    /// `P(ŷ' = 1)` of each row given its prediction and group.
+    public func positiveProbabilities(predictions: [UInt8], groups: SensitiveGroups) throws -> [Double] {
+      try check(predictions, groups)
+      return predictions.indices.map { i in
+        let priv = groups.codes[i] == privilegedCode
+        if predictions[i] == 1 { return priv ? privilegedKeepPositive : unprivilegedKeepPositive }
+        return priv ? privilegedNegativeToPositive : unprivilegedNegativeToPositive
+      }
+    }
+
+    /// New predictions: in each group (privileged first), the predicted-positive and
+    /// predicted-negative rows are shuffled (Fisher–Yates with `generator`), then the first
+    /// `⌊n₊·(1 − p2p)⌋` positives become 0 and the first `⌊n₋·n2p⌋` negatives become 1.
+    public func predictions<G: RandomNumberGenerator>(
+      predictions: [UInt8], groups: SensitiveGroups, using generator: inout G
+    ) throws -> [UInt8] {
+      try check(predictions, groups)
+      var out = predictions
+      for priv in [true, false] {
+        var positives: [Int] = []
+        var negatives: [Int] = []
+        for i in predictions.indices where (groups.codes[i] == privilegedCode) == priv {
+          if predictions[i] == 1 { positives.append(i) } else { negatives.append(i) }
+        }
+        positives.shuffle(using: &generator)
+        negatives.shuffle(using: &generator)
+        let p2p = priv ? privilegedKeepPositive : unprivilegedKeepPositive
+        let n2p = priv ? privilegedNegativeToPositive : unprivilegedNegativeToPositive
+        for i in negatives.prefix(Int(Double(negatives.count) * n2p)) { out[i] = 1 }
+        for i in positives.prefix(Int(Double(positives.count) * (1 - p2p))) { out[i] = 0 }
+      }
+      return out
+    }
+  }
+
+  /// Fits the flip probabilities to 0/1 `predictions`, 0/1 true `labels` and two `groups`.
+  ///
+  /// - Throws: for sizes that differ, other than two groups, an unknown privileged group, a
+  ///   group without both labels, or an infeasible program.
+  public func fitted(predictions: [UInt8], labels: [UInt8], groups: SensitiveGroups) throws -> Model {
+    let name = "EqualizedOddsPostprocessing"
+    let n = predictions.count
+    guard labels.count == n else { throw BiasKitError.postprocessingLengths(name, "labels", labels.count, n) }
+    guard groups.rowCount == n else { throw BiasKitError.postprocessingLengths(name, "groups", groups.rowCount, n) }
+    let split = try PrivilegedSplit(groups: groups, privileged: privilegedGroup, algorithm: name)
+    var s = GroupCounts()
+    var o = GroupCounts()
+    for i in 0..<n {
+      let p: Double = predictions[i] == 1 ? 1 : 0
+      if split.isPrivileged[i] { s.add(label: labels[i], prediction: p) } else { o.add(label: labels[i], prediction: p) }
+    }
+    guard s.positives > 0, s.negatives > 0, o.positives > 0, o.negatives > 0 else {
+      throw BiasKitError(.degenerateData, "\(name): each group needs rows of both labels")
+    }
+    let sbr = s.baseRate, obr = o.baseRate
+    var program = LinearProgram(c: [
+      s.falsePositiveRate - s.truePositiveRate, s.trueNegativeRate - s.falseNegativeRate,
+      o.falsePositiveRate - o.truePositiveRate, o.trueNegativeRate - o.falseNegativeRate,
+    ])
+    for j in 0..<4 {
+      var row = [Double](repeating: 0, count: 4)
+      row[j] = 1
+      program.upperRows.append(row)
+      program.upperBounds.append(1)
+    }
+    // AIF360's A_eq: mean over the group's rows of the count indicator, over the base rate.
+    program.equalRows = [
+      [s.truePositives / s.rows / sbr, s.falseNegatives / s.rows / sbr,
+       -(o.truePositives / o.rows) / obr, -(o.falseNegatives / o.rows) / obr],
+      [s.falsePositives / s.rows / (1 - sbr), s.trueNegatives / s.rows / (1 - sbr),
+       -(o.falsePositives / o.rows) / (1 - obr), -(o.trueNegatives / o.rows) / (1 - obr)],
+    ]
+    program.equalBounds = [0, 0]
+    guard case .optimal(let x, let value) = program.solve() else {
+      throw BiasKitError(.notConverged, "\(name): the linear program has no optimal solution")
+    }
+    return Model(groupNames: groups.names, privilegedCode: split.privilegedCode,
+      privilegedKeepPositive: x[0], privilegedNegativeToPositive: x[1],
+      unprivilegedKeepPositive: x[2], unprivilegedNegativeToPositive: x[3], objective: value)
+  }
+}

@@ -1,0 +1,167 @@
+import ArgumentParser
+import BiasKit
+import Foundation
+
+/// Options shared by the AIF360 post-processors: the privileged group and the threshold that
+/// turns scores into labels.
+struct PrivilegedGroupOptions: ParsableArguments {
+  @Option(help: "The privileged value of --sensitive (the other value is unprivileged; exactly two groups).")
+  var privileged: String
+  @Option(help: "Scores at or above (calibrated-equalized-odds) or above (equalized-odds-postprocessing) this are label 1.")
+  var threshold: Double = 0.5
+}
+
+/// Splits the result of a post-processor over train and test, as ThresholdOptimizerCommand does.
+private func postprocessingResult(
+  method: String, fitted: [String: Any], warnings: [String], data: MitigationData,
+  probabilities: (MitigationSet, [Double]) throws -> [Double],
+  predictions: (MitigationSet, [Double]) throws -> [UInt8],
+  scores: (train: [Double], test: [Double]?)
+) throws -> MitigationResult {
+  var result = MitigationResult(method: method, fitted: fitted, warnings: warnings)
+  let pTrain = try probabilities(data.train, scores.train)
+  result.train = outcomeJSON(pTrain, data.train, violation: "equalized_odds")
+  if let test = data.test, let testScores = scores.test {
+    let p = try probabilities(test, testScores)
+    result.test = outcomeJSON(p, test, violation: "equalized_odds")
+    result.probabilities = p
+    result.predictions = try predictions(test, testScores)
+    result.predictionSet = test
+  } else {
+    result.probabilities = pTrain
+    result.predictions = try predictions(data.train, scores.train)
+    result.predictionSet = data.train
+  }
+  return result
+}
+
+/// `biaskit mitigate calibrated-equalized-odds`: AIF360 CalibratedEqOddsPostprocessing.
+struct CalibratedEqualizedOddsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "calibrated-equalized-odds",
+    abstract: "Mix one group's scores with its base rate to equalise a generalised error cost (AIF360 CalibratedEqOddsPostprocessing).")
+  @OptionGroup var input: MitigationInputOptions
+  @OptionGroup var output: MitigationOutputOptions
+  @OptionGroup var groups: PrivilegedGroupOptions
+  @Option(help: "fnr, fpr or weighted.")
+  var costConstraint: String = "weighted"
+
+  func run() throws {
+    guard let cost = CalibratedEqualizedOdds.CostConstraint(rawValue: costConstraint) else {
+      throw BiasKitError(.invalidArgument, "unknown --cost-constraint '\(costConstraint)'; expected one of \(CalibratedEqualizedOdds.CostConstraint.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    let data = try input.load()
+    var warnings: [String] = []
+    let scores = try data.scores(learner: input.learner, warnings: &warnings)
+    let model = try CalibratedEqualizedOdds(costConstraint: cost, privilegedGroup: groups.privileged)
+      .fitted(scores: scores.train, labels: data.train.labels, groups: data.train.groups)
+    var generator = SeededGenerator(seed: output.seed)
+    let t = groups.threshold
+    let result = try postprocessingResult(
+      method: "calibrated-equalized-odds",
+      fitted: ["cost_constraint": costConstraint, "privileged": groups.privileged, "threshold": t,
+               "priv_mix_rate": model.privilegedMixRate, "unpriv_mix_rate": model.unprivilegedMixRate,
+               "base_rate_priv": model.privilegedBaseRate, "base_rate_unpriv": model.unprivilegedBaseRate],
+      warnings: warnings, data: data,
+      probabilities: { set, s in try model.positiveProbabilities(scores: s, groups: set.groups, threshold: t) },
+      predictions: { set, s in try model.predictions(scores: s, groups: set.groups, threshold: t, using: &generator) },
+      scores: scores)
+    try result.emit(output, data: data, learner: input.learner)
+  }
+}
+
+/// `biaskit mitigate equalized-odds-postprocessing`: AIF360 EqOddsPostprocessing on the labels
+/// `1[score > threshold]`.
+struct EqualizedOddsPostprocessingCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "equalized-odds-postprocessing",
+    abstract: "Flip predicted labels with group-specific probabilities from a linear program (AIF360 EqOddsPostprocessing).")
+  @OptionGroup var input: MitigationInputOptions
+  @OptionGroup var output: MitigationOutputOptions
+  @OptionGroup var groups: PrivilegedGroupOptions
+
+  func run() throws {
+    let data = try input.load()
+    var warnings: [String] = []
+    let scores = try data.scores(learner: input.learner, warnings: &warnings)
+    let t = groups.threshold
+    func labels(_ s: [Double]) -> [UInt8] { s.map { $0 > t ? 1 : 0 } }
+    let model = try EqualizedOddsPostprocessing(privilegedGroup: groups.privileged)
+      .fitted(predictions: labels(scores.train), labels: data.train.labels, groups: data.train.groups)
+    var generator = SeededGenerator(seed: output.seed)
+    let x = model.mixingProbabilities
+    let result = try postprocessingResult(
+      method: "equalized-odds-postprocessing",
+      fitted: ["privileged": groups.privileged, "threshold": t, "sp2p": x[0], "sn2p": x[1], "op2p": x[2], "on2p": x[3],
+               "objective": model.objective],
+      warnings: warnings, data: data,
+      probabilities: { set, s in try model.positiveProbabilities(predictions: labels(s), groups: set.groups) },
+      predictions: { set, s in try model.predictions(predictions: labels(s), groups: set.groups, using: &generator) },
+      scores: scores)
+    try result.emit(output, data: data, learner: input.learner)
+  }
+}
+
+/// `biaskit mitigate reject-option`: AIF360 RejectOptionClassification.
+struct RejectOptionCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "reject-option",
+    abstract: "Favour the unprivileged group near the decision threshold; threshold and margin chosen on a grid (AIF360 RejectOptionClassification).")
+  @OptionGroup var input: MitigationInputOptions
+  @OptionGroup var output: MitigationOutputOptions
+  @Option(help: "The privileged value of --sensitive (the other value is unprivileged; exactly two groups).")
+  var privileged: String
+  @Option(help: "statistical_parity_difference, average_odds_difference or equal_opportunity_difference.")
+  var metric: String = "statistical_parity_difference"
+  @Option(help: "Smallest classification threshold.")
+  var lowThreshold: Double = 0.01
+  @Option(help: "Largest classification threshold.")
+  var highThreshold: Double = 0.99
+  @Option(help: "Thresholds in the grid.")
+  var thresholdCount: Int = 100
+  @Option(help: "Margins per threshold.")
+  var marginCount: Int = 50
+  @Option(help: "Lower bound on the metric.")
+  var metricLowerBound: Double = -0.05
+  @Option(help: "Upper bound on the metric.")
+  var metricUpperBound: Double = 0.05
+
+  static let metrics: [String: RejectOptionClassification.Metric] = [
+    "statistical_parity_difference": .statisticalParityDifference,
+    "average_odds_difference": .averageOddsDifference,
+    "equal_opportunity_difference": .equalOpportunityDifference,
+  ]
+
+  func run() throws {
+    guard let m = Self.metrics[metric] ?? RejectOptionClassification.Metric(rawValue: metric) else {
+      throw BiasKitError(.invalidArgument, "unknown --metric '\(metric)'; expected one of \(Self.metrics.keys.sorted().joined(separator: ", "))")
+    }
+    let data = try input.load()
+    var warnings: [String] = []
+    let scores = try data.scores(learner: input.learner, warnings: &warnings)
+    let model = try RejectOptionClassification(
+      privilegedGroup: privileged, metric: m, lowThreshold: lowThreshold, highThreshold: highThreshold,
+      thresholdCount: thresholdCount, marginCount: marginCount, lowerBound: metricLowerBound, upperBound: metricUpperBound)
+      .fitted(scores: scores.train, labels: data.train.labels, groups: data.train.groups)
+    if !model.satisfiedBounds { warnings.append("reject-option: no grid point meets the metric bounds; took the smallest metric value") }
+    let violation = m == .statisticalParityDifference ? "demographic_parity" : "equalized_odds"
+    var result = MitigationResult(method: "reject-option",
+      fitted: ["privileged": privileged, "metric": metric, "classification_threshold": model.threshold,
+               "roc_margin": model.margin, "balanced_accuracy": model.balancedAccuracy, "metric_value": model.metricValue],
+      warnings: warnings)
+    let train = try model.predictions(scores: scores.train, groups: data.train.groups)
+    result.train = outcomeJSON(train.map(Double.init), data.train, violation: violation)
+    if let test = data.test, let testScores = scores.test {
+      let p = try model.predictions(scores: testScores, groups: test.groups)
+      result.test = outcomeJSON(p.map(Double.init), test, violation: violation)
+      result.probabilities = p.map(Double.init)
+      result.predictions = p
+      result.predictionSet = test
+    } else {
+      result.probabilities = train.map(Double.init)
+      result.predictions = train
+      result.predictionSet = data.train
+    }
+    try result.emit(output, data: data, learner: input.learner)
+  }
+}

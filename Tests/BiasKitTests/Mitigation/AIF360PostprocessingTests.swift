@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+
+@testable import BiasKit
+
+/// The fixture made by Fixtures/Mitigation/make_postprocessing_fixtures.py with aif360 0.6.1:
+/// sklearn LR scores on 2 × 1500 Adult test rows; the first half fits, the second is predicted.
+enum PostprocessingFixture {
+  static let json: [String: Any] =
+    (try? TestData.json(TestData.fixture("Mitigation/postprocessing.json"))) as? [String: Any] ?? [:]
+  static let rows = (json["rows"] as? Int) ?? 0
+  static let scores = doubles(json["scores"])
+  static let labels = (json["labels"] as? [Int] ?? []).map { UInt8($0) }
+  static let predicted = (json["predicted_labels"] as? [Int] ?? []).map { UInt8($0) }
+  static let sex = json["sex"] as? [String] ?? []
+  static let groups = SensitiveGroups(sex)
+  static var fit: Range<Int> { 0..<rows }
+  static var apply: Range<Int> { rows..<(2 * rows) }
+
+  static func doubles(_ value: Any?) -> [Double] {
+    (value as? [Any] ?? []).map { ($0 as? NSNumber)?.doubleValue ?? .nan }
+  }
+  static func number(_ value: Any?) -> Double { (value as? NSNumber)?.doubleValue ?? .nan }
+}
+
+@Suite("AIF360Postprocessing")
+struct AIF360PostprocessingTests {
+  typealias F = PostprocessingFixture
+
+  @Test("calibrated equalized odds: mixing and base rates match aif360", arguments: CalibratedEqualizedOdds.CostConstraint.allCases)
+  func calibratedMatchesAIF360(cost: CalibratedEqualizedOdds.CostConstraint) throws {
+    let cases = F.json["calibrated_eq_odds"] as! [[String: Any]]
+    let ref = try #require(cases.first { $0["cost_constraint"] as? String == cost.rawValue })
+    let model = try CalibratedEqualizedOdds(costConstraint: cost, privilegedGroup: "Male").fitted(
+      scores: Array(F.scores[F.fit]), labels: Array(F.labels[F.fit]), groups: F.groups.rows(at: F.fit))
+    #expect(abs(model.privilegedMixRate - F.number(ref["priv_mix_rate"])) < 1e-12)
+    #expect(abs(model.unprivilegedMixRate - F.number(ref["unpriv_mix_rate"])) < 1e-12)
+    #expect(abs(model.privilegedBaseRate - F.number(ref["base_rate_priv"])) < 1e-15)
+    #expect(abs(model.unprivilegedBaseRate - F.number(ref["base_rate_unpriv"])) < 1e-15)
+    let p = try model.positiveProbabilities(scores: Array(F.scores[F.apply]), groups: F.groups.rows(at: F.apply))
+    let expected = F.doubles(ref["apply_expected_positive"])
+    #expect(p.count == expected.count)
+    #expect(zip(p, expected).allSatisfy { abs($0 - $1) < 1e-12 })
+    // Random labels: reproducible from the seed, and close to the expected rate.
+    var g1 = SeededGenerator(seed: 7), g2 = SeededGenerator(seed: 7)
+    let a = try model.predictions(scores: Array(F.scores[F.apply]), groups: F.groups.rows(at: F.apply), using: &g1)
+    let b = try model.predictions(scores: Array(F.scores[F.apply]), groups: F.groups.rows(at: F.apply), using: &g2)
+    #expect(a == b)
+    let rate = Double(a.map(Int.init).reduce(0, +)) / Double(a.count)
+    #expect(abs(rate - p.reduce(0, +) / Double(p.count)) < 0.05)
+  }
+
+  @Test("equalized odds post-processing: the four probabilities match aif360 to 1e-9")
+  func equalizedOddsMatchesAIF360() throws {
+    let ref = F.json["eq_odds"] as! [String: Any]
+    let x = F.doubles(ref["x"])
+    let model = try EqualizedOddsPostprocessing(privilegedGroup: "Male").fitted(
+      predictions: Array(F.predicted[F.fit]), labels: Array(F.labels[F.fit]), groups: F.groups.rows(at: F.fit))
+    for (mine, theirs) in zip(model.mixingProbabilities, x) {
+      #expect(abs(mine - theirs) < 1e-9, "\(model.mixingProbabilities) vs \(x)")
+    }
+    #expect(abs(model.objective - F.number(ref["fun"])) < 1e-9)
+    // Flipped counts follow ⌊count · probability⌋ in each group.
+    var generator = SeededGenerator(seed: 1)
+    let preds = Array(F.predicted[F.apply])
+    let groups = F.groups.rows(at: F.apply)
+    let out = try model.predictions(predictions: preds, groups: groups, using: &generator)
+    let male = Int32(groups.names.firstIndex(of: "Male")!)
+    let malePositives = preds.indices.filter { groups.codes[$0] == male && preds[$0] == 1 }
+    let kept = malePositives.filter { out[$0] == 1 }.count
+    #expect(malePositives.count - kept == Int(Double(malePositives.count) * (1 - model.privilegedKeepPositive)))
+  }
+
+  @Test("reject option: threshold, margin and predictions equal aif360's")
+  func rejectOptionMatchesAIF360() throws {
+    let cases = F.json["reject_option"] as! [[String: Any]]
+    #expect(cases.count == 5)
+    for ref in cases {
+      let metric = try #require(RejectOptionClassification.Metric(rawValue: ref["metric_name"] as! String))
+      let roc = RejectOptionClassification(privilegedGroup: "Male", metric: metric,
+        lowThreshold: F.number(ref["low"]), highThreshold: F.number(ref["high"]),
+        thresholdCount: ref["num_class_thresh"] as! Int, marginCount: ref["num_ROC_margin"] as! Int,
+        lowerBound: F.number(ref["metric_lb"]), upperBound: F.number(ref["metric_ub"]))
+      let model = try roc.fitted(scores: Array(F.scores[F.fit]), labels: Array(F.labels[F.fit]), groups: F.groups.rows(at: F.fit))
+      // Exactly, bit for bit (the repr strings; JSONSerialization may round the numbers by an ulp).
+      #expect(model.threshold == Double(ref["classification_threshold_repr"] as! String)!, "\(metric)")
+      #expect(model.margin == Double(ref["ROC_margin_repr"] as! String)!, "\(metric)")
+      #expect(model.satisfiedBounds == (F.number(ref["metric_lb"]) > -0.5), "\(metric)")
+      let labels = try model.predictions(scores: Array(F.scores[F.apply]), groups: F.groups.rows(at: F.apply))
+      #expect(labels == (ref["apply_labels"] as! [Int]).map { UInt8($0) }, "\(metric)")
+    }
+  }
+
+  @Test("linspace is NumPy's")
+  func linspaceIsNumpys() {
+    #expect(RejectOptionClassification.linspace(0.01, 0.99, 3) == [0.01, 0.5, 0.99])
+    #expect(RejectOptionClassification.linspace(0.2, 0.9, 1) == [0.2])
+    #expect(RejectOptionClassification.linspace(0, 0, 3) == [0, 0, 0])
+  }
+
+  @Test("post-processors need exactly two groups and a known privileged group")
+  func groupErrors() throws {
+    let three = SensitiveGroups(["a", "b", "c", "a"])
+    #expect(throws: BiasKitError.self) {
+      _ = try CalibratedEqualizedOdds(privilegedGroup: "a").fitted(scores: [0.1, 0.2, 0.3, 0.4], labels: [0, 1, 0, 1], groups: three)
+    }
+    let two = SensitiveGroups(["a", "b", "b", "a"])
+    #expect(throws: BiasKitError.self) {
+      _ = try EqualizedOddsPostprocessing(privilegedGroup: "z").fitted(predictions: [0, 1, 0, 1], labels: [0, 1, 0, 1], groups: two)
+    }
+    #expect(throws: BiasKitError.self) {
+      _ = try RejectOptionClassification(privilegedGroup: "a", lowThreshold: 0.9, highThreshold: 0.1)
+        .fitted(scores: [0.1, 0.2, 0.3, 0.4], labels: [0, 1, 0, 1], groups: two)
+    }
+    #expect(throws: BiasKitError.self) {
+      _ = try RejectOptionClassification(privilegedGroup: "a").fitted(scores: [0.1, 0.2], labels: [0, 1, 0, 1], groups: two)
+    }
+  }
+
+  @Test("the three CLI subcommands fit the fixture and report aif360's parameters")
+  func commandLine() throws {
+    let folder = try TestData.temporaryFolder()
+    func write(_ name: String, _ rows: Range<Int>) throws -> String {
+      var text = "score,y,sex\n"
+      for i in rows { text += "\(F.scores[i]),\(F.labels[i]),\(F.sex[i])\n" }
+      let url = folder.appendingPathComponent(name)
+      try text.write(to: url, atomically: true, encoding: .utf8)
+      return url.path
+    }
+    let fit = try write("fit.csv", F.fit), apply = try write("apply.csv", F.apply)
+    let common = ["--train", fit, "--test", apply, "--target", "y", "--sensitive", "sex", "--score", "score", "--format", "json"]
+    func fitted(_ args: [String]) throws -> [String: Any] {
+      let r = try CLI.run(["mitigate"] + args + common)
+      #expect(r.status == 0, "\(r.stderr)")
+      let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+      return json?["fitted"] as? [String: Any] ?? [:]
+    }
+    let roc = try fitted(["reject-option", "--privileged", "Male", "--threshold-count", "40", "--margin-count", "20"])
+    let rocRef = (F.json["reject_option"] as! [[String: Any]])[0]
+    #expect(abs(F.number(roc["classification_threshold"]) - F.number(rocRef["classification_threshold"])) < 1e-12)
+    let eo = try fitted(["equalized-odds-postprocessing", "--privileged", "Male"])
+    #expect(abs(F.number(eo["on2p"]) - F.doubles((F.json["eq_odds"] as! [String: Any])["x"])[3]) < 1e-9)
+    let ceo = try fitted(["calibrated-equalized-odds", "--privileged", "Male", "--cost-constraint", "fnr"])
+    let ceoRef = (F.json["calibrated_eq_odds"] as! [[String: Any]])[0]
+    #expect(abs(F.number(ceo["priv_mix_rate"]) - F.number(ceoRef["priv_mix_rate"])) < 1e-12)
+    let bad = try CLI.run(["mitigate", "reject-option", "--privileged", "Nobody"] + common)
+    #expect(bad.status == 2)
+    #expect(bad.stderr.contains("Nobody"))
+  }
+}
