@@ -220,6 +220,10 @@ struct ExponentiatedGradientCommand: ParsableCommand {
     result.probabilities = p
     result.predictions = p.map { $0 >= Double.random(in: 0..<1, using: &generator) ? 1 : 0 }
     result.predictionSet = target
+    if output.report != nil {
+      result.tradeOff = tradeOff(model.classifier.predictors.map { $0.predictions(target.features) },
+                                 weights: model.classifier.weights, chosen: p, set: target, violation: violation)
+    }
     try result.emit(output, data: data, learner: input.learner)
   }
 }
@@ -307,8 +311,30 @@ struct GridSearchCommand: ParsableCommand {
     result.probabilities = p
     result.predictions = p.map { UInt8($0) }
     result.predictionSet = target
+    if output.report != nil {
+      var weights = [Double](repeating: 0, count: model.predictors.count)
+      weights[model.bestIndex] = 1
+      result.tradeOff = tradeOff(model.predictors.map { $0.predictions(target.features) }, weights: weights,
+                                 chosen: p, set: target, violation: violation)
+    }
     try result.emit(output, data: data, learner: input.learner)
   }
+}
+
+/// Accuracy and disparity of each candidate predictor of a reduction on `set`, for the report.
+func tradeOff(
+  _ predictions: [[UInt8]], weights: [Double], chosen: [Double], set: MitigationSet, violation: String
+) -> (candidates: [MitigationComparison.Candidate], chosen: (accuracy: Double, disparity: Double)) {
+  func point(_ p: [Double]) -> (Double, Double) {
+    let o = ExpectedOutcome(probabilities: p, labels: set.labels, groups: set.groups)
+    return (o.accuracy, violation == "equalized_odds" ? o.equalizedOddsDifference : o.demographicParityDifference)
+  }
+  let candidates = zip(predictions, weights).map { predictions, weight -> MitigationComparison.Candidate in
+    let (accuracy, disparity) = point(predictions.map(Double.init))
+    return MitigationComparison.Candidate(accuracy: accuracy, disparity: disparity, weight: weight)
+  }
+  let (accuracy, disparity) = point(chosen)
+  return (candidates, (accuracy, disparity))
 }
 
 /// `biaskit mitigate worst-group` and `fairness-regularized`: fairness-aware training of the

@@ -135,6 +135,9 @@ struct MitigationOutputOptions: ParsableArguments {
   @Option(help: "Seed of the randomised predictions.")
   var seed: UInt64 = 0
 
+  @Option(help: "Write an HTML report of the audit before and after mitigation (implies --then-audit).")
+  var report: String?
+
   @Flag(name: .customLong("then-audit"),
         help: "Audit the test predictions before (the unmitigated model) and after mitigation, side by side.")
   var thenAudit = false
@@ -168,11 +171,13 @@ struct MitigationResult {
   var probabilities: [Double]?
   var predictions: [UInt8]?
   var predictionSet: MitigationSet?
+  /// The candidate predictors of a reduction, for the report's trade-off chart.
+  var tradeOff: (candidates: [MitigationComparison.Candidate], chosen: (accuracy: Double, disparity: Double))?
 
   func emit(_ options: MitigationOutputOptions, data: MitigationData? = nil, learner: LogisticRegression? = nil) throws {
     for w in warnings { FileHandle.standardError.write(Data("biaskit: warning: \(w)\n".utf8)) }
     var audit: MitigationAudit? = nil
-    if options.thenAudit {
+    if options.thenAudit || options.report != nil {
       guard let data, let predictions, let set = predictionSet else {
         throw BiasKitError(.invalidArgument, "--then-audit needs predictions; '\(method)' makes none without a feature column to fit the learner on")
       }
@@ -184,6 +189,17 @@ struct MitigationResult {
         text += "\(i + 1),\(csvField(set.groups.names[Int(set.groups.codes[i])])),\(set.labels[i]),\(probabilities[i]),\(predictions[i])\n"
       }
       try AtomicFileWriter.write(text, to: path)
+    }
+    if let path = options.report, let audit {
+      var page = try HTMLReport(
+        report: audit.after,
+        provenance: HTMLReport.Provenance(commandLine: CommandLine.arguments, inputFile: audit.source))
+      page.title = "BiasKit mitigation: \(method)"
+      let comparison = MitigationComparison(
+        method: method, before: audit.before, after: audit.after, candidates: tradeOff?.candidates ?? [],
+        chosen: tradeOff?.chosen)
+      page.insert(comparison.section(), before: HTMLReport.SectionID.scorecard)
+      try AtomicFileWriter.write(page.html(), to: path)
     }
     var summary: [String: Any] = ["method": method, "fitted": fitted, "warnings": warnings]
     if let train { summary["train"] = train }

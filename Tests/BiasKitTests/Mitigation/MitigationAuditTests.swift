@@ -41,3 +41,30 @@ struct MitigationAuditTests {
     #expect(result.stdout.contains("adult_train_design.csv, before and after mitigation (32561 rows"))
   }
 }
+
+@Suite("biaskit mitigate --report", .enabled(if: TestData.sharedIsAvailable))
+struct MitigationReportTests {
+  @Test func reportShowsBeforeAfterAndTheTradeOff() throws {
+    let d = TestData.shared("fixtures").path
+    let folder = try TestData.temporaryFolder()
+    let report = folder.appendingPathComponent("mitigation.html").path
+    let result = try CLI.run(["mitigate", "exponentiated-gradient", "--train", "\(d)/adult_train_design.csv",
+                              "--test", "\(d)/adult_test_design.csv", "--target", "y", "--sensitive", "sex_raw",
+                              "--drop", "race_raw", "--constraint", "demographic_parity", "--report", report])
+    #expect(result.status == 0, "\(result.stderr)")
+    let html = try String(contentsOfFile: report, encoding: .utf8)
+    #expect(html.contains("Before and after mitigation"))
+    #expect(html.contains("Female · before") && html.contains("Male · after"))
+    #expect(html.contains("accuracy versus disparity of the candidate predictors"))
+    #expect(!html.contains("<script"))
+  }
+
+  @Test func reportInAMissingFolderIsAnError() throws {
+    let d = TestData.shared("fixtures").path
+    let result = try CLI.run(["mitigate", "threshold-optimizer", "--train", "\(d)/adult_train_design.csv",
+                              "--target", "y", "--sensitive", "sex_raw", "--drop", "race_raw",
+                              "--report", "/nonexistent/dir/r.html"])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("does not exist"))
+  }
+}
