@@ -166,16 +166,7 @@ struct ExponentiatedGradientCommand: ParsableCommand {
     commandName: "exponentiated-gradient", abstract: "Fairness-constrained training by reduction to weighted classification (fairlearn ExponentiatedGradient).")
   @OptionGroup var input: MitigationInputOptions
   @OptionGroup var output: MitigationOutputOptions
-  @Option(help: "demographic_parity, equalized_odds, true_positive_rate_parity, false_positive_rate_parity, error_rate_parity or bounded_group_loss (with --upper-bound).")
-  var constraint: String = "demographic_parity"
-  @Option(help: "Allowed difference between a group's rate and the overall rate (default 0.01).")
-  var differenceBound: Double?
-  @Option(help: "Allowed ratio between a group's rate and the overall rate, in (0, 1] (instead of --difference-bound).")
-  var ratioBound: Double?
-  @Option(help: "Slack of --ratio-bound.")
-  var ratioBoundSlack: Double = 0
-  @Option(help: "Largest allowed group error rate, for --constraint bounded_group_loss.")
-  var upperBound: Double?
+  @OptionGroup var reductionConstraint: ReductionConstraintArguments
   @Option(help: "Allowed constraint violation of the result (fairlearn eps).")
   var eps: Double = 0.01
   @Option(help: "Maximum iterations.")
@@ -186,7 +177,8 @@ struct ExponentiatedGradientCommand: ParsableCommand {
   var nu: Double?
 
   func run() throws {
-    let reduction = try ReductionConstraintOptions.constraint(constraint, differenceBound: differenceBound, ratioBound: ratioBound, slack: ratioBoundSlack, upperBound: upperBound)
+    let reduction = try reductionConstraint.resolve()
+    let constraint = reductionConstraint.constraint
     let data = try input.load()
     guard data.train.features.columns > 0 else {
       throw BiasKitError(.invalidArgument, "\(data.train.path): no feature columns are left to fit the learner (see --drop)")
@@ -271,16 +263,7 @@ struct GridSearchCommand: ParsableCommand {
     commandName: "grid-search", abstract: "Fit one learner per grid point of Lagrange multipliers and keep the best trade-off (fairlearn GridSearch).")
   @OptionGroup var input: MitigationInputOptions
   @OptionGroup var output: MitigationOutputOptions
-  @Option(help: "demographic_parity, equalized_odds, true_positive_rate_parity, false_positive_rate_parity, error_rate_parity or bounded_group_loss (with --upper-bound).")
-  var constraint: String = "demographic_parity"
-  @Option(help: "Allowed difference between a group's rate and the overall rate (default 0.01).")
-  var differenceBound: Double?
-  @Option(help: "Allowed ratio, in (0, 1] (instead of --difference-bound).")
-  var ratioBound: Double?
-  @Option(help: "Slack of --ratio-bound.")
-  var ratioBoundSlack: Double = 0
-  @Option(help: "Largest allowed group error rate, for --constraint bounded_group_loss.")
-  var upperBound: Double?
+  @OptionGroup var reductionConstraint: ReductionConstraintArguments
   @Option(help: "Number of grid points.")
   var gridSize: Int = 10
   @Option(help: "Largest multiplier on the grid.")
@@ -289,7 +272,8 @@ struct GridSearchCommand: ParsableCommand {
   var constraintWeight: Double = 0.5
 
   func run() throws {
-    let reduction = try ReductionConstraintOptions.constraint(constraint, differenceBound: differenceBound, ratioBound: ratioBound, slack: ratioBoundSlack, upperBound: upperBound)
+    let reduction = try reductionConstraint.resolve()
+    let constraint = reductionConstraint.constraint
     let data = try input.load()
     guard data.train.features.columns > 0 else {
       throw BiasKitError(.invalidArgument, "\(data.train.path): no feature columns are left to fit the learner (see --drop)")
@@ -406,4 +390,23 @@ func emitLearner(_ model: LogisticRegression.Model, method: String, fitted: [Str
   result.predictions = p.map { UInt8($0) }
   result.predictionSet = target
   try result.emit(output, data: data, learner: learner)
+}
+
+/// The constraint options shared by `exponentiated-gradient` and `grid-search`.
+struct ReductionConstraintArguments: ParsableArguments {
+  @Option(help: "demographic_parity, equalized_odds, true_positive_rate_parity, false_positive_rate_parity, error_rate_parity or bounded_group_loss (with --upper-bound).")
+  var constraint: String = "demographic_parity"
+  @Option(help: "Allowed difference between a group's rate and the overall rate (default 0.01).")
+  var differenceBound: Double?
+  @Option(help: "Allowed ratio between a group's rate and the overall rate, in (0, 1] (instead of --difference-bound).")
+  var ratioBound: Double?
+  @Option(help: "Slack of --ratio-bound.")
+  var ratioBoundSlack: Double = 0
+  @Option(help: "Largest allowed group error rate, for --constraint bounded_group_loss.")
+  var upperBound: Double?
+
+  func resolve() throws -> ReductionConstraint {
+    try ReductionConstraintOptions.constraint(
+      constraint, differenceBound: differenceBound, ratioBound: ratioBound, slack: ratioBoundSlack, upperBound: upperBound)
+  }
 }
