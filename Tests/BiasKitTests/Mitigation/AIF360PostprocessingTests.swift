@@ -98,6 +98,16 @@ struct AIF360PostprocessingTests {
     }
   }
 
+  @Test("a mixing rate acts as the probability clip(rate, 0, 1), NaN as 0")
+  func mixingRateClipped() {
+    typealias M = CalibratedEqualizedOdds.Model
+    #expect(M.mixingProbability(1.8) == 1)
+    #expect(M.mixingProbability(-0.2) == 0)
+    #expect(M.mixingProbability(.nan) == 0)
+    #expect(M.mixingProbability(.infinity) == 1)
+    #expect(M.mixingProbability(0.25) == 0.25)
+  }
+
   @Test("linspace is NumPy's")
   func linspaceIsNumpys() {
     #expect(RejectOptionClassification.linspace(0.01, 0.99, 3) == [0.01, 0.5, 0.99])

@@ -23,9 +23,11 @@
 /// ours from an injected generator (one uniform per row in row order), so individual labels
 /// differ while ``Model/positiveProbabilities(scores:groups:threshold:)`` is exact.
 ///
-/// Conventions: a zero denominator in a mixing rate (the group's scores already equal its
-/// trivial cost) gives rate 0 (AIF360 gets NaN, which mixes no row either). A group with no
-/// positive or no negative label gives NaN rates, as in AIF360.
+/// Conventions: the rates are AIF360's quotients as they are: not clipped to [0, 1] (a rate
+/// above 1 mixes every row), and a zero denominator gives ±∞ or NaN as in NumPy. A row is
+/// mixed when `U ≤ α`, so the effective probability is `α` clipped to [0, 1], NaN counting as 0;
+/// ``Model/positiveProbabilities(scores:groups:threshold:)`` uses that clipped value. A group
+/// with no positive or no negative label gives NaN rates, as in AIF360.
 ///
 /// - Complexity: O(n) to fit and to predict n rows.
 ///
@@ -75,12 +77,17 @@ public struct CalibratedEqualizedOdds: Sendable {
       }
     }
 
-    /// `P(ŷ = 1)` of each row: `(1 − α_a)·1[s ≥ t] + α_a·1[μ_a ≥ t]`.
+    /// Probability that a row of the group is mixed: `P(U ≤ α) = clip(α, 0, 1)`, NaN → 0.
+    static func mixingProbability(_ rate: Double) -> Double {
+      rate.isNaN ? 0 : min(max(rate, 0), 1)
+    }
+
+    /// `P(ŷ = 1)` of each row: `(1 − π_a)·1[s ≥ t] + π_a·1[μ_a ≥ t]` with `π_a = clip(α_a, 0, 1)`.
     public func positiveProbabilities(scores: [Double], groups: SensitiveGroups, threshold: Double = 0.5) throws -> [Double] {
       try check(scores, groups)
       return scores.indices.map { i in
         let priv = groups.codes[i] == privilegedCode
-        let mix = priv ? privilegedMixRate : unprivilegedMixRate
+        let mix = Self.mixingProbability(priv ? privilegedMixRate : unprivilegedMixRate)
         let base = priv ? privilegedBaseRate : unprivilegedBaseRate
         return (1 - mix) * (scores[i] >= threshold ? 1 : 0) + mix * (base >= threshold ? 1 : 0)
       }
@@ -137,12 +144,11 @@ public struct CalibratedEqualizedOdds: Sendable {
     let unprivCost = cost(gfpr: unpriv.falsePositiveRate, gfnr: unpriv.falseNegativeRate, base: mu)
     let privTrivial = cost(gfpr: mp, gfnr: 1 - mp, base: mp)
     let unprivTrivial = cost(gfpr: mu, gfnr: 1 - mu, base: mu)
-    func ratio(_ a: Double, _ b: Double) -> Double { b == 0 ? 0 : a / b }
     let unprivCostsMore = unprivCost > privCost
     return Model(
       groupNames: groups.names, privilegedCode: split.privilegedCode,
-      privilegedMixRate: unprivCostsMore ? ratio(unprivCost - privCost, privTrivial - privCost) : 0,
-      unprivilegedMixRate: unprivCostsMore ? 0 : ratio(privCost - unprivCost, unprivTrivial - unprivCost),
+      privilegedMixRate: unprivCostsMore ? (unprivCost - privCost) / (privTrivial - privCost) : 0,
+      unprivilegedMixRate: unprivCostsMore ? 0 : (privCost - unprivCost) / (unprivTrivial - unprivCost),
       privilegedBaseRate: mp, unprivilegedBaseRate: mu)
   }
 }

@@ -63,7 +63,8 @@ def main():
         m = CalibratedEqOddsPostprocessing(unpriv, priv, cost_constraint=cost, seed=0).fit(true_fit, pred_fit)
         # Expected P(label 1) on the apply set at threshold 0.5 (deterministic).
         sa, ga = scores[app], s[app]
-        mix = np.where(ga == 1, m.priv_mix_rate, m.unpriv_mix_rate)
+        # P(row mixed) = P(U <= rate) for U ~ Uniform[0, 1): the rate clipped to [0, 1].
+        mix = np.clip(np.nan_to_num(np.where(ga == 1, m.priv_mix_rate, m.unpriv_mix_rate), nan=0.0), 0, 1)
         base = np.where(ga == 1, m.base_rate_priv, m.base_rate_unpriv)
         p = (1 - mix) * (sa >= 0.5) + mix * (base >= 0.5)
         cases.append({"cost_constraint": cost, "priv_mix_rate": float(m.priv_mix_rate),
