@@ -18,7 +18,9 @@ public struct SensitiveGroups: Sendable, Equatable {
 
   /// Groups from a categorical column (levels re-coded in sorted order).
   public init(column: CategoricalColumn) {
-    let order = column.levels.indices.sorted { column.levels[$0] < column.levels[$1] }
+    // The one ordering rule of group keys (``GroupIndex``): numeric when every level is a
+    // number, else by Unicode scalars, as pandas and fairlearn order groups.
+    let order = GroupIndex.sortedOrder(column.levels)
     var recode = [Int32](repeating: 0, count: column.levels.count)
     for (newCode, old) in order.enumerated() { recode[old] = Int32(newCode) }
     codes = column.codes.map { recode[Int($0)] }
