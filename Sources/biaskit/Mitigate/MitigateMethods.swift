@@ -180,9 +180,7 @@ struct ExponentiatedGradientCommand: ParsableCommand {
     let reduction = try reductionConstraint.resolve()
     let constraint = reductionConstraint.constraint
     let data = try input.load()
-    guard data.train.features.columns > 0 else {
-      throw BiasKitError(.invalidArgument, "\(data.train.path): no feature columns are left to fit the learner (see --drop)")
-    }
+    try data.requireFeatures()
     var eg = ExponentiatedGradient(learner: input.learner, constraint: reduction)
     eg.eps = eps
     eg.maxIterations = maxIter
@@ -275,9 +273,7 @@ struct GridSearchCommand: ParsableCommand {
     let reduction = try reductionConstraint.resolve()
     let constraint = reductionConstraint.constraint
     let data = try input.load()
-    guard data.train.features.columns > 0 else {
-      throw BiasKitError(.invalidArgument, "\(data.train.path): no feature columns are left to fit the learner (see --drop)")
-    }
+    try data.requireFeatures()
     var gs = GridSearch(learner: input.learner, constraint: reduction)
     gs.gridSize = gridSize
     gs.gridLimit = gridLimit
@@ -335,9 +331,7 @@ struct WorstGroupCommand: ParsableCommand {
 
   func run() throws {
     let data = try input.load()
-    guard data.train.features.columns > 0 else {
-      throw BiasKitError(.invalidArgument, "\(data.train.path): no feature columns are left to fit the learner (see --drop)")
-    }
+    try data.requireFeatures()
     var method = WorstGroupLogisticRegression(learner: input.learner)
     method.rounds = rounds
     method.stepSize = stepSize
@@ -349,7 +343,7 @@ struct WorstGroupCommand: ParsableCommand {
       weights[name] = fit.groupWeights[a]
     }
     try emitLearner(fit.model, method: "worst-group", fitted: ["group_losses": losses, "group_weights": weights, "round": fit.round],
-      warnings: fit.warnings, data: data, output: output)
+      warnings: fit.warnings, data: data, output: output, learner: input.learner)
   }
 }
 
@@ -363,19 +357,17 @@ struct FairnessRegularizedCommand: ParsableCommand {
 
   func run() throws {
     let data = try input.load()
-    guard data.train.features.columns > 0 else {
-      throw BiasKitError(.invalidArgument, "\(data.train.path): no feature columns are left to fit the learner (see --drop)")
-    }
+    try data.requireFeatures()
     let model = try FairnessRegularizedLogisticRegression(learner: input.learner, fairnessWeight: lambda)
       .fitted(features: data.train.features, labels: data.train.labels, groups: data.train.groups)
     try emitLearner(model, method: "fairness-regularized", fitted: ["lambda": lambda], warnings: model.warnings,
-      data: data, output: output)
+      data: data, output: output, learner: input.learner)
   }
 }
 
 /// Summary and predictions of a single fitted logistic regression.
 func emitLearner(_ model: LogisticRegression.Model, method: String, fitted: [String: Any], warnings: [String],
-  data: MitigationData, output: MitigationOutputOptions, learner: LogisticRegression = LogisticRegression()) throws
+  data: MitigationData, output: MitigationOutputOptions, learner: LogisticRegression) throws
 {
   var state = fitted
   state["intercept"] = model.intercept

@@ -112,10 +112,15 @@ struct MitigationData {
     return (model.probabilities(train.features), test.map { model.probabilities($0.features) })
   }
 
-  func fitLearner(_ learner: LogisticRegression, weights: [Double]? = nil, warnings: inout [String]) throws -> LogisticRegression.Model {
+  /// Throws unless the training file has feature columns left for the built-in learner.
+  func requireFeatures() throws {
     guard train.features.columns > 0 else {
-      throw BiasKitError(.invalidArgument, "\(train.path): no feature columns are left to fit the built-in learner (see --drop, or give --score)")
+      throw BiasKitError(.invalidArgument, "\(train.path): no feature columns are left to fit the built-in learner (see --drop; the post-processors can use --score instead)")
     }
+  }
+
+  func fitLearner(_ learner: LogisticRegression, weights: [Double]? = nil, warnings: inout [String]) throws -> LogisticRegression.Model {
+    try requireFeatures()
     let model = try learner.fitted(features: train.features, labels: train.labels.map(Double.init), weights: weights)
     warnings.append(contentsOf: model.warnings)
     return model
