@@ -75,29 +75,10 @@ struct CorrelationRemoverCommand: ParsableCommand {
     let x = augmented(data.train)
     let model = try CorrelationRemover(alpha: alpha).fitted(x, sensitiveColumns: Array(p..<(p + k)))
     let out = try model.transform(x)
-    var warnings: [String] = []
     var result = MitigationResult(method: "correlation-remover",
       fitted: ["alpha": alpha, "beta_norm": model.beta.map { $0 * $0 }.reduce(0, +).squareRoot()], warnings: [])
-    if let test = data.test, p > 0 {
-      let lr = try LogisticRegression(inverseRegularization: input.learnerC, maxIterations: input.learnerMaxIter)
-        .fitted(features: out, labels: data.train.labels.map(Double.init))
-      warnings.append(contentsOf: lr.warnings)
-      let outTest = try model.transform(augmented(test))
-      result.train = outcomeJSON(lr.predictions(out).map(Double.init), data.train, violation: "demographic_parity")
-      result.test = outcomeJSON(lr.predictions(outTest).map(Double.init), test, violation: "demographic_parity")
-    }
-    result.warnings = warnings
-    if let path = output.output {
-      var text = data.train.featureNames.joined(separator: ",") + ",\(input.target),\(input.sensitive)\n"
-      for i in 0..<out.rows {
-        text += out.row(i).map { "\($0)" }.joined(separator: ",")
-        text += ",\(data.train.labels[i]),\(data.train.groups.names[Int(data.train.groups.codes[i])])\n"
-      }
-      try AtomicFileWriter.write(text, to: path)
-    }
-    var rest = output
-    rest.output = nil
-    try result.emit(rest, data: data, learner: input.learner)
+    try emitTransformed(&result, train: out, test: p > 0 ? try data.test.map { try model.transform(augmented($0)) } : nil,
+                        data: data, input: input, output: output)
   }
 }
 
@@ -401,4 +382,38 @@ struct ReductionConstraintArguments: ParsableArguments {
     try ReductionConstraintOptions.constraint(
       constraint, differenceBound: differenceBound, ratioBound: ratioBound, slack: ratioBoundSlack, upperBound: upperBound)
   }
+}
+
+/// Output of the pre-processors that transform the features (correlation remover, disparate
+/// impact remover): the built-in learner fitted on the transformed training features, its
+/// outcomes on train and test (so `--then-audit` compares it with the learner on the raw
+/// features), and the transformed training rows as CSV with `--output`.
+func emitTransformed(
+  _ result: inout MitigationResult, train: Matrix, test: Matrix?, data: MitigationData,
+  input: MitigationInputOptions, output: MitigationOutputOptions
+) throws {
+  var warnings: [String] = []
+  if let testSet = data.test, let test {
+    let lr = try input.learner.fitted(features: train, labels: data.train.labels.map(Double.init))
+    warnings.append(contentsOf: lr.warnings)
+    result.train = outcomeJSON(lr.predictions(train).map(Double.init), data.train, violation: "demographic_parity")
+    let p = lr.predictions(test).map(Double.init)
+    result.test = outcomeJSON(p, testSet, violation: "demographic_parity")
+    result.probabilities = p
+    result.predictions = p.map { UInt8($0) }
+    result.predictionSet = testSet
+  }
+  result.warnings = warnings
+  if let path = output.output {
+    var text = data.train.featureNames.map(CSVText.escape).joined(separator: ",")
+      + ",\(CSVText.escape(input.target)),\(CSVText.escape(input.sensitive))\n"
+    for i in 0..<train.rows {
+      text += train.row(i).map { "\($0)" }.joined(separator: ",")
+      text += ",\(data.train.labels[i]),\(CSVText.escape(data.train.groups.names[Int(data.train.groups.codes[i])]))\n"
+    }
+    try AtomicFileWriter.write(text, to: path)
+  }
+  var rest = output
+  rest.output = nil
+  try result.emit(rest, data: data, learner: input.learner)
 }
