@@ -113,12 +113,7 @@ public struct AuditReport: Sendable {
       entry.append(("metrics", metricObject(row)))
       return .object(entry)
     })))
-    // Flattened order: groupMin, groupMax, differences, ratios (see AuditValues.flattened).
-    let order: [(String, KeyPath<AuditValues, [[Double?]]>)] = [
-      ("group_min", \.groupMin), ("group_max", \.groupMax),
-      ("difference_between_groups", \.differenceBetweenGroups), ("difference_to_overall", \.differenceToOverall),
-      ("ratio_between_groups", \.ratioBetweenGroups), ("ratio_to_overall", \.ratioToOverall),
-    ]
+    let order = AuditValues.aggregatesInFlatOrder
     var rendered: [String: JSONValue] = [:]
     for (name, path) in order { rendered[name] = perControl(values[keyPath: path]) }
     for (name, _) in AuditReport.aggregateSections { out.append((name, rendered[name]!)) }
@@ -171,11 +166,7 @@ public struct AuditReport: Sendable {
             metric.rawValue, row[m])
       }
     }
-    let order: [(String, KeyPath<AuditValues, [[Double?]]>)] = [
-      ("group_min", \.groupMin), ("group_max", \.groupMax),
-      ("difference_between_groups", \.differenceBetweenGroups), ("difference_to_overall", \.differenceToOverall),
-      ("ratio_between_groups", \.ratioBetweenGroups), ("ratio_to_overall", \.ratioToOverall),
-    ]
+    let order = AuditValues.aggregatesInFlatOrder
     for (name, path) in order {
       for c in 0..<controls {
         for (m, metric) in frame.metrics.enumerated() { add(name, controlName(c), "", metric.rawValue, v[keyPath: path][c][m]) }

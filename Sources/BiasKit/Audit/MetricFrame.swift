@@ -224,11 +224,19 @@ public struct AuditValues: Sendable, Equatable {
     }
   }
 
+  /// The aggregate tables in the order ``flattened`` lists them (after overall and by group).
+  public static let aggregatesInFlatOrder: [(name: String, path: KeyPath<AuditValues, [[Double?]]>)] = [
+    ("group_min", \.groupMin), ("group_max", \.groupMax),
+    ("difference_between_groups", \.differenceBetweenGroups), ("difference_to_overall", \.differenceToOverall),
+    ("ratio_between_groups", \.ratioBetweenGroups), ("ratio_to_overall", \.ratioToOverall),
+  ]
+
   /// Every value in a fixed order (NaN for undefined).
   public var flattened: [Double] {
     var out: [Double] = []
-    for table in [overall, byGroup, groupMin, groupMax, differenceBetweenGroups, differenceToOverall,
-                  ratioBetweenGroups, ratioToOverall, fairness, fairnessToOverall, betweenGroupInequality] {
+    let tables = [overall, byGroup] + AuditValues.aggregatesInFlatOrder.map { self[keyPath: $0.path] }
+      + [fairness, fairnessToOverall, betweenGroupInequality]
+    for table in tables {
       for row in table { for v in row { out.append(v ?? .nan) } }
     }
     return out
