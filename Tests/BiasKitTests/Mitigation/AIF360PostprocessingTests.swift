@@ -23,6 +23,23 @@ enum PostprocessingFixture {
   static func number(_ value: Any?) -> Double { (value as? NSNumber)?.doubleValue ?? .nan }
 }
 
+/// postprocessing_weighted.json (same script): the same rows fitted with AIF360 instance weights,
+/// once with AIF360 Reweighing's weights and once with random weights in [0.1, 3).
+enum WeightedPostprocessingFixture {
+  static let json: [String: Any] =
+    (try? TestData.json(TestData.fixture("Mitigation/postprocessing_weighted.json"))) as? [String: Any] ?? [:]
+  static let weightings = json["weightings"] as? [[String: Any]] ?? []
+  static let names = ["reweighing", "random"]
+
+  static func weighting(_ name: String) throws -> [String: Any] {
+    try #require(weightings.first { $0["name"] as? String == name }, "no weighting \(name)")
+  }
+  /// Weights parsed from their repr strings (exact).
+  static func weights(_ weighting: [String: Any]) -> [Double] {
+    (weighting["weights_repr"] as? [String] ?? []).map { Double($0) ?? .nan }
+  }
+}
+
 @Suite("AIF360Postprocessing")
 struct AIF360PostprocessingTests {
   typealias F = PostprocessingFixture
@@ -95,6 +112,124 @@ struct AIF360PostprocessingTests {
       #expect(model.balancedAccuracy == 0.5 * (tp / positives + tn / (Double(y.count) - positives)), "\(metric)")
       let labels = try model.predictions(scores: Array(F.scores[F.apply]), groups: F.groups.rows(at: F.apply))
       #expect(labels == (ref["apply_labels"] as! [Int]).map { UInt8($0) }, "\(metric)")
+    }
+  }
+
+  @Test("weighted calibrated equalized odds matches aif360 with instance_weights",
+        arguments: WeightedPostprocessingFixture.names, CalibratedEqualizedOdds.CostConstraint.allCases)
+  func weightedCalibratedMatchesAIF360(weighting: String, cost: CalibratedEqualizedOdds.CostConstraint) throws {
+    let fixture = try WeightedPostprocessingFixture.weighting(weighting)
+    let cases = try #require(fixture["calibrated_eq_odds"] as? [[String: Any]])
+    let ref = try #require(cases.first { $0["cost_constraint"] as? String == cost.rawValue })
+    let model = try CalibratedEqualizedOdds(costConstraint: cost, privilegedGroup: "Male").fitted(
+      scores: Array(F.scores[F.fit]), labels: Array(F.labels[F.fit]), groups: F.groups.rows(at: F.fit),
+      weights: WeightedPostprocessingFixture.weights(fixture))
+    #expect(abs(model.privilegedMixRate - F.number(ref["priv_mix_rate"])) < 1e-12, "\(weighting) \(cost)")
+    #expect(abs(model.unprivilegedMixRate - F.number(ref["unpriv_mix_rate"])) < 1e-12, "\(weighting) \(cost)")
+    #expect(abs(model.privilegedBaseRate - F.number(ref["base_rate_priv"])) < 1e-15, "\(weighting)")
+    #expect(abs(model.unprivilegedBaseRate - F.number(ref["base_rate_unpriv"])) < 1e-15, "\(weighting)")
+    let p = try model.positiveProbabilities(scores: Array(F.scores[F.apply]), groups: F.groups.rows(at: F.apply))
+    let expected = F.doubles(ref["apply_expected_positive"])
+    #expect(p.count == expected.count)
+    #expect(zip(p, expected).allSatisfy { abs($0 - $1) < 1e-12 }, "\(weighting) \(cost)")
+  }
+
+  @Test("weighted equalized odds post-processing matches aif360 to 1e-9",
+        arguments: WeightedPostprocessingFixture.names)
+  func weightedEqualizedOddsMatchesAIF360(weighting: String) throws {
+    let fixture = try WeightedPostprocessingFixture.weighting(weighting)
+    let ref = try #require(fixture["eq_odds"] as? [String: Any])
+    let x = F.doubles(ref["x"])
+    let model = try EqualizedOddsPostprocessing(privilegedGroup: "Male").fitted(
+      predictions: Array(F.predicted[F.fit]), labels: Array(F.labels[F.fit]), groups: F.groups.rows(at: F.fit),
+      weights: WeightedPostprocessingFixture.weights(fixture))
+    #expect(x.count == 4)
+    for (mine, theirs) in zip(model.mixingProbabilities, x) {
+      #expect(abs(mine - theirs) < 1e-9, "\(weighting): \(model.mixingProbabilities) vs \(x)")
+    }
+    #expect(abs(model.objective - F.number(ref["fun"])) < 1e-9, "\(weighting)")
+  }
+
+  @Test("weighted reject option: threshold, margin and predictions equal aif360's",
+        arguments: WeightedPostprocessingFixture.names)
+  func weightedRejectOptionMatchesAIF360(weighting: String) throws {
+    let fixture = try WeightedPostprocessingFixture.weighting(weighting)
+    let cases = try #require(fixture["reject_option"] as? [[String: Any]])
+    let w = WeightedPostprocessingFixture.weights(fixture)
+    #expect(cases.count == 5)
+    for ref in cases {
+      let metric = try #require(RejectOptionClassification.Metric(rawValue: ref["metric_name"] as! String))
+      let roc = RejectOptionClassification(privilegedGroup: "Male", metric: metric,
+        lowThreshold: F.number(ref["low"]), highThreshold: F.number(ref["high"]),
+        thresholdCount: ref["num_class_thresh"] as! Int, marginCount: ref["num_ROC_margin"] as! Int,
+        lowerBound: F.number(ref["metric_lb"]), upperBound: F.number(ref["metric_ub"]))
+      let model = try roc.fitted(scores: Array(F.scores[F.fit]), labels: Array(F.labels[F.fit]),
+        groups: F.groups.rows(at: F.fit), weights: w)
+      let label = "\(weighting) \(metric) \(roc.thresholdCount)×\(roc.marginCount)"
+      #expect(model.threshold == Double(ref["classification_threshold_repr"] as! String)!, "\(label)")
+      #expect(model.margin == Double(ref["ROC_margin_repr"] as! String)!, "\(label)")
+      #expect(model.satisfiedBounds == (F.number(ref["metric_lb"]) > -0.5), "\(label)")
+      #expect(abs(model.balancedAccuracy - F.number(ref["balanced_accuracy"])) < 1e-12, "\(label)")
+      #expect(abs(model.metricValue - F.number(ref["metric_value"])) < 1e-12, "\(label)")
+      let labels = try model.predictions(scores: Array(F.scores[F.apply]), groups: F.groups.rows(at: F.apply))
+      #expect(labels == (ref["apply_labels"] as! [Int]).map { UInt8($0) }, "\(label)")
+    }
+  }
+
+  @Test("unit weights give the unweighted models (bit for bit but for the score sums of calibrated equalized odds); scaling weights by 4 changes nothing")
+  func unitAndScaledWeights() throws {
+    let scores = Array(F.scores[F.fit]), labels = Array(F.labels[F.fit]), predicted = Array(F.predicted[F.fit])
+    let groups = F.groups.rows(at: F.fit)
+    let ones = [Double](repeating: 1, count: scores.count)
+    let w = WeightedPostprocessingFixture.weights(try WeightedPostprocessingFixture.weighting("random"))
+    let w4 = w.map { $0 * 4 }
+    for cost in CalibratedEqualizedOdds.CostConstraint.allCases {
+      let ceo = CalibratedEqualizedOdds(costConstraint: cost, privilegedGroup: "Male")
+      // Weighted sums are NumPy's pairwise sums, the unweighted path adds in row order.
+      let unit = try ceo.fitted(scores: scores, labels: labels, groups: groups, weights: ones)
+      let plain = try ceo.fitted(scores: scores, labels: labels, groups: groups)
+      #expect(unit.privilegedBaseRate == plain.privilegedBaseRate && unit.unprivilegedBaseRate == plain.unprivilegedBaseRate)
+      #expect(abs(unit.privilegedMixRate - plain.privilegedMixRate) < 1e-13)
+      #expect(abs(unit.unprivilegedMixRate - plain.unprivilegedMixRate) < 1e-13)
+      #expect(try ceo.fitted(scores: scores, labels: labels, groups: groups, weights: w4)
+        == ceo.fitted(scores: scores, labels: labels, groups: groups, weights: w))
+    }
+    let eo = EqualizedOddsPostprocessing(privilegedGroup: "Male")
+    #expect(try eo.fitted(predictions: predicted, labels: labels, groups: groups, weights: ones)
+      == eo.fitted(predictions: predicted, labels: labels, groups: groups))
+    for metric in RejectOptionClassification.Metric.allCases {
+      let roc = RejectOptionClassification(privilegedGroup: "Male", metric: metric, thresholdCount: 40, marginCount: 20)
+      #expect(try roc.fitted(scores: scores, labels: labels, groups: groups, weights: ones)
+        == roc.fitted(scores: scores, labels: labels, groups: groups))
+      #expect(try roc.fitted(scores: scores, labels: labels, groups: groups, weights: w4)
+        == roc.fitted(scores: scores, labels: labels, groups: groups, weights: w))
+    }
+  }
+
+  @Test("negative, NaN, infinite or misaligned weights, and a group weighing 0, throw")
+  func badWeights() throws {
+    let groups = SensitiveGroups(["a", "b", "b", "a"])
+    let scores = [0.1, 0.7, 0.3, 0.9], labels: [UInt8] = [0, 1, 0, 1]
+    func codes(_ w: [Double]) -> [BiasKitError.Code?] {
+      let calls: [() throws -> Void] = [
+        { _ = try CalibratedEqualizedOdds(privilegedGroup: "a").fitted(scores: scores, labels: labels, groups: groups, weights: w) },
+        { _ = try EqualizedOddsPostprocessing(privilegedGroup: "a").fitted(predictions: labels, labels: labels, groups: groups, weights: w) },
+        { _ = try RejectOptionClassification(privilegedGroup: "a").fitted(scores: scores, labels: labels, groups: groups, weights: w) },
+      ]
+      return calls.map { call in
+        do { try call(); return nil } catch let e as BiasKitError { return e.code } catch { return nil }
+      }
+    }
+    #expect(codes([1, -1, 1, 1]) == [.invalidValue, .invalidValue, .invalidValue])
+    #expect(codes([1, .nan, 1, 1]) == [.invalidValue, .invalidValue, .invalidValue])
+    #expect(codes([1, 1, .infinity, 1]) == [.invalidValue, .invalidValue, .invalidValue])
+    #expect(codes([1, 1, 1]) == [.invalidArgument, .invalidArgument, .invalidArgument])
+    #expect(codes([0, 1, 1, 0]) == [.degenerateData, .degenerateData, .degenerateData])
+    do {
+      _ = try RejectOptionClassification(privilegedGroup: "a").fitted(scores: scores, labels: labels, groups: groups, weights: [1, 1, -2, 1])
+      Issue.record("expected an error")
+    } catch let e as BiasKitError {
+      #expect(e.message.contains("row 3") && e.message.contains("-2"), "\(e.message)")
     }
   }
 

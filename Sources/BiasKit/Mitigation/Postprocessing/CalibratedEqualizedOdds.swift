@@ -17,8 +17,15 @@
 ///
 /// and a row's label is `1[s' ≥ threshold]` with `s' = μ_a` with probability `α_a`, else `s`.
 ///
+/// With instance weights `w` (AIF360: `dataset.instance_weights`, used by its
+/// `ClassificationMetric`), every sum is weighted: `μ_a = Σ_{a, y=1} w / Σ_a w`,
+/// `GFPR_a = Σ_{a, y=0} w·s / Σ_{a, y=0} w`, `GFNR_a = Σ_{a, y=1} w·(1 − s) / Σ_{a, y=1} w`;
+/// the trivial classifier's rates are `Σ w·μ_a / Σ w` (= μ_a up to rounding) as AIF360 forms
+/// them. The weighted sums are NumPy's pairwise sums in row order (``numpySum(_:)``), so they
+/// equal AIF360's bit for bit. Prediction does not use weights.
+///
 /// Corresponds to AIF360 0.6.1's `CalibratedEqOddsPostprocessing` (`cost_constraint`, `fit`,
-/// `predict(threshold=0.5)`; unit instance weights). The mixing rates and base rates are
+/// `predict(threshold=0.5)`; `instance_weights` as `weights`). The mixing rates and base rates are
 /// deterministic and match it to rounding; its `predict` draws from NumPy's global generator,
 /// ours from an injected generator (one uniform per row in row order), so individual labels
 /// differ while ``Model/positiveProbabilities(scores:groups:threshold:)`` is exact.
@@ -115,21 +122,33 @@ public struct CalibratedEqualizedOdds: Sendable {
     }
   }
 
-  /// Fits the mixing rates to `scores` in [0, 1], 0/1 true `labels` and two `groups`.
+  /// Fits the mixing rates to `scores` in [0, 1], 0/1 true `labels` and two `groups`, with
+  /// optional instance `weights` (nil: every row weighs 1).
   ///
-  /// - Throws: for sizes that differ, other than two groups, or an unknown privileged group.
-  public func fitted(scores: [Double], labels: [UInt8], groups: SensitiveGroups) throws -> Model {
+  /// - Throws: for sizes that differ, other than two groups, an unknown privileged group, a
+  ///   weight that is negative or not finite, or a group whose weights sum to 0.
+  public func fitted(
+    scores: [Double], labels: [UInt8], groups: SensitiveGroups, weights: [Double]? = nil
+  ) throws -> Model {
     let name = "CalibratedEqualizedOdds"
     guard labels.count == scores.count else { throw BiasKitError.postprocessingLengths(name, "labels", labels.count, scores.count) }
     guard groups.rowCount == scores.count else { throw BiasKitError.postprocessingLengths(name, "groups", groups.rowCount, scores.count) }
     let split = try PrivilegedSplit(groups: groups, privileged: privilegedGroup, algorithm: name)
+    try checkInstanceWeights(weights, split: split, algorithm: name)
     var priv = GroupCounts()
     var unpriv = GroupCounts()
-    for i in scores.indices {
-      if split.isPrivileged[i] {
-        priv.add(label: labels[i], prediction: scores[i])
-      } else {
-        unpriv.add(label: labels[i], prediction: scores[i])
+    if let weights {
+      priv = GroupCounts(aif360Labels: labels, predictions: scores, hard: false, weights: weights,
+        isMember: split.isPrivileged, member: true)
+      unpriv = GroupCounts(aif360Labels: labels, predictions: scores, hard: false, weights: weights,
+        isMember: split.isPrivileged, member: false)
+    } else {
+      for i in scores.indices {
+        if split.isPrivileged[i] {
+          priv.add(label: labels[i], prediction: scores[i])
+        } else {
+          unpriv.add(label: labels[i], prediction: scores[i])
+        }
       }
     }
     func cost(gfpr: Double, gfnr: Double, base: Double) -> Double {
@@ -142,8 +161,18 @@ public struct CalibratedEqualizedOdds: Sendable {
     let mp = priv.baseRate, mu = unpriv.baseRate
     let privCost = cost(gfpr: priv.falsePositiveRate, gfnr: priv.falseNegativeRate, base: mp)
     let unprivCost = cost(gfpr: unpriv.falsePositiveRate, gfnr: unpriv.falseNegativeRate, base: mu)
-    let privTrivial = cost(gfpr: mp, gfnr: 1 - mp, base: mp)
-    let unprivTrivial = cost(gfpr: mu, gfnr: 1 - mu, base: mu)
+    var privTrivial = cost(gfpr: mp, gfnr: 1 - mp, base: mp)
+    var unprivTrivial = cost(gfpr: mu, gfnr: 1 - mu, base: mu)
+    if let weights {
+      // AIF360 scores the trivial classifier like any other: Σ w·μ / Σ w, equal to μ up to rounding.
+      func trivial(_ member: Bool, _ base: Double) -> GroupCounts {
+        GroupCounts(aif360Labels: labels, predictions: [Double](repeating: base, count: labels.count), hard: false,
+          weights: weights, isMember: split.isPrivileged, member: member)
+      }
+      let p = trivial(true, mp), u = trivial(false, mu)
+      privTrivial = cost(gfpr: p.falsePositiveRate, gfnr: p.falseNegativeRate, base: mp)
+      unprivTrivial = cost(gfpr: u.falsePositiveRate, gfnr: u.falseNegativeRate, base: mu)
+    }
     let unprivCostsMore = unprivCost > privCost
     return Model(
       groupNames: groups.names, privilegedCode: split.privilegedCode,

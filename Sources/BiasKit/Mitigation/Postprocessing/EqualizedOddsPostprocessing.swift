@@ -12,6 +12,19 @@
 /// true labels.) The equality rows are built as AIF360 builds them (counts over group size,
 /// over the base rate), so they equal the rates above up to rounding.
 ///
+/// With instance weights `w` (AIF360: `dataset.instance_weights`), AIF360 weighs the rates of
+/// the objective and the base rates `μ_a = Σ_{a, y=1} w / Σ_a w` (its `ClassificationMetric`),
+/// but builds the equality rows from unweighted means of indicators (`np.mean(sm_tp)`, …),
+/// divided by the weighted base rate:
+///
+///     A_eq = [ #TP_s/n_s/μ_s   #FN_s/n_s/μ_s   −#TP_o/n_o/μ_o   −#FN_o/n_o/μ_o ]
+///            [ #FP_s/n_s/(1−μ_s) #TN_s/n_s/(1−μ_s) −#FP_o/n_o/(1−μ_o) −#TN_o/n_o/(1−μ_o) ]
+///
+/// (`#` a count of rows, `n_a` the group's row count). So with non-uniform weights the
+/// constraint is not exactly "weighted rates equal"; this type reproduces AIF360's program as
+/// it is, its weighted sums formed as NumPy forms them (``numpySum(_:)``). Prediction does not
+/// use weights.
+///
 /// Corresponds to AIF360 0.6.1's `EqOddsPostprocessing` (`fit`; `model_params.x` is
 /// `[sp2p, sn2p, op2p, on2p]`), solved with the package's ``LinearProgram`` instead of SciPy's
 /// HiGHS; where the optimum is unique the probabilities agree to rounding. `predict` in AIF360
@@ -19,8 +32,8 @@
 /// generator and flips the first `⌊count·(1 − p2p)⌋` positives and `⌊count·n2p⌋` negatives;
 /// ``Model/predictions(predictions:groups:using:)`` does the same with an injected generator.
 ///
-/// Conventions: a group with no positive or no negative label makes the program undefined
-/// (NaN coefficients) and throws.
+/// Conventions: a group with no positive or no negative label (or, with weights, zero weight
+/// on either label) makes the program undefined (NaN coefficients) and throws.
 ///
 /// - Complexity: O(n) to count, then a 4-variable linear program; O(n) to predict.
 ///
@@ -100,29 +113,44 @@ public struct EqualizedOddsPostprocessing: Sendable {
     }
   }
 
-  /// Fits the flip probabilities to 0/1 `predictions`, 0/1 true `labels` and two `groups`.
+  /// Fits the flip probabilities to 0/1 `predictions`, 0/1 true `labels` and two `groups`,
+  /// with optional instance `weights` (nil: every row weighs 1).
   ///
   /// - Throws: for sizes that differ, other than two groups, an unknown privileged group, a
-  ///   group without both labels, or an infeasible program.
-  public func fitted(predictions: [UInt8], labels: [UInt8], groups: SensitiveGroups) throws -> Model {
+  ///   group without both labels, a weight that is negative or not finite, or an infeasible
+  ///   program.
+  public func fitted(
+    predictions: [UInt8], labels: [UInt8], groups: SensitiveGroups, weights: [Double]? = nil
+  ) throws -> Model {
     let name = "EqualizedOddsPostprocessing"
     let n = predictions.count
     guard labels.count == n else { throw BiasKitError.postprocessingLengths(name, "labels", labels.count, n) }
     guard groups.rowCount == n else { throw BiasKitError.postprocessingLengths(name, "groups", groups.rowCount, n) }
     let split = try PrivilegedSplit(groups: groups, privileged: privilegedGroup, algorithm: name)
+    try checkInstanceWeights(weights, split: split, algorithm: name)
+    // s, o: counts (AIF360's A_eq); ws, wo: weighted sums (its rates and base rates).
     var s = GroupCounts()
     var o = GroupCounts()
     for i in 0..<n {
       let p: Double = predictions[i] == 1 ? 1 : 0
       if split.isPrivileged[i] { s.add(label: labels[i], prediction: p) } else { o.add(label: labels[i], prediction: p) }
     }
-    guard s.positives > 0, s.negatives > 0, o.positives > 0, o.negatives > 0 else {
-      throw BiasKitError(.degenerateData, "\(name): each group needs rows of both labels")
+    var ws = s, wo = o
+    if let weights {
+      let p = predictions.map { $0 == 1 ? 1.0 : 0.0 }
+      ws = GroupCounts(aif360Labels: labels, predictions: p, hard: true, weights: weights,
+        isMember: split.isPrivileged, member: true)
+      wo = GroupCounts(aif360Labels: labels, predictions: p, hard: true, weights: weights,
+        isMember: split.isPrivileged, member: false)
     }
-    let sbr = s.baseRate, obr = o.baseRate
+    guard ws.positives > 0, ws.negatives > 0, wo.positives > 0, wo.negatives > 0 else {
+      throw BiasKitError(.degenerateData,
+        "\(name): each group needs rows of both labels\(weights == nil ? "" : " with positive total weight")")
+    }
+    let sbr = ws.baseRate, obr = wo.baseRate
     var program = LinearProgram(c: [
-      s.falsePositiveRate - s.truePositiveRate, s.trueNegativeRate - s.falseNegativeRate,
-      o.falsePositiveRate - o.truePositiveRate, o.trueNegativeRate - o.falseNegativeRate,
+      ws.falsePositiveRate - ws.truePositiveRate, ws.trueNegativeRate - ws.falseNegativeRate,
+      wo.falsePositiveRate - wo.truePositiveRate, wo.trueNegativeRate - wo.falseNegativeRate,
     ])
     for j in 0..<4 {
       var row = [Double](repeating: 0, count: 4)

@@ -15,14 +15,23 @@
 /// `P(ŷ=1 | u) − P(ŷ=1 | p)`; average odds difference `½[(FPR_u − FPR_p) + (TPR_u − TPR_p)]`;
 /// equal opportunity difference `TPR_u − TPR_p`.
 ///
+/// With instance weights `w` (AIF360: `dataset.instance_weights`, which its
+/// `ClassificationMetric` and `BinaryLabelDatasetMetric` use everywhere), every count above is
+/// a sum of weights: `TPR = Σ_{y=1, ŷ=1} w / Σ_{y=1} w`, `P(ŷ=1 | u) = Σ_{u, ŷ=1} w / Σ_u w`,
+/// and so on; the prediction rule itself does not use them.
+///
 /// Corresponds to AIF360 0.6.1's `RejectOptionClassification` (`low_class_thresh`,
 /// `high_class_thresh`, `num_class_thresh`, `num_ROC_margin`, `metric_name`, `metric_ub`,
-/// `metric_lb`); the grid is NumPy's `linspace` bit for bit, and the rates are count ratios,
-/// so the chosen threshold, margin and predictions are the same. A rate with a zero
-/// denominator is NaN and never within the bounds, as in AIF360.
+/// `metric_lb`); the grid is NumPy's `linspace` bit for bit, and without weights the rates are
+/// count ratios, so the chosen threshold, margin and predictions are the same. With weights
+/// the sums are formed in another order than NumPy's pairwise `np.sum`, so they agree to
+/// rounding (~1e-15 relative); the choice is the same unless two grid points' balanced
+/// accuracies (or a metric value and a bound) are equal in exact arithmetic, where AIF360's
+/// pick depends on its rounding. A rate with a zero denominator is NaN and never within the
+/// bounds, as in AIF360.
 ///
-/// - Complexity: O(n log n + thresholdCount · marginCount · log n) to fit n rows (counts by
-///   binary search in sorted scores); O(n) to predict.
+/// - Complexity: O(n log n + thresholdCount · marginCount · log n) to fit n rows (counts, or
+///   suffix sums of the weights, by binary search in sorted scores); O(n) to predict.
 ///
 /// ## References
 /// - Kamiran, Karim, Zhang. Decision Theory for Discrimination-Aware Classification. ICDM 2012.
@@ -110,11 +119,15 @@ public struct RejectOptionClassification: Sendable {
     return out
   }
 
-  /// Chooses the threshold and margin on `scores`, 0/1 true `labels` and two `groups`.
+  /// Chooses the threshold and margin on `scores`, 0/1 true `labels` and two `groups`, with
+  /// optional instance `weights` (nil: every row weighs 1, the counts of AIF360's default).
   ///
-  /// - Throws: for sizes that differ, other than two groups, an unknown privileged group, or
-  ///   grid settings AIF360 rejects (thresholds outside [0, 1] or not increasing, counts < 1).
-  public func fitted(scores: [Double], labels: [UInt8], groups: SensitiveGroups) throws -> Model {
+  /// - Throws: for sizes that differ, other than two groups, an unknown privileged group, grid
+  ///   settings AIF360 rejects (thresholds outside [0, 1] or not increasing, counts < 1), or a
+  ///   weight that is negative or not finite, or a group whose weights sum to 0.
+  public func fitted(
+    scores: [Double], labels: [UInt8], groups: SensitiveGroups, weights: [Double]? = nil
+  ) throws -> Model {
     let name = "RejectOptionClassification"
     let n = scores.count
     guard labels.count == n else { throw BiasKitError.postprocessingLengths(name, "labels", labels.count, n) }
@@ -126,12 +139,30 @@ public struct RejectOptionClassification: Sendable {
         "\(name): thresholds must satisfy 0 ≤ low < high ≤ 1 and the grid counts must be at least 1")
     }
     let split = try PrivilegedSplit(groups: groups, privileged: privilegedGroup, algorithm: name)
+    try checkInstanceWeights(weights, split: split, algorithm: name)
     // In the privileged group ŷ = 1 exactly when s > t + m, in the unprivileged one when
     // s > t − m (m ≥ 0), so each grid point needs only counts of scores above a value, per
-    // (group, label): binary searches in four sorted score lists.
+    // (group, label): binary searches in four sorted score lists. With weights, the weight
+    // above a position is a suffix sum of the weights in score order.
     var sorted = [[Double]](repeating: [], count: 4)  // index 2·privileged + label
-    for i in 0..<n { sorted[(split.isPrivileged[i] ? 2 : 0) + Int(labels[i] == 1 ? 1 : 0)].append(scores[i]) }
-    for k in 0..<4 { sorted[k].sort() }
+    var suffix = [[Double]](repeating: [], count: 4)  // suffix[k][j]: weight of sorted[k][j...]
+    if let weights {
+      var pairs = [[(score: Double, weight: Double)]](repeating: [], count: 4)
+      for i in 0..<n {
+        pairs[(split.isPrivileged[i] ? 2 : 0) + Int(labels[i] == 1 ? 1 : 0)].append((scores[i], weights[i]))
+      }
+      for k in 0..<4 {
+        pairs[k].sort { $0.score < $1.score }
+        sorted[k] = pairs[k].map(\.score)
+        var sums = [Double](repeating: 0, count: pairs[k].count + 1)
+        for j in stride(from: pairs[k].count - 1, through: 0, by: -1) { sums[j] = sums[j + 1] + pairs[k][j].weight }
+        suffix[k] = sums
+      }
+    } else {
+      for i in 0..<n { sorted[(split.isPrivileged[i] ? 2 : 0) + Int(labels[i] == 1 ? 1 : 0)].append(scores[i]) }
+      for k in 0..<4 { sorted[k].sort() }
+    }
+    let weighted = weights != nil
     func above(_ k: Int, _ x: Double) -> Double {
       let a = sorted[k]
       var lo = 0, hi = a.count
@@ -139,12 +170,13 @@ public struct RejectOptionClassification: Sendable {
         let mid = (lo + hi) / 2
         if a[mid] > x { hi = mid } else { lo = mid + 1 }
       }
-      return Double(a.count - lo)
+      return weighted ? suffix[k][lo] : Double(a.count - lo)
     }
+    func total(_ k: Int) -> Double { weighted ? suffix[k][0] : Double(sorted[k].count) }
     func counts(negatives: Int, positives: Int, x: Double) -> GroupCounts {
       var c = GroupCounts()
-      c.negatives = Double(sorted[negatives].count)
-      c.positives = Double(sorted[positives].count)
+      c.negatives = total(negatives)
+      c.positives = total(positives)
       c.rows = c.negatives + c.positives
       c.falsePositives = above(negatives, x)
       c.truePositives = above(positives, x)
