@@ -11,6 +11,29 @@ struct PrivilegedGroupOptions: ParsableArguments {
   var threshold: Double = 0.5
 }
 
+/// Instance weights for fitting the AIF360 post-processors (AIF360: `instance_weights`).
+struct SampleWeightOptions: ParsableArguments {
+  @Option(name: .customLong("sample-weight"),
+          help: "Column of instance weights (finite, ≥ 0) used to fit, as AIF360's instance_weights; never a feature. Read from --train unless --sample-weight-file is given.")
+  var sampleWeight: String?
+  @Option(name: .customLong("sample-weight-file"),
+          help: "Read the --sample-weight column from this CSV instead, one row per --train row in the same order (e.g. the --output of `biaskit mitigate reweighing`).")
+  var sampleWeightFile: String?
+
+  func load(_ input: MitigationInputOptions) throws -> MitigationData {
+    if sampleWeightFile != nil && sampleWeight == nil {
+      throw BiasKitError(.invalidArgument, "--sample-weight-file needs --sample-weight, the name of its weight column")
+    }
+    return try input.load(sampleWeight: sampleWeight, weightFile: sampleWeightFile)
+  }
+
+  /// The `fitted` summary entries that say which weights were used.
+  var summary: [String: Any] {
+    guard let sampleWeight else { return [:] }
+    return ["sample_weight": sampleWeight, "sample_weight_file": sampleWeightFile ?? NSNull()]
+  }
+}
+
 /// Splits the result of a post-processor over train and test, as ThresholdOptimizerCommand does.
 private func postprocessingResult(
   method: String, fitted: [String: Any], warnings: [String], data: MitigationData,
@@ -45,23 +68,25 @@ struct CalibratedEqualizedOddsCommand: ParsableCommand {
   @OptionGroup var groups: PrivilegedGroupOptions
   @Option(help: "fnr, fpr or weighted.")
   var costConstraint: String = "weighted"
+  @OptionGroup var weights: SampleWeightOptions
 
   func run() throws {
     guard let cost = CalibratedEqualizedOdds.CostConstraint(rawValue: costConstraint) else {
       throw BiasKitError(.invalidArgument, "unknown --cost-constraint '\(costConstraint)'; expected one of \(CalibratedEqualizedOdds.CostConstraint.allCases.map(\.rawValue).joined(separator: ", "))")
     }
-    let data = try input.load()
+    let data = try weights.load(input)
     var warnings: [String] = []
     let scores = try data.scores(learner: input.learner, warnings: &warnings)
     let model = try CalibratedEqualizedOdds(costConstraint: cost, privilegedGroup: groups.privileged)
-      .fitted(scores: scores.train, labels: data.train.labels, groups: data.train.groups)
+      .fitted(scores: scores.train, labels: data.train.labels, groups: data.train.groups, weights: data.train.weights)
     var generator = SeededGenerator(seed: output.seed)
     let t = groups.threshold
     let result = try postprocessingResult(
       method: "calibrated-equalized-odds",
       fitted: ["cost_constraint": costConstraint, "privileged": groups.privileged, "threshold": t,
                "priv_mix_rate": model.privilegedMixRate, "unpriv_mix_rate": model.unprivilegedMixRate,
-               "base_rate_priv": model.privilegedBaseRate, "base_rate_unpriv": model.unprivilegedBaseRate],
+               "base_rate_priv": model.privilegedBaseRate, "base_rate_unpriv": model.unprivilegedBaseRate]
+        .merging(weights.summary) { a, _ in a },
       warnings: warnings, data: data,
       probabilities: { set, s in try model.positiveProbabilities(scores: s, groups: set.groups, threshold: t) },
       predictions: { set, s in try model.predictions(scores: s, groups: set.groups, threshold: t, using: &generator) },
@@ -79,21 +104,23 @@ struct EqualizedOddsPostprocessingCommand: ParsableCommand {
   @OptionGroup var input: MitigationInputOptions
   @OptionGroup var output: MitigationOutputOptions
   @OptionGroup var groups: PrivilegedGroupOptions
+  @OptionGroup var weights: SampleWeightOptions
 
   func run() throws {
-    let data = try input.load()
+    let data = try weights.load(input)
     var warnings: [String] = []
     let scores = try data.scores(learner: input.learner, warnings: &warnings)
     let t = groups.threshold
     func labels(_ s: [Double]) -> [UInt8] { s.map { $0 > t ? 1 : 0 } }
     let model = try EqualizedOddsPostprocessing(privilegedGroup: groups.privileged)
-      .fitted(predictions: labels(scores.train), labels: data.train.labels, groups: data.train.groups)
+      .fitted(predictions: labels(scores.train), labels: data.train.labels, groups: data.train.groups,
+        weights: data.train.weights)
     var generator = SeededGenerator(seed: output.seed)
     let x = model.mixingProbabilities
     let result = try postprocessingResult(
       method: "equalized-odds-postprocessing",
       fitted: ["privileged": groups.privileged, "threshold": t, "sp2p": x[0], "sn2p": x[1], "op2p": x[2], "on2p": x[3],
-               "objective": model.objective],
+               "objective": model.objective].merging(weights.summary) { a, _ in a },
       warnings: warnings, data: data,
       probabilities: { set, s in try model.positiveProbabilities(predictions: labels(s), groups: set.groups) },
       predictions: { set, s in try model.predictions(predictions: labels(s), groups: set.groups, using: &generator) },
@@ -125,6 +152,7 @@ struct RejectOptionCommand: ParsableCommand {
   var metricLowerBound: Double = -0.05
   @Option(help: "Upper bound on the metric.")
   var metricUpperBound: Double = 0.05
+  @OptionGroup var weights: SampleWeightOptions
 
   static let metrics: [String: RejectOptionClassification.Metric] = [
     "statistical_parity_difference": .statisticalParityDifference,
@@ -136,18 +164,19 @@ struct RejectOptionCommand: ParsableCommand {
     guard let m = Self.metrics[metric] ?? RejectOptionClassification.Metric(rawValue: metric) else {
       throw BiasKitError(.invalidArgument, "unknown --metric '\(metric)'; expected one of \(Self.metrics.keys.sorted().joined(separator: ", "))")
     }
-    let data = try input.load()
+    let data = try weights.load(input)
     var warnings: [String] = []
     let scores = try data.scores(learner: input.learner, warnings: &warnings)
     let model = try RejectOptionClassification(
       privilegedGroup: privileged, metric: m, lowThreshold: lowThreshold, highThreshold: highThreshold,
       thresholdCount: thresholdCount, marginCount: marginCount, lowerBound: metricLowerBound, upperBound: metricUpperBound)
-      .fitted(scores: scores.train, labels: data.train.labels, groups: data.train.groups)
+      .fitted(scores: scores.train, labels: data.train.labels, groups: data.train.groups, weights: data.train.weights)
     if !model.satisfiedBounds { warnings.append("reject-option: no grid point meets the metric bounds; took the smallest metric value") }
     let violation = m == .statisticalParityDifference ? "demographic_parity" : "equalized_odds"
     var result = MitigationResult(method: "reject-option",
       fitted: ["privileged": privileged, "metric": metric, "classification_threshold": model.threshold,
-               "roc_margin": model.margin, "balanced_accuracy": model.balancedAccuracy, "metric_value": model.metricValue],
+               "roc_margin": model.margin, "balanced_accuracy": model.balancedAccuracy, "metric_value": model.metricValue]
+        .merging(weights.summary) { a, _ in a },
       warnings: warnings)
     let train = try model.predictions(scores: scores.train, groups: data.train.groups)
     result.train = outcomeJSON(train.map(Double.init), data.train, violation: violation)

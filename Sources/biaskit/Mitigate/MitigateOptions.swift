@@ -35,8 +35,21 @@ struct MitigationInputOptions: ParsableArguments {
     LogisticRegression(inverseRegularization: learnerC, maxIterations: learnerMaxIter)
   }
 
-  func load() throws -> MitigationData {
-    let trainSet = try MitigationSet(path: train, options: self, featureNames: nil, groupNames: nil)
+  /// - Parameters:
+  ///   - sampleWeight: a column of instance weights; never a feature. Read from the training
+  ///     file (or from `weightFile`, one row per training row) into `train.weights`.
+  func load(sampleWeight: String? = nil, weightFile: String? = nil) throws -> MitigationData {
+    var trainSet = try MitigationSet(path: train, options: self, featureNames: nil, groupNames: nil,
+      sampleWeight: sampleWeight, readWeights: weightFile == nil)
+    if let sampleWeight, let weightFile {
+      let reader = try CSVReader(path: weightFile)
+      let weights = try MitigationSet.sampleWeights(reader: reader, column: sampleWeight)
+      guard weights.count == trainSet.labels.count else {
+        throw BiasKitError(.invalidArgument,
+          "\(weightFile): \(weights.count) rows of sample weights for the \(trainSet.labels.count) rows of \(train)")
+      }
+      trainSet.weights = weights
+    }
     guard trainSet.groups.count >= 2 else {
       throw BiasKitError(.degenerateData,
         "\(train): the sensitive column '\(sensitive)' has one group ('\(trainSet.groups.names.first ?? "")'); mitigation needs at least two groups to compare")
@@ -62,8 +75,27 @@ struct MitigationSet {
   var labels: [UInt8]
   var groups: SensitiveGroups
   var scores: [Double]?
+  /// Instance weights (`--sample-weight`), or nil for unit weights.
+  var weights: [Double]?
 
-  init(path: String, options: MitigationInputOptions, featureNames: [String]?, groupNames: [String]?) throws {
+  /// Reads `column` as sample weights: finite, ≥ 0 and not all 0; errors name file, line, column.
+  static func sampleWeights(reader: CSVReader, column: String) throws -> [Double] {
+    let values = try reader.read([.number(column)]).columns[0].numbers!
+    let index = try reader.columnIndex(of: column) + 1
+    if let bad = values.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
+      let at = SourceLocation(file: reader.path, line: reader.line(ofRow: bad), column: index, columnName: column)
+      throw BiasKitError(.invalidValue, "\(at): the sample weight is \(values[bad]); expected a finite number ≥ 0")
+    }
+    guard values.contains(where: { $0 > 0 }) else {
+      throw BiasKitError(.degenerateData, "\(reader.path): column \(index) ('\(column)'): every sample weight is 0")
+    }
+    return values
+  }
+
+  init(
+    path: String, options: MitigationInputOptions, featureNames: [String]?, groupNames: [String]?,
+    sampleWeight: String? = nil, readWeights: Bool = false
+  ) throws {
     self.path = path
     let reader = try CSVReader(path: path)
     let dropped = Set((options.drop ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
@@ -72,6 +104,7 @@ struct MitigationSet {
     excluded.insert(options.target)
     excluded.insert(options.sensitive)
     if let score = options.score { excluded.insert(score) }
+    if let sampleWeight { excluded.insert(sampleWeight) }
     let names = featureNames ?? reader.header.filter { !excluded.contains($0) }
     var requests: [ColumnRequest] = [.label(options.target, positive: options.posLabel), .category(options.sensitive)]
     if let score = options.score { requests.append(.number(score)) }
@@ -87,6 +120,7 @@ struct MitigationSet {
     if let scores, let bad = scores.firstIndex(where: { !$0.isFinite }) {
       throw BiasKitError(.invalidValue, "\(path): row \(bad + 1) of the score column '\(options.score!)' is not a finite number")
     }
+    if let sampleWeight, readWeights { weights = try Self.sampleWeights(reader: reader, column: sampleWeight) }
     self.featureNames = names
     if names.isEmpty {
       features = Matrix(rows: labels.count, columns: 0)

@@ -299,4 +299,139 @@ struct AIF360PostprocessingTests {
     #expect(bad.status == 2)
     #expect(bad.stderr.contains("Nobody"))
   }
+
+  @Test("--sample-weight: the three subcommands fit with weights as aif360 does; the column is no feature")
+  func commandLineWeights() throws {
+    let folder = try TestData.temporaryFolder()
+    let fixture = try WeightedPostprocessingFixture.weighting("reweighing")
+    let w = WeightedPostprocessingFixture.weights(fixture)
+    // A feature x (for the built-in learner), the fixture's score, and the weights last.
+    func write(_ name: String, _ rows: Range<Int>, weights: Bool) throws -> String {
+      var text = "x,score,y,sex" + (weights ? ",w" : "") + "\n"
+      for i in rows {
+        text += "\(F.scores[i] * 3 - 1),\(F.scores[i]),\(F.labels[i]),\(F.sex[i])"
+        text += weights ? ",\(w[i - rows.lowerBound])\n" : "\n"
+      }
+      let url = folder.appendingPathComponent(name)
+      try text.write(to: url, atomically: true, encoding: .utf8)
+      return url.path
+    }
+    let fit = try write("fit.csv", F.fit, weights: true), apply = try write("apply.csv", F.apply, weights: false)
+    let plain = try write("plain.csv", F.fit, weights: false)
+    func fitted(_ args: [String], train: String = fit, score: Bool = true) throws -> [String: Any] {
+      var common = ["--train", train, "--test", apply, "--target", "y", "--sensitive", "sex", "--format", "json"]
+      common += score ? ["--score", "score", "--drop", "x"] : ["--drop", "score"]
+      let r = try CLI.run(["mitigate"] + args + common)
+      #expect(r.status == 0, "\(args): \(r.stderr)")
+      let json = try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+      return json?["fitted"] as? [String: Any] ?? [:]
+    }
+    let weight = ["--sample-weight", "w"]
+    // CLI numbers pass through JSON, which Foundation may round by an ulp: 1e-12 as the unweighted CLI test.
+    let roc = try fitted(["reject-option", "--privileged", "Male", "--threshold-count", "40", "--margin-count", "20"] + weight)
+    let rocRef = (fixture["reject_option"] as! [[String: Any]])[0]
+    #expect(abs(F.number(roc["classification_threshold"]) - Double(rocRef["classification_threshold_repr"] as! String)!) < 1e-12)
+    #expect(abs(F.number(roc["roc_margin"]) - Double(rocRef["ROC_margin_repr"] as! String)!) < 1e-12)
+    #expect(abs(F.number(roc["balanced_accuracy"]) - F.number(rocRef["balanced_accuracy"])) < 1e-12)
+    #expect(roc["sample_weight"] as? String == "w")
+    let eo = try fitted(["equalized-odds-postprocessing", "--privileged", "Male"] + weight)
+    let eoRef = F.doubles((fixture["eq_odds"] as! [String: Any])["x"])
+    for (k, key) in ["sp2p", "sn2p", "op2p", "on2p"].enumerated() {
+      #expect(abs(F.number(eo[key]) - eoRef[k]) < 1e-9, "\(key)")
+    }
+    let ceo = try fitted(["calibrated-equalized-odds", "--privileged", "Male", "--cost-constraint", "weighted"] + weight)
+    let ceoRef = (fixture["calibrated_eq_odds"] as! [[String: Any]])[2]
+    #expect(abs(F.number(ceo["unpriv_mix_rate"]) - F.number(ceoRef["unpriv_mix_rate"])) < 1e-12)
+    #expect(abs(F.number(ceo["base_rate_priv"]) - F.number(ceoRef["base_rate_priv"])) < 1e-15)
+    // With the built-in learner on x: the weight column read from the training file is not a
+    // feature, so reading the same weights from another file gives the same fit.
+    let own = try fitted(["equalized-odds-postprocessing", "--privileged", "Male"] + weight, score: false)
+    let other = try fitted(["equalized-odds-postprocessing", "--privileged", "Male"] + weight
+      + ["--sample-weight-file", fit], train: plain, score: false)
+    #expect(!own.isEmpty)
+    for key in ["sp2p", "sn2p", "op2p", "on2p", "objective"] {
+      #expect(F.number(own[key]) == F.number(other[key]), "\(key)")
+    }
+  }
+
+  @Test("reweighing --output feeds --sample-weight-file: the AIF360 Reweighing → post-processing pipeline")
+  func reweighingPipeline() throws {
+    let folder = try TestData.temporaryFolder()
+    var text = "score,y,sex\n"
+    for i in F.fit { text += "\(F.scores[i]),\(F.labels[i]),\(F.sex[i])\n" }
+    let train = folder.appendingPathComponent("train.csv").path
+    try text.write(toFile: train, atomically: true, encoding: .utf8)
+    let weights = folder.appendingPathComponent("weights.csv").path
+    let common = ["--train", train, "--target", "y", "--sensitive", "sex", "--score", "score", "--format", "json"]
+    let rw = try CLI.run(["mitigate", "reweighing", "--output", weights] + common)
+    #expect(rw.status == 0, "\(rw.stderr)")
+    let fixture = try WeightedPostprocessingFixture.weighting("reweighing")
+    func fitted(_ args: [String]) throws -> [String: Any] {
+      let r = try CLI.run(["mitigate"] + args + common + ["--sample-weight", "weight", "--sample-weight-file", weights])
+      #expect(r.status == 0, "\(args): \(r.stderr)")
+      let json = try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+      return json?["fitted"] as? [String: Any] ?? [:]
+    }
+    for (k, ref) in (fixture["reject_option"] as! [[String: Any]]).prefix(3).enumerated() {
+      let metric = ["statistical_parity_difference", "average_odds_difference", "equal_opportunity_difference"][k]
+      let roc = try fitted(["reject-option", "--privileged", "Male", "--metric", metric,
+                            "--threshold-count", "40", "--margin-count", "20"])
+      #expect(abs(F.number(roc["classification_threshold"]) - Double(ref["classification_threshold_repr"] as! String)!) < 1e-12, "\(metric)")
+      #expect(abs(F.number(roc["roc_margin"]) - Double(ref["ROC_margin_repr"] as! String)!) < 1e-12, "\(metric)")
+      #expect(abs(F.number(roc["metric_value"]) - F.number(ref["metric_value"])) < 1e-12, "\(metric)")
+    }
+    let eo = try fitted(["equalized-odds-postprocessing", "--privileged", "Male"])
+    #expect(abs(F.number(eo["on2p"]) - F.doubles((fixture["eq_odds"] as! [String: Any])["x"])[3]) < 1e-9)
+    for ref in fixture["calibrated_eq_odds"] as! [[String: Any]] {
+      let cost = ref["cost_constraint"] as! String
+      let ceo = try fitted(["calibrated-equalized-odds", "--privileged", "Male", "--cost-constraint", cost])
+      #expect(abs(F.number(ceo["priv_mix_rate"]) - F.number(ref["priv_mix_rate"])) < 1e-12, "\(cost)")
+      #expect(abs(F.number(ceo["unpriv_mix_rate"]) - F.number(ref["unpriv_mix_rate"])) < 1e-12, "\(cost)")
+    }
+  }
+
+  @Test("bad sample weights: one line naming file, line and column; exit 2")
+  func commandLineBadWeights() throws {
+    let folder = try TestData.temporaryFolder()
+    func run(_ weights: [String], extra: [String] = [], command: String = "reject-option") throws -> CLI.Result {
+      var text = "score,y,sex,w\n"
+      for (i, v) in weights.enumerated() { text += "\(0.1 * Double(i % 9) + 0.05),\(i % 2),\(i % 3 == 0 ? "F" : "M"),\(v)\n" }
+      let path = folder.appendingPathComponent("bad.csv").path
+      try text.write(toFile: path, atomically: true, encoding: .utf8)
+      return try CLI.run(["mitigate", command, "--privileged", "M", "--train", path, "--target", "y", "--sensitive", "sex",
+                          "--score", "score"] + extra)
+    }
+    let good = [String](repeating: "1.5", count: 12)
+    var weights = good
+    weights[4] = "-0.5"
+    for command in ["reject-option", "equalized-odds-postprocessing", "calibrated-equalized-odds"] {
+      let r = try run(weights, extra: ["--sample-weight", "w"], command: command)
+      #expect(r.status == 2, "\(command)")
+      #expect(r.stderr.contains("bad.csv:6:4 (column 'w')") && r.stderr.contains("-0.5"), "\(command): \(r.stderr)")
+      #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+    }
+    weights = good
+    weights[7] = "nan"
+    let nan = try run(weights, extra: ["--sample-weight", "w"])
+    #expect(nan.status == 2)
+    #expect(nan.stderr.contains("bad.csv:9:4"), "\(nan.stderr)")
+    let zero = try run([String](repeating: "0", count: 12), extra: ["--sample-weight", "w"])
+    #expect(zero.status == 2)
+    #expect(zero.stderr.contains("bad.csv") && zero.stderr.contains("'w'") && zero.stderr.contains("0"), "\(zero.stderr)")
+    // The F rows (every third) weigh 0: the unprivileged group has no weight.
+    let group = try run((0..<12).map { $0 % 3 == 0 ? "0" : "1" }, extra: ["--sample-weight", "w"])
+    #expect(group.status == 2)
+    #expect(group.stderr.contains("unprivileged group sum to 0"), "\(group.stderr)")
+    let missing = try run(good, extra: ["--sample-weight", "weight"])
+    #expect(missing.status == 2)
+    #expect(missing.stderr.contains("weight"), "\(missing.stderr)")
+    let short = folder.appendingPathComponent("short.csv").path
+    try "weight\n1\n2\n".write(toFile: short, atomically: true, encoding: .utf8)
+    let count = try run(good, extra: ["--sample-weight", "weight", "--sample-weight-file", short])
+    #expect(count.status == 2)
+    #expect(count.stderr.contains("short.csv") && count.stderr.contains("2 rows"), "\(count.stderr)")
+    let alone = try run(good, extra: ["--sample-weight-file", short])
+    #expect(alone.status == 2)
+    #expect(alone.stderr.contains("--sample-weight"), "\(alone.stderr)")
+  }
 }
