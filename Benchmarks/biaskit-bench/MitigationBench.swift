@@ -14,7 +14,7 @@ enum MitigationBench {
   static let jobs: [BenchJob] = [
     BenchJob(name: "lr-fit-adult", summary: "LogisticRegression(C=1, lbfgs, max_iter=1000).fit on Adult train (--runs)", run: lrFit),
     BenchJob(name: "expgrad-adult", summary: "ExponentiatedGradient(LR, DemographicParity|EqualizedOdds).fit on Adult (--constraint dp|eo, --runs)", run: expgrad),
-    BenchJob(name: "threshold-adult", summary: "ThresholdOptimizer(prefit LR, accuracy, grid 1000).fit + predict on Adult (--constraint equalized_odds|demographic_parity, --runs)", run: threshold),
+    BenchJob(name: "threshold-adult", summary: "ThresholdOptimizer(prefit LR, accuracy, grid 1000).fit + predict on Adult (--constraint equalized_odds|demographic_parity|…, --tol X, --runs)", run: threshold),
     BenchJob(name: "reweighing", summary: "Reweighing(sex).fit + weights on Adult train (--runs)", run: reweighing),
     BenchJob(name: "correlation-remover", summary: "CorrelationRemover(sex_Male, alpha=1).fit + transform on Adult train (107 columns) (--runs)", run: correlationRemover),
   ]
@@ -108,24 +108,26 @@ enum MitigationBench {
   static func threshold(_ options: BenchOptions) throws {
     let (train, test) = try load(options)
     let constraint = ThresholdOptimizer.Constraint(rawValue: options.string("constraint", default: "equalized_odds")) ?? .equalizedOdds
+    let tolerance = Double(options.string("tol", default: ""))  // fairlearn tol; absent = strict
     let lr = try LogisticRegression().fitted(features: train.x, labels: train.y.map(Double.init))
     let trainScores = lr.probabilities(train.x)
     let testScores = lr.probabilities(test.x)
     var model: ThresholdOptimizer.Model?
     var p: [Double] = []
     let (wall, cpu) = try timed(options.int("runs", default: 5)) {
-      let m = try ThresholdOptimizer(constraint: constraint).fitted(scores: trainScores, labels: train.y, groups: train.groups)
+      let m = try ThresholdOptimizer(constraint: constraint, tolerance: tolerance).fitted(scores: trainScores, labels: train.y, groups: train.groups)
       var generator = SeededGenerator(seed: 0)
       _ = try m.predictions(scores: testScores, groups: test.groups, using: &generator)
       model = m
     }
     p = try model!.positiveProbabilities(scores: testScores, groups: test.groups)
     let o = ExpectedOutcome(probabilities: p, labels: test.y, groups: test.groups)
-    emit(task: "threshold-adult", rows: train.x.rows, seconds: wall, variant: "ThresholdOptimizer(\(constraint.rawValue)):sex fit+predict",
+    emit(task: "threshold-adult", rows: train.x.rows, seconds: wall, variant: "ThresholdOptimizer(\(constraint.rawValue)\(tolerance.map { ", tol=\($0)" } ?? "")):sex fit+predict",
       results: ["test_expected_accuracy": o.accuracy,
         "test_expected_violation_" + (constraint == .equalizedOdds ? "eo" : "dp"):
           constraint == .equalizedOdds ? o.equalizedOddsDifference : o.demographicParityDifference,
-        "test_expected_selection_rate": o.selectionRate, "cpu_seconds_all": cpu])
+        "test_expected_selection_rate": o.selectionRate, "cpu_seconds_all": cpu,
+        "group_rates": model!.groupRates])
   }
 
   static func reweighing(_ options: BenchOptions) throws {

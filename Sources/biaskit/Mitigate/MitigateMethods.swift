@@ -97,6 +97,9 @@ struct ThresholdOptimizerCommand: ParsableCommand {
   var gridSize: Int = 1000
   @Flag(help: "Also consider rules that predict 1 below a threshold.")
   var flip = false
+  @Option(name: .customLong("tol"), parsing: .unconditional,
+    help: "Relax the constraint: its rate may differ by at most this much across groups (>= 0; 0 = strict, as fairlearn's tol; not with equalized_odds).")
+  var tolerance: Double?
 
   func run() throws {
     guard let c = ThresholdOptimizer.Constraint(rawValue: constraint) else {
@@ -105,10 +108,13 @@ struct ThresholdOptimizerCommand: ParsableCommand {
     guard let o = ThresholdOptimizer.Objective(rawValue: objective) else {
       throw BiasKitError(.invalidArgument, "unknown --objective '\(objective)'; expected one of \(ThresholdOptimizer.Objective.allCases.map(\.rawValue).joined(separator: ", "))")
     }
+    let optimizer = ThresholdOptimizer(
+      constraint: c, objective: o, gridSize: gridSize, flip: flip, tolerance: tolerance)
+    try optimizer.validate()
     let data = try input.load()
     var warnings: [String] = []
     let scores = try data.scores(learner: input.learner, warnings: &warnings)
-    let model = try ThresholdOptimizer(constraint: c, objective: o, gridSize: gridSize, flip: flip)
+    let model = try optimizer
       .fitted(scores: scores.train, labels: data.train.labels, groups: data.train.groups)
     var rules: [String: Any] = [:]
     for (a, name) in model.groupNames.enumerated() {
@@ -119,9 +125,15 @@ struct ThresholdOptimizerCommand: ParsableCommand {
       rules[name] = rule
     }
     let violation = c == .equalizedOdds ? "equalized_odds" : "demographic_parity"
-    var result = MitigationResult(method: "threshold-optimizer",
-      fitted: ["constraint": constraint, "objective": objective, "grid_size": gridSize, "flip": flip,
-               "interpolation": rules, "best_rate": model.bestRate], warnings: warnings)
+    var fitted: [String: Any] = [
+      "constraint": constraint, "objective": objective, "grid_size": gridSize, "flip": flip,
+      "interpolation": rules, "best_rate": model.bestRate]
+    fitted["tol"] = tolerance.map { $0.isFinite ? $0 as Any : "inf" } ?? NSNull()
+    if tolerance != nil {
+      fitted["rates"] = Dictionary(uniqueKeysWithValues: zip(model.groupNames, model.groupRates))
+      fitted["rate_range"] = model.rateRange
+    }
+    var result = MitigationResult(method: "threshold-optimizer", fitted: fitted, warnings: warnings)
     let pTrain = try model.positiveProbabilities(scores: scores.train, groups: data.train.groups)
     result.train = outcomeJSON(pTrain, data.train, violation: violation)
     var generator = SeededGenerator(seed: output.seed)

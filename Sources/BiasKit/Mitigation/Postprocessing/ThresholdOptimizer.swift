@@ -12,15 +12,35 @@
 /// through their lower envelope, and a group above it mixes in the constant prediction
 /// `x*` with probability `p_ignore = (y_a − y*) / (y_a − x_a)`.
 ///
+/// **Relaxed constraints.** With a ``tolerance`` τ > 0 (fairlearn `tol`, single-rate
+/// constraints only), each group a gets its own grid index k_a, and the choice maximises
+///
+///     Σ_a P(a) · y_a(x_{k_a})   subject to   max_a x_{k_a} − min_a x_{k_a} ≤ τ,
+///
+/// so the constrained rate of the fitted rule differs by at most τ across groups on the
+/// training data. As fairlearn's `maximize_objective_with_tolerance`, a window
+/// `[x_start, x_end]` slides over the grid (it shrinks from the left while
+/// `x_end − x_start > τ`, in floating point, so a window of "exactly" τ may be one point
+/// narrower), and each group keeps a monotone deque of its weighted `y` to read its best
+/// index in the window. Ties: within a window a group takes the *last* index of its maximum;
+/// across windows a later window replaces the best one when its objective is equal and its
+/// spread `max x − min x` is not larger. So with τ > 0 a flat objective resolves to the
+/// right, whereas the strict rule (first maximum, `idxmax`) resolves to the left.
+/// τ = nil and τ = 0 both take the strict rule (fairlearn tests `if not self.tol`, and 0 is
+/// falsy); τ = +∞ lets every group take its own best point. A negative or NaN τ, or any τ
+/// (including 0) with equalized odds, is an error (fairlearn raises for equalized odds; it
+/// does not check the sign).
+///
 /// Corresponds to fairlearn 0.15's `ThresholdOptimizer(prefit=True,
-/// predict_method="predict_proba", tol=None)`: `constraints`, `objective`, `grid_size`,
-/// `flip`; ``Model/positiveProbabilities(scores:groups:)`` is `_pmf_predict(...)[:, 1]` and
+/// predict_method="predict_proba")`: `constraints`, `objective`, `grid_size`, `flip`, `tol`;
+/// ``Model/positiveProbabilities(scores:groups:)`` is `_pmf_predict(...)[:, 1]` and
 /// ``Model/predictions(scores:groups:using:)`` draws `1[p ≥ U]` with `U` uniform, as
 /// `predict` does (with BiasKit's generator instead of NumPy's, so draws differ). Ties in
 /// (x, y) keep the last point in sort order (stable sort by x then y), as fairlearn's pandas
 /// sort does; grid values are `i · (1 / gridSize)` as `np.linspace` gives them.
 ///
-/// - Complexity: O(n log n + g · gridSize) for n rows in g groups.
+/// - Complexity: O(n log n + g · gridSize) for n rows in g groups, with or without a
+///   tolerance (each grid index enters and leaves each group's deque once).
 ///
 /// ## References
 /// - Hardt, Price, Srebro. Equality of Opportunity in Supervised Learning. NeurIPS 2016.
@@ -73,15 +93,20 @@ public struct ThresholdOptimizer: Sendable {
   public var gridSize: Int
   /// Whether rules `s < t` are also considered (fairlearn `flip`).
   public var flip: Bool
+  /// The largest allowed range of the constrained rate across groups (fairlearn `tol`).
+  /// `nil` or `0` makes the rate equal across groups; must be ≥ 0 (+∞ allowed) and `nil` for
+  /// equalized odds.
+  public var tolerance: Double?
 
   public init(
     constraint: Constraint = .demographicParity, objective: Objective = .accuracy,
-    gridSize: Int = 1000, flip: Bool = false
+    gridSize: Int = 1000, flip: Bool = false, tolerance: Double? = nil
   ) {
     self.constraint = constraint
     self.objective = objective
     self.gridSize = gridSize
     self.flip = flip
+    self.tolerance = tolerance
   }
 
   /// `1[s > t]` or `1[s < t]`.
@@ -114,10 +139,19 @@ public struct ThresholdOptimizer: Sendable {
     public var rules: [GroupRule]
     /// Group names (sorted).
     public var groupNames: [String]
-    /// The chosen grid value of the constrained rate.
+    /// The chosen grid value of the constrained rate (fairlearn `_x_best`); with a tolerance,
+    /// the smallest of ``groupRates``.
     public var bestRate: Double
-    /// The objective at the chosen point on the training data.
+    /// The objective at the chosen point on the training data (fairlearn `_y_best`).
     public var bestObjective: Double
+    /// The chosen grid value of the constrained rate for each group, in the order of
+    /// ``groupNames`` (fairlearn `_x_best_per_group`); all equal to ``bestRate`` without a
+    /// tolerance and for equalized odds.
+    public var groupRates: [Double]
+
+    /// `max − min` of ``groupRates`` (fairlearn `_between_groups`): the training range of the
+    /// constrained rate, at most the tolerance.
+    public var rateRange: Double { (groupRates.max() ?? 0) - (groupRates.min() ?? 0) }
 
     /// `P(ŷ = 1)` for each row (fairlearn `_pmf_predict(...)[:, 1]`).
     public func positiveProbabilities(scores: [Double], groups: SensitiveGroups) throws -> [Double] {
@@ -150,23 +184,33 @@ public struct ThresholdOptimizer: Sendable {
     }
   }
 
-  /// Fits the rules to `scores` (higher means more likely positive), 0/1 `labels` and `groups`.
-  ///
-  /// - Throws: for sizes that differ, one group, a group whose labels have one class
-  ///   (fairlearn: "Degenerate labels"), an objective the constraint does not support, or a
-  ///   grid size below 1.
-  public func fitted(scores: [Double], labels: [UInt8], groups: SensitiveGroups) throws -> Model {
-    let n = scores.count
-    guard labels.count == n else { throw BiasKitError.lengthMismatch("ThresholdOptimizer labels", labels.count, n) }
-    guard groups.rowCount == n else { throw BiasKitError.lengthMismatch("ThresholdOptimizer groups", groups.rowCount, n) }
-    guard groups.count >= 2 else { throw BiasKitError.oneSensitiveGroup(groups.names.first ?? "") }
+  /// Checks the configuration alone, as ``fitted(scores:labels:groups:)`` does before it
+  /// reads the data: a grid size of at least 1, an objective that the constraint supports,
+  /// and a tolerance that is ≥ 0 and not given with equalized odds.
+  public func validate() throws {
     guard gridSize >= 1 else { throw BiasKitError(.invalidArgument, "ThresholdOptimizer: grid size must be at least 1") }
     if constraint == .equalizedOdds {
       guard objective == .accuracy || objective == .balancedAccuracy else {
         throw BiasKitError(.invalidArgument,
           "ThresholdOptimizer: for equalized_odds only the objectives accuracy_score and balanced_accuracy_score are supported")
       }
+      if let tolerance { throw BiasKitError.toleranceWithEqualizedOdds(tolerance) }
     }
+    if let tolerance, tolerance.isNaN || tolerance < 0 {
+      throw BiasKitError.invalidTolerance(tolerance)
+    }
+  }
+
+  /// Fits the rules to `scores` (higher means more likely positive), 0/1 `labels` and `groups`.
+  ///
+  /// - Throws: for sizes that differ, one group, a group whose labels have one class
+  ///   (fairlearn: "Degenerate labels"), or a configuration that ``validate()`` rejects.
+  public func fitted(scores: [Double], labels: [UInt8], groups: SensitiveGroups) throws -> Model {
+    let n = scores.count
+    guard labels.count == n else { throw BiasKitError.lengthMismatch("ThresholdOptimizer labels", labels.count, n) }
+    guard groups.rowCount == n else { throw BiasKitError.lengthMismatch("ThresholdOptimizer groups", groups.rowCount, n) }
+    guard groups.count >= 2 else { throw BiasKitError.oneSensitiveGroup(groups.names.first ?? "") }
+    try validate()
     for s in scores where !s.isFinite {
       throw BiasKitError(.invalidValue, "ThresholdOptimizer: a score is not finite (\(s))")
     }
@@ -190,6 +234,19 @@ public struct ThresholdOptimizer: Sendable {
     }
 
     var rules: [GroupRule] = []
+    if constraint != .equalizedOdds, let tolerance, tolerance != 0 {
+      let weights = members.map { Double($0.count) / Double(n) }
+      let (indices, objective) = Self.maximizeWithTolerance(
+        curves: curves, weights: weights, grid: grid, tolerance: tolerance)
+      for (a, k) in indices.enumerated() {
+        let c = curves[a]
+        rules.append(GroupRule(p0: c.p0[k], operation0: c.operation0[k], p1: c.p1[k],
+          operation1: c.operation1[k], pIgnore: nil, predictionConstant: nil))
+      }
+      let rates = indices.map { grid[$0] }
+      return Model(rules: rules, groupNames: groups.names, bestRate: rates.min() ?? 0,
+        bestObjective: objective, groupRates: rates)
+    }
     if constraint != .equalizedOdds {
       var best = 0
       var bestValue = -Double.infinity
@@ -208,7 +265,8 @@ public struct ThresholdOptimizer: Sendable {
         rules.append(GroupRule(p0: c.p0[best], operation0: c.operation0[best], p1: c.p1[best],
           operation1: c.operation1[best], pIgnore: nil, predictionConstant: nil))
       }
-      return Model(rules: rules, groupNames: groups.names, bestRate: grid[best], bestObjective: bestValue)
+      return Model(rules: rules, groupNames: groups.names, bestRate: grid[best], bestObjective: bestValue,
+        groupRates: [Double](repeating: grid[best], count: groups.count))
     }
 
     // Equalized odds.
@@ -244,7 +302,75 @@ public struct ThresholdOptimizer: Sendable {
       rules.append(GroupRule(p0: c.p0[best], operation0: c.operation0[best], p1: c.p1[best],
         operation1: c.operation1[best], pIgnore: pIgnore, predictionConstant: xBest))
     }
-    return Model(rules: rules, groupNames: groups.names, bestRate: xBest, bestObjective: bestValue)
+    return Model(rules: rules, groupNames: groups.names, bestRate: xBest, bestObjective: bestValue,
+      groupRates: [Double](repeating: xBest, count: groups.count))
+  }
+
+  // MARK: Relaxed constraints
+
+  /// The grid index of each group maximising `Σ_a w_a · y_a[k_a]` subject to
+  /// `grid[max k] − grid[min k] ≤ tolerance`, and that maximum (fairlearn
+  /// `maximize_objective_with_tolerance`, with its tie rules; see the type's documentation).
+  ///
+  /// A window `start...end` slides over the grid; for each group a deque (one flat buffer
+  /// with head and tail positions) holds the window's indices whose weighted `y` is strictly
+  /// larger than that of every later index in the window, so its head is the window's argmax
+  /// (the last one among equal values).
+  ///
+  /// - Precondition: `tolerance ≥ 0` (so the window always holds `end`), `grid` ascending.
+  /// - Complexity: O(g · grid.count).
+  static func maximizeWithTolerance(
+    curves: [Curve], weights: [Double], grid: [Double], tolerance: Double
+  ) -> (indices: [Int], objective: Double) {
+    let m = grid.count
+    let g = curves.count
+    // Weighted objective of group a at grid index k: weighted[a * m + k].
+    var weighted = [Double](repeating: 0, count: g * m)
+    for a in 0..<g {
+      for k in 0..<m { weighted[a * m + k] = curves[a].y[k] * weights[a] }
+    }
+    var deque = [Int](repeating: 0, count: g * m)
+    var head = [Int](repeating: 0, count: g)
+    var tail = [Int](repeating: 0, count: g)
+    var current = [Int](repeating: 0, count: g)
+    var bestIndices = [Int](repeating: 0, count: g)
+    var bestObjective = -Double.infinity
+    var bestSpread = Double.infinity
+    var start = 0
+    for end in 0..<m {
+      for a in 0..<g {
+        let base = a * m
+        let value = weighted[base + end]
+        while tail[a] > head[a] && weighted[base + deque[base + tail[a] - 1]] <= value {
+          tail[a] -= 1
+        }
+        deque[base + tail[a]] = end
+        tail[a] += 1
+      }
+      while grid[end] - grid[start] > tolerance {
+        for a in 0..<g where tail[a] > head[a] && deque[a * m + head[a]] == start {
+          head[a] += 1
+        }
+        start += 1
+      }
+      var objective = 0.0
+      var low = Int.max
+      var high = Int.min
+      for a in 0..<g {
+        let k = deque[a * m + head[a]]
+        current[a] = k
+        objective += weighted[a * m + k]
+        low = min(low, k)
+        high = max(high, k)
+      }
+      let spread = grid[high] - grid[low]
+      if objective > bestObjective || (objective == bestObjective && spread <= bestSpread) {
+        bestObjective = objective
+        bestIndices = current
+        bestSpread = spread
+      }
+    }
+    return (bestIndices, bestObjective)
   }
 
   // MARK: Trade-off curves
@@ -373,5 +499,20 @@ public struct ThresholdOptimizer: Sendable {
         operation1.append(hull[index + 1].operation)
       }
     }
+  }
+}
+
+extension BiasKitError {
+  /// A tolerance that is negative or NaN (fairlearn does not check; a negative `tol` breaks
+  /// its sliding window).
+  static func invalidTolerance(_ value: Double) -> BiasKitError {
+    BiasKitError(.invalidArgument,
+      "ThresholdOptimizer: tol must be a number >= 0 (or +inf); got \(value)")
+  }
+
+  /// fairlearn: "Relaxed constraints are not supported for equalized odds."
+  static func toleranceWithEqualizedOdds(_ value: Double) -> BiasKitError {
+    BiasKitError(.invalidArgument,
+      "ThresholdOptimizer: tol (\(value)) is not supported for equalized_odds (fairlearn: relaxed constraints are not supported for equalized odds)")
   }
 }
