@@ -44,7 +44,8 @@ struct CompasGermanData: @unchecked Sendable {
       }
       return Part(features: matrix, labels: table.columns[0].numbers!.map { UInt8($0) }, raw: raw)
     }
-    return CompasGermanData(name: name, train: part("\(name)-train.csv"), test: part("\(name)-test.csv"),
+    return CompasGermanData(
+      name: name, train: part("\(name)-train.csv"), test: part("\(name)-test.csv"),
       reference: fixture[name] as? [String: Any] ?? [:])
   }
 
@@ -66,8 +67,12 @@ struct CompasGermanData: @unchecked Sendable {
   }
 
   /// scikit-learn's P(y = 1) on the training and test rows (repr strings: read exactly).
-  var sklearnTrainScores: [Double] { (value("logistic_regression", "train_scores") as! [String]).map { Double($0)! } }
-  var sklearnTestScores: [Double] { (value("logistic_regression", "test_scores") as! [String]).map { Double($0)! } }
+  var sklearnTrainScores: [Double] {
+    (value("logistic_regression", "train_scores") as! [String]).map { Double($0)! }
+  }
+  var sklearnTestScores: [Double] {
+    (value("logistic_regression", "test_scores") as! [String]).map { Double($0)! }
+  }
 }
 
 /// Largest absolute differences seen, printed as one INFO line per test.
@@ -75,15 +80,19 @@ struct Agreement {
   var label: String
   var worst: [String: Double] = [:]
   init(_ label: String) { self.label = label }
-  mutating func check(_ what: String, _ mine: Double, _ theirs: Double, within tolerance: Double,
-    sourceLocation: Testing.SourceLocation = #_sourceLocation)
-  {
+  mutating func check(
+    _ what: String, _ mine: Double, _ theirs: Double, within tolerance: Double,
+    sourceLocation: Testing.SourceLocation = #_sourceLocation
+  ) {
     let d = abs(mine - theirs)
     worst[what] = max(worst[what] ?? 0, d.isNaN ? .infinity : d)
-    #expect(d <= tolerance, "\(label) \(what): \(mine) vs \(theirs)", sourceLocation: sourceLocation)
+    #expect(
+      d <= tolerance, "\(label) \(what): \(mine) vs \(theirs)", sourceLocation: sourceLocation)
   }
   func report() {
-    print("INFO \(label): max |diff| " + worst.keys.sorted().map { "\($0) \(worst[$0]!)" }.joined(separator: ", "))
+    print(
+      "INFO \(label): max |diff| "
+        + worst.keys.sorted().map { "\($0) \(worst[$0]!)" }.joined(separator: ", "))
   }
 }
 
@@ -103,20 +112,26 @@ struct CompasGermanTests {
   @Test("LogisticRegression equals scikit-learn (C=1, lbfgs, max_iter=1000)", arguments: datasets)
   func logisticRegression(name: String) throws {
     let d = CompasGermanData.named(name)
-    let model = try LogisticRegression().fitted(features: d.train.features, labels: d.train.labels.map(Double.init))
+    let model = try LogisticRegression().fitted(
+      features: d.train.features, labels: d.train.labels.map(Double.init))
     var a = Agreement("\(name) LR")
     let norm = model.coefficients.map { $0 * $0 }.reduce(0, +).squareRoot()
-    a.check("intercept", model.intercept, d.number("logistic_regression", "intercept"), within: 1e-4)
+    a.check(
+      "intercept", model.intercept, d.number("logistic_regression", "intercept"), within: 1e-4)
     a.check("coef norm", norm, d.number("logistic_regression", "coef_l2_norm"), within: 1e-4)
     let scores = model.probabilities(d.test.features)
-    for (mine, theirs) in zip(scores, d.sklearnTestScores) { a.check("test score", mine, theirs, within: 1e-4) }
+    for (mine, theirs) in zip(scores, d.sklearnTestScores) {
+      a.check("test score", mine, theirs, within: 1e-4)
+    }
     let predictions = model.predictions(d.test.features)
     let positives = predictions.reduce(0) { $0 + Int($1) }
     let correct = zip(predictions, d.test.labels).filter { $0 == $1 }.count
     #expect(positives == d.value("logistic_regression", "test_positives") as? Int)
     #expect(correct == d.value("logistic_regression", "test_correct") as? Int)
     #expect(model.converged && model.warnings.isEmpty)
-    print("INFO \(name) LR iterations \(model.iterations) vs sklearn \(d.value("logistic_regression", "n_iter")!)")
+    print(
+      "INFO \(name) LR iterations \(model.iterations) vs sklearn \(d.value("logistic_regression", "n_iter")!)"
+    )
     a.report()
   }
 
@@ -130,7 +145,9 @@ struct CompasGermanTests {
     var a = Agreement("\(name) reweighing")
     for (g, group) in groups.names.enumerated() {
       for y in 0..<2 {
-        a.check("\(group),\(y)", model.factors[g][y], d.number(key, "weights", "\(group),\(y)"), within: 1e-12)
+        a.check(
+          "\(group),\(y)", model.factors[g][y], d.number(key, "weights", "\(group),\(y)"),
+          within: 1e-12)
       }
     }
     let sum = try model.weights(labels: d.train.labels, groups: groups).reduce(0, +)
@@ -138,20 +155,27 @@ struct CompasGermanTests {
     a.report()
   }
 
-  @Test("CorrelationRemover equals fairlearn within 1e-9 (alpha 1 and 0.5)", arguments: datasets, ["1.0", "0.5"])
+  @Test(
+    "CorrelationRemover equals fairlearn within 1e-9 (alpha 1 and 0.5)", arguments: datasets,
+    ["1.0", "0.5"])
   func correlationRemover(name: String, alpha: String) throws {
     let d = CompasGermanData.named(name)
     let columns = d.value("correlation_remover", "columns") as! [String]
     let names = d.train.features.columnNames
     let keep = columns.map { names.firstIndex(of: $0)! }
-    let train = d.train.features.columns(keep), test = d.test.features.columns(keep)
-    let sensitive = columns.firstIndex(of: d.value("correlation_remover", "sensitive_column") as! String)!
-    let model = try CorrelationRemover(alpha: Double(alpha)!).fitted(train, sensitiveColumns: [sensitive])
-    let out = try model.transform(train), outTest = try model.transform(test)
+    let train = d.train.features.columns(keep)
+    let test = d.test.features.columns(keep)
+    let sensitive = columns.firstIndex(
+      of: d.value("correlation_remover", "sensitive_column") as! String)!
+    let model = try CorrelationRemover(alpha: Double(alpha)!).fitted(
+      train, sensitiveColumns: [sensitive])
+    let out = try model.transform(train)
+    let outTest = try model.transform(test)
     #expect(out.columns == d.value("correlation_remover", alpha, "output_columns") as? Int)
     // Compensated sums: a plain running sum of 44,000 values drifts by ~1e-9 on its own.
     func sum(_ values: [Double]) -> Double {
-      var sum = 0.0, carry = 0.0
+      var sum = 0.0
+      var carry = 0.0
       for v in values {
         let y = v - carry
         let t = sum + y
@@ -162,23 +186,37 @@ struct CompasGermanTests {
     }
     func norm(_ values: [Double]) -> Double { sum(values.map { $0 * $0 }).squareRoot() }
     var a = Agreement("\(name) CorrelationRemover alpha \(alpha)")
-    a.check("train norm", norm(out.values), d.number("correlation_remover", alpha, "train_output_fro_norm"), within: 1e-9)
-    a.check("test norm", norm(outTest.values), d.number("correlation_remover", alpha, "test_output_fro_norm"), within: 1e-9)
-    a.check("train sum", sum(out.values), d.number("correlation_remover", alpha, "train_output_sum"), within: 1e-9)
-    a.check("test sum", sum(outTest.values), d.number("correlation_remover", alpha, "test_output_sum"), within: 1e-9)
-    a.check("beta norm", norm(model.beta), d.number("correlation_remover", alpha, "beta_fro_norm"), within: 1e-12)
-    let first = (d.value("correlation_remover", alpha, "first_row") as! [NSNumber]).map(\.doubleValue)
+    a.check(
+      "train norm", norm(out.values),
+      d.number("correlation_remover", alpha, "train_output_fro_norm"), within: 1e-9)
+    a.check(
+      "test norm", norm(outTest.values),
+      d.number("correlation_remover", alpha, "test_output_fro_norm"), within: 1e-9)
+    a.check(
+      "train sum", sum(out.values), d.number("correlation_remover", alpha, "train_output_sum"),
+      within: 1e-9)
+    a.check(
+      "test sum", sum(outTest.values), d.number("correlation_remover", alpha, "test_output_sum"),
+      within: 1e-9)
+    a.check(
+      "beta norm", norm(model.beta), d.number("correlation_remover", alpha, "beta_fro_norm"),
+      within: 1e-12)
+    let first = (d.value("correlation_remover", alpha, "first_row") as! [NSNumber]).map(
+      \.doubleValue)
     for j in 0..<out.columns { a.check("first row", out[0, j], first[j], within: 1e-12) }
     a.report()
   }
 
-  @Test("DisparateImpactRemover equals AIF360 exactly (repair levels 0.5 and 1)", arguments: datasets, ["0.5", "1.0"])
+  @Test(
+    "DisparateImpactRemover equals AIF360 exactly (repair levels 0.5 and 1)", arguments: datasets,
+    ["0.5", "1.0"])
   func disparateImpactRemover(name: String, level: String) throws {
     let d = CompasGermanData.named(name)
     let columns = d.value("disparate_impact_remover", "columns") as! [String]
     let names = d.train.features.columnNames
     let x = d.train.features.columns(columns.map { names.firstIndex(of: $0)! })
-    let out = try DisparateImpactRemover(repairLevel: Double(level)!).repaired(x, groups: d.trainGroups)
+    let out = try DisparateImpactRemover(repairLevel: Double(level)!).repaired(
+      x, groups: d.trainGroups)
     let expected = d.value("disparate_impact_remover", level) as! [[Int]]
     for (j, column) in columns.enumerated() {
       // The reference stores each repaired value as its index among the column's distinct values.
@@ -189,10 +227,13 @@ struct CompasGermanTests {
     }
   }
 
-  static let reductionCases = ["demographic_parity", "equalized_odds", "true_positive_rate_parity",
-    "false_positive_rate_parity", "error_rate_parity", "bounded_group_loss"]
+  static let reductionCases = [
+    "demographic_parity", "equalized_odds", "true_positive_rate_parity",
+    "false_positive_rate_parity", "error_rate_parity", "bounded_group_loss",
+  ]
 
-  @Test("ExponentiatedGradient matches fairlearn within 0.002 (full training set)",
+  @Test(
+    "ExponentiatedGradient matches fairlearn within 0.002 (full training set)",
     arguments: datasets, reductionCases)
   func exponentiatedGradient(name: String, constraint: String) throws {
     let d = CompasGermanData.named(name)
@@ -201,38 +242,52 @@ struct CompasGermanTests {
     switch constraint {
     case "demographic_parity": eg = ExponentiatedGradient(constraint: .demographicParity())
     case "equalized_odds": eg = ExponentiatedGradient(constraint: .equalizedOdds())
-    case "true_positive_rate_parity": eg = ExponentiatedGradient(constraint: .truePositiveRateParity())
-    case "false_positive_rate_parity": eg = ExponentiatedGradient(constraint: .falsePositiveRateParity())
+    case "true_positive_rate_parity":
+      eg = ExponentiatedGradient(constraint: .truePositiveRateParity())
+    case "false_positive_rate_parity":
+      eg = ExponentiatedGradient(constraint: .falsePositiveRateParity())
     case "error_rate_parity": eg = ExponentiatedGradient(constraint: .errorRateParity())
     default:
-      eg = ExponentiatedGradient(constraint: BoundedGroupLoss(upperBound: d.number("bounded_group_loss_upper_bound")))
+      eg = ExponentiatedGradient(
+        constraint: BoundedGroupLoss(upperBound: d.number("bounded_group_loss_upper_bound")))
     }
-    let model = try eg.fitted(features: d.train.features, labels: d.train.labels, groups: d.trainGroups)
-    let s = ExpectedOutcome(probabilities: model.classifier.positiveProbabilities(d.test.features),
+    let model = try eg.fitted(
+      features: d.train.features, labels: d.train.labels, groups: d.trainGroups)
+    let s = ExpectedOutcome(
+      probabilities: model.classifier.positiveProbabilities(d.test.features),
       labels: d.test.labels, groups: d.testGroups)
-    let str = ExpectedOutcome(probabilities: model.classifier.positiveProbabilities(d.train.features),
+    let str = ExpectedOutcome(
+      probabilities: model.classifier.positiveProbabilities(d.train.features),
       labels: d.train.labels, groups: d.trainGroups)
     var a = Agreement("\(name) EG \(constraint)")
     func want(_ key: String) -> Double { (ref[key] as! NSNumber).doubleValue }
     a.check("test accuracy", s.accuracy, want("test_expected_accuracy"), within: 0.002)
-    a.check("test selection rate", s.selectionRate, want("test_expected_selection_rate"), within: 0.002)
-    a.check("test dp", s.demographicParityDifference, want("test_expected_violation_dp"), within: 0.002)
+    a.check(
+      "test selection rate", s.selectionRate, want("test_expected_selection_rate"), within: 0.002)
+    a.check(
+      "test dp", s.demographicParityDifference, want("test_expected_violation_dp"), within: 0.002)
     a.check("test eo", s.equalizedOddsDifference, want("test_expected_violation_eo"), within: 0.002)
     a.check("train accuracy", str.accuracy, want("train_expected_accuracy"), within: 0.002)
-    a.check("train dp", str.demographicParityDifference, want("train_expected_violation_dp"), within: 0.002)
-    a.check("train eo", str.equalizedOddsDifference, want("train_expected_violation_eo"), within: 0.002)
+    a.check(
+      "train dp", str.demographicParityDifference, want("train_expected_violation_dp"),
+      within: 0.002)
+    a.check(
+      "train eo", str.equalizedOddsDifference, want("train_expected_violation_eo"), within: 0.002)
     #expect(model.lastIteration == ref["last_iter"] as! Int, "\(name) \(constraint)")
-    #expect(model.classifier.predictors.count == ref["n_predictors"] as! Int, "\(name) \(constraint)")
+    #expect(
+      model.classifier.predictors.count == ref["n_predictors"] as! Int, "\(name) \(constraint)")
     #expect(model.oracleCalls == ref["n_oracle_calls"] as! Int, "\(name) \(constraint)")
     a.report()
   }
 
-  @Test("GridSearch matches fairlearn: best point, its λ, and the outcome within 0.002",
+  @Test(
+    "GridSearch matches fairlearn: best point, its λ, and the outcome within 0.002",
     arguments: datasets, ["demographic_parity", "equalized_odds"])
   func gridSearch(name: String, constraint: String) throws {
     let d = CompasGermanData.named(name)
     let ref = d.value("grid_search", constraint) as! [String: Any]
-    let parity: UtilityParity = constraint == "equalized_odds" ? .equalizedOdds() : .demographicParity()
+    let parity: UtilityParity =
+      constraint == "equalized_odds" ? .equalizedOdds() : .demographicParity()
     let model = try GridSearch(constraint: parity)
       .fitted(features: d.train.features, labels: d.train.labels, groups: d.trainGroups)
     #expect(model.predictors.count == ref["n_predictors"] as! Int)
@@ -240,26 +295,34 @@ struct CompasGermanTests {
     var a = Agreement("\(name) GridSearch \(constraint)")
     let lambdaBest = (ref["lambda_best"] as! [NSNumber]).map(\.doubleValue)
     #expect(model.lambdas[model.bestIndex].count == lambdaBest.count)
-    for (x, y) in zip(model.lambdas[model.bestIndex], lambdaBest) { a.check("lambda", x, y, within: 1e-12) }
+    for (x, y) in zip(model.lambdas[model.bestIndex], lambdaBest) {
+      a.check("lambda", x, y, within: 1e-12)
+    }
     let p = model.predictions(d.test.features).map(Double.init)
     let s = ExpectedOutcome(probabilities: p, labels: d.test.labels, groups: d.testGroups)
     func want(_ key: String) -> Double { (ref[key] as! NSNumber).doubleValue }
     a.check("test accuracy", s.accuracy, want("test_expected_accuracy"), within: 0.002)
-    a.check("test dp", s.demographicParityDifference, want("test_expected_violation_dp"), within: 0.002)
+    a.check(
+      "test dp", s.demographicParityDifference, want("test_expected_violation_dp"), within: 0.002)
     a.check("test eo", s.equalizedOddsDifference, want("test_expected_violation_eo"), within: 0.002)
     a.report()
   }
 
-  @Test("ThresholdOptimizer matches fairlearn: to 1e-9 on scikit-learn's scores, within 0.002 on ours",
+  @Test(
+    "ThresholdOptimizer matches fairlearn: to 1e-9 on scikit-learn's scores, within 0.002 on ours",
     arguments: datasets)
   func thresholdOptimizer(name: String) throws {
     let d = CompasGermanData.named(name)
     let cases = d.value("threshold_optimizer") as! [[String: Any]]
     #expect(cases.count == 6)
-    let ours = try LogisticRegression().fitted(features: d.train.features, labels: d.train.labels.map(Double.init))
+    let ours = try LogisticRegression().fitted(
+      features: d.train.features, labels: d.train.labels.map(Double.init))
     let scoreSets = [
       ("sklearn scores", d.sklearnTrainScores, d.sklearnTestScores, 1e-9),
-      ("BiasKit LR scores", ours.probabilities(d.train.features), ours.probabilities(d.test.features), 0.002),
+      (
+        "BiasKit LR scores", ours.probabilities(d.train.features),
+        ours.probabilities(d.test.features), 0.002
+      ),
     ]
     for (label, trainScores, testScores, tolerance) in scoreSets {
       var a = Agreement("\(name) ThresholdOptimizer on \(label)")
@@ -273,9 +336,15 @@ struct CompasGermanTests {
         func want(_ key: String) -> Double { (c[key] as! NSNumber).doubleValue }
         let what = "\(constraint.rawValue)/\(objective.rawValue)"
         a.check("\(what) accuracy", s.accuracy, want("test_expected_accuracy"), within: tolerance)
-        a.check("\(what) selection rate", s.selectionRate, want("test_expected_selection_rate"), within: tolerance)
-        a.check("\(what) dp", s.demographicParityDifference, want("test_expected_violation_dp"), within: tolerance)
-        a.check("\(what) eo", s.equalizedOddsDifference, want("test_expected_violation_eo"), within: tolerance)
+        a.check(
+          "\(what) selection rate", s.selectionRate, want("test_expected_selection_rate"),
+          within: tolerance)
+        a.check(
+          "\(what) dp", s.demographicParityDifference, want("test_expected_violation_dp"),
+          within: tolerance)
+        a.check(
+          "\(what) eo", s.equalizedOddsDifference, want("test_expected_violation_eo"),
+          within: tolerance)
       }
       a.report()
     }
@@ -283,14 +352,18 @@ struct CompasGermanTests {
 
   /// The AIF360 post-processors' inputs: scores and labels of the favourable outcome
   /// (COMPAS: no recidivism, 1 − P(y = 1) and 1 − y; German: good credit).
-  static func favourable(_ d: CompasGermanData) -> (fit: [Double], fitLabels: [UInt8], apply: [Double]) {
+  static func favourable(_ d: CompasGermanData) -> (
+    fit: [Double], fitLabels: [UInt8], apply: [Double]
+  ) {
     let flip = (d.value("aif360_postprocessing", "favourable_label") as! Int) == 0
-    let fit = d.sklearnTrainScores, apply = d.sklearnTestScores
+    let fit = d.sklearnTrainScores
+    let apply = d.sklearnTestScores
     if !flip { return (fit, d.train.labels, apply) }
     return (fit.map { 1 - $0 }, d.train.labels.map { 1 - $0 }, apply.map { 1 - $0 })
   }
 
-  @Test("CalibratedEqualizedOdds matches aif360 on scikit-learn's scores (training fit, test apply)",
+  @Test(
+    "CalibratedEqualizedOdds matches aif360 on scikit-learn's scores (training fit, test apply)",
     arguments: datasets, CalibratedEqualizedOdds.CostConstraint.allCases)
   func calibratedEqualizedOdds(name: String, cost: CalibratedEqualizedOdds.CostConstraint) throws {
     let d = CompasGermanData.named(name)
@@ -310,31 +383,44 @@ struct CompasGermanTests {
     let privileged = Int32(groups.names.firstIndex(of: d.privileged)!)
     var sums = [0.0, 0.0]
     for i in p.indices { sums[groups.codes[i] == privileged ? 0 : 1] += p[i] }
-    a.check("expected positives, privileged", sums[0], want("apply_expected_positive_sum_privileged"), within: 1e-9)
-    a.check("expected positives, unprivileged", sums[1], want("apply_expected_positive_sum_unprivileged"), within: 1e-9)
+    a.check(
+      "expected positives, privileged", sums[0], want("apply_expected_positive_sum_privileged"),
+      within: 1e-9)
+    a.check(
+      "expected positives, unprivileged", sums[1], want("apply_expected_positive_sum_unprivileged"),
+      within: 1e-9)
     a.report()
   }
 
-  @Test("EqualizedOddsPostprocessing: the four probabilities and the LP objective match aif360 to 1e-9",
+  @Test(
+    "EqualizedOddsPostprocessing: the four probabilities and the LP objective match aif360 to 1e-9",
     arguments: datasets)
   func equalizedOddsPostprocessing(name: String) throws {
     let d = CompasGermanData.named(name)
     let (fit, labels, apply) = Self.favourable(d)
     let predicted = fit.map { UInt8($0 > 0.5 ? 1 : 0) }
-    #expect(predicted.reduce(0) { $0 + Int($1) } == d.value("aif360_postprocessing", "fit_predicted_positives") as? Int)
-    #expect(apply.filter { $0 > 0.5 }.count == d.value("aif360_postprocessing", "apply_predicted_positives") as? Int)
+    #expect(
+      predicted.reduce(0) { $0 + Int($1) } == d.value(
+        "aif360_postprocessing", "fit_predicted_positives") as? Int)
+    #expect(
+      apply.filter { $0 > 0.5 }.count == d.value(
+        "aif360_postprocessing", "apply_predicted_positives") as? Int)
     let ref = d.value("aif360_postprocessing", "eq_odds") as! [String: Any]
     #expect(ref["status"] as? Int == 0)
     let x = (ref["x"] as! [NSNumber]).map(\.doubleValue)
     let model = try EqualizedOddsPostprocessing(privilegedGroup: d.privileged)
       .fitted(predictions: predicted, labels: labels, groups: d.trainGroups)
     var a = Agreement("\(name) EqOddsPostprocessing")
-    for (k, (mine, theirs)) in zip(model.mixingProbabilities, x).enumerated() { a.check("x[\(k)]", mine, theirs, within: 1e-9) }
+    for (k, (mine, theirs)) in zip(model.mixingProbabilities, x).enumerated() {
+      a.check("x[\(k)]", mine, theirs, within: 1e-9)
+    }
     a.check("objective", model.objective, (ref["fun"] as! NSNumber).doubleValue, within: 1e-9)
     a.report()
   }
 
-  @Test("RejectOptionClassification: threshold, margin and test labels equal aif360's", arguments: datasets)
+  @Test(
+    "RejectOptionClassification: threshold, margin and test labels equal aif360's",
+    arguments: datasets)
   func rejectOption(name: String) throws {
     let d = CompasGermanData.named(name)
     let (fit, labels, apply) = Self.favourable(d)
@@ -342,17 +428,26 @@ struct CompasGermanTests {
     #expect(cases.count == 3)
     for ref in cases {
       func want(_ key: String) -> Double { (ref[key] as! NSNumber).doubleValue }
-      let metric = try #require(RejectOptionClassification.Metric(rawValue: ref["metric_name"] as! String))
-      let model = try RejectOptionClassification(privilegedGroup: d.privileged, metric: metric,
-        lowThreshold: want("low"), highThreshold: want("high"), thresholdCount: ref["num_class_thresh"] as! Int,
-        marginCount: ref["num_ROC_margin"] as! Int, lowerBound: want("metric_lb"), upperBound: want("metric_ub"))
-        .fitted(scores: fit, labels: labels, groups: d.trainGroups)
-      #expect(model.threshold == Double(ref["classification_threshold_repr"] as! String)!, "\(name) \(metric)")
+      let metric = try #require(
+        RejectOptionClassification.Metric(rawValue: ref["metric_name"] as! String))
+      let model = try RejectOptionClassification(
+        privilegedGroup: d.privileged, metric: metric,
+        lowThreshold: want("low"), highThreshold: want("high"),
+        thresholdCount: ref["num_class_thresh"] as! Int,
+        marginCount: ref["num_ROC_margin"] as! Int, lowerBound: want("metric_lb"),
+        upperBound: want("metric_ub")
+      )
+      .fitted(scores: fit, labels: labels, groups: d.trainGroups)
+      #expect(
+        model.threshold == Double(ref["classification_threshold_repr"] as! String)!,
+        "\(name) \(metric)")
       #expect(model.margin == Double(ref["ROC_margin_repr"] as! String)!, "\(name) \(metric)")
       let predicted = try model.predictions(scores: apply, groups: d.testGroups)
       let expected = (ref["apply_labels"] as! String).map { UInt8($0 == "1" ? 1 : 0) }
       let differing = zip(predicted, expected).filter { $0 != $1 }.count
-      #expect(predicted.count == expected.count && differing == 0, "\(name) \(metric): \(differing) labels differ")
+      #expect(
+        predicted.count == expected.count && differing == 0,
+        "\(name) \(metric): \(differing) labels differ")
     }
   }
 
@@ -368,15 +463,24 @@ struct CompasGermanTests {
   func commandLineExponentiatedGradientCompas() throws {
     let d = CompasGermanData.compas
     let ref = d.value("exponentiated_gradient", "equalized_odds") as! [String: Any]
-    let json = try Self.runJSON(["exponentiated-gradient", "--train", "Examples/compas-train.csv",
-      "--test", "Examples/compas-test.csv", "--target", "y", "--sensitive", "race_raw", "--drop", "sex_raw",
-      "--constraint", "equalized_odds"])
-    let test = json["test"] as? [String: Any] ?? [:], fitted = json["fitted"] as? [String: Any] ?? [:]
+    let json = try Self.runJSON([
+      "exponentiated-gradient", "--train", "Examples/compas-train.csv",
+      "--test", "Examples/compas-test.csv", "--target", "y", "--sensitive", "race_raw", "--drop",
+      "sex_raw",
+      "--constraint", "equalized_odds",
+    ])
+    let test = json["test"] as? [String: Any] ?? [:]
+    let fitted = json["fitted"] as? [String: Any] ?? [:]
     var a = Agreement("CLI compas EG equalized_odds")
     func num(_ v: Any?) -> Double { (v as? NSNumber)?.doubleValue ?? .nan }
-    a.check("accuracy", num(test["expected_accuracy"]), num(ref["test_expected_accuracy"]), within: 0.002)
-    a.check("selection rate", num(test["expected_selection_rate"]), num(ref["test_expected_selection_rate"]), within: 0.002)
-    a.check("violation", num(test["expected_violation"]), num(ref["test_expected_violation_eo"]), within: 0.002)
+    a.check(
+      "accuracy", num(test["expected_accuracy"]), num(ref["test_expected_accuracy"]), within: 0.002)
+    a.check(
+      "selection rate", num(test["expected_selection_rate"]),
+      num(ref["test_expected_selection_rate"]), within: 0.002)
+    a.check(
+      "violation", num(test["expected_violation"]), num(ref["test_expected_violation_eo"]),
+      within: 0.002)
     #expect(test["violation_kind"] as? String == "equalized_odds")
     #expect(test["rows"] as? Int == d.test.features.rows)
     #expect(fitted["last_iter"] as? Int == ref["last_iter"] as? Int)
@@ -384,23 +488,33 @@ struct CompasGermanTests {
     a.report()
   }
 
-  @Test("biaskit mitigate threshold-optimizer on German (sex) matches fairlearn within 0.002",
+  @Test(
+    "biaskit mitigate threshold-optimizer on German (sex) matches fairlearn within 0.002",
     arguments: ["demographic_parity", "equalized_odds"])
   func commandLineThresholdOptimizerGerman(constraint: String) throws {
     let d = CompasGermanData.german
     let cases = d.value("threshold_optimizer") as! [[String: Any]]
-    let ref = try #require(cases.first {
-      $0["constraints"] as? String == constraint && $0["objective"] as? String == "balanced_accuracy_score"
-    })
-    let json = try Self.runJSON(["threshold-optimizer", "--train", "Examples/german-train.csv",
-      "--test", "Examples/german-test.csv", "--target", "y", "--sensitive", "sex_raw", "--drop", "age_raw",
-      "--constraint", constraint, "--objective", "balanced_accuracy_score"])
+    let ref = try #require(
+      cases.first {
+        $0["constraints"] as? String == constraint
+          && $0["objective"] as? String == "balanced_accuracy_score"
+      })
+    let json = try Self.runJSON([
+      "threshold-optimizer", "--train", "Examples/german-train.csv",
+      "--test", "Examples/german-test.csv", "--target", "y", "--sensitive", "sex_raw", "--drop",
+      "age_raw",
+      "--constraint", constraint, "--objective", "balanced_accuracy_score",
+    ])
     let test = json["test"] as? [String: Any] ?? [:]
     var a = Agreement("CLI german TO \(constraint) balanced accuracy")
     func num(_ v: Any?) -> Double { (v as? NSNumber)?.doubleValue ?? .nan }
-    let violation = constraint == "equalized_odds" ? "test_expected_violation_eo" : "test_expected_violation_dp"
-    a.check("accuracy", num(test["expected_accuracy"]), num(ref["test_expected_accuracy"]), within: 0.002)
-    a.check("selection rate", num(test["expected_selection_rate"]), num(ref["test_expected_selection_rate"]), within: 0.002)
+    let violation =
+      constraint == "equalized_odds" ? "test_expected_violation_eo" : "test_expected_violation_dp"
+    a.check(
+      "accuracy", num(test["expected_accuracy"]), num(ref["test_expected_accuracy"]), within: 0.002)
+    a.check(
+      "selection rate", num(test["expected_selection_rate"]),
+      num(ref["test_expected_selection_rate"]), within: 0.002)
     a.check("violation", num(test["expected_violation"]), num(ref[violation]), within: 0.002)
     a.report()
   }
@@ -410,8 +524,10 @@ struct CompasGermanTests {
     let d = CompasGermanData.german
     let folder = try TestData.temporaryFolder()
     let out = folder.appendingPathComponent("weights.csv").path
-    _ = try Self.runJSON(["reweighing", "--train", "Examples/german-train.csv", "--target", "y",
-      "--sensitive", "age_raw", "--drop", "sex_raw", "--output", out])
+    _ = try Self.runJSON([
+      "reweighing", "--train", "Examples/german-train.csv", "--target", "y",
+      "--sensitive", "age_raw", "--drop", "sex_raw", "--output", out,
+    ])
     let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
     #expect(lines.count == d.train.features.rows + 1)
     let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -421,7 +537,9 @@ struct CompasGermanTests {
     for (i, line) in lines.dropFirst().enumerated() {
       let fields = line.split(separator: ",", omittingEmptySubsequences: false)
       let w = Double(fields[column])!
-      a.check("weight", w, d.number("reweighing_age", "weights", "\(ages[i]),\(d.train.labels[i])"), within: 1e-12)
+      a.check(
+        "weight", w, d.number("reweighing_age", "weights", "\(ages[i]),\(d.train.labels[i])"),
+        within: 1e-12)
     }
     a.report()
   }
