@@ -543,4 +543,36 @@ struct CompasGermanTests {
     }
     a.report()
   }
+
+  @Test(
+    "biaskit mitigate reject-option on COMPAS, favourable label 0 (--pos-label 0), equals aif360")
+  func commandLineRejectOptionCompas() throws {
+    // The built-in LR is fitted on the flipped label, so its scores are 1 − P(y = 1) up to
+    // rounding; the choice and every test label still equal AIF360's on scikit-learn's scores.
+    let d = CompasGermanData.compas
+    let cases = d.value("aif360_postprocessing", "reject_option") as! [[String: Any]]
+    let ref = try #require(
+      cases.first { $0["metric_name"] as? String == "Statistical parity difference" })
+    let folder = try TestData.temporaryFolder()
+    let out = folder.appendingPathComponent("roc.csv").path
+    let json = try Self.runJSON([
+      "reject-option", "--train", "Examples/compas-train.csv", "--test", "Examples/compas-test.csv",
+      "--target", "y", "--pos-label", "0", "--sensitive", "race_raw", "--drop", "sex_raw",
+      "--privileged", "Caucasian", "--output", out,
+    ])
+    let fitted = json["fitted"] as? [String: Any] ?? [:]
+    func num(_ v: Any?) -> Double { (v as? NSNumber)?.doubleValue ?? .nan }
+    var a = Agreement("CLI compas reject-option")
+    a.check(
+      "threshold", num(fitted["classification_threshold"]), num(ref["classification_threshold"]),
+      within: 1e-12)
+    a.check("margin", num(fitted["roc_margin"]), num(ref["ROC_margin"]), within: 1e-12)
+    let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+    let header = lines[0].split(separator: ",").map(String.init)
+    let column = try #require(header.firstIndex(of: "prediction"), "header \(header)")
+    let predicted = lines.dropFirst().map { $0.split(separator: ",")[column] == "1" ? "1" : "0" }
+      .joined()
+    #expect(predicted == ref["apply_labels"] as? String)
+    a.report()
+  }
 }
