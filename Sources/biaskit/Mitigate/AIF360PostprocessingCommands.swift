@@ -24,7 +24,26 @@ struct SampleWeightOptions: ParsableArguments {
     if sampleWeightFile != nil && sampleWeight == nil {
       throw BiasKitError(.invalidArgument, "--sample-weight-file needs --sample-weight, the name of its weight column")
     }
-    return try input.load(sampleWeight: sampleWeight, weightFile: sampleWeightFile)
+    let data = try input.load(sampleWeight: sampleWeight, weightFile: sampleWeightFile)
+    if let sampleWeightFile { try checkAlignment(sampleWeightFile, data.train) }
+    return data
+  }
+
+  /// A weights file with `group` and `label` columns (as `biaskit mitigate reweighing --output`
+  /// writes) must list the training rows in order: each row's group and label must match.
+  func checkAlignment(_ path: String, _ train: MitigationSet) throws {
+    let reader = try CSVReader(path: path)
+    guard reader.header.contains("group"), reader.header.contains("label") else { return }
+    let table = try reader.read([.category("group"), .label("label")])
+    let groups = table.columns[0].categories!, labels = table.columns[1].labels!.values
+    for i in labels.indices {
+      let name = groups.levels[Int(groups.codes[i])]
+      let expected = train.groups.names[Int(train.groups.codes[i])]
+      if name != expected || labels[i] != train.labels[i] {
+        throw BiasKitError(.invalidArgument,
+          "\(path):\(reader.line(ofRow: i)): group '\(name)', label \(labels[i]), but row \(i + 1) of \(train.path) has group '\(expected)', label \(train.labels[i]); the weights do not follow the training rows")
+      }
+    }
   }
 
   /// The `fitted` summary entries that say which weights were used.

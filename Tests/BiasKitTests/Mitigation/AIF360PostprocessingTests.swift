@@ -382,6 +382,17 @@ struct AIF360PostprocessingTests {
     }
     let eo = try fitted(["equalized-odds-postprocessing", "--privileged", "Male"])
     #expect(abs(F.number(eo["on2p"]) - F.doubles((fixture["eq_odds"] as! [String: Any])["x"])[3]) < 1e-9)
+    // A weights file whose group/label columns do not follow the training rows is refused.
+    var lines = try String(contentsOfFile: weights, encoding: .utf8).split(separator: "\n").map(String.init)
+    func cell(_ line: String) -> ArraySlice<Substring> { line.split(separator: ",")[1...2] }
+    let other = try #require(lines.indices.dropFirst(2).first { cell(lines[$0]) != cell(lines[1]) })
+    lines.swapAt(1, other)
+    let shuffled = folder.appendingPathComponent("shuffled.csv").path
+    try (lines.joined(separator: "\n") + "\n").write(toFile: shuffled, atomically: true, encoding: .utf8)
+    let bad = try CLI.run(["mitigate", "equalized-odds-postprocessing", "--privileged", "Male"] + common
+      + ["--sample-weight", "weight", "--sample-weight-file", shuffled])
+    #expect(bad.status == 2)
+    #expect(bad.stderr.contains("shuffled.csv:2:") && bad.stderr.contains("do not follow"), "\(bad.stderr)")
     for ref in fixture["calibrated_eq_odds"] as! [[String: Any]] {
       let cost = ref["cost_constraint"] as! String
       let ceo = try fitted(["calibrated-equalized-odds", "--privileged", "Male", "--cost-constraint", cost])
