@@ -5,24 +5,37 @@ import Foundation
 /// Options shared by the AIF360 post-processors: the privileged group and the threshold that
 /// turns scores into labels.
 struct PrivilegedGroupOptions: ParsableArguments {
-  @Option(help: "The privileged value of --sensitive (the other value is unprivileged; exactly two groups).")
+  @Option(
+    help:
+      "The privileged value of --sensitive (the other value is unprivileged; exactly two groups).")
   var privileged: String
-  @Option(help: "Scores at or above (calibrated-equalized-odds) or above (equalized-odds-postprocessing) this are label 1.")
+  @Option(
+    help:
+      "Scores at or above (calibrated-equalized-odds) or above (equalized-odds-postprocessing) this are label 1."
+  )
   var threshold: Double = 0.5
 }
 
 /// Instance weights for fitting the AIF360 post-processors (AIF360: `instance_weights`).
 struct SampleWeightOptions: ParsableArguments {
-  @Option(name: .customLong("sample-weight"),
-          help: "Column of instance weights (finite, ≥ 0) used to fit, as AIF360's instance_weights; never a feature. Read from --train unless --sample-weight-file is given.")
+  @Option(
+    name: .customLong("sample-weight"),
+    help:
+      "Column of instance weights (finite, ≥ 0) used to fit, as AIF360's instance_weights; never a feature. Read from --train unless --sample-weight-file is given."
+  )
   var sampleWeight: String?
-  @Option(name: .customLong("sample-weight-file"),
-          help: "Read the --sample-weight column from this CSV instead, one row per --train row in the same order (e.g. the --output of `biaskit mitigate reweighing`).")
+  @Option(
+    name: .customLong("sample-weight-file"),
+    help:
+      "Read the --sample-weight column from this CSV instead, one row per --train row in the same order (e.g. the --output of `biaskit mitigate reweighing`)."
+  )
   var sampleWeightFile: String?
 
   func load(_ input: MitigationInputOptions) throws -> MitigationData {
     if sampleWeightFile != nil && sampleWeight == nil {
-      throw BiasKitError(.invalidArgument, "--sample-weight-file needs --sample-weight, the name of its weight column")
+      throw BiasKitError(
+        .invalidArgument,
+        "--sample-weight-file needs --sample-weight, the name of its weight column")
     }
     let data = try input.load(sampleWeight: sampleWeight, weightFile: sampleWeightFile)
     if let sampleWeightFile { try checkAlignment(sampleWeightFile, data.train) }
@@ -35,13 +48,16 @@ struct SampleWeightOptions: ParsableArguments {
     let reader = try CSVReader(path: path)
     guard reader.header.contains("group"), reader.header.contains("label") else { return }
     let table = try reader.read([.category("group"), .label("label")])
-    let groups = table.columns[0].categories!, labels = table.columns[1].labels!.values
+    let groups = table.columns[0].categories!
+    let labels = table.columns[1].labels!.values
     for i in labels.indices {
       let name = groups.levels[Int(groups.codes[i])]
       let expected = train.groups.names[Int(train.groups.codes[i])]
       if name != expected || labels[i] != train.labels[i] {
-        throw BiasKitError(.invalidArgument,
-          "\(path):\(reader.line(ofRow: i)): group '\(name)', label \(labels[i]), but row \(i + 1) of \(train.path) has group '\(expected)', label \(train.labels[i]); the weights do not follow the training rows")
+        throw BiasKitError(
+          .invalidArgument,
+          "\(path):\(reader.line(ofRow: i)): group '\(name)', label \(labels[i]), but row \(i + 1) of \(train.path) has group '\(expected)', label \(train.labels[i]); the weights do not follow the training rows"
+        )
       }
     }
   }
@@ -81,7 +97,9 @@ private func postprocessingResult(
 struct CalibratedEqualizedOddsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "calibrated-equalized-odds",
-    abstract: "Mix one group's scores with its base rate to equalise a generalised error cost (AIF360 CalibratedEqOddsPostprocessing).")
+    abstract:
+      "Mix one group's scores with its base rate to equalise a generalised error cost (AIF360 CalibratedEqOddsPostprocessing)."
+  )
   @OptionGroup var input: MitigationInputOptions
   @OptionGroup var output: MitigationOutputOptions
   @OptionGroup var groups: PrivilegedGroupOptions
@@ -91,24 +109,37 @@ struct CalibratedEqualizedOddsCommand: ParsableCommand {
 
   func run() throws {
     guard let cost = CalibratedEqualizedOdds.CostConstraint(rawValue: costConstraint) else {
-      throw BiasKitError(.invalidArgument, "unknown --cost-constraint '\(costConstraint)'; expected one of \(CalibratedEqualizedOdds.CostConstraint.allCases.map(\.rawValue).joined(separator: ", "))")
+      throw BiasKitError(
+        .invalidArgument,
+        "unknown --cost-constraint '\(costConstraint)'; expected one of \(CalibratedEqualizedOdds.CostConstraint.allCases.map(\.rawValue).joined(separator: ", "))"
+      )
     }
     let data = try weights.load(input)
     var warnings: [String] = []
     let scores = try data.scores(learner: input.learner, warnings: &warnings)
-    let model = try CalibratedEqualizedOdds(costConstraint: cost, privilegedGroup: groups.privileged)
-      .fitted(scores: scores.train, labels: data.train.labels, groups: data.train.groups, weights: data.train.weights)
+    let model = try CalibratedEqualizedOdds(
+      costConstraint: cost, privilegedGroup: groups.privileged
+    )
+    .fitted(
+      scores: scores.train, labels: data.train.labels, groups: data.train.groups,
+      weights: data.train.weights)
     var generator = SeededGenerator(seed: output.seed)
     let t = groups.threshold
     let result = try postprocessingResult(
       method: "calibrated-equalized-odds",
-      fitted: ["cost_constraint": costConstraint, "privileged": groups.privileged, "threshold": t,
-               "priv_mix_rate": model.privilegedMixRate, "unpriv_mix_rate": model.unprivilegedMixRate,
-               "base_rate_priv": model.privilegedBaseRate, "base_rate_unpriv": model.unprivilegedBaseRate]
-        .merging(weights.summary) { a, _ in a },
+      fitted: [
+        "cost_constraint": costConstraint, "privileged": groups.privileged, "threshold": t,
+        "priv_mix_rate": model.privilegedMixRate, "unpriv_mix_rate": model.unprivilegedMixRate,
+        "base_rate_priv": model.privilegedBaseRate, "base_rate_unpriv": model.unprivilegedBaseRate,
+      ]
+      .merging(weights.summary) { a, _ in a },
       warnings: warnings, data: data,
-      probabilities: { set, s in try model.positiveProbabilities(scores: s, groups: set.groups, threshold: t) },
-      predictions: { set, s in try model.predictions(scores: s, groups: set.groups, threshold: t, using: &generator) },
+      probabilities: { set, s in
+        try model.positiveProbabilities(scores: s, groups: set.groups, threshold: t)
+      },
+      predictions: { set, s in
+        try model.predictions(scores: s, groups: set.groups, threshold: t, using: &generator)
+      },
       scores: scores)
     try result.emit(output, data: data, learner: input.learner)
   }
@@ -119,7 +150,9 @@ struct CalibratedEqualizedOddsCommand: ParsableCommand {
 struct EqualizedOddsPostprocessingCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "equalized-odds-postprocessing",
-    abstract: "Flip predicted labels with group-specific probabilities from a linear program (AIF360 EqOddsPostprocessing).")
+    abstract:
+      "Flip predicted labels with group-specific probabilities from a linear program (AIF360 EqOddsPostprocessing)."
+  )
   @OptionGroup var input: MitigationInputOptions
   @OptionGroup var output: MitigationOutputOptions
   @OptionGroup var groups: PrivilegedGroupOptions
@@ -132,17 +165,25 @@ struct EqualizedOddsPostprocessingCommand: ParsableCommand {
     let t = groups.threshold
     func labels(_ s: [Double]) -> [UInt8] { s.map { $0 > t ? 1 : 0 } }
     let model = try EqualizedOddsPostprocessing(privilegedGroup: groups.privileged)
-      .fitted(predictions: labels(scores.train), labels: data.train.labels, groups: data.train.groups,
+      .fitted(
+        predictions: labels(scores.train), labels: data.train.labels, groups: data.train.groups,
         weights: data.train.weights)
     var generator = SeededGenerator(seed: output.seed)
     let x = model.mixingProbabilities
     let result = try postprocessingResult(
       method: "equalized-odds-postprocessing",
-      fitted: ["privileged": groups.privileged, "threshold": t, "sp2p": x[0], "sn2p": x[1], "op2p": x[2], "on2p": x[3],
-               "objective": model.objective].merging(weights.summary) { a, _ in a },
+      fitted: [
+        "privileged": groups.privileged, "threshold": t, "sp2p": x[0], "sn2p": x[1], "op2p": x[2],
+        "on2p": x[3],
+        "objective": model.objective,
+      ].merging(weights.summary) { a, _ in a },
       warnings: warnings, data: data,
-      probabilities: { set, s in try model.positiveProbabilities(predictions: labels(s), groups: set.groups) },
-      predictions: { set, s in try model.predictions(predictions: labels(s), groups: set.groups, using: &generator) },
+      probabilities: { set, s in
+        try model.positiveProbabilities(predictions: labels(s), groups: set.groups)
+      },
+      predictions: { set, s in
+        try model.predictions(predictions: labels(s), groups: set.groups, using: &generator)
+      },
       scores: scores)
     try result.emit(output, data: data, learner: input.learner)
   }
@@ -152,12 +193,17 @@ struct EqualizedOddsPostprocessingCommand: ParsableCommand {
 struct RejectOptionCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "reject-option",
-    abstract: "Favour the unprivileged group near the decision threshold; threshold and margin chosen on a grid (AIF360 RejectOptionClassification).")
+    abstract:
+      "Favour the unprivileged group near the decision threshold; threshold and margin chosen on a grid (AIF360 RejectOptionClassification)."
+  )
   @OptionGroup var input: MitigationInputOptions
   @OptionGroup var output: MitigationOutputOptions
-  @Option(help: "The privileged value of --sensitive (the other value is unprivileged; exactly two groups).")
+  @Option(
+    help:
+      "The privileged value of --sensitive (the other value is unprivileged; exactly two groups).")
   var privileged: String
-  @Option(help: "statistical_parity_difference, average_odds_difference or equal_opportunity_difference.")
+  @Option(
+    help: "statistical_parity_difference, average_odds_difference or equal_opportunity_difference.")
   var metric: String = "statistical_parity_difference"
   @Option(help: "Smallest classification threshold.")
   var lowThreshold: Double = 0.01
@@ -181,21 +227,36 @@ struct RejectOptionCommand: ParsableCommand {
 
   func run() throws {
     guard let m = Self.metrics[metric] ?? RejectOptionClassification.Metric(rawValue: metric) else {
-      throw BiasKitError(.invalidArgument, "unknown --metric '\(metric)'; expected one of \(Self.metrics.keys.sorted().joined(separator: ", "))")
+      throw BiasKitError(
+        .invalidArgument,
+        "unknown --metric '\(metric)'; expected one of \(Self.metrics.keys.sorted().joined(separator: ", "))"
+      )
     }
     let data = try weights.load(input)
     var warnings: [String] = []
     let scores = try data.scores(learner: input.learner, warnings: &warnings)
     let model = try RejectOptionClassification(
-      privilegedGroup: privileged, metric: m, lowThreshold: lowThreshold, highThreshold: highThreshold,
-      thresholdCount: thresholdCount, marginCount: marginCount, lowerBound: metricLowerBound, upperBound: metricUpperBound)
-      .fitted(scores: scores.train, labels: data.train.labels, groups: data.train.groups, weights: data.train.weights)
-    if !model.satisfiedBounds { warnings.append("reject-option: no grid point meets the metric bounds; took the smallest metric value") }
+      privilegedGroup: privileged, metric: m, lowThreshold: lowThreshold,
+      highThreshold: highThreshold,
+      thresholdCount: thresholdCount, marginCount: marginCount, lowerBound: metricLowerBound,
+      upperBound: metricUpperBound
+    )
+    .fitted(
+      scores: scores.train, labels: data.train.labels, groups: data.train.groups,
+      weights: data.train.weights)
+    if !model.satisfiedBounds {
+      warnings.append(
+        "reject-option: no grid point meets the metric bounds; took the smallest metric value")
+    }
     let violation = m == .statisticalParityDifference ? "demographic_parity" : "equalized_odds"
-    var result = MitigationResult(method: "reject-option",
-      fitted: ["privileged": privileged, "metric": metric, "classification_threshold": model.threshold,
-               "roc_margin": model.margin, "balanced_accuracy": model.balancedAccuracy, "metric_value": model.metricValue]
-        .merging(weights.summary) { a, _ in a },
+    var result = MitigationResult(
+      method: "reject-option",
+      fitted: [
+        "privileged": privileged, "metric": metric, "classification_threshold": model.threshold,
+        "roc_margin": model.margin, "balanced_accuracy": model.balancedAccuracy,
+        "metric_value": model.metricValue,
+      ]
+      .merging(weights.summary) { a, _ in a },
       warnings: warnings)
     let train = try model.predictions(scores: scores.train, groups: data.train.groups)
     result.train = outcomeJSON(train.map(Double.init), data.train, violation: violation)

@@ -76,11 +76,14 @@ public struct CalibratedEqualizedOdds: Sendable {
 
     func check(_ scores: [Double], _ groups: SensitiveGroups) throws {
       guard scores.count == groups.rowCount else {
-        throw BiasKitError.postprocessingLengths("CalibratedEqualizedOdds", "scores", scores.count, groups.rowCount)
+        throw BiasKitError.postprocessingLengths(
+          "CalibratedEqualizedOdds", "scores", scores.count, groups.rowCount)
       }
       guard groups.names == groupNames else {
-        throw BiasKitError(.invalidArgument,
-          "CalibratedEqualizedOdds: the groups (\(groups.names.joined(separator: ", "))) differ from the fitted ones (\(groupNames.joined(separator: ", ")))")
+        throw BiasKitError(
+          .invalidArgument,
+          "CalibratedEqualizedOdds: the groups (\(groups.names.joined(separator: ", "))) differ from the fitted ones (\(groupNames.joined(separator: ", ")))"
+        )
       }
     }
 
@@ -90,7 +93,9 @@ public struct CalibratedEqualizedOdds: Sendable {
     }
 
     /// `P(ŷ = 1)` of each row: `(1 − π_a)·1[s ≥ t] + π_a·1[μ_a ≥ t]` with `π_a = clip(α_a, 0, 1)`.
-    public func positiveProbabilities(scores: [Double], groups: SensitiveGroups, threshold: Double = 0.5) throws -> [Double] {
+    public func positiveProbabilities(
+      scores: [Double], groups: SensitiveGroups, threshold: Double = 0.5
+    ) throws -> [Double] {
       try check(scores, groups)
       return scores.indices.map { i in
         let priv = groups.codes[i] == privilegedCode
@@ -118,7 +123,9 @@ public struct CalibratedEqualizedOdds: Sendable {
     public func predictions<G: RandomNumberGenerator>(
       scores: [Double], groups: SensitiveGroups, threshold: Double = 0.5, using generator: inout G
     ) throws -> [UInt8] {
-      try adjustedScores(scores: scores, groups: groups, using: &generator).map { $0 >= threshold ? 1 : 0 }
+      try adjustedScores(scores: scores, groups: groups, using: &generator).map {
+        $0 >= threshold ? 1 : 0
+      }
     }
   }
 
@@ -131,16 +138,22 @@ public struct CalibratedEqualizedOdds: Sendable {
     scores: [Double], labels: [UInt8], groups: SensitiveGroups, weights: [Double]? = nil
   ) throws -> Model {
     let name = "CalibratedEqualizedOdds"
-    guard labels.count == scores.count else { throw BiasKitError.postprocessingLengths(name, "labels", labels.count, scores.count) }
-    guard groups.rowCount == scores.count else { throw BiasKitError.postprocessingLengths(name, "groups", groups.rowCount, scores.count) }
+    guard labels.count == scores.count else {
+      throw BiasKitError.postprocessingLengths(name, "labels", labels.count, scores.count)
+    }
+    guard groups.rowCount == scores.count else {
+      throw BiasKitError.postprocessingLengths(name, "groups", groups.rowCount, scores.count)
+    }
     let split = try PrivilegedSplit(groups: groups, privileged: privilegedGroup, algorithm: name)
     try checkInstanceWeights(weights, split: split, algorithm: name)
     var priv = GroupCounts()
     var unpriv = GroupCounts()
     if let weights {
-      priv = GroupCounts(aif360Labels: labels, predictions: scores, hard: false, weights: weights,
+      priv = GroupCounts(
+        aif360Labels: labels, predictions: scores, hard: false, weights: weights,
         isMember: split.isPrivileged, member: true)
-      unpriv = GroupCounts(aif360Labels: labels, predictions: scores, hard: false, weights: weights,
+      unpriv = GroupCounts(
+        aif360Labels: labels, predictions: scores, hard: false, weights: weights,
         isMember: split.isPrivileged, member: false)
     } else {
       for i in scores.indices {
@@ -158,7 +171,8 @@ public struct CalibratedEqualizedOdds: Sendable {
       case .weighted: return 1.0 / 2.0 * gfpr * (1 - base) + 1.0 / 2.0 * gfnr * base
       }
     }
-    let mp = priv.baseRate, mu = unpriv.baseRate
+    let mp = priv.baseRate
+    let mu = unpriv.baseRate
     let privCost = cost(gfpr: priv.falsePositiveRate, gfnr: priv.falseNegativeRate, base: mp)
     let unprivCost = cost(gfpr: unpriv.falsePositiveRate, gfnr: unpriv.falseNegativeRate, base: mu)
     var privTrivial = cost(gfpr: mp, gfnr: 1 - mp, base: mp)
@@ -166,10 +180,13 @@ public struct CalibratedEqualizedOdds: Sendable {
     if let weights {
       // AIF360 scores the trivial classifier like any other: Σ w·μ / Σ w, equal to μ up to rounding.
       func trivial(_ member: Bool, _ base: Double) -> GroupCounts {
-        GroupCounts(aif360Labels: labels, predictions: [Double](repeating: base, count: labels.count), hard: false,
+        GroupCounts(
+          aif360Labels: labels, predictions: [Double](repeating: base, count: labels.count),
+          hard: false,
           weights: weights, isMember: split.isPrivileged, member: member)
       }
-      let p = trivial(true, mp), u = trivial(false, mu)
+      let p = trivial(true, mp)
+      let u = trivial(false, mu)
       privTrivial = cost(gfpr: p.falsePositiveRate, gfnr: p.falseNegativeRate, base: mp)
       unprivTrivial = cost(gfpr: u.falsePositiveRate, gfnr: u.falseNegativeRate, base: mu)
     }
@@ -177,7 +194,8 @@ public struct CalibratedEqualizedOdds: Sendable {
     return Model(
       groupNames: groups.names, privilegedCode: split.privilegedCode,
       privilegedMixRate: unprivCostsMore ? (unprivCost - privCost) / (privTrivial - privCost) : 0,
-      unprivilegedMixRate: unprivCostsMore ? 0 : (privCost - unprivCost) / (unprivTrivial - unprivCost),
+      unprivilegedMixRate: unprivCostsMore
+        ? 0 : (privCost - unprivCost) / (unprivTrivial - unprivCost),
       privilegedBaseRate: mp, unprivilegedBaseRate: mu)
   }
 }

@@ -65,21 +65,29 @@ public struct EqualizedOddsPostprocessing: Sendable {
 
     /// `[sp2p, sn2p, op2p, on2p]`, AIF360's `model_params.x`.
     public var mixingProbabilities: [Double] {
-      [privilegedKeepPositive, privilegedNegativeToPositive, unprivilegedKeepPositive, unprivilegedNegativeToPositive]
+      [
+        privilegedKeepPositive, privilegedNegativeToPositive, unprivilegedKeepPositive,
+        unprivilegedNegativeToPositive,
+      ]
     }
 
     func check(_ predictions: [UInt8], _ groups: SensitiveGroups) throws {
       guard predictions.count == groups.rowCount else {
-        throw BiasKitError.postprocessingLengths("EqualizedOddsPostprocessing", "predictions", predictions.count, groups.rowCount)
+        throw BiasKitError.postprocessingLengths(
+          "EqualizedOddsPostprocessing", "predictions", predictions.count, groups.rowCount)
       }
       guard groups.names == groupNames else {
-        throw BiasKitError(.invalidArgument,
-          "EqualizedOddsPostprocessing: the groups (\(groups.names.joined(separator: ", "))) differ from the fitted ones (\(groupNames.joined(separator: ", ")))")
+        throw BiasKitError(
+          .invalidArgument,
+          "EqualizedOddsPostprocessing: the groups (\(groups.names.joined(separator: ", "))) differ from the fitted ones (\(groupNames.joined(separator: ", ")))"
+        )
       }
     }
 
     /// `P(ŷ' = 1)` of each row given its prediction and group.
-    public func positiveProbabilities(predictions: [UInt8], groups: SensitiveGroups) throws -> [Double] {
+    public func positiveProbabilities(predictions: [UInt8], groups: SensitiveGroups) throws
+      -> [Double]
+    {
       try check(predictions, groups)
       return predictions.indices.map { i in
         let priv = groups.codes[i] == privilegedCode
@@ -124,8 +132,12 @@ public struct EqualizedOddsPostprocessing: Sendable {
   ) throws -> Model {
     let name = "EqualizedOddsPostprocessing"
     let n = predictions.count
-    guard labels.count == n else { throw BiasKitError.postprocessingLengths(name, "labels", labels.count, n) }
-    guard groups.rowCount == n else { throw BiasKitError.postprocessingLengths(name, "groups", groups.rowCount, n) }
+    guard labels.count == n else {
+      throw BiasKitError.postprocessingLengths(name, "labels", labels.count, n)
+    }
+    guard groups.rowCount == n else {
+      throw BiasKitError.postprocessingLengths(name, "groups", groups.rowCount, n)
+    }
     let split = try PrivilegedSplit(groups: groups, privileged: privilegedGroup, algorithm: name)
     try checkInstanceWeights(weights, split: split, algorithm: name)
     // s, o: counts (AIF360's A_eq); ws, wo: weighted sums (its rates and base rates).
@@ -133,21 +145,31 @@ public struct EqualizedOddsPostprocessing: Sendable {
     var o = GroupCounts()
     for i in 0..<n {
       let p: Double = predictions[i] == 1 ? 1 : 0
-      if split.isPrivileged[i] { s.add(label: labels[i], prediction: p) } else { o.add(label: labels[i], prediction: p) }
+      if split.isPrivileged[i] {
+        s.add(label: labels[i], prediction: p)
+      } else {
+        o.add(label: labels[i], prediction: p)
+      }
     }
-    var ws = s, wo = o
+    var ws = s
+    var wo = o
     if let weights {
       let p = predictions.map { $0 == 1 ? 1.0 : 0.0 }
-      ws = GroupCounts(aif360Labels: labels, predictions: p, hard: true, weights: weights,
+      ws = GroupCounts(
+        aif360Labels: labels, predictions: p, hard: true, weights: weights,
         isMember: split.isPrivileged, member: true)
-      wo = GroupCounts(aif360Labels: labels, predictions: p, hard: true, weights: weights,
+      wo = GroupCounts(
+        aif360Labels: labels, predictions: p, hard: true, weights: weights,
         isMember: split.isPrivileged, member: false)
     }
     guard ws.positives > 0, ws.negatives > 0, wo.positives > 0, wo.negatives > 0 else {
-      throw BiasKitError(.degenerateData,
-        "\(name): each group needs rows of both labels\(weights == nil ? "" : " with positive total weight")")
+      throw BiasKitError(
+        .degenerateData,
+        "\(name): each group needs rows of both labels\(weights == nil ? "" : " with positive total weight")"
+      )
     }
-    let sbr = ws.baseRate, obr = wo.baseRate
+    let sbr = ws.baseRate
+    let obr = wo.baseRate
     var program = LinearProgram(c: [
       ws.falsePositiveRate - ws.truePositiveRate, ws.trueNegativeRate - ws.falseNegativeRate,
       wo.falsePositiveRate - wo.truePositiveRate, wo.trueNegativeRate - wo.falseNegativeRate,
@@ -160,16 +182,21 @@ public struct EqualizedOddsPostprocessing: Sendable {
     }
     // AIF360's A_eq: mean over the group's rows of the count indicator, over the base rate.
     program.equalRows = [
-      [s.truePositives / s.rows / sbr, s.falseNegatives / s.rows / sbr,
-       -(o.truePositives / o.rows) / obr, -(o.falseNegatives / o.rows) / obr],
-      [s.falsePositives / s.rows / (1 - sbr), s.trueNegatives / s.rows / (1 - sbr),
-       -(o.falsePositives / o.rows) / (1 - obr), -(o.trueNegatives / o.rows) / (1 - obr)],
+      [
+        s.truePositives / s.rows / sbr, s.falseNegatives / s.rows / sbr,
+        -(o.truePositives / o.rows) / obr, -(o.falseNegatives / o.rows) / obr,
+      ],
+      [
+        s.falsePositives / s.rows / (1 - sbr), s.trueNegatives / s.rows / (1 - sbr),
+        -(o.falsePositives / o.rows) / (1 - obr), -(o.trueNegatives / o.rows) / (1 - obr),
+      ],
     ]
     program.equalBounds = [0, 0]
     guard case .optimal(let x, let value) = program.solve() else {
       throw BiasKitError(.notConverged, "\(name): the linear program has no optimal solution")
     }
-    return Model(groupNames: groups.names, privilegedCode: split.privilegedCode,
+    return Model(
+      groupNames: groups.names, privilegedCode: split.privilegedCode,
       privilegedKeepPositive: x[0], privilegedNegativeToPositive: x[1],
       unprivilegedKeepPositive: x[2], unprivilegedNegativeToPositive: x[3], objective: value)
   }

@@ -29,7 +29,8 @@ struct PrivilegedSplit {
 func checkInstanceWeights(_ weights: [Double]?, split: PrivilegedSplit, algorithm: String) throws {
   guard let weights else { return }
   guard weights.count == split.isPrivileged.count else {
-    throw BiasKitError.postprocessingLengths(algorithm, "instance weights", weights.count, split.isPrivileged.count)
+    throw BiasKitError.postprocessingLengths(
+      algorithm, "instance weights", weights.count, split.isPrivileged.count)
   }
   var total = (privileged: 0.0, unprivileged: 0.0)
   for (i, w) in weights.enumerated() {
@@ -61,15 +62,31 @@ private func pairwiseSum(_ a: UnsafePointer<Double>, _ n: Int) -> Double {
     return sum
   }
   if n <= 128 {
-    var r0 = a[0], r1 = a[1], r2 = a[2], r3 = a[3], r4 = a[4], r5 = a[5], r6 = a[6], r7 = a[7]
+    var r0 = a[0]
+    var r1 = a[1]
+    var r2 = a[2]
+    var r3 = a[3]
+    var r4 = a[4]
+    var r5 = a[5]
+    var r6 = a[6]
+    var r7 = a[7]
     var i = 8
     while i < n - n % 8 {
-      r0 += a[i]; r1 += a[i + 1]; r2 += a[i + 2]; r3 += a[i + 3]
-      r4 += a[i + 4]; r5 += a[i + 5]; r6 += a[i + 6]; r7 += a[i + 7]
+      r0 += a[i]
+      r1 += a[i + 1]
+      r2 += a[i + 2]
+      r3 += a[i + 3]
+      r4 += a[i + 4]
+      r5 += a[i + 5]
+      r6 += a[i + 6]
+      r7 += a[i + 7]
       i += 8
     }
     var sum = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    while i < n { sum += a[i]; i += 1 }
+    while i < n {
+      sum += a[i]
+      i += 1
+    }
     return sum
   }
   var half = n / 2
@@ -95,10 +112,17 @@ struct GroupCounts {
   /// predictions (0 or 1) the four cells sum the weights of the rows in them
   /// (`compute_num_TF_PN`), otherwise `w·p` and `w·(1 − p)` over each label's rows
   /// (`compute_num_gen_TF_PN`).
-  init(aif360Labels labels: [UInt8], predictions p: [Double], hard: Bool, weights w: [Double],
-       isMember: [Bool], member: Bool) {
-    var all: [Double] = [], pos: [Double] = [], neg: [Double] = []
-    var tp: [Double] = [], fn: [Double] = [], fp: [Double] = [], tn: [Double] = []
+  init(
+    aif360Labels labels: [UInt8], predictions p: [Double], hard: Bool, weights w: [Double],
+    isMember: [Bool], member: Bool
+  ) {
+    var all: [Double] = []
+    var pos: [Double] = []
+    var neg: [Double] = []
+    var tp: [Double] = []
+    var fn: [Double] = []
+    var fp: [Double] = []
+    var tn: [Double] = []
     for i in labels.indices where isMember[i] == member {
       all.append(w[i])
       if labels[i] == 1 {
@@ -155,30 +179,43 @@ struct GroupCounts {
 extension BiasKitError {
   /// AIF360's post-processors compare exactly two groups.
   static func notTwoGroups(_ algorithm: String, _ names: [String]) -> BiasKitError {
-    BiasKitError(.invalidArgument,
-      "\(algorithm) compares a privileged and an unprivileged group; the sensitive feature has \(names.count) groups (\(names.joined(separator: ", ")))")
+    BiasKitError(
+      .invalidArgument,
+      "\(algorithm) compares a privileged and an unprivileged group; the sensitive feature has \(names.count) groups (\(names.joined(separator: ", ")))"
+    )
   }
 
   /// The privileged group's name is not among the groups.
-  static func unknownPrivilegedGroup(_ algorithm: String, _ name: String, _ names: [String]) -> BiasKitError {
-    BiasKitError(.unknownName,
-      "\(algorithm): the privileged group '\(name)' is not one of the groups (\(names.joined(separator: ", ")))")
+  static func unknownPrivilegedGroup(_ algorithm: String, _ name: String, _ names: [String])
+    -> BiasKitError
+  {
+    BiasKitError(
+      .unknownName,
+      "\(algorithm): the privileged group '\(name)' is not one of the groups (\(names.joined(separator: ", ")))"
+    )
   }
 
   /// An instance weight is negative, infinite or NaN.
-  static func invalidInstanceWeight(_ algorithm: String, row: Int, _ value: Double) -> BiasKitError {
-    BiasKitError(.invalidValue,
-      "\(algorithm): the instance weight of row \(row + 1) is \(value); expected a finite number ≥ 0")
+  static func invalidInstanceWeight(_ algorithm: String, row: Int, _ value: Double) -> BiasKitError
+  {
+    BiasKitError(
+      .invalidValue,
+      "\(algorithm): the instance weight of row \(row + 1) is \(value); expected a finite number ≥ 0"
+    )
   }
 
   /// One group's instance weights sum to zero, so all its rates are 0/0.
   static func zeroGroupWeight(_ algorithm: String, privileged: Bool) -> BiasKitError {
-    BiasKitError(.degenerateData,
-      "\(algorithm): the instance weights of the \(privileged ? "privileged" : "unprivileged") group sum to 0; each group needs a positive total weight")
+    BiasKitError(
+      .degenerateData,
+      "\(algorithm): the instance weights of the \(privileged ? "privileged" : "unprivileged") group sum to 0; each group needs a positive total weight"
+    )
   }
 
   /// Two parallel inputs of a post-processor have different lengths.
-  static func postprocessingLengths(_ algorithm: String, _ what: String, _ a: Int, _ b: Int) -> BiasKitError {
+  static func postprocessingLengths(_ algorithm: String, _ what: String, _ a: Int, _ b: Int)
+    -> BiasKitError
+  {
     BiasKitError(.invalidArgument, "\(algorithm): \(a) \(what) for \(b) rows")
   }
 }

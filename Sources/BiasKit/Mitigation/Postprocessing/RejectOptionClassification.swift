@@ -89,19 +89,27 @@ public struct RejectOptionClassification: Sendable {
     /// Labels of rows with `scores` in `groups`.
     public func predictions(scores: [Double], groups: SensitiveGroups) throws -> [UInt8] {
       guard scores.count == groups.rowCount else {
-        throw BiasKitError.postprocessingLengths("RejectOptionClassification", "scores", scores.count, groups.rowCount)
+        throw BiasKitError.postprocessingLengths(
+          "RejectOptionClassification", "scores", scores.count, groups.rowCount)
       }
       guard groups.names == groupNames else {
-        throw BiasKitError(.invalidArgument,
-          "RejectOptionClassification: the groups (\(groups.names.joined(separator: ", "))) differ from the fitted ones (\(groupNames.joined(separator: ", ")))")
+        throw BiasKitError(
+          .invalidArgument,
+          "RejectOptionClassification: the groups (\(groups.names.joined(separator: ", "))) differ from the fitted ones (\(groupNames.joined(separator: ", ")))"
+        )
       }
-      return RejectOptionClassification.label(scores: scores,
-        isPrivileged: groups.codes.map { $0 == privilegedCode }, threshold: threshold, margin: margin)
+      return RejectOptionClassification.label(
+        scores: scores,
+        isPrivileged: groups.codes.map { $0 == privilegedCode }, threshold: threshold,
+        margin: margin)
     }
   }
 
-  static func label(scores: [Double], isPrivileged: [Bool], threshold t: Double, margin m: Double) -> [UInt8] {
-    let upper = t + m, lower = t - m
+  static func label(scores: [Double], isPrivileged: [Bool], threshold t: Double, margin m: Double)
+    -> [UInt8]
+  {
+    let upper = t + m
+    let lower = t - m
     return scores.indices.map { i in
       let s = scores[i]
       if s <= upper && s > lower { return isPrivileged[i] ? 0 : 1 }
@@ -114,7 +122,9 @@ public struct RejectOptionClassification: Sendable {
     guard count > 1 else { return count == 1 ? [start] : [] }
     let step = (stop - start) / Double(count - 1)
     var out = (0..<count).map { Double($0) * step + start }
-    if step == 0 { out = (0..<count).map { Double($0) / Double(count - 1) * (stop - start) + start } }
+    if step == 0 {
+      out = (0..<count).map { Double($0) / Double(count - 1) * (stop - start) + start }
+    }
     out[count - 1] = stop
     return out
   }
@@ -130,13 +140,19 @@ public struct RejectOptionClassification: Sendable {
   ) throws -> Model {
     let name = "RejectOptionClassification"
     let n = scores.count
-    guard labels.count == n else { throw BiasKitError.postprocessingLengths(name, "labels", labels.count, n) }
-    guard groups.rowCount == n else { throw BiasKitError.postprocessingLengths(name, "groups", groups.rowCount, n) }
+    guard labels.count == n else {
+      throw BiasKitError.postprocessingLengths(name, "labels", labels.count, n)
+    }
+    guard groups.rowCount == n else {
+      throw BiasKitError.postprocessingLengths(name, "groups", groups.rowCount, n)
+    }
     guard lowThreshold >= 0, lowThreshold <= 1, highThreshold >= 0, highThreshold <= 1,
       lowThreshold < highThreshold, thresholdCount >= 1, marginCount >= 1
     else {
-      throw BiasKitError(.invalidArgument,
-        "\(name): thresholds must satisfy 0 ≤ low < high ≤ 1 and the grid counts must be at least 1")
+      throw BiasKitError(
+        .invalidArgument,
+        "\(name): thresholds must satisfy 0 ≤ low < high ≤ 1 and the grid counts must be at least 1"
+      )
     }
     let split = try PrivilegedSplit(groups: groups, privileged: privilegedGroup, algorithm: name)
     try checkInstanceWeights(weights, split: split, algorithm: name)
@@ -149,23 +165,29 @@ public struct RejectOptionClassification: Sendable {
     if let weights {
       var pairs = [[(score: Double, weight: Double)]](repeating: [], count: 4)
       for i in 0..<n {
-        pairs[(split.isPrivileged[i] ? 2 : 0) + Int(labels[i] == 1 ? 1 : 0)].append((scores[i], weights[i]))
+        pairs[(split.isPrivileged[i] ? 2 : 0) + Int(labels[i] == 1 ? 1 : 0)].append(
+          (scores[i], weights[i]))
       }
       for k in 0..<4 {
         pairs[k].sort { $0.score < $1.score }
         sorted[k] = pairs[k].map(\.score)
         var sums = [Double](repeating: 0, count: pairs[k].count + 1)
-        for j in stride(from: pairs[k].count - 1, through: 0, by: -1) { sums[j] = sums[j + 1] + pairs[k][j].weight }
+        for j in stride(from: pairs[k].count - 1, through: 0, by: -1) {
+          sums[j] = sums[j + 1] + pairs[k][j].weight
+        }
         suffix[k] = sums
       }
     } else {
-      for i in 0..<n { sorted[(split.isPrivileged[i] ? 2 : 0) + Int(labels[i] == 1 ? 1 : 0)].append(scores[i]) }
+      for i in 0..<n {
+        sorted[(split.isPrivileged[i] ? 2 : 0) + Int(labels[i] == 1 ? 1 : 0)].append(scores[i])
+      }
       for k in 0..<4 { sorted[k].sort() }
     }
     let weighted = weights != nil
     func above(_ k: Int, _ x: Double) -> Double {
       let a = sorted[k]
-      var lo = 0, hi = a.count
+      var lo = 0
+      var hi = a.count
       while lo < hi {
         let mid = (lo + hi) / 2
         if a[mid] > x { hi = mid } else { lo = mid + 1 }
@@ -188,7 +210,8 @@ public struct RejectOptionClassification: Sendable {
     var fallback: (t: Double, m: Double, accuracy: Double, metric: Double)?
     for t in Self.linspace(lowThreshold, highThreshold, thresholdCount) {
       for m in Self.linspace(0.0, t <= 0.5 ? t : 1.0 - t, marginCount) {
-        let upper = t + m, lower = t - m
+        let upper = t + m
+        let lower = t - m
         let p = counts(negatives: 2, positives: 3, x: upper)
         let u = counts(negatives: 0, positives: 1, x: lower)
         var all = GroupCounts()
@@ -201,7 +224,10 @@ public struct RejectOptionClassification: Sendable {
         switch metric {
         case .statisticalParityDifference: value = u.selectionRate - p.selectionRate
         case .averageOddsDifference:
-          value = 0.5 * ((u.falsePositiveRate - p.falsePositiveRate) + (u.truePositiveRate - p.truePositiveRate))
+          value =
+            0.5
+            * ((u.falsePositiveRate - p.falsePositiveRate)
+              + (u.truePositiveRate - p.truePositiveRate))
         case .equalOpportunityDifference: value = u.truePositiveRate - p.truePositiveRate
         }
         if value >= lowerBound && value <= upperBound {
@@ -211,11 +237,13 @@ public struct RejectOptionClassification: Sendable {
       }
     }
     if let b = best {
-      return Model(groupNames: groups.names, privilegedCode: split.privilegedCode, threshold: b.t, margin: b.m,
+      return Model(
+        groupNames: groups.names, privilegedCode: split.privilegedCode, threshold: b.t, margin: b.m,
         balancedAccuracy: b.accuracy, metricValue: b.metric, satisfiedBounds: true)
     }
     let f = fallback!
-    return Model(groupNames: groups.names, privilegedCode: split.privilegedCode, threshold: f.t, margin: f.m,
+    return Model(
+      groupNames: groups.names, privilegedCode: split.privilegedCode, threshold: f.t, margin: f.m,
       balancedAccuracy: f.accuracy, metricValue: f.metric, satisfiedBounds: false)
   }
 }
