@@ -16,6 +16,8 @@ run_swift expgrad-adult --constraint dp --runs 3
 run_swift expgrad-adult --constraint eo --runs 3
 run_swift threshold-adult --constraint demographic_parity --runs 5
 run_swift threshold-adult --constraint equalized_odds --runs 5
+run_swift threshold-adult --constraint demographic_parity --tol 0.05 --runs 5
+run_swift threshold-adult --constraint true_positive_rate_parity --tol 0.05 --runs 5
 run_swift reweighing --runs 5
 run_swift correlation-remover --runs 5
 cd "$SHARED/anchors"
@@ -23,6 +25,8 @@ cd "$SHARED/anchors"
 "$PY" bench_expgrad_adult.py --constraint eo --runs 1 >> "$OUT/python.jsonl"
 "$PY" bench_threshold_adult.py --constraint demographic_parity --runs 5 >> "$OUT/python.jsonl"
 "$PY" bench_threshold_adult.py --constraint equalized_odds --runs 5 >> "$OUT/python.jsonl"
+"$PY" "$OLDPWD/scripts/bench/mitigation/bench_threshold_tol.py" --constraint demographic_parity --tol 0.05 --runs 5 --anchors . >> "$OUT/python.jsonl"
+"$PY" "$OLDPWD/scripts/bench/mitigation/bench_threshold_tol.py" --constraint true_positive_rate_parity --tol 0.05 --runs 5 --anchors . >> "$OUT/python.jsonl"
 "$PY" bench_preprocess_adult.py --method reweighing --runs 5 >> "$OUT/python.jsonl" 2>/dev/null
 "$PY" bench_preprocess_adult.py --method correlation-remover --runs 5 >> "$OUT/python.jsonl"
 "$PY" "$OLDPWD/scripts/bench/mitigation/bench_lr_fit.py" --runs 5 >> "$OUT/python.jsonl"

@@ -18,14 +18,16 @@
 ///     Σ_a P(a) · y_a(x_{k_a})   subject to   max_a x_{k_a} − min_a x_{k_a} ≤ τ,
 ///
 /// so the constrained rate of the fitted rule differs by at most τ across groups on the
-/// training data. As fairlearn's `maximize_objective_with_tolerance`, a window
+/// training data (up to rounding, ~1e-15). As fairlearn's `maximize_objective_with_tolerance`, a window
 /// `[x_start, x_end]` slides over the grid (it shrinks from the left while
 /// `x_end − x_start > τ`, in floating point, so a window of "exactly" τ may be one point
 /// narrower), and each group keeps a monotone deque of its weighted `y` to read its best
 /// index in the window. Ties: within a window a group takes the *last* index of its maximum;
 /// across windows a later window replaces the best one when its objective is equal and its
 /// spread `max x − min x` is not larger. So with τ > 0 a flat objective resolves to the
-/// right, whereas the strict rule (first maximum, `idxmax`) resolves to the left.
+/// right, whereas the strict rule (first maximum, `idxmax`) resolves to the left. The window
+/// objective adds `P(a) · y_a` in group order without compensation, as Python 3.11's `sum`
+/// does (3.12's `sum` compensates, which could move an exact tie).
 /// τ = nil and τ = 0 both take the strict rule (fairlearn tests `if not self.tol`, and 0 is
 /// falsy); τ = +∞ lets every group take its own best point. A negative or NaN τ, or any τ
 /// (including 0) with equalized odds, is an error (fairlearn raises for equalized odds; it
