@@ -156,13 +156,16 @@ public struct ThresholdOptimizer: Sendable {
     public var rateRange: Double { (groupRates.max() ?? 0) - (groupRates.min() ?? 0) }
 
     /// `P(ŷ = 1)` for each row (fairlearn `_pmf_predict(...)[:, 1]`).
-    public func positiveProbabilities(scores: [Double], groups: SensitiveGroups) throws -> [Double] {
+    public func positiveProbabilities(scores: [Double], groups: SensitiveGroups) throws -> [Double]
+    {
       guard scores.count == groups.rowCount else {
         throw BiasKitError.lengthMismatch("ThresholdOptimizer", scores.count, groups.rowCount)
       }
       guard groups.names == groupNames else {
-        throw BiasKitError(.invalidArgument,
-          "ThresholdOptimizer: the groups (\(groups.names.joined(separator: ", "))) differ from the fitted ones (\(groupNames.joined(separator: ", ")))")
+        throw BiasKitError(
+          .invalidArgument,
+          "ThresholdOptimizer: the groups (\(groups.names.joined(separator: ", "))) differ from the fitted ones (\(groupNames.joined(separator: ", ")))"
+        )
       }
       var out = [Double](repeating: 0, count: scores.count)
       for i in 0..<scores.count {
@@ -190,11 +193,15 @@ public struct ThresholdOptimizer: Sendable {
   /// reads the data: a grid size of at least 1, an objective that the constraint supports,
   /// and a tolerance that is ≥ 0 and not given with equalized odds.
   public func validate() throws {
-    guard gridSize >= 1 else { throw BiasKitError(.invalidArgument, "ThresholdOptimizer: grid size must be at least 1") }
+    guard gridSize >= 1 else {
+      throw BiasKitError(.invalidArgument, "ThresholdOptimizer: grid size must be at least 1")
+    }
     if constraint == .equalizedOdds {
       guard objective == .accuracy || objective == .balancedAccuracy else {
-        throw BiasKitError(.invalidArgument,
-          "ThresholdOptimizer: for equalized_odds only the objectives accuracy_score and balanced_accuracy_score are supported")
+        throw BiasKitError(
+          .invalidArgument,
+          "ThresholdOptimizer: for equalized_odds only the objectives accuracy_score and balanced_accuracy_score are supported"
+        )
       }
       if let tolerance { throw BiasKitError.toleranceWithEqualizedOdds(tolerance) }
     }
@@ -209,8 +216,12 @@ public struct ThresholdOptimizer: Sendable {
   ///   (fairlearn: "Degenerate labels"), or a configuration that ``validate()`` rejects.
   public func fitted(scores: [Double], labels: [UInt8], groups: SensitiveGroups) throws -> Model {
     let n = scores.count
-    guard labels.count == n else { throw BiasKitError.lengthMismatch("ThresholdOptimizer labels", labels.count, n) }
-    guard groups.rowCount == n else { throw BiasKitError.lengthMismatch("ThresholdOptimizer groups", groups.rowCount, n) }
+    guard labels.count == n else {
+      throw BiasKitError.lengthMismatch("ThresholdOptimizer labels", labels.count, n)
+    }
+    guard groups.rowCount == n else {
+      throw BiasKitError.lengthMismatch("ThresholdOptimizer groups", groups.rowCount, n)
+    }
     guard groups.count >= 2 else { throw BiasKitError.oneSensitiveGroup(groups.names.first ?? "") }
     try validate()
     for s in scores where !s.isFinite {
@@ -227,7 +238,8 @@ public struct ThresholdOptimizer: Sendable {
     let yRate = constraint == .equalizedOdds ? Rate.truePositiveRate : objective.rate
     for (a, rows) in members.enumerated() {
       guard !rows.isEmpty else {
-        throw BiasKitError(.degenerateData, "ThresholdOptimizer: the group '\(groups.names[a])' has no rows")
+        throw BiasKitError(
+          .degenerateData, "ThresholdOptimizer: the group '\(groups.names[a])' has no rows")
       }
       let points = try tradeoffPoints(
         scores: rows.map { scores[$0] }, labels: rows.map { labels[$0] }, group: groups.names[a],
@@ -242,11 +254,14 @@ public struct ThresholdOptimizer: Sendable {
         curves: curves, weights: weights, grid: grid, tolerance: tolerance)
       for (a, k) in indices.enumerated() {
         let c = curves[a]
-        rules.append(GroupRule(p0: c.p0[k], operation0: c.operation0[k], p1: c.p1[k],
-          operation1: c.operation1[k], pIgnore: nil, predictionConstant: nil))
+        rules.append(
+          GroupRule(
+            p0: c.p0[k], operation0: c.operation0[k], p1: c.p1[k],
+            operation1: c.operation1[k], pIgnore: nil, predictionConstant: nil))
       }
       let rates = indices.map { grid[$0] }
-      return Model(rules: rules, groupNames: groups.names, bestRate: rates.min() ?? 0,
+      return Model(
+        rules: rules, groupNames: groups.names, bestRate: rates.min() ?? 0,
         bestObjective: objective, groupRates: rates)
     }
     if constraint != .equalizedOdds {
@@ -264,10 +279,13 @@ public struct ThresholdOptimizer: Sendable {
       }
       for a in 0..<groups.count {
         let c = curves[a]
-        rules.append(GroupRule(p0: c.p0[best], operation0: c.operation0[best], p1: c.p1[best],
-          operation1: c.operation1[best], pIgnore: nil, predictionConstant: nil))
+        rules.append(
+          GroupRule(
+            p0: c.p0[best], operation0: c.operation0[best], p1: c.p1[best],
+            operation1: c.operation1[best], pIgnore: nil, predictionConstant: nil))
       }
-      return Model(rules: rules, groupNames: groups.names, bestRate: grid[best], bestObjective: bestValue,
+      return Model(
+        rules: rules, groupNames: groups.names, bestRate: grid[best], bestObjective: bestValue,
         groupRates: [Double](repeating: grid[best], count: groups.count))
     }
 
@@ -301,10 +319,13 @@ public struct ThresholdOptimizer: Sendable {
       let x = grid[best]
       let y = c.y[best]
       let pIgnore = y == x ? 0 : (y - yBest) / (y - x)
-      rules.append(GroupRule(p0: c.p0[best], operation0: c.operation0[best], p1: c.p1[best],
-        operation1: c.operation1[best], pIgnore: pIgnore, predictionConstant: xBest))
+      rules.append(
+        GroupRule(
+          p0: c.p0[best], operation0: c.operation0[best], p1: c.p1[best],
+          operation1: c.operation1[best], pIgnore: pIgnore, predictionConstant: xBest))
     }
-    return Model(rules: rules, groupNames: groups.names, bestRate: xBest, bestObjective: bestValue,
+    return Model(
+      rules: rules, groupNames: groups.names, bestRate: xBest, bestObjective: bestValue,
       groupRates: [Double](repeating: xBest, count: groups.count))
   }
 
@@ -403,14 +424,18 @@ public struct ThresholdOptimizer: Sendable {
   }
 
   /// All (x, y, rule) points of one group, sorted by x then y (stable).
-  func tradeoffPoints(scores: [Double], labels: [UInt8], group: String, x: Rate, y: Rate) throws -> [Point] {
+  func tradeoffPoints(scores: [Double], labels: [UInt8], group: String, x: Rate, y: Rate) throws
+    -> [Point]
+  {
     let order = scores.indices.sorted { scores[$0] > scores[$1] }
     let n = scores.count
     let nPositive = labels.reduce(0) { $0 + Int($1) }
     let nNegative = n - nPositive
     guard nPositive > 0 && nNegative > 0 else {
-      throw BiasKitError(.degenerateData,
-        "ThresholdOptimizer: the labels of the group '\(group)' have one class (fairlearn: degenerate labels)")
+      throw BiasKitError(
+        .degenerateData,
+        "ThresholdOptimizer: the labels of the group '\(group)' have one class (fairlearn: degenerate labels)"
+      )
     }
     var points: [Point] = []
     var count = [0, 0]
@@ -430,22 +455,27 @@ public struct ThresholdOptimizer: Sendable {
         let next = i < n ? scores[order[i]] : -Double.infinity
         threshold = (threshold + next) / 2
       }
-      let fp = count[0], tp = count[1]
-      points.append(Point(
-        x: x.value(tp: tp, fp: fp, tn: nNegative - fp, fn: nPositive - tp),
-        y: y.value(tp: tp, fp: fp, tn: nNegative - fp, fn: nPositive - tp),
-        operation: ThresholdOperation(greater: true, threshold: threshold)))
+      let fp = count[0]
+      let tp = count[1]
+      points.append(
+        Point(
+          x: x.value(tp: tp, fp: fp, tn: nNegative - fp, fn: nPositive - tp),
+          y: y.value(tp: tp, fp: fp, tn: nNegative - fp, fn: nPositive - tp),
+          operation: ThresholdOperation(greater: true, threshold: threshold)))
       if flip {
-        let ffp = nNegative - fp, ftp = nPositive - tp
-        points.append(Point(
-          x: x.value(tp: ftp, fp: ffp, tn: fp, fn: tp),
-          y: y.value(tp: ftp, fp: ffp, tn: fp, fn: tp),
-          operation: ThresholdOperation(greater: false, threshold: threshold)))
+        let ffp = nNegative - fp
+        let ftp = nPositive - tp
+        points.append(
+          Point(
+            x: x.value(tp: ftp, fp: ffp, tn: fp, fn: tp),
+            y: y.value(tp: ftp, fp: ffp, tn: fp, fn: tp),
+            operation: ThresholdOperation(greater: false, threshold: threshold)))
       }
     }
     // Stable sort by (x, y).
     let indices = points.indices.sorted {
-      let a = points[$0], b = points[$1]
+      let a = points[$0]
+      let b = points[$1]
       if a.x != b.x { return a.x < b.x }
       if a.y != b.y { return a.y < b.y }
       return $0 < $1
@@ -483,7 +513,8 @@ public struct ThresholdOptimizer: Sendable {
       let xs = hull.map(\.x)
       for (k, g) in grid.enumerated() {
         // searchsorted(side="right") - 1
-        var lo = 0, hi = xs.count
+        var lo = 0
+        var hi = xs.count
         while lo < hi {
           let mid = (lo + hi) / 2
           if xs[mid] <= g { lo = mid + 1 } else { hi = mid }
@@ -508,13 +539,16 @@ extension BiasKitError {
   /// A tolerance that is negative or NaN (fairlearn does not check; a negative `tol` breaks
   /// its sliding window).
   static func invalidTolerance(_ value: Double) -> BiasKitError {
-    BiasKitError(.invalidArgument,
+    BiasKitError(
+      .invalidArgument,
       "ThresholdOptimizer: tol must be a number >= 0 (or +inf); got \(value)")
   }
 
   /// fairlearn: "Relaxed constraints are not supported for equalized odds."
   static func toleranceWithEqualizedOdds(_ value: Double) -> BiasKitError {
-    BiasKitError(.invalidArgument,
-      "ThresholdOptimizer: tol (\(value)) is not supported for equalized_odds (fairlearn: relaxed constraints are not supported for equalized odds)")
+    BiasKitError(
+      .invalidArgument,
+      "ThresholdOptimizer: tol (\(value)) is not supported for equalized_odds (fairlearn: relaxed constraints are not supported for equalized odds)"
+    )
   }
 }
