@@ -81,6 +81,20 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
     }
   }
 
+  /// Whether the metric is a rate in [0, 1] that a model should not give groups unequally
+  /// (selection rate, accuracy, the confusion rates, AUC, average precision): the metrics for
+  /// which the usual screening thresholds (a difference above 0.1, a ratio below 0.8, the
+  /// four-fifths rule) mean something. Errors on an unbounded scale (MAE, MSE, log loss),
+  /// calibration errors, inequality indices, R² and the Matthews coefficient are not.
+  public var isBoundedRate: Bool {
+    switch self {
+    case .selectionRate, .accuracy, .balancedAccuracy, .precision, .recall, .f1, .truePositiveRate,
+      .falsePositiveRate, .trueNegativeRate, .falseNegativeRate, .rocAUC, .averagePrecision:
+      return true
+    default: return false
+    }
+  }
+
   /// The confusion-matrix set: the default for a classifier.
   public static let confusionMetrics: [Metric] = [
     .count, .selectionRate, .accuracy, .balancedAccuracy, .precision, .recall, .f1,

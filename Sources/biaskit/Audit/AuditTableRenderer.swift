@@ -3,7 +3,8 @@ import Foundation
 
 /// Renders an audit as terminal tables: overall, by group (the lowest and highest value of each
 /// metric marked), the aggregates, and the fairness scalars with the ones past the usual
-/// thresholds (difference > 0.1, ratio < 0.8) flagged.
+/// thresholds (difference > 0.1, ratio < 0.8) flagged, for the metrics that are rates
+/// (``Metric/isBoundedRate``: those thresholds mean nothing for an error such as MAE).
 struct AuditTableRenderer {
   var report: AuditReport
   var source: String
@@ -39,7 +40,7 @@ struct AuditTableRenderer {
       })
       out += "\n" + bold("By group" + suffix) + "  (▲ highest, ▼ lowest of each metric)\n"
       out += groupTable(control: c)
-      out += "\n" + bold("Differences and ratios" + suffix) + "  (! difference > 0.1 or ratio < 0.8)\n"
+      out += "\n" + bold("Differences and ratios" + suffix) + "  (! difference > 0.1 or ratio < 0.8, for rates)\n"
       out += aggregateTable(control: c)
     }
     for c in 0..<frame.controlCount where frame.statistics.contains(where: { $0.regression != nil }) == false {
@@ -130,7 +131,7 @@ struct AuditTableRenderer {
     for (m, metric) in report.frame.metrics.enumerated() where metric != .count {
       let d = v.differenceBetweenGroups[c][m]
       let r = v.ratioBetweenGroups[c][m]
-      let bad = (d.map { $0 > 0.1 } ?? false) || (r.map { $0 < 0.8 } ?? false)
+      let bad = metric.isBoundedRate && ((d.map { $0 > 0.1 } ?? false) || (r.map { $0 < 0.8 } ?? false))
       rows.append([
         metric.rawValue, Self.format(v.overall[c][m]), Self.format(v.groupMin[c][m]), Self.format(v.groupMax[c][m]),
         Self.format(d), Self.format(v.differenceToOverall[c][m]), Self.format(r), Self.format(v.ratioToOverall[c][m]),

@@ -133,4 +133,20 @@ struct AuditCommandTests {
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.contains("\"unknown\""))
   }
+
+  @Test("the table flags differences and ratios of rates only, not of errors such as MAE")
+  func regressionTableDoesNotFlagErrors() throws {
+    let folder = try TestData.temporaryFolder()
+    // Group a has MAE 0.5, group b MAE 5: a difference of 4.5 and a ratio of 0.1.
+    try Data("y_true,y_pred,s\n1,1.5,a\n2,1.5,a\n1,6,b\n2,7,b\n".utf8).write(to: folder.appendingPathComponent("r.csv"))
+    let result = try CLI.run(["audit", "r.csv", "--task", "regression", "--sensitive", "s"], in: folder)
+    #expect(result.status == 0, "\(result.stderr)")
+    let rows = result.stdout.split(separator: "\n").filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("mean_absolute_error") }
+    #expect(!rows.isEmpty)
+    for row in rows { #expect(!row.contains("!"), "\(row)") }
+    // A rate past the thresholds is still flagged.
+    let classification = try CLI.run(["audit", Self.example, "--sensitive", "sex"])
+    let selection = classification.stdout.split(separator: "\n").filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("selection_rate") }
+    #expect(selection.last?.hasSuffix("!") == true, "\(selection)")
+  }
 }
