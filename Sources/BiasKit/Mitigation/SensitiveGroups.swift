@@ -1,3 +1,5 @@
+import Foundation
+
 /// The sensitive-feature group of each row, as small integer codes over sorted group names.
 ///
 /// Built once at the edge from strings or a ``CategoricalColumn``; the mitigation algorithms
@@ -25,6 +27,61 @@ public struct SensitiveGroups: Sendable, Equatable {
     for (newCode, old) in order.enumerated() { recode[old] = Int32(newCode) }
     codes = column.codes.map { recode[Int($0)] }
     names = order.map { column.levels[$0] }
+  }
+
+  /// The intersection of several sensitive columns as one categorical column: each row's
+  /// values joined with `,` after escaping a backslash and `,` with a backslash, exactly as fairlearn
+  /// merges a multi-column `sensitive_features` (`_merge_columns`), so the group names and
+  /// their sorted order are fairlearn's. Only combinations that occur are levels. One column
+  /// is returned as it is.
+  ///
+  /// - Complexity: O(n·c) for n rows and c columns, plus one string per occurring combination.
+  public static func intersection(_ columns: [CategoricalColumn]) -> CategoricalColumn {
+    guard columns.count > 1 else { return columns[0] }
+    let n = columns[0].codes.count
+    var combination: [[Int32]: Int32] = [:]
+    var levels: [String] = []
+    var codes = [Int32](repeating: 0, count: n)
+    var key = [Int32](repeating: 0, count: columns.count)
+    for i in 0..<n {
+      for (c, column) in columns.enumerated() { key[c] = column.codes[i] }
+      if let code = combination[key] {
+        codes[i] = code
+      } else {
+        let code = Int32(levels.count)
+        combination[key] = code
+        levels.append(zip(columns, key).map { column, k in
+          column.levels[Int(k)].replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: ",", with: "\\,")
+        }.joined(separator: ","))
+        codes[i] = code
+      }
+    }
+    return CategoricalColumn(codes: codes, levels: levels)
+  }
+
+  /// The values of each column in a group name made by ``intersection(_:)`` from `columns`
+  /// columns (the inverse of its escaping); one column's name is its value.
+  public static func key(of name: String, columns: Int) -> [String] {
+    guard columns > 1 else { return [name] }
+    var parts: [String] = []
+    var current = ""
+    var escaped = false
+    for ch in name {
+      if escaped {
+        current.append(ch)
+        escaped = false
+      } else if ch == "\\" {
+        escaped = true
+      } else if ch == "," {
+        parts.append(current)
+        current = ""
+      } else {
+        current.append(ch)
+      }
+    }
+    parts.append(current)
+    return parts
   }
 
   /// Groups from codes and names as they are.

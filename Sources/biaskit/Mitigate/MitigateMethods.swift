@@ -418,10 +418,15 @@ func emitTransformed(
   result.warnings = warnings
   if let path = output.output {
     var text = data.train.featureNames.map(CSVText.escape).joined(separator: ",")
-      + ",\(CSVText.escape(input.target)),\(CSVText.escape(input.sensitive))\n"
+      + ",\(CSVText.escape(input.target)),"
+      + input.sensitiveColumns.map(CSVText.escape).joined(separator: ",") + "\n"
+    // One column per sensitive feature, as in the input.
+    let groupFields = data.train.groups.names.map {
+      SensitiveGroups.key(of: $0, columns: input.sensitiveColumns.count).map(CSVText.escape).joined(separator: ",")
+    }
     for i in 0..<train.rows {
       text += train.row(i).map { "\($0)" }.joined(separator: ",")
-      text += ",\(data.train.labels[i]),\(CSVText.escape(data.train.groups.names[Int(data.train.groups.codes[i])]))\n"
+      text += ",\(data.train.labels[i]),\(groupFields[Int(data.train.groups.codes[i])])\n"
     }
     try AtomicFileWriter.write(text, to: path)
   }

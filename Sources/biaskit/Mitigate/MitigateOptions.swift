@@ -16,8 +16,13 @@ struct MitigationInputOptions: ParsableArguments {
   @Option(help: "The label value that counts as positive, when the label is not 0/1.")
   var posLabel: String?
 
-  @Option(help: "The sensitive feature column (groups).")
+  @Option(help: "The sensitive feature column, or several comma-separated: their value combinations are the groups (intersectional, named as fairlearn names them: values joined with ',').")
   var sensitive: String
+
+  /// The sensitive columns named by `--sensitive`.
+  var sensitiveColumns: [String] {
+    sensitive.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+  }
 
   @Option(help: "Columns that are not features, comma-separated (besides target, sensitive and score).")
   var drop: String?
@@ -102,21 +107,26 @@ struct MitigationSet {
     for name in dropped { _ = try reader.columnIndex(of: name) }
     var excluded = dropped
     excluded.insert(options.target)
-    excluded.insert(options.sensitive)
+    let sensitiveColumns = options.sensitiveColumns
+    guard !sensitiveColumns.isEmpty else {
+      throw BiasKitError(.invalidArgument, "--sensitive names no column")
+    }
+    excluded.formUnion(sensitiveColumns)
     if let score = options.score { excluded.insert(score) }
     if let sampleWeight { excluded.insert(sampleWeight) }
     let names = featureNames ?? reader.header.filter { !excluded.contains($0) }
-    var requests: [ColumnRequest] = [.label(options.target, positive: options.posLabel), .category(options.sensitive)]
+    var requests: [ColumnRequest] = [.label(options.target, positive: options.posLabel)]
+    requests += sensitiveColumns.map { .category($0) }
     if let score = options.score { requests.append(.number(score)) }
     let table = try reader.read(requests)
     labels = table.columns[0].labels!.values
-    let column = table.columns[1].categories!
+    let column = SensitiveGroups.intersection(table.columns[1...sensitiveColumns.count].map { $0.categories! })
     if let groupNames {
       groups = try SensitiveGroups(codes: [], names: groupNames).encode(column.codes.map { column.levels[Int($0)] })
     } else {
       groups = SensitiveGroups(column: column)
     }
-    scores = options.score == nil ? nil : table.columns[2].numbers
+    scores = options.score == nil ? nil : table.columns[1 + sensitiveColumns.count].numbers
     if let scores, let bad = scores.firstIndex(where: { !$0.isFinite }) {
       throw BiasKitError(.invalidValue, "\(path): row \(bad + 1) of the score column '\(options.score!)' is not a finite number")
     }
