@@ -9,13 +9,15 @@ struct AuditCommand: ParsableCommand {
     commandName: "audit",
     abstract: "Audit a classifier's (or regressor's) predictions across sensitive groups.",
     discussion: """
-      Example:
-        biaskit audit Examples/adult-predictions.csv --y-true y_true --y-pred y_pred \\
+      Examples:
+        biaskit audit Examples/adult-predictions.csv \\
+          --y-true y_true --y-pred y_pred --y-score y_score --sensitive sex,race
+        biaskit audit --db sqlite:preds.db --table predictions \\
           --y-score y_score --sensitive sex,race
-        biaskit audit --db sqlite:preds.db --table predictions --y-score y_score --sensitive sex,race
-        biaskit audit --db postgres://me@db.example:5432/ml --table predictions --sensitive sex \\
-          --save-state shard1.json
-        biaskit audit --emit-sql spark --table predictions --y-score y_score --sensitive sex
+        biaskit audit --db postgres://me@db.example:5432/ml --table predictions \\
+          --sensitive sex --save-state shard1.json
+        biaskit audit --emit-sql spark --table predictions \\
+          --y-score y_score --sensitive sex
       """)
 
   @OptionGroup var input: AuditInputOptions

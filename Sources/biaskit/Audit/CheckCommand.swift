@@ -9,13 +9,16 @@ struct CheckCommand: ParsableCommand {
     commandName: "check",
     abstract: "Fail (exit 1) when fairness bounds are broken: a CI gate.",
     discussion: """
-      Bounds name a fairness scalar (demographic_parity_difference, equalized_odds_ratio, …),
-      an inequality index, or SECTION.METRIC with SECTION one of overall, by_group, group_min,
-      group_max, difference_between_groups, difference_to_overall, ratio_between_groups,
-      ratio_to_overall. Example:
+      Bounds name a fairness scalar (demographic_parity_difference, \
+      equalized_odds_ratio, …), an inequality index, or SECTION.METRIC with \
+      SECTION one of overall, by_group, group_min, group_max, \
+      difference_between_groups, difference_to_overall, ratio_between_groups, \
+      ratio_to_overall. An undefined value breaks its bound.
+
+      Example:
         biaskit check preds.csv --sensitive sex,race \\
-          --max demographic_parity_difference=0.1 --min ratio_between_groups.recall=0.8
-      An undefined value breaks its bound.
+          --max demographic_parity_difference=0.1 \\
+          --min ratio_between_groups.recall=0.8
       """)
 
   @OptionGroup var input: AuditInputOptions

@@ -10,12 +10,14 @@ struct ImportCommand: ParsableCommand {
     commandName: "import",
     abstract: "Load a CSV file into a SQLite or PostgreSQL table (column types inferred).",
     discussion: """
-      A column is INTEGER (BIGINT) when every non-empty value is an integer, REAL (DOUBLE
-      PRECISION) when every one is a number, else TEXT; empty values are NULL. The table is
-      created and filled in one transaction: on any error nothing is left behind.
+      A column is INTEGER (BIGINT) when every non-empty value is an integer, \
+      REAL (DOUBLE PRECISION) when every one is a number, else TEXT; empty \
+      values are NULL. The table is created and filled in one transaction: on \
+      any error nothing is left behind.
 
       Example:
-        biaskit import Examples/adult-predictions.csv --db sqlite:preds.db --table predictions
+        biaskit import Examples/adult-predictions.csv \\
+          --db sqlite:preds.db --table predictions
       """)
 
   @Argument(help: "The CSV file (.tsv is read tab-separated).")

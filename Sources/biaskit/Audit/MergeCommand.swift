@@ -9,12 +9,15 @@ struct MergeCommand: ParsableCommand {
     commandName: "merge",
     abstract: "Merge saved audit states (from `biaskit audit --save-state`) and report the audit of all their rows.",
     discussion: """
-      Groups are the union of the shards' groups. Unweighted counts and per-score counts merge
-      exactly: the merged report equals the audit of the concatenated rows.
+      Groups are the union of the shards' groups. Unweighted counts and \
+      per-score counts merge exactly: the merged report equals the audit of the \
+      concatenated rows.
 
       Example:
-        biaskit audit part1.csv --y-score y_score --sensitive sex --save-state s1.json
-        biaskit audit --db postgres://me@host/db --table part2 --y-score y_score --sensitive sex --save-state s2.json
+        biaskit audit part1.csv --y-score y_score --sensitive sex \\
+          --save-state s1.json
+        biaskit audit --db postgres://me@host/db --table part2 \\
+          --y-score y_score --sensitive sex --save-state s2.json
         biaskit merge s1.json s2.json --format json
       """)
 

@@ -10,11 +10,14 @@ struct MitigateCommand: ParsableCommand {
     abstract: "Mitigate bias: pre-processing, reductions and post-processing.",
     discussion: """
       Examples:
-        biaskit mitigate exponentiated-gradient --train train.csv --test test.csv \\
-          --target y --sensitive sex_raw --drop race_raw --constraint demographic_parity \\
-          --format json
-        biaskit mitigate threshold-optimizer --train train.csv --test test.csv --target y \\
-          --sensitive sex_raw --drop race_raw --constraint equalized_odds --output predictions.csv
+        biaskit mitigate exponentiated-gradient \\
+          --train train.csv --test test.csv --target y \\
+          --sensitive sex_raw --drop race_raw \\
+          --constraint demographic_parity --format json
+        biaskit mitigate threshold-optimizer \\
+          --train train.csv --test test.csv --target y \\
+          --sensitive sex_raw,race_raw --constraint equalized_odds \\
+          --output predictions.csv --then-audit
       """,
     subcommands: [
       ReweighingCommand.self, CorrelationRemoverCommand.self, DisparateImpactRemoverCommand.self,
