@@ -104,11 +104,11 @@ struct PostgresAuditTests {
   func lostConnection() throws {
     _ = try Self.loadExample(table: "biaskit_test_lost")
     let output = try TestData.temporaryFolder().appendingPathComponent("report.json")
-    var result: CLI.Result?
+    let result = SharedBox<CLI.Result?>(nil)
     let done = DispatchSemaphore(value: 0)
     let url = Self.url!
     Thread.detachNewThread {
-      result = try? CLI.run([
+      result.value = try? CLI.run([
         "audit", "--db", url, "--query", "SELECT p.* FROM biaskit_test_lost p, LATERAL (SELECT pg_sleep(4)) s",
         "--y-score", "y_score", "--sensitive", "sex", "--format", "json", "--output", output.path,
       ])
@@ -129,7 +129,7 @@ struct PostgresAuditTests {
     }
     #expect(terminated)
     done.wait()
-    let run = try #require(result)
+    let run = try #require(result.value)
     #expect(run.status == 2)
     #expect(run.stderr.contains("lost the connection to PostgreSQL at"), "\(run.stderr)")
     #expect(run.stdout.isEmpty)

@@ -92,11 +92,11 @@ enum HeadlessBrowser {
     try process.run()
     let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
     DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
-    var errData = Data()
+    let errData = SharedBox(Data())
     let group = DispatchGroup()
     group.enter()
     DispatchQueue.global().async {
-      errData = err.fileHandleForReading.readDataToEndOfFile()
+      errData.value = err.fileHandleForReading.readDataToEndOfFile()
       group.leave()
     }
     let outData = out.fileHandleForReading.readDataToEndOfFile()
@@ -104,7 +104,7 @@ enum HeadlessBrowser {
     process.waitUntilExit()
     killer.cancel()
     return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                  stderr: String(decoding: errData, as: UTF8.self))
+                  stderr: String(decoding: errData.value, as: UTF8.self))
   }
 
   /// Width and height from a PNG's IHDR chunk.

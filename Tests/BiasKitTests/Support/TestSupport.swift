@@ -95,11 +95,11 @@ enum CLI {
       try process.run()
     }
     // Read both pipes concurrently so a large output cannot block the child.
-    var errData = Data()
+    let errData = SharedBox(Data())
     let group = DispatchGroup()
     group.enter()
     DispatchQueue.global().async {
-      errData = err.fileHandleForReading.readDataToEndOfFile()
+      errData.value = err.fileHandleForReading.readDataToEndOfFile()
       group.leave()
     }
     let outData = out.fileHandleForReading.readDataToEndOfFile()
@@ -108,6 +108,13 @@ enum CLI {
     return Result(
       status: process.terminationStatus,
       stdout: String(decoding: outData, as: UTF8.self),
-      stderr: String(decoding: errData, as: UTF8.self))
+      stderr: String(decoding: errData.value, as: UTF8.self))
   }
+}
+
+/// A value written by one thread and read by another after a wait (a semaphore or a dispatch
+/// group orders the two), for tests that read pipes or run a command on another thread.
+final class SharedBox<Value>: @unchecked Sendable {
+  var value: Value
+  init(_ value: Value) { self.value = value }
 }
