@@ -35,7 +35,7 @@ struct ReweighingCommand: ParsableCommand {
     if let path = output.output {
       var text = "row,group,label,weight\n"
       for i in 0..<weights.count {
-        text += "\(i + 1),\(model.groupNames[Int(data.train.groups.codes[i])]),\(data.train.labels[i]),\(weights[i])\n"
+        text += "\(i + 1),\(CSVText.escape(model.groupNames[Int(data.train.groups.codes[i])])),\(data.train.labels[i]),\(weights[i])\n"
       }
       try AtomicFileWriter.write(text, to: path)
       var rest = output
@@ -168,23 +168,28 @@ struct ExponentiatedGradientCommand: ParsableCommand {
   var eta0: Double = 2.0
   @Option(help: "Duality-gap threshold (default: chosen from the data, as fairlearn).")
   var nu: Double?
+  @Option(help: "Control feature column(s), comma-separated: the parity must hold within each of their strata, not between them (fairlearn control_features). Not features.")
+  var control: String?
 
   func run() throws {
     let reduction = try reductionConstraint.resolve()
     let constraint = reductionConstraint.constraint
-    let data = try input.load()
+    let controlColumns = (control ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    let data = try input.load(controlColumns: controlColumns)
     try data.requireFeatures()
     var eg = ExponentiatedGradient(learner: input.learner, constraint: reduction)
     eg.eps = eps
     eg.maxIterations = maxIter
     eg.eta0 = eta0
     eg.nu = nu
-    let model = try eg.fitted(features: data.train.features, labels: data.train.labels, groups: data.train.groups)
+    let model = try eg.fitted(features: data.train.features, labels: data.train.labels, groups: data.train.groups,
+                              controls: data.train.controls)
     let violation = constraint == "equalized_odds" ? "equalized_odds" : "demographic_parity"
     let pTrain = model.classifier.positiveProbabilities(data.train.features)
     var warnings = model.warnings
     let trainOutcome = outcomeJSON(pTrain, data.train, violation: violation)
-    if case .parity(let parity) = reduction, case .difference(let d) = parity.bound, constraint == "demographic_parity" || constraint == "equalized_odds",
+    // (With control features the parity holds within strata only; the overall gap may be larger.)
+    if controlColumns.isEmpty, case .parity(let parity) = reduction, case .difference(let d) = parity.bound, constraint == "demographic_parity" || constraint == "equalized_odds",
       let v = trainOutcome["expected_violation"] as? Double, v > d + eps + 1e-9
     {
       warnings.append("the constraint is not met on the training data: expected \(violation) violation \(v) > bound \(d) + eps \(eps)")
@@ -193,7 +198,8 @@ struct ExponentiatedGradientCommand: ParsableCommand {
       fitted: ["constraint": constraint, "weights": model.classifier.weights,
                "predictors": model.classifier.predictors.count,
                "best_gap": model.bestGap, "last_iter": model.lastIteration,
-               "best_iter": model.bestIteration, "n_oracle_calls": model.oracleCalls, "nu": model.nu],
+               "best_iter": model.bestIteration, "n_oracle_calls": model.oracleCalls, "nu": model.nu,
+               "control_features": controlColumns],
       warnings: warnings)
     result.train = trainOutcome
     var generator = SeededGenerator(seed: output.seed)

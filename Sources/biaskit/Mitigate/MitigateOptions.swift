@@ -13,7 +13,7 @@ struct MitigationInputOptions: ParsableArguments {
   @Option(help: "The binary label column (0/1, -1/1 or true/false; see --pos-label).")
   var target: String
 
-  @Option(help: "The label value that counts as positive, when the label is not 0/1.")
+  @Option(help: "The label value that counts as positive (default 1 or true; --pos-label 0 makes 0 the favourable outcome).")
   var posLabel: String?
 
   @Option(help: "The sensitive feature column, or several comma-separated: their value combinations are the groups (intersectional, named as fairlearn names them: values joined with ',').")
@@ -43,9 +43,11 @@ struct MitigationInputOptions: ParsableArguments {
   /// - Parameters:
   ///   - sampleWeight: a column of instance weights; never a feature. Read from the training
   ///     file (or from `weightFile`, one row per training row) into `train.weights`.
-  func load(sampleWeight: String? = nil, weightFile: String? = nil) throws -> MitigationData {
+  ///   - controlColumns: control features of a reduction, read from the training file; never
+  ///     features.
+  func load(sampleWeight: String? = nil, weightFile: String? = nil, controlColumns: [String] = []) throws -> MitigationData {
     var trainSet = try MitigationSet(path: train, options: self, featureNames: nil, groupNames: nil,
-      sampleWeight: sampleWeight, readWeights: weightFile == nil)
+      sampleWeight: sampleWeight, readWeights: weightFile == nil, controlColumns: controlColumns)
     if let sampleWeight, let weightFile {
       let reader = try CSVReader(path: weightFile)
       let weights = try MitigationSet.sampleWeights(reader: reader, column: sampleWeight)
@@ -82,6 +84,8 @@ struct MitigationSet {
   var scores: [Double]?
   /// Instance weights (`--sample-weight`), or nil for unit weights.
   var weights: [Double]?
+  /// The strata of the control features, when some were asked for.
+  var controls: SensitiveGroups?
 
   /// Reads `column` as sample weights: finite, ≥ 0 and not all 0; errors name file, line, column.
   static func sampleWeights(reader: CSVReader, column: String) throws -> [Double] {
@@ -99,7 +103,7 @@ struct MitigationSet {
 
   init(
     path: String, options: MitigationInputOptions, featureNames: [String]?, groupNames: [String]?,
-    sampleWeight: String? = nil, readWeights: Bool = false
+    sampleWeight: String? = nil, readWeights: Bool = false, controlColumns: [String] = []
   ) throws {
     self.path = path
     let reader = try CSVReader(path: path)
@@ -112,12 +116,14 @@ struct MitigationSet {
       throw BiasKitError(.invalidArgument, "--sensitive names no column")
     }
     excluded.formUnion(sensitiveColumns)
+    excluded.formUnion(controlColumns)
     if let score = options.score { excluded.insert(score) }
     if let sampleWeight { excluded.insert(sampleWeight) }
     let names = featureNames ?? reader.header.filter { !excluded.contains($0) }
     var requests: [ColumnRequest] = [.label(options.target, positive: options.posLabel)]
     requests += sensitiveColumns.map { .category($0) }
     if let score = options.score { requests.append(.number(score)) }
+    requests += controlColumns.map { .category($0) }
     let table = try reader.read(requests)
     labels = table.columns[0].labels!.values
     let column = SensitiveGroups.intersection(table.columns[1...sensitiveColumns.count].map { $0.categories! })
@@ -127,8 +133,13 @@ struct MitigationSet {
       groups = SensitiveGroups(column: column)
     }
     scores = options.score == nil ? nil : table.columns[1 + sensitiveColumns.count].numbers
-    if let scores, let bad = scores.firstIndex(where: { !$0.isFinite }) {
-      throw BiasKitError(.invalidValue, "\(path): row \(bad + 1) of the score column '\(options.score!)' is not a finite number")
+    if !controlColumns.isEmpty {
+      let first = table.columns.count - controlColumns.count
+      controls = SensitiveGroups(column: SensitiveGroups.intersection(table.columns[first...].map { $0.categories! }))
+    }
+    if let scores, let bad = scores.firstIndex(where: { !$0.isFinite }), let score = options.score {
+      let at = SourceLocation(file: path, line: reader.line(ofRow: bad), column: try reader.columnIndex(of: score) + 1, columnName: score)
+      throw BiasKitError(.invalidValue, "\(at): the score is \(scores[bad]); expected a finite number")
     }
     if let sampleWeight, readWeights { weights = try Self.sampleWeights(reader: reader, column: sampleWeight) }
     self.featureNames = names
@@ -137,9 +148,10 @@ struct MitigationSet {
     } else {
       features = try reader.readMatrix(columns: names)
       if let bad = features.values.firstIndex(where: { !$0.isFinite }) {
-        let row = bad / names.count
-        throw BiasKitError(.invalidValue,
-          "\(path): the feature column '\(names[bad % names.count])' is not a finite number in data row \(row + 1) (line \(row + 2))")
+        let name = names[bad % names.count]
+        let at = SourceLocation(file: path, line: reader.line(ofRow: bad / names.count),
+                                column: try reader.columnIndex(of: name) + 1, columnName: name)
+        throw BiasKitError(.invalidValue, "\(at): the feature is \(features.values[bad]); expected a finite number")
       }
     }
   }

@@ -93,6 +93,22 @@ struct MitigateCommandTests {
     #expect(r.stderr.contains("abc"), "\(r.stderr)")
   }
 
+  @Test("an infinite feature or score is an error at file:line:column")
+  func nonFiniteFeatureOrScore() throws {
+    let folder = try TestData.temporaryFolder()
+    let train = try Self.writeData(folder) { fields, i in if i == 6 { fields[0] = "inf" } }
+    let r = try CLI.run(["mitigate", "exponentiated-gradient", "--train", train, "--target", "y",
+      "--sensitive", "group", "--drop", "extra"])
+    #expect(r.status == 2)
+    #expect(r.stderr.contains("train.csv:8:1"), "\(r.stderr)")
+    #expect(r.stderr.contains("'x1'"), "\(r.stderr)")
+    let scored = try Self.writeData(folder, name: "scored.csv") { fields, i in if i == 2 { fields[1] = "-inf" } }
+    let s = try CLI.run(["mitigate", "threshold-optimizer", "--train", scored, "--target", "y",
+      "--sensitive", "group", "--score", "x2", "--drop", "extra,x1"])
+    #expect(s.status == 2)
+    #expect(s.stderr.contains("scored.csv:4:2"), "\(s.stderr)")
+  }
+
   @Test("a sensitive column with one group is an error")
   func oneGroup() throws {
     let folder = try TestData.temporaryFolder()

@@ -125,11 +125,20 @@ public struct ExponentiatedGradient: Sendable {
     public var warnings: [String]
   }
 
-  /// Fits to `features`, 0/1 `labels` and sensitive `groups`.
+  /// Fits to `features`, 0/1 `labels` and sensitive `groups`; with `controls` (fairlearn
+  /// `control_features`) a parity constraint holds within each control stratum (see
+  /// ``UtilityParity``).
   ///
-  /// - Throws: for sizes that differ, one group, one class in the labels, or bad bounds.
-  public func fitted(features: Matrix, labels: [UInt8], groups: SensitiveGroups) throws -> Model {
+  /// - Throws: for sizes that differ, one group, one class in the labels, bad bounds, or
+  ///   control features with ``BoundedGroupLoss`` (fairlearn's takes none either).
+  public func fitted(features: Matrix, labels: [UInt8], groups: SensitiveGroups, controls: SensitiveGroups? = nil) throws -> Model {
     let n = features.rows
+    if let controls {
+      guard controls.rowCount == n else { throw BiasKitError.lengthMismatch("ExponentiatedGradient control features", controls.rowCount, n) }
+      if case .boundedGroupLoss = constraint {
+        throw BiasKitError(.invalidArgument, "bounded_group_loss takes no control features (fairlearn's BoundedGroupLoss neither)")
+      }
+    }
     guard labels.count == n else { throw BiasKitError.lengthMismatch("ExponentiatedGradient labels", labels.count, n) }
     guard groups.rowCount == n else { throw BiasKitError.lengthMismatch("ExponentiatedGradient groups", groups.rowCount, n) }
     guard groups.count >= 2 else { throw BiasKitError.oneSensitiveGroup(groups.names.first ?? "") }
@@ -140,7 +149,7 @@ public struct ExponentiatedGradient: Sendable {
     }
     try constraint.validate()
     var lagrangian = Lagrangian(
-      features: features, labels: labels, moment: constraint.loaded(labels: labels, groups: groups),
+      features: features, labels: labels, moment: constraint.loaded(labels: labels, groups: groups, controls: controls),
       learner: learner, bound: 1 / eps, warmStart: warmStart)
     let k = lagrangian.moment.count
     let bigB = 1 / eps

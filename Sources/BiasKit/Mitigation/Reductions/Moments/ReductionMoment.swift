@@ -18,9 +18,9 @@ public enum ReductionConstraint: Sendable, Equatable {
     }
   }
 
-  func loaded(labels: [UInt8], groups: SensitiveGroups) -> any LoadedMoment {
+  func loaded(labels: [UInt8], groups: SensitiveGroups, controls: SensitiveGroups? = nil) -> any LoadedMoment {
     switch self {
-    case .parity(let p): return UtilityParity.Loaded(parity: p, labels: labels, groups: groups)
+    case .parity(let p): return UtilityParity.Loaded(parity: p, labels: labels, groups: groups, controls: controls)
     case .boundedGroupLoss(let b): return BoundedGroupLoss.Loaded(moment: b, labels: labels, groups: groups)
     }
   }

@@ -25,6 +25,14 @@
 /// difference bounds). The constraint index is fairlearn's: signs `+` then `−`, each over the
 /// (event, group) cells that have rows, events and groups in sorted order.
 ///
+/// Control features (fairlearn `control_features`): the parity then holds within each control
+/// stratum, not between strata. Each event becomes `control=C,EVENT` (fairlearn's
+/// `_merge_event_and_control_columns`), and events are ordered by those names as fairlearn
+/// sorts them. One deliberate difference: fairlearn also turns the unconstrained rows of
+/// `TruePositiveRateParity`/`FalsePositiveRateParity` (the other label, event NaN) into events
+/// `control=C,nan` that it then constrains; BiasKit leaves them unconstrained, as without
+/// control features.
+///
 /// - Complexity: O(n) per `gamma` or `signedWeights`, O(cells log cells) per projection.
 ///
 /// ## References
@@ -127,26 +135,43 @@ public struct UtilityParity: Sendable, Equatable {
     let cellIndex: [[Int]]
     let probabilityEvent: [Double]
     let probabilityCell: [Double]
+    /// fairlearn's name of each event (`all`, `label=1`, `control=C,all`, …).
+    let eventNames: [String]
 
     /// Number of constraints (2 × cells).
     var count: Int { 2 * cells.count }
 
-    init(parity: UtilityParity, labels: [UInt8], groups: SensitiveGroups) {
+    init(parity: UtilityParity, labels: [UInt8], groups: SensitiveGroups, controls: SensitiveGroups? = nil) {
       self.parity = parity
       n = labels.count
       groupCount = groups.count
       groupOf = groups.codes
+      var baseNames: [String]
+      var baseOf: [Int32]
       switch parity.event {
       case .all:
-        eventCount = 1
-        eventOf = [Int32](repeating: 0, count: n)
+        baseNames = ["all"]
+        baseOf = [Int32](repeating: 0, count: n)
       case .label(let v):
-        eventCount = 1
-        eventOf = labels.map { $0 == v ? 0 : -1 }
+        baseNames = ["label=\(v)"]
+        baseOf = labels.map { $0 == v ? 0 : -1 }
       case .eachLabel:
-        eventCount = 2
-        eventOf = labels.map { Int32($0) }
+        baseNames = ["label=0", "label=1"]
+        baseOf = labels.map { Int32($0) }
       }
+      if let controls {
+        // Events `control=C,EVENT`, numbered in fairlearn's (string) order of those names.
+        let b = baseNames.count
+        var names: [String] = []
+        for c in controls.names { for e in baseNames { names.append("control=\(c),\(e)") } }
+        let order = names.indices.sorted { names[$0].unicodeScalars.lexicographicallyPrecedes(names[$1].unicodeScalars) }
+        var rank = [Int32](repeating: 0, count: names.count)
+        for (position, k) in order.enumerated() { rank[k] = Int32(position) }
+        baseOf = zip(baseOf, controls.codes).map { e, c in e < 0 ? -1 : rank[Int(c) * b + Int(e)] }
+        baseNames = order.map { names[$0] }
+      }
+      eventCount = baseNames.count
+      eventOf = baseOf
       switch parity.utility {
       case .prediction:
         baseUtility = [Double](repeating: 0, count: n)
@@ -173,6 +198,7 @@ public struct UtilityParity: Sendable, Equatable {
       }
       self.cells = cells
       self.cellIndex = cellIndex
+      self.eventNames = baseNames
       probabilityCell = pCell
       let rows = Double(labels.count)
       probabilityEvent = eventCounts.map { Double($0) / rows }
