@@ -5,6 +5,9 @@
 ///     selection     = mean(p)
 ///     DP difference = max_a mean(p | a) − min_a mean(p | a)
 ///     EO difference = max over y ∈ {0, 1} of [max_a mean(p | a, y) − min_a mean(p | a, y)]
+///     TPR difference = max_a mean(p | a, y = 1) − min_a mean(p | a, y = 1)   (= FNR difference)
+///     FPR difference = max_a mean(p | a, y = 0) − min_a mean(p | a, y = 0)   (= TNR difference)
+///     error-rate difference = max_a E[1[ŷ ≠ y] | a] − min_a E[1[ŷ ≠ y] | a]
 ///
 /// These are the quantities the anchors' benchmark scripts record for fairlearn's
 /// `_pmf_predict` (`expected_violation` in `bench_expgrad_adult.py`); groups with no row of
@@ -20,6 +23,12 @@ public struct ExpectedOutcome: Sendable, Equatable {
   public var demographicParityDifference: Double
   /// Expected equalized-odds difference.
   public var equalizedOddsDifference: Double
+  /// Expected true-positive-rate difference (also the false-negative-rate difference).
+  public var truePositiveRateDifference: Double
+  /// Expected false-positive-rate difference (also the true-negative-rate difference).
+  public var falsePositiveRateDifference: Double
+  /// Expected error-rate difference.
+  public var errorRateDifference: Double
   /// Expected selection rate of each group.
   public var selectionRateByGroup: [Double]
 
@@ -47,11 +56,18 @@ public struct ExpectedOutcome: Sendable, Equatable {
     let rates = (0..<k).filter { count[$0] > 0 }.map { sum[$0] / count[$0] }
     selectionRateByGroup = (0..<k).map { count[$0] > 0 ? sum[$0] / count[$0] : 0 }
     demographicParityDifference = (rates.max() ?? 0) - (rates.min() ?? 0)
-    var worst = 0.0
+    var gaps = [0.0, 0.0]
     for y in 0..<2 {
       let r = (0..<k).filter { countByLabel[$0][y] > 0 }.map { sumByLabel[$0][y] / countByLabel[$0][y] }
-      worst = max(worst, (r.max() ?? 0) - (r.min() ?? 0))
+      gaps[y] = (r.max() ?? 0) - (r.min() ?? 0)
     }
-    equalizedOddsDifference = worst
+    equalizedOddsDifference = max(gaps[0], gaps[1])
+    falsePositiveRateDifference = gaps[0]
+    truePositiveRateDifference = gaps[1]
+    // Expected errors of group a: Σ_{y=0} p + Σ_{y=1} (1 − p).
+    let errors = (0..<k).filter { count[$0] > 0 }.map {
+      (sumByLabel[$0][0] + (countByLabel[$0][1] - sumByLabel[$0][1])) / count[$0]
+    }
+    errorRateDifference = (errors.max() ?? 0) - (errors.min() ?? 0)
   }
 }

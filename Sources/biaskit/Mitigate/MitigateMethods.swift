@@ -124,7 +124,7 @@ struct ThresholdOptimizerCommand: ParsableCommand {
       if let pc = r.predictionConstant { rule["prediction_constant"] = pc }
       rules[name] = rule
     }
-    let violation = c == .equalizedOdds ? "equalized_odds" : "demographic_parity"
+    let violation = c.rawValue
     var fitted: [String: Any] = [
       "constraint": constraint, "objective": objective, "grid_size": gridSize, "flip": flip,
       "interpolation": rules, "best_rate": model.bestRate]
@@ -184,7 +184,7 @@ struct ExponentiatedGradientCommand: ParsableCommand {
     eg.nu = nu
     let model = try eg.fitted(features: data.train.features, labels: data.train.labels, groups: data.train.groups,
                               controls: data.train.controls)
-    let violation = constraint == "equalized_odds" ? "equalized_odds" : "demographic_parity"
+    let violation = constraint
     let pTrain = model.classifier.positiveProbabilities(data.train.features)
     var warnings = model.warnings
     let trainOutcome = outcomeJSON(pTrain, data.train, violation: violation)
@@ -278,7 +278,7 @@ struct GridSearchCommand: ParsableCommand {
     gs.gridLimit = gridLimit
     gs.constraintWeight = constraintWeight
     let model = try gs.fitted(features: data.train.features, labels: data.train.labels, groups: data.train.groups)
-    let violation = constraint == "equalized_odds" ? "equalized_odds" : "demographic_parity"
+    let violation = constraint
     var result = MitigationResult(method: "grid-search",
       fitted: ["constraint": constraint, "best_idx": model.bestIndex, "lambda_best": model.lambdas[model.bestIndex],
                "predictors": model.predictors.count, "errors": model.errors],

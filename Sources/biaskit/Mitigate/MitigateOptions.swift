@@ -205,16 +205,29 @@ struct MitigationOutputOptions: ParsableArguments {
 }
 
 /// Expected metrics of one split, as JSON.
+///
+/// `violation` names the constraint: `expected_violation` is the gap of the rate it constrains
+/// (max − min over groups of the expected rate: selection rate for demographic parity, TPR for
+/// TPR/FNR parity, FPR for FPR/TNR parity, error rate for error-rate parity, the larger of the
+/// TPR and FPR gaps for equalized odds); other constraints report the demographic-parity gap.
 func outcomeJSON(_ p: [Double], _ set: MitigationSet, violation: String) -> [String: Any] {
   let o = ExpectedOutcome(probabilities: p, labels: set.labels, groups: set.groups)
   var byGroup: [String: Double] = [:]
   for (k, name) in set.groups.names.enumerated() { byGroup[name] = o.selectionRateByGroup[k] }
+  let (kind, value): (String, Double)
+  switch violation {
+  case "equalized_odds": (kind, value) = (violation, o.equalizedOddsDifference)
+  case "true_positive_rate_parity", "false_negative_rate_parity": (kind, value) = (violation, o.truePositiveRateDifference)
+  case "false_positive_rate_parity", "true_negative_rate_parity": (kind, value) = (violation, o.falsePositiveRateDifference)
+  case "error_rate_parity": (kind, value) = (violation, o.errorRateDifference)
+  default: (kind, value) = ("demographic_parity", o.demographicParityDifference)
+  }
   return [
     "rows": p.count,
     "expected_accuracy": o.accuracy,
     "expected_selection_rate": o.selectionRate,
-    "expected_violation": violation == "equalized_odds" ? o.equalizedOddsDifference : o.demographicParityDifference,
-    "violation_kind": violation == "equalized_odds" ? "equalized_odds" : "demographic_parity",
+    "expected_violation": value,
+    "violation_kind": kind,
     "expected_demographic_parity_difference": o.demographicParityDifference,
     "expected_equalized_odds_difference": o.equalizedOddsDifference,
     "expected_selection_rate_by_group": byGroup,

@@ -109,6 +109,27 @@ struct MitigateCommandTests {
     #expect(s.stderr.contains("scored.csv:4:2"), "\(s.stderr)")
   }
 
+  @Test("expected_violation is the gap of the rate the constraint names")
+  func violationOfTheConstrainedRate() throws {
+    // Group a: labels 1,1,0 with p .9,.5,.2; group b: labels 1,0,0 with p .6,.4,0.
+    let o = ExpectedOutcome(probabilities: [0.9, 0.5, 0.2, 0.6, 0.4, 0], labels: [1, 1, 0, 1, 0, 0],
+                            groups: SensitiveGroups(["a", "a", "a", "b", "b", "b"]))
+    #expect(abs(o.truePositiveRateDifference - 0.1) < 1e-15)   // .7 vs .6
+    #expect(abs(o.falsePositiveRateDifference - 0.0) < 1e-15)  // .2 vs .2
+    #expect(abs(o.errorRateDifference) < 1e-15)  // .8/3 in both groups
+    let folder = try TestData.temporaryFolder()
+    let train = try Self.writeData(folder)
+    for constraint in ["true_positive_rate_parity", "false_positive_rate_parity", "demographic_parity"] {
+      let r = try CLI.run(["mitigate", "threshold-optimizer", "--train", train, "--target", "y", "--sensitive", "group",
+                           "--drop", "extra", "--constraint", constraint, "--format", "json"])
+      #expect(r.status == 0, "\(r.stderr)")
+      let train = Self.json(r.stdout)["train"] as? [String: Any] ?? [:]
+      #expect(train["violation_kind"] as? String == constraint)
+      // The constrained rate is equalised on the training data.
+      #expect((train["expected_violation"] as? Double ?? 1) < 1e-9, "\(constraint): \(train)")
+    }
+  }
+
   @Test("a sensitive column with one group is an error")
   func oneGroup() throws {
     let folder = try TestData.temporaryFolder()
