@@ -43,6 +43,9 @@ import warnings
 import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
+import sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from reference_common import expected_positive, summary  # noqa: E402
 
 warnings.filterwarnings("ignore")
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -146,20 +149,6 @@ def write_csv(frame, path):
 # ---------------------------------------------------------------------------------------------
 # References
 
-def summary(p, y, s):
-    groups = np.unique(s)
-    rates = [p[s == g].mean() for g in groups]
-    eo = 0.0
-    for label in (0, 1):
-        r = [p[(s == g) & (y == label)].mean() for g in groups]
-        eo = max(eo, max(r) - min(r))
-    return {
-        "expected_accuracy": float(np.mean(y * p + (1 - y) * (1 - p))),
-        "expected_selection_rate": float(p.mean()),
-        "expected_violation_dp": float(max(rates) - min(rates)),
-        "expected_violation_eo": float(eo),
-    }
-
 
 def reweighing(y, s, privileged):
     from aif360.algorithms.preprocessing import Reweighing
@@ -238,13 +227,7 @@ def reductions(X, y, s, Xt, yt, st, upper_bound):
     for name, make in made.items():
         eg = ExponentiatedGradient(lr(), make())
         eg.fit(X, y, sensitive_features=s)
-
-        def pmf(Z):
-            o = eg._pmf_predict(Z)
-            if isinstance(o, pd.DataFrame):  # loss moments: one column per predictor
-                return o[eg.weights_.index].to_numpy() @ eg.weights_.to_numpy()
-            return o[:, 1]
-        p, ptr = pmf(Xt), pmf(X)
+        p, ptr = expected_positive(eg, Xt), expected_positive(eg, X)
         r = {"n_predictors": int(len(eg.predictors_)), "weights": [float(w) for w in eg.weights_],
              "best_gap": float(eg.best_gap_), "last_iter": int(eg.last_iter_),
              "n_oracle_calls": int(eg.n_oracle_calls_)}

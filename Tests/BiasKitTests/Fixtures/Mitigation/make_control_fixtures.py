@@ -15,23 +15,13 @@ import warnings
 import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
+import sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from reference_common import expected_positive, summary  # noqa: E402
 
 warnings.filterwarnings("ignore")
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED = os.path.join(HERE, "../../../../../shared/fixtures/")
-
-
-def summary(p, y, s):
-    groups = np.unique(s)
-    rates = [p[s == g].mean() for g in groups]
-    eo = 0.0
-    for label in (0, 1):
-        r = [p[(s == g) & (y == label)].mean() for g in groups]
-        eo = max(eo, max(r) - min(r))
-    return {"expected_accuracy": float(np.mean(y * p + (1 - y) * (1 - p))),
-            "expected_selection_rate": float(p.mean()),
-            "expected_violation_dp": float(max(rates) - min(rates)),
-            "expected_violation_eo": float(eo)}
 
 
 def main():

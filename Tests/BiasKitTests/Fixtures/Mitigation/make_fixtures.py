@@ -16,24 +16,12 @@ import warnings
 import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
+import sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from reference_common import expected_positive, summary  # noqa: E402
 
 warnings.filterwarnings("ignore")
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def summary(p, y, s):
-    groups = np.unique(s)
-    rates = [p[s == g].mean() for g in groups]
-    eo = 0.0
-    for label in (0, 1):
-        r = [p[(s == g) & (y == label)].mean() for g in groups]
-        eo = max(eo, max(r) - min(r))
-    return {
-        "expected_accuracy": float(np.mean(y * p + (1 - y) * (1 - p))),
-        "expected_selection_rate": float(p.mean()),
-        "expected_violation_dp": float(max(rates) - min(rates)),
-        "expected_violation_eo": float(eo),
-    }
 
 
 def main():
@@ -92,12 +80,7 @@ def main():
         for name, make in made.items():
             eg = ExponentiatedGradient(LogisticRegression(C=1.0, solver="lbfgs", max_iter=1000), make())
             eg.fit(Xs, ys, sensitive_features=ss)
-            def pmf(Z):
-                out = eg._pmf_predict(Z)
-                if isinstance(out, pd.DataFrame):  # loss moments: one column per predictor
-                    return out[eg.weights_.index].to_numpy() @ eg.weights_.to_numpy()
-                return out[:, 1]
-            p, ptr = pmf(Xt), pmf(Xs)
+            p, ptr = expected_positive(eg, Xt), expected_positive(eg, Xs)
             r = {"n_predictors": int(len(eg.predictors_)), "weights": [float(w) for w in eg.weights_],
                  "best_gap": float(eg.best_gap_), "last_iter": int(eg.last_iter_),
                  "n_oracle_calls": int(eg.n_oracle_calls_)}

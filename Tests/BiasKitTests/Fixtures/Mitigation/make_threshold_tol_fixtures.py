@@ -31,6 +31,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
 from fairlearn.postprocessing import ThresholdOptimizer
+import sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from reference_common import expected_positive, summary  # noqa: E402
 
 warnings.filterwarnings("ignore")
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -42,21 +45,6 @@ CONSTRAINED_METRIC = {
     "true_negative_rate_parity": ("true_negative_rate", 0),
     "false_negative_rate_parity": ("false_negative_rate", 1),
 }
-
-
-def summary(p, y, s):
-    groups = np.unique(s)
-    rates = [p[s == g].mean() for g in groups]
-    eo = 0.0
-    for label in (0, 1):
-        r = [p[(s == g) & (y == label)].mean() for g in groups]
-        eo = max(eo, max(r) - min(r))
-    return {
-        "expected_accuracy": float(np.mean(y * p + (1 - y) * (1 - p))),
-        "expected_selection_rate": float(p.mean()),
-        "expected_violation_dp": float(max(rates) - min(rates)),
-        "expected_violation_eo": float(eo),
-    }
 
 
 def constraint_range(constraint, p, y, s):
