@@ -14,10 +14,19 @@ enum EmbeddingsBench {
       options in
       let path = try sharedPath(options, "GoogleNews-vectors-negative300-bolukbasi.bin")
       var count = 0
+      var cpu: [Double] = []
       let seconds = try measure(runs: options.int("runs", default: 5)) {
+        let before = MitigationBench.cpuSeconds()
         count = try WordEmbedding(contentsOf: path).count
+        cpu.append(MitigationBench.cpuSeconds() - before)
       }
-      emit(task: "embeddings-load", rows: count, seconds: seconds, results: ["vocab_size": count])
+      // CPU time (user + system, all threads; MitigationBench.cpuSeconds) of each run.
+      emit(
+        task: "embeddings-load", rows: count, seconds: seconds,
+        results: [
+          "vocab_size": count, "cpu_seconds_all": cpu,
+          "cpu_seconds_median": cpu.sorted()[cpu.count / 2],
+        ])
     },
     BenchJob(
       name: "embeddings-weat",
