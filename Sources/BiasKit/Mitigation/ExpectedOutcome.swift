@@ -11,7 +11,9 @@
 ///
 /// These are the quantities the anchors' benchmark scripts record for fairlearn's
 /// `_pmf_predict` (`expected_violation` in `bench_expgrad_adult.py`); groups with no row of
-/// a label are left out of that label's gap.
+/// a label are left out of that label's gap. With instance `weights` every mean is weighted
+/// (as AIF360's metrics with `instance_weights`); unit weights give the unweighted values bit
+/// for bit.
 ///
 /// - Complexity: O(n).
 public struct ExpectedOutcome: Sendable, Equatable {
@@ -32,7 +34,7 @@ public struct ExpectedOutcome: Sendable, Equatable {
   /// Expected selection rate of each group.
   public var selectionRateByGroup: [Double]
 
-  public init(probabilities p: [Double], labels: [UInt8], groups: SensitiveGroups) {
+  public init(probabilities p: [Double], labels: [UInt8], groups: SensitiveGroups, weights: [Double]? = nil) {
     let n = p.count
     let k = groups.count
     var correct = 0.0
@@ -41,18 +43,22 @@ public struct ExpectedOutcome: Sendable, Equatable {
     var count = [Double](repeating: 0, count: k)
     var sumByLabel = [[Double]](repeating: [0, 0], count: k)
     var countByLabel = [[Double]](repeating: [0, 0], count: k)
+    var weightTotal = 0.0
     for i in 0..<n {
       let y = Int(labels[i])
       let a = Int(groups.codes[i])
-      correct += y == 1 ? p[i] : 1 - p[i]
-      total += p[i]
-      sum[a] += p[i]
-      count[a] += 1
-      sumByLabel[a][y] += p[i]
-      countByLabel[a][y] += 1
+      let w = weights?[i] ?? 1
+      let q = w * p[i]
+      correct += w * (y == 1 ? p[i] : 1 - p[i])
+      total += q
+      weightTotal += w
+      sum[a] += q
+      count[a] += w
+      sumByLabel[a][y] += q
+      countByLabel[a][y] += w
     }
-    accuracy = n == 0 ? 0 : correct / Double(n)
-    selectionRate = n == 0 ? 0 : total / Double(n)
+    accuracy = weightTotal == 0 ? 0 : correct / weightTotal
+    selectionRate = weightTotal == 0 ? 0 : total / weightTotal
     let rates = (0..<k).filter { count[$0] > 0 }.map { sum[$0] / count[$0] }
     selectionRateByGroup = (0..<k).map { count[$0] > 0 ? sum[$0] / count[$0] : 0 }
     demographicParityDifference = (rates.max() ?? 0) - (rates.min() ?? 0)

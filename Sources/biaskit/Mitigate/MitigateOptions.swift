@@ -210,8 +210,10 @@ struct MitigationOutputOptions: ParsableArguments {
 /// (max − min over groups of the expected rate: selection rate for demographic parity, TPR for
 /// TPR/FNR parity, FPR for FPR/TNR parity, error rate for error-rate parity, the larger of the
 /// TPR and FPR gaps for equalized odds); other constraints report the demographic-parity gap.
+/// With the set's instance weights (`--sample-weight`, training file) every mean is weighted
+/// and `weighted` says so.
 func outcomeJSON(_ p: [Double], _ set: MitigationSet, violation: String) -> [String: Any] {
-  let o = ExpectedOutcome(probabilities: p, labels: set.labels, groups: set.groups)
+  let o = ExpectedOutcome(probabilities: p, labels: set.labels, groups: set.groups, weights: set.weights)
   var byGroup: [String: Double] = [:]
   for (k, name) in set.groups.names.enumerated() { byGroup[name] = o.selectionRateByGroup[k] }
   let (kind, value): (String, Double)
@@ -231,6 +233,7 @@ func outcomeJSON(_ p: [Double], _ set: MitigationSet, violation: String) -> [Str
     "expected_demographic_parity_difference": o.demographicParityDifference,
     "expected_equalized_odds_difference": o.equalizedOddsDifference,
     "expected_selection_rate_by_group": byGroup,
+    "weighted": set.weights != nil,
   ]
 }
 

@@ -130,6 +130,26 @@ struct MitigateCommandTests {
     }
   }
 
+  @Test("weighted expected outcomes: weighted means; unit weights change nothing")
+  func weightedOutcome() throws {
+    let p = [0.9, 0.5, 0.2, 0.6, 0.4, 0.0]
+    let labels: [UInt8] = [1, 1, 0, 1, 0, 0]
+    let groups = SensitiveGroups(["a", "a", "a", "b", "b", "b"])
+    let plain = ExpectedOutcome(probabilities: p, labels: labels, groups: groups)
+    #expect(ExpectedOutcome(probabilities: p, labels: labels, groups: groups, weights: [Double](repeating: 1, count: 6)) == plain)
+    let w = [2.0, 1, 1, 1, 1, 3]
+    let o = ExpectedOutcome(probabilities: p, labels: labels, groups: groups, weights: w)
+    #expect(abs(o.selectionRateByGroup[0] - (2 * 0.9 + 0.5 + 0.2) / 4) < 1e-15)
+    #expect(abs(o.selectionRateByGroup[1] - (0.6 + 0.4) / 5) < 1e-15)
+    #expect(abs(o.accuracy - (2 * 0.9 + 0.5 + 0.8 + 0.6 + 0.6 + 3 * 1.0) / 9) < 1e-15)
+    let folder = try TestData.temporaryFolder()
+    let train = try Self.writeData(folder) { fields, i in fields[3] = i % 3 == 0 ? "2" : "0.5" }
+    let r = try CLI.run(["mitigate", "reject-option", "--train", train, "--target", "y", "--sensitive", "group",
+                         "--privileged", "a", "--sample-weight", "extra", "--format", "json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect((Self.json(r.stdout)["train"] as? [String: Any])?["weighted"] as? Bool == true, "\(r.stdout.prefix(400))")
+  }
+
   @Test("a sensitive column with one group is an error")
   func oneGroup() throws {
     let folder = try TestData.temporaryFolder()
