@@ -78,17 +78,62 @@ extension WordEmbedding {
     let header = try Self.parseHeader(buffer.filled, path: path)
     var parser = try Word2VecBinaryParser(
       header: header, limit: options.limit, bytesAfterHeader: file.size - header.end, path: path)
-    var position = header.end
-    while true {
-      position = try parser.consume(
-        buffer.filled, from: position, fileOffset: buffer.fileOffset, atEnd: buffer.atEnd)
-      if parser.isComplete { break }
+    var position = try parser.consume(
+      buffer.filled, from: header.end, fileOffset: 0, atEnd: buffer.atEnd)
+    if !parser.isComplete && !buffer.atEnd && file.size >= 4 * Self.readAheadChunk {
+      position = try Self.parseReadingAhead(&parser, &buffer, from: position, file: file)
+    }
+    while !parser.isComplete {
       // The next row is incomplete: keep its start, read on (growing for an oversized row).
       position = buffer.discard(upTo: position)
       if buffer.count == buffer.capacity { buffer.reserve(buffer.capacity * 2) }
       try buffer.fill(from: file)
+      position = try parser.consume(
+        buffer.filled, from: position, fileOffset: buffer.fileOffset, atEnd: buffer.atEnd)
     }
     self = try parser.finish(lowercase: options.lowercase)
+  }
+
+  /// Bytes per slot of the read-ahead ring.
+  static let readAheadChunk = 1 << 20
+
+  /// Parses the rest of a large binary file while a second thread reads it ahead
+  /// (``ReadAheadRing``), so that the kernel's copy of the file overlaps the parsing. Returns
+  /// with `parser` complete, or — when a row's start does not fit a slot's carry room (a word
+  /// of more than 64 KiB) — with `buffer` holding the unparsed bytes for the sequential loop.
+  private static func parseReadingAhead(
+    _ parser: inout Word2VecBinaryParser, _ buffer: inout EmbeddingReadBuffer,
+    from position: Int, file: EmbeddingFileReader
+  ) throws -> Int {
+    let ring = ReadAheadRing(
+      chunk: readAheadChunk, room: max(1 << 16, 2 * (parser.rowBytes + 2) + 4096))
+    guard buffer.count - position <= ring.room else { return position }
+    ring.start(file, at: buffer.fileOffset + buffer.count)
+    defer { ring.stop() }
+    // The unparsed tail: first in `buffer`, then in the previous slot.
+    var tail = UnsafeRawPointer(buffer.storage + position)
+    var tailCount = buffer.count - position
+    var tailOffset = buffer.fileOffset + position
+    var previous: Int?
+    for piece in 0... {
+      let (slot, count, atEnd) = try ring.take(piece)
+      let data = ring.data(slot)
+      (data - tailCount).copyMemory(from: tail, byteCount: tailCount)
+      if let previous { ring.give(previous) }
+      previous = slot
+      let bytes = UnsafeBufferPointer(
+        start: (data - tailCount).assumingMemoryBound(to: UInt8.self), count: tailCount + count)
+      let end = try parser.consume(bytes, from: 0, fileOffset: tailOffset, atEnd: atEnd)
+      if parser.isComplete { return 0 }
+      tail = UnsafeRawPointer(bytes.baseAddress! + end)
+      tailCount = bytes.count - end
+      tailOffset += end
+      if tailCount > ring.room {
+        buffer.replace(with: UnsafeRawBufferPointer(start: tail, count: tailCount), at: tailOffset)
+        return 0
+      }
+    }
+    preconditionFailure("unreachable")
   }
 
   /// Bytes read per `read(2)` call when streaming a binary file: small enough to stay in L2
@@ -467,13 +512,28 @@ private final class EmbeddingFileReader {
 
   deinit { close(descriptor) }
 
-  /// Reads up to `count` bytes (0 at end of file).
-  func readBytes(into destination: UnsafeMutableRawPointer, count: Int) throws -> Int {
+  /// Reads up to `count` bytes at `offset` (0 at end of file).
+  func readBytes(into destination: UnsafeMutableRawPointer, count: Int, at offset: Int) throws
+    -> Int
+  {
     while true {
-      let n = read(descriptor, destination, count)
+      let n = pread(descriptor, destination, count, off_t(offset))
       if n >= 0 { return n }
       if errno != EINTR { throw Self.failure(path, errno) }
     }
+  }
+
+  /// Reads `count` bytes at `offset`, fewer only at the end of the file.
+  func readFully(into destination: UnsafeMutableRawPointer, count: Int, at offset: Int) throws
+    -> Int
+  {
+    var done = 0
+    while done < count {
+      let n = try readBytes(into: destination + done, count: count - done, at: offset + done)
+      if n == 0 { break }
+      done += n
+    }
+    return done
   }
 
   static func failure(_ path: String, _ code: Int32) -> BiasKitError {
@@ -499,12 +559,24 @@ private struct EmbeddingReadBuffer {
     UnsafeBufferPointer(start: storage.assumingMemoryBound(to: UInt8.self), count: count)
   }
 
-  /// Reads until the buffer is full or the file ends.
+  /// Reads on (from file offset `fileOffset + count`) until the buffer is full or the file
+  /// ends.
   mutating func fill(from file: EmbeddingFileReader) throws {
-    while count < capacity && !atEnd {
-      let n = try file.readBytes(into: storage + count, count: capacity - count)
-      if n == 0 { atEnd = true } else { count += n }
-    }
+    guard count < capacity && !atEnd else { return }
+    let n = try file.readFully(
+      into: storage + count, count: capacity - count, at: fileOffset + count)
+    count += n
+    if count < capacity { atEnd = true }
+  }
+
+  /// Holds `bytes`, the file's bytes from `offset` on (the end of the file not yet seen).
+  mutating func replace(with bytes: UnsafeRawBufferPointer, at offset: Int) {
+    count = 0
+    reserve(bytes.count + 1)
+    if let base = bytes.baseAddress { storage.copyMemory(from: base, byteCount: bytes.count) }
+    count = bytes.count
+    fileOffset = offset
+    atEnd = false
   }
 
   /// Drops the bytes before `position` (moving the rest to the front); returns the new
@@ -529,4 +601,98 @@ private struct EmbeddingReadBuffer {
   }
 
   func deallocate() { storage.deallocate() }
+}
+
+/// A ring of buffers that a second thread fills with a file's consecutive pieces (`pread`),
+/// ahead of the thread that parses them.
+///
+/// Slot `k` is `room` bytes of carry space followed by `chunk` bytes of file, so the parser can
+/// put the unparsed end of the previous piece right before the new bytes. Piece `p` goes to
+/// slot `p % slotCount`; the reader waits until the parser has given the slot back. With three
+/// slots the reader runs at most two pieces ahead.
+private final class ReadAheadRing: @unchecked Sendable {
+  let chunk: Int
+  let room: Int
+  let slotCount = 3
+  private let storage: UnsafeMutableRawPointer
+  /// Per slot: bytes read, whether the file ended there, the error of a failed read.
+  private var counts: [Int]
+  private var ends: [Bool]
+  private var failures: [BiasKitError?]
+  private let filled: [DispatchSemaphore]
+  private let emptied: [DispatchSemaphore]
+  private let finished = DispatchSemaphore(value: 0)
+  private let lock = NSLock()
+  private var stopped = false
+
+  init(chunk: Int, room: Int) {
+    self.chunk = chunk
+    self.room = room
+    storage = UnsafeMutableRawPointer.allocate(
+      byteCount: slotCount * (room + chunk), alignment: 64)
+    counts = Array(repeating: 0, count: slotCount)
+    ends = Array(repeating: false, count: slotCount)
+    failures = Array(repeating: nil, count: slotCount)
+    // Created at 0 and signalled, so that no semaphore is ever below its initial value.
+    filled = (0..<slotCount).map { _ in DispatchSemaphore(value: 0) }
+    emptied = (0..<slotCount).map { _ in DispatchSemaphore(value: 0) }
+    for semaphore in emptied { semaphore.signal() }
+  }
+
+  deinit { storage.deallocate() }
+
+  /// The first byte of file data in `slot` (`room` bytes of carry space precede it).
+  func data(_ slot: Int) -> UnsafeMutableRawPointer { storage + slot * (room + chunk) + room }
+
+  /// Starts the reader on the file's bytes from `offset` on, on a thread of its own (not a
+  /// Dispatch worker: a loader called from a busy pool must not wait for a free worker).
+  func start(_ file: EmbeddingFileReader, at offset: Int) {
+    Thread { [self] in
+      defer { finished.signal() }
+      var offset = offset
+      for piece in 0... {
+        let slot = piece % slotCount
+        emptied[slot].wait()
+        if isStopped { return }
+        do {
+          counts[slot] = try file.readFully(into: data(slot), count: chunk, at: offset)
+          ends[slot] = counts[slot] < chunk
+        } catch {
+          failures[slot] =
+            error as? BiasKitError ?? BiasKitError(.io, "\(file.path): \(error)")
+          ends[slot] = true
+        }
+        let end = ends[slot]
+        offset += counts[slot]
+        filled[slot].signal()
+        if end { return }
+      }
+    }.start()
+  }
+
+  /// Waits for piece `piece`: its slot, byte count and whether the file ends with it.
+  func take(_ piece: Int) throws -> (slot: Int, count: Int, atEnd: Bool) {
+    let slot = piece % slotCount
+    filled[slot].wait()
+    if let failure = failures[slot] { throw failure }
+    return (slot, counts[slot], ends[slot])
+  }
+
+  /// Hands `slot` back to the reader.
+  func give(_ slot: Int) { emptied[slot].signal() }
+
+  private var isStopped: Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return stopped
+  }
+
+  /// Stops the reader and waits for it to leave (it may be blocked on a slot).
+  func stop() {
+    lock.lock()
+    stopped = true
+    lock.unlock()
+    for semaphore in emptied { semaphore.signal() }
+    finished.wait()
+  }
 }
