@@ -409,20 +409,14 @@ private struct Word2VecBinaryParser {
         "expected word \(row + 1) of \(declaredCount) followed by a space")
     }
     let end = bytes.count
-    let firstRow = row
     var position = position
     var out: [Float] = []
     swap(&out, &vectors)  // a local buffer, so the loop below may also update self
     defer { swap(&out, &vectors) }
-    defer {
-      // Check the new rows while they are still in cache (also when a row is incomplete).
-      if finiteSoFar && row > firstRow {
-        let range = (firstRow * dimension)..<(row * dimension)
-        finiteSoFar = out.withUnsafeBufferPointer {
-          WordEmbedding.allFinite(UnsafeBufferPointer(rebasing: $0[range]))
-        }
-      }
-    }
+    // x·0 is NaN exactly when x is not finite: summed over the copied values as they pass.
+    var wide = SIMD16<Float>()
+    var narrow: Float = 0
+    defer { finiteSoFar = finiteSoFar && !(wide.sum() + narrow).isNaN }
     try out.withUnsafeMutableBytes { destination in
       while row < count {
         var p = position
@@ -460,13 +454,35 @@ private struct Word2VecBinaryParser {
         // ASCII bytes are the String's bytes; otherwise hash what decoding produced.
         hashes.append(bits < 0x80 ? WordIndex.hash(wordBytes) : WordIndex.hash(word))
         words.append(word)
-        (destination.baseAddress! + row * rowBytes)
-          .copyMemory(from: base + vectorStart, byteCount: rowBytes)
+        Self.copyRow(
+          from: UnsafeRawPointer(base + vectorStart), to: destination.baseAddress! + row * rowBytes,
+          byteCount: rowBytes, wide: &wide, narrow: &narrow)
         position = vectorStart + rowBytes
         row += 1
       }
     }
     return position
+  }
+
+  /// Copies one row (unaligned at both ends) 64 bytes at a time, adding `x·0` of every value
+  /// to `wide` or `narrow`, so the finiteness check costs no second pass.
+  @inline(__always) private static func copyRow(
+    from source: UnsafeRawPointer, to destination: UnsafeMutableRawPointer, byteCount: Int,
+    wide: inout SIMD16<Float>, narrow: inout Float
+  ) {
+    var k = 0
+    while k + 64 <= byteCount {
+      let v = source.loadUnaligned(fromByteOffset: k, as: SIMD16<Float>.self)
+      destination.storeBytes(of: v, toByteOffset: k, as: SIMD16<Float>.self)
+      wide += v * 0
+      k += 64
+    }
+    while k < byteCount {
+      let x = source.loadUnaligned(fromByteOffset: k, as: Float.self)
+      destination.storeBytes(of: x, toByteOffset: k, as: Float.self)
+      narrow += x * 0
+      k += 4
+    }
   }
 
   /// The embedding, once ``isComplete``.
