@@ -50,10 +50,12 @@ extension WordEmbedding {
 
   /// Reads an embedding file and parses it.
   ///
-  /// A word2vec binary is streamed: the file is read with `read(2)` in 256 KiB pieces into one
-  /// reused buffer, and each row's word is indexed and its vector copied into place as soon as
-  /// the row is complete, so the file is read once, the vectors are written once and no second
-  /// file-sized buffer exists. Text formats are read whole and parsed.
+  /// A word2vec binary is streamed: its first 256 KiB give the header and first rows; a file of
+  /// 4 MiB or more is then read in 1 MiB pieces by a second thread, three pieces ahead of the
+  /// parser (a smaller one through one reused 256 KiB buffer). Each row's word is hashed for the
+  /// index and its vector copied into place as soon as the row is complete, so the file is read
+  /// once, the vectors are written once and no file-sized scratch buffer exists. Text formats
+  /// are read whole and parsed. Guides/WordEmbeddingLoading.md has the measurements.
   ///
   /// - Throws: ``BiasKitError`` naming the file and the byte offset (binary) or line (text)
   ///   of a truncated or malformed row, or a row whose length differs from the header's.
