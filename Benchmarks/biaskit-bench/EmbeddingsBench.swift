@@ -38,7 +38,7 @@ enum EmbeddingsBench {
       let weat = WEAT(
         permutations: .sampled(options.int("permutations", default: 10_000), seed: 42))
       var results: [[Double]] = []
-      let seconds = try measure(runs: options.int("runs", default: 3)) {
+      let seconds = measure(runs: options.int("runs", default: 3)) {
         results = []
         for test in tests {
           // Test 9 has no target words in this vocabulary (responsibly returns None).

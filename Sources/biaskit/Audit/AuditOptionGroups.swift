@@ -326,7 +326,7 @@ struct AuditRun {
       let reading = ProgressLine(label: "reading \(path)", total: 100)
       let table = try AuditTable(
         path: path, columns: columns, delimiter: try input.delimiterByte(), probabilityScores: probabilities,
-        progress: reading.map { line in { line.update(Int($0 * 100)) } })
+        progress: reading.map { line in { @Sendable fraction in line.update(Int(fraction * 100)) } })
       reading?.finish()
       let frame = try MetricFrame(
         metrics: metrics, data: table.data, sensitive: table.sensitive, control: table.control, options: options,
@@ -380,7 +380,7 @@ struct AuditRun {
       let progress = ProgressLine(label: "bootstrap", total: bootstrap.samples)
       report.intervals = try bootstrap.intervals(
         for: frame, data: table.data, cells: MetricFrame.cells(sensitive: table.sensitive, control: table.control),
-        progress: progress.map { p in { p.update($0) } })
+        progress: progress.map { p in { @Sendable done in p.update(done) } })
       progress?.finish()
       report.bootstrap = bootstrap
     }

@@ -276,7 +276,6 @@ struct ResampleOutputOptions: ParsableArguments {
     throws
   {
     let input = data.features
-    let d = input.columns
     func field(_ s: String) -> String {
       s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
         ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
