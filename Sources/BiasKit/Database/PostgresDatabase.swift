@@ -59,6 +59,9 @@ final class PostgresDatabase: DatabaseConnection {
 
   deinit { PQfinish(connection) }
 
+  /// Whether the connection is encrypted (libpq `PQsslInUse`).
+  var usesTLS: Bool { PQsslInUse(connection) == 1 }
+
   static func clean(_ message: String) -> String {
     message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
       .filter { !$0.isEmpty }.joined(separator: "; ")

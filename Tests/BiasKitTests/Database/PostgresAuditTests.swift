@@ -31,6 +31,24 @@ struct PostgresAuditTests {
     #expect(Date().timeIntervalSince(start) < 10)
   }
 
+  /// `.ci/run` gives its server a self-signed certificate and says so in
+  /// `BIASKIT_TEST_POSTGRES_TLS`.
+  static var tlsServerIsAvailable: Bool {
+    serverIsAvailable && ProcessInfo.processInfo.environment["BIASKIT_TEST_POSTGRES_TLS"] != nil
+  }
+
+  @Test("sslmode=require: the connection is encrypted and the audit runs over it", .enabled(if: tlsServerIsAvailable))
+  func auditOverTLS() throws {
+    _ = try Self.loadExample(table: "biaskit_test_tls")
+    let url = Self.url! + (Self.url!.contains("?") ? "&" : "?") + "sslmode=require"
+    let database = try PostgresDatabase(uri: url, connectTimeout: 5)
+    #expect(database.usesTLS)
+    let result = try CLI.run(["audit", "--db", url, "--table", "biaskit_test_tls", "--y-score", "y_score",
+                              "--sensitive", "sex", "--format", "json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("\"rows\": 16281"), "\(result.stdout.prefix(300))")
+  }
+
   @Test(.enabled(if: serverIsAvailable))
   func copyImportAndPushDownEqualTheFileAudit() throws {
     let location = try Self.loadExample(table: "biaskit_test_predictions")
