@@ -149,12 +149,8 @@ public struct CalibratedEqualizedOdds: Sendable {
     var priv = GroupCounts()
     var unpriv = GroupCounts()
     if let weights {
-      priv = GroupCounts(
-        aif360Labels: labels, predictions: scores, hard: false, weights: weights,
-        isMember: split.isPrivileged, member: true)
-      unpriv = GroupCounts(
-        aif360Labels: labels, predictions: scores, hard: false, weights: weights,
-        isMember: split.isPrivileged, member: false)
+      (priv, unpriv) = GroupCounts.weighted(
+        aif360Labels: labels, predictions: scores, hard: false, weights: weights, split: split)
     } else {
       for i in scores.indices {
         if split.isPrivileged[i] {

@@ -155,12 +155,8 @@ public struct EqualizedOddsPostprocessing: Sendable {
     var wo = o
     if let weights {
       let p = predictions.map { $0 == 1 ? 1.0 : 0.0 }
-      ws = GroupCounts(
-        aif360Labels: labels, predictions: p, hard: true, weights: weights,
-        isMember: split.isPrivileged, member: true)
-      wo = GroupCounts(
-        aif360Labels: labels, predictions: p, hard: true, weights: weights,
-        isMember: split.isPrivileged, member: false)
+      (ws, wo) = GroupCounts.weighted(
+        aif360Labels: labels, predictions: p, hard: true, weights: weights, split: split)
     }
     guard ws.positives > 0, ws.negatives > 0, wo.positives > 0, wo.negatives > 0 else {
       throw BiasKitError(

@@ -154,6 +154,17 @@ struct GroupCounts {
 
   init() {}
 
+  /// The weighted sums of the privileged and of the unprivileged rows of `split`.
+  static func weighted(
+    aif360Labels labels: [UInt8], predictions p: [Double], hard: Bool, weights w: [Double],
+    split: PrivilegedSplit
+  ) -> (privileged: GroupCounts, unprivileged: GroupCounts) {
+    (GroupCounts(aif360Labels: labels, predictions: p, hard: hard, weights: w,
+                 isMember: split.isPrivileged, member: true),
+     GroupCounts(aif360Labels: labels, predictions: p, hard: hard, weights: w,
+                 isMember: split.isPrivileged, member: false))
+  }
+
   var baseRate: Double { positives / rows }
   var truePositiveRate: Double { truePositives / positives }
   var falsePositiveRate: Double { falsePositives / negatives }
