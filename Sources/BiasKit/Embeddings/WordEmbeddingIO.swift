@@ -633,7 +633,9 @@ private final class ReadAheadRing: @unchecked Sendable {
   let room: Int
   let slotCount = 3
   private let storage: UnsafeMutableRawPointer
-  /// Per slot: bytes read, whether the file ended there, the error of a failed read.
+  /// Per slot: bytes read, whether the file ended there, the error of a failed read. The two
+  /// threads touch different slots at once, but a Swift array is one value: every access holds
+  /// `lock` (the semaphores order the slots; the lock keeps the arrays themselves race-free).
   private var counts: [Int]
   private var ends: [Bool]
   private var failures: [BiasKitError?]
@@ -672,16 +674,21 @@ private final class ReadAheadRing: @unchecked Sendable {
         let slot = piece % slotCount
         emptied[slot].wait()
         if isStopped { return }
+        var count = 0
+        var end = true
+        var failure: BiasKitError?
         do {
-          counts[slot] = try file.readFully(into: data(slot), count: chunk, at: offset)
-          ends[slot] = counts[slot] < chunk
+          count = try file.readFully(into: data(slot), count: chunk, at: offset)
+          end = count < chunk
         } catch {
-          failures[slot] =
-            error as? BiasKitError ?? BiasKitError(.io, "\(file.path): \(error)")
-          ends[slot] = true
+          failure = error as? BiasKitError ?? BiasKitError(.io, "\(file.path): \(error)")
         }
-        let end = ends[slot]
-        offset += counts[slot]
+        lock.lock()
+        counts[slot] = count
+        ends[slot] = end
+        failures[slot] = failure
+        lock.unlock()
+        offset += count
         filled[slot].signal()
         if end { return }
       }
@@ -692,8 +699,11 @@ private final class ReadAheadRing: @unchecked Sendable {
   func take(_ piece: Int) throws -> (slot: Int, count: Int, atEnd: Bool) {
     let slot = piece % slotCount
     filled[slot].wait()
-    if let failure = failures[slot] { throw failure }
-    return (slot, counts[slot], ends[slot])
+    lock.lock()
+    let (count, end, failure) = (counts[slot], ends[slot], failures[slot])
+    lock.unlock()
+    if let failure { throw failure }
+    return (slot, count, end)
   }
 
   /// Hands `slot` back to the reader.
