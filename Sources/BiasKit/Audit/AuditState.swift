@@ -322,6 +322,10 @@ public struct AuditState: Sendable, Equatable, Codable {
     try validate(path)
   }
 
+  /// The largest row count a cell of a loaded state may hold (2⁴⁸): far beyond any data set,
+  /// and low enough that merging tens of thousands of states cannot overflow `Int`.
+  static let maximumCount = 1 << 48
+
   /// Checks the invariants a decoded state must hold.
   func validate(_ path: String) throws {
     let broken = { (what: String) in BiasKitError(.malformedInput, "\(path): invalid audit state: \(what)") }
@@ -331,10 +335,31 @@ public struct AuditState: Sendable, Equatable, Codable {
     guard (sensitiveLevels + controlLevels).allSatisfy({ !$0.isEmpty && Set($0).count == $0.count }) else {
       throw broken("a feature has no levels or a repeated level")
     }
-    guard statistics.count == groupCount * controlCount else {
-      throw broken("\(statistics.count) cells; the levels make \(groupCount * controlCount)")
+    // The product of the level counts, without overflow (each count is at least 1, so the
+    // product only grows: stop once it passes the cells the file holds).
+    var cells = 1
+    for levels in sensitiveLevels + controlLevels {
+      let (product, overflow) = cells.multipliedReportingOverflow(by: levels.count)
+      guard !overflow, product <= statistics.count else {
+        throw broken("\(statistics.count) cells; the levels make more")
+      }
+      cells = product
     }
+    guard statistics.count == cells else {
+      throw broken("\(statistics.count) cells; the levels make \(cells)")
+    }
+    // Counts are non-negative and small enough that summing every cell of many merged states
+    // cannot overflow; every cell's calibration sums use the same bins (they are added).
+    let counts = { (c: ConfusionCounts) in
+      [c.countTruePositives, c.countFalsePositives, c.countTrueNegatives, c.countFalseNegatives]
+    }
+    let calibrationBins = statistics.lazy.compactMap { $0.calibration?.binWeight.count }.first
     for cell in statistics {
+      guard (counts(cell.confusion) + [cell.regression?.rows ?? 0]).allSatisfy({ 0 <= $0 && $0 <= AuditState.maximumCount })
+      else { throw broken("a row count is negative or above \(AuditState.maximumCount)") }
+      if let c = cell.calibration, c.binWeight.count != calibrationBins {
+        throw broken("cells hold calibration sums over different numbers of bins")
+      }
       if let s = cell.scores {
         guard s.positives.count == s.values.count, s.negatives.count == s.values.count,
               zip(s.values, s.values.dropFirst()).allSatisfy({ $0 < $1 })

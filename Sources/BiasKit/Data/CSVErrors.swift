@@ -41,4 +41,17 @@ extension BiasKitError {
     return BiasKitError(.invalidValue,
       "\(location): '\(text)' is a third class; a binary label column may hold two (already seen: \(list))")
   }
+  static func columnReadTwoWays(
+    _ name: String, in path: String, _ first: ColumnRequest.Kind, _ second: ColumnRequest.Kind
+  ) -> BiasKitError {
+    func describe(_ kind: ColumnRequest.Kind) -> String {
+      switch kind {
+      case .number(let allowMissing): return allowMissing ? "numbers (empty allowed)" : "numbers"
+      case .label(let positive): return positive.map { "labels (positive '\($0)')" } ?? "labels"
+      case .category: return "groups"
+      }
+    }
+    return BiasKitError(.invalidArgument,
+      "\(path): the column '\(name)' is named twice, once to be read as \(describe(first)) and once as \(describe(second)); name it once")
+  }
 }

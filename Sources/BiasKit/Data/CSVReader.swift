@@ -82,8 +82,9 @@ public struct CSVReader: Sendable {
 
   /// Reads the requested columns, in request order.
   ///
-  /// - Throws: ``BiasKitError`` naming file, line and column for the first bad field, or
-  ///   `headerOnly` when there are no data rows.
+  /// - Throws: ``BiasKitError`` naming file, line and column for the first bad field,
+  ///   `headerOnly` when there are no data rows, or `columnReadTwoWays` when one column is
+  ///   requested as two different kinds.
   public func read(_ requests: [ColumnRequest]) throws -> Table {
     try read(requests, progress: nil)
   }
@@ -93,8 +94,16 @@ public struct CSVReader: Sendable {
   public func read(_ requests: [ColumnRequest], progress: (@Sendable (Double) -> Void)?) throws -> Table {
     let indices = try requests.map { try columnIndex(of: $0.name) }
     var slotOf = [Int32](repeating: -1, count: header.count)
-    for (slot, index) in indices.enumerated() where slotOf[index] < 0 { slotOf[index] = Int32(slot) }
-    // A column asked for twice is read once and copied.
+    for (slot, index) in indices.enumerated() {
+      if slotOf[index] < 0 {
+        slotOf[index] = Int32(slot)
+      } else if requests[Int(slotOf[index])].kind != requests[slot].kind {
+        // One pass types each field one way: a column cannot be both, say, labels and groups.
+        throw BiasKitError.columnReadTwoWays(
+          header[index], in: path, requests[Int(slotOf[index])].kind, requests[slot].kind)
+      }
+    }
+    // A column asked for twice (as the same kind) is read once and copied.
     let firstSlot = indices.map { Int(slotOf[$0]) }
 
     let bytes = file.bytes

@@ -42,7 +42,8 @@ public enum NumpyArray {
     public var shape: [Int]
     /// Byte offset of the first element.
     public var dataOffset: Int
-    public var count: Int { shape.reduce(1, *) }
+    /// The element count (checked by the reader not to overflow).
+    public var count: Int { shape.contains(0) ? 0 : shape.reduce(1, *) }
   }
 
   // MARK: Reading
@@ -127,7 +128,20 @@ public enum NumpyArray {
     offset += headerLength
     let text = String(decoding: raw, as: UTF8.self)
     let header = try parseHeaderText(text, path: path, offset: offset)
-    let expected = header.dataOffset + header.count * header.elementType.size
+    // A lying shape can overflow Int: the sizes are checked before any arithmetic trusts them.
+    // (A zero dimension makes an empty array whatever the others say.)
+    var expected = header.shape.contains(0) ? 0 : header.elementType.size
+    var overflow = false
+    for dimension in header.shape where !overflow {
+      (expected, overflow) = expected.multipliedReportingOverflow(by: dimension)
+    }
+    if !overflow { (expected, overflow) = expected.addingReportingOverflow(header.dataOffset) }
+    if overflow {
+      throw BiasKitError(
+        .malformedInput,
+        "\(path): the shape \(shapeText(header.shape)) in the .npy header is too large for any file"
+      )
+    }
     if file.size < expected {
       throw BiasKitError(
         .malformedInput,

@@ -236,7 +236,11 @@ extension WordEmbedding {
     var words: [String] = []
     var vectors: [Float] = []
     if let declaredCount, let dimension {
-      vectors.reserveCapacity(min(maxWords, declaredCount) * dimension)
+      // The header may lie: every value takes at least two bytes of the file, so reserve no
+      // more than the file can fill (and never let count × dimension overflow).
+      let (declared, overflow) = max(0, min(maxWords, declaredCount)).multipliedReportingOverflow(
+        by: dimension)
+      vectors.reserveCapacity(min(overflow ? Int.max : declared, bytes.count / 2))
     }
     let end = bytes.count
     var field = [CChar](repeating: 0, count: 64)
