@@ -311,7 +311,8 @@ extension WordEmbedding {
   /// `save_word2vec_format(binary=True)`: no newline after each row).
   public func word2vecBinaryData() -> Data {
     var data = Data()
-    data.reserveCapacity(count * (dimension * 4 + 16) + 32)
+    // No words: the dimension may be anything a header declared (2⁶¹), so nothing is sized by it.
+    data.reserveCapacity(count == 0 ? 32 : count * (dimension * 4 + 16) + 32)
     data.append(contentsOf: Array("\(count) \(dimension)\n".utf8))
     vectors.withUnsafeBytes { raw in
       for (i, word) in words.enumerated() {

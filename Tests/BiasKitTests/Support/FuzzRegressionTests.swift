@@ -100,6 +100,17 @@ struct FuzzRegressionTests {
     }
   }
 
+  @Test("word2vec: an empty embedding whose header declares a dimension near Int.max / 4 can be written")
+  func word2vecEmptyWithHugeDimension() throws {
+    let path = try file("zero.bin", Array("0 2305843009213693951\n".utf8))
+    let embedding = try WordEmbedding(contentsOf: path, options: .init(format: .word2vecBinary))
+    #expect(embedding.count == 0 && embedding.dimension == 2_305_843_009_213_693_951)
+    #expect(embedding.word2vecBinaryData() == Data("0 2305843009213693951\n".utf8))
+    // A row of that dimension cannot fit any file: a truncation error.
+    let one = try file("one.bin", Array("1 2305843009213693951\na ".utf8) + [1, 2])
+    expectError(.malformedInput, containing: "truncated") { _ = try WordEmbedding(contentsOf: one) }
+  }
+
   // MARK: Audit state
 
   @Test("audit state: level counts whose product overflows Int are an error, not a trap")
