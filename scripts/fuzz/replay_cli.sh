@@ -33,13 +33,13 @@ for f in "$C"/audit/* "$C"/csv/*; do
   [ $((k % STRIDE)) -eq 0 ] || continue
   IFS=, read -r h0 h1 h2 h3 h4 _ < <(head -n 1 "$f" | tr -d '\r"') || true
   [ -n "${h2:-}" ] || continue
-  check "$f" "$B" audit "$f" --y-true "$h0" --y-pred "$h1" --sensitive "$h2" --format json
-  check "$f" "$B" audit "$f" --y-true "$h0" --y-pred "$h1" --sensitive "$h2" --format html --output "$T/out/r.html"
-  [ -n "${h3:-}" ] && check "$f" "$B" audit "$f" --y-true "$h0" --y-pred "$h1" --y-score "$h2" \
-    --sensitive "$h3" --save-state "$T/out/s.json" --bootstrap 20
-  [ -n "${h3:-}" ] && check "$f" "$B" audit "$f" --task regression --y-true "$h0" --y-pred "$h1" --sensitive "$h3"
-  check "$f" "$B" resample random-over --input "$f" --target "$h0" --output "$T/out/o.csv"
-  check "$f" "$B" resample smote --input "$f" --target "$h0" --features "$h1,$h2" --output "$T/out/o.csv"
+  check "$f" "$B" audit "$f" --y-true="$h0" --y-pred="$h1" --sensitive="$h2" --format json
+  check "$f" "$B" audit "$f" --y-true="$h0" --y-pred="$h1" --sensitive="$h2" --format html --output "$T/out/r.html"
+  [ -n "${h3:-}" ] && check "$f" "$B" audit "$f" --y-true="$h0" --y-pred="$h1" --y-score="$h2" \
+    --sensitive="$h3" --save-state "$T/out/s.json" --bootstrap 20
+  [ -n "${h3:-}" ] && check "$f" "$B" audit "$f" --task regression --y-true="$h0" --y-pred="$h1" --sensitive="$h3"
+  check "$f" "$B" resample random-over --input "$f" --target="$h0" --output "$T/out/o.csv"
+  check "$f" "$B" resample smote --input "$f" --target="$h0" --features="$h1,$h2" --output "$T/out/o.csv"
 done
 for f in "$C"/npy/*; do
   check "$f" "$B" resample random-over --x "$f" --y "$f" --output-x "$T/out/x.npy" --output-y "$T/out/y.npy"

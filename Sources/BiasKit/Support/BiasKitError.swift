@@ -35,9 +35,30 @@ public struct BiasKitError: Error, Sendable, Equatable, CustomStringConvertible 
   /// One line for a person: where the problem is and what was expected.
   public var message: String
 
+  /// An error of `code`. Control characters in `message` (a line break or tab inside a quoted
+  /// CSV field, bytes of a binary header quoted back) are written as escapes (`\n`, `\t`,
+  /// `\u{1B}`), so that the message stays one line whatever input it quotes.
   public init(_ code: Code, _ message: String) {
     self.code = code
-    self.message = message
+    self.message = BiasKitError.singleLine(message)
+  }
+
+  /// `text` with every control character (C0, DEL, C1 and the Unicode line and paragraph
+  /// separators) escaped.
+  static func singleLine(_ text: String) -> String {
+    func isControl(_ v: UInt32) -> Bool { v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x2028 || v == 0x2029 }
+    guard text.unicodeScalars.contains(where: { isControl($0.value) }) else { return text }
+    var result = ""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\n": result += "\\n"
+      case "\r": result += "\\r"
+      case "\t": result += "\\t"
+      case _ where isControl(scalar.value): result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+      default: result.unicodeScalars.append(scalar)
+      }
+    }
+    return result
   }
 
   public var description: String { message }

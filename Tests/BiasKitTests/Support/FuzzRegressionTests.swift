@@ -194,4 +194,20 @@ struct FuzzRegressionTests {
       try expectCLIError(["merge", path, path], containing: "row count")
     }
   }
+
+  // MARK: One line
+
+  @Test("errors quoting input stay one line: control characters in quoted text are escaped")
+  func errorsQuotingControlCharactersStayOneLine() throws {
+    // A quoted CSV field holding a line break, read as a label.
+    let csv = try file("p.csv", "a,b,c\n\"x\ny\",0,g\n1,1,h\n")
+    expectError(.invalidValue, containing: #"'x\ny' is not a binary label"#) {
+      _ = try AuditTable(path: csv, columns: AuditColumns(yTrue: "a", yPred: "b", sensitive: ["c"]))
+    }
+    try expectCLIError(["audit", csv, "--y-true", "a", "--y-pred", "b", "--sensitive", "c"], containing: #"'x\ny'"#)
+    // A .npy header without 'descr', quoted back with its line break and a tab.
+    let npyPath = try file("x.npy", npy("{'shape': (1,),\n\t}\n"))
+    expectError(.malformedInput, containing: #"(1,),\n\t}"#) { _ = try NumpyArray.readMatrix(path: npyPath) }
+    #expect(BiasKitError(.io, "a\u{1B}[31mb\u{0}c\u{2028}").message == #"a\u{1B}[31mb\u{0}c\u{2028}"#)
+  }
 }
