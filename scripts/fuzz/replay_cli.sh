@@ -32,7 +32,8 @@ for f in "$C"/audit/* "$C"/csv/*; do
   k=$((k + 1))
   [ $((k % STRIDE)) -eq 0 ] || continue
   IFS=, read -r h0 h1 h2 h3 h4 _ < <(head -n 1 "$f" | tr -d '\r"') || true
-  [ -n "${h2:-}" ] || continue
+  # Empty names are an argument-parser usage error (several lines by design), not a data error.
+  [ -n "${h0:-}" ] && [ -n "${h1:-}" ] && [ -n "${h2:-}" ] || continue
   check "$f" "$B" audit "$f" --y-true="$h0" --y-pred="$h1" --sensitive="$h2" --format json
   check "$f" "$B" audit "$f" --y-true="$h0" --y-pred="$h1" --sensitive="$h2" --format html --output "$T/out/r.html"
   [ -n "${h3:-}" ] && check "$f" "$B" audit "$f" --y-true="$h0" --y-pred="$h1" --y-score="$h2" \
