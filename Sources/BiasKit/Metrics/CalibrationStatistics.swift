@@ -40,7 +40,9 @@ public struct CalibrationStatistics: Sendable, Equatable, Codable {
     q1 /= s
     logLoss.add(w * -log(label == 1 ? q1 : q0))
     let bins = binWeight.count
-    let b = min(max(Int((p * Double(bins)).rounded(.down)), 0), bins - 1)
+    // Clamped in Double before converting: a score far outside [0, 1] (or NaN) must not trap.
+    let x = p * Double(bins)
+    let b = x >= Double(bins) ? bins - 1 : (x >= 0 ? Int(x.rounded(.down)) : 0)
     binWeight[b] += w
     binLabels[b] += w * y
     binScores[b] += w * p

@@ -195,6 +195,23 @@ struct FuzzRegressionTests {
     }
   }
 
+  @Test("calibration sums: a score far outside [0, 1] or NaN falls in an end bin instead of trapping")
+  func calibrationScoreOutOfRange() throws {
+    // Found by the audit target: y_score 011111111111111111111 audited without probabilityScores.
+    let path = try file("p.csv", "y,p,s,g\n0,0,0.1,a\n1,1,011111111111111111111,a\n1,0,-1e300,b\n0,1,0.5,b\n")
+    let table = try AuditTable(path: path, columns: AuditColumns(yTrue: "y", yPred: "p", yScore: "s", sensitive: ["g"]))
+    let frame = try MetricFrame(
+      metrics: [.brierScore, .expectedCalibrationError], data: table.data, sensitive: table.sensitive)
+    #expect(frame.overall(.brierScore) != nil)
+    var bins = CalibrationStatistics(bins: 10)
+    for score in [Double.nan, .infinity, -.infinity, 1e300, -1e300, 1, 0] { bins.add(label: 1, score: score) }
+    #expect(bins.binWeight == [4, 0, 0, 0, 0, 0, 0, 0, 0, 3])
+    // The command line reads scores as probabilities for these metrics: a one-line error.
+    try expectCLIError(
+      ["audit", path, "--y-true", "y", "--y-pred", "p", "--y-score", "s", "--sensitive", "g", "--metrics", "brier_score"],
+      containing: "p.csv:3:3")
+  }
+
   // MARK: One line
 
   @Test("errors quoting input stay one line: control characters in quoted text are escaped")
