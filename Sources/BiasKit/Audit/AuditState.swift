@@ -354,6 +354,13 @@ public struct AuditState: Sendable, Equatable, Codable {
       [c.countTruePositives, c.countFalsePositives, c.countTrueNegatives, c.countFalseNegatives]
     }
     let calibrationBins = statistics.lazy.compactMap { $0.calibration?.binWeight.count }.first
+    // Every cell carries the same sums (the metrics read the first cell to know what there is).
+    if let first = statistics.first {
+      let carries = { (s: GroupStatistics) in [s.scores != nil, s.calibration != nil, s.regression != nil] }
+      guard statistics.allSatisfy({ carries($0) == carries(first) }) else {
+        throw broken("cells differ in the sums they carry (scores, calibration, regression)")
+      }
+    }
     for cell in statistics {
       guard (counts(cell.confusion) + [cell.regression?.rows ?? 0]).allSatisfy({ 0 <= $0 && $0 <= AuditState.maximumCount })
       else { throw broken("a row count is negative or above \(AuditState.maximumCount)") }

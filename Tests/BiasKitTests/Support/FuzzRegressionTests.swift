@@ -181,6 +181,20 @@ struct FuzzRegressionTests {
     try expectCLIError(["merge", path], containing: "different numbers of bins")
   }
 
+  @Test("audit state: cells that differ in the sums they carry are an error")
+  func auditStateCellsDifferInSums() throws {
+    let zeros = "[" + Array(repeating: "0", count: 10).joined(separator: ",") + "]"
+    let sum = #"{"compensation":0,"sum":0}"#
+    let withCalibration = """
+      {"confusion":\(confusion(truePositives: 1)),"calibration":{"binLabels":\(zeros),"binScores":\(zeros),
+      "binWeight":\(zeros),"logLoss":\(sum),"squaredError":\(sum),"weight":\(sum)}}
+      """
+    let without = #"{"confusion":"# + confusion(truePositives: 1) + "}"
+    let path = try file("state.json", stateJSON(without, withCalibration))
+    expectError(.malformedInput, containing: "differ in the sums they carry") { _ = try AuditState(contentsOf: path) }
+    try expectCLIError(["merge", path], containing: "differ in the sums they carry")
+  }
+
   @Test("audit state: row counts that overflow when summed are an error, not an overflow trap")
   func auditStateCountOverflow() throws {
     let valid = try file(
