@@ -174,7 +174,7 @@ struct ExponentiatedGradientCommand: ParsableCommand {
   func run() throws {
     let reduction = try reductionConstraint.resolve()
     let constraint = reductionConstraint.constraint
-    let controlColumns = (control ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    let controlColumns = AuditInputOptions.split(control.map { [$0] } ?? [])
     let data = try input.load(controlColumns: controlColumns)
     try data.requireFeatures()
     var eg = ExponentiatedGradient(learner: input.learner, constraint: reduction)

@@ -21,7 +21,7 @@ struct MitigationInputOptions: ParsableArguments {
 
   /// The sensitive columns named by `--sensitive`.
   var sensitiveColumns: [String] {
-    sensitive.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    AuditInputOptions.split([sensitive])
   }
 
   @Option(help: "Columns that are not features, comma-separated (besides target, sensitive and score).")
@@ -107,7 +107,7 @@ struct MitigationSet {
   ) throws {
     self.path = path
     let reader = try CSVReader(path: path)
-    let dropped = Set((options.drop ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+    let dropped = Set(AuditInputOptions.split(options.drop.map { [$0] } ?? []))
     for name in dropped { _ = try reader.columnIndex(of: name) }
     var excluded = dropped
     excluded.insert(options.target)
