@@ -72,39 +72,15 @@ enum HeadlessBrowser {
 
   static var isAvailable: Bool { executable != nil }
 
-  struct Output {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-  }
+  typealias Output = CLI.Result
 
   /// Runs the browser with `arguments` (after the headless flags); gives up after `timeout` seconds.
   static func run(_ arguments: [String], timeout: TimeInterval = 90) throws -> Output {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable!)
     let profile = try TestData.temporaryFolder()
-    process.arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                         "--user-data-dir=\(profile.path)"] + arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
-    DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
-    let errData = SharedBox(Data())
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-      errData.value = err.fileHandleForReading.readDataToEndOfFile()
-      group.leave()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    killer.cancel()
-    return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                  stderr: String(decoding: errData.value, as: UTF8.self))
+    return try runProcess(
+      URL(fileURLWithPath: executable!),
+      ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile.path)"] + arguments,
+      timeout: timeout)
   }
 
   /// Width and height from a PNG's IHDR chunk.

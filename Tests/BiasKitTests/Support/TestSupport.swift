@@ -76,40 +76,52 @@ enum CLI {
   /// Runs `biaskit arguments…` in `directory` (default: the package root) and captures its output.
   @discardableResult
   static func run(_ arguments: [String], in directory: URL? = nil, stdin: Data? = nil) throws -> Result {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.currentDirectoryURL = directory ?? TestData.packageRoot
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    if let stdin {
-      let input = Pipe()
-      process.standardInput = input
-      try process.run()
-      input.fileHandleForWriting.write(stdin)
-      try input.fileHandleForWriting.close()
-    } else {
-      process.standardInput = FileHandle.nullDevice
-      try process.run()
-    }
-    // Read both pipes concurrently so a large output cannot block the child.
-    let errData = SharedBox(Data())
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-      errData.value = err.fileHandleForReading.readDataToEndOfFile()
-      group.leave()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return Result(
-      status: process.terminationStatus,
-      stdout: String(decoding: outData, as: UTF8.self),
-      stderr: String(decoding: errData.value, as: UTF8.self))
+    try runProcess(executable, arguments, in: directory ?? TestData.packageRoot, stdin: stdin)
   }
+}
+
+/// Runs `executable` with `arguments` and captures its output: both pipes are read at once, so
+/// a large output cannot block the child; with a `timeout` the child is terminated after that
+/// many seconds.
+func runProcess(
+  _ executable: URL, _ arguments: [String], in directory: URL? = nil, stdin: Data? = nil,
+  timeout: TimeInterval? = nil
+) throws -> CLI.Result {
+  let process = Process()
+  process.executableURL = executable
+  process.arguments = arguments
+  if let directory { process.currentDirectoryURL = directory }
+  let out = Pipe()
+  let err = Pipe()
+  process.standardOutput = out
+  process.standardError = err
+  if let stdin {
+    let input = Pipe()
+    process.standardInput = input
+    try process.run()
+    input.fileHandleForWriting.write(stdin)
+    try input.fileHandleForWriting.close()
+  } else {
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+  }
+  let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
+  if let timeout { DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer) }
+  let errData = SharedBox(Data())
+  let group = DispatchGroup()
+  group.enter()
+  DispatchQueue.global().async {
+    errData.value = err.fileHandleForReading.readDataToEndOfFile()
+    group.leave()
+  }
+  let outData = out.fileHandleForReading.readDataToEndOfFile()
+  group.wait()
+  process.waitUntilExit()
+  killer.cancel()
+  return CLI.Result(
+    status: process.terminationStatus,
+    stdout: String(decoding: outData, as: UTF8.self),
+    stderr: String(decoding: errData.value, as: UTF8.self))
 }
 
 /// A value written by one thread and read by another after a wait (a semaphore or a dispatch
