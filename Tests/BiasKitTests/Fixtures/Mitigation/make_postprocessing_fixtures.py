@@ -30,6 +30,20 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROWS = 1500
 
 
+def calibrated_case(m, cost, sa, ga):
+    """A fitted CalibratedEqOddsPostprocessing's rates and its expected P(label 1) on the apply
+    rows (scores sa, groups ga) at threshold 0.5, which is deterministic."""
+    # P(row mixed) = P(U <= rate) for U ~ Uniform[0, 1): the rate clipped to [0, 1].
+    mix = np.clip(np.nan_to_num(np.where(ga == 1, m.priv_mix_rate, m.unpriv_mix_rate), nan=0.0), 0, 1)
+    base = np.where(ga == 1, m.base_rate_priv, m.base_rate_unpriv)
+    p = (1 - mix) * (sa >= 0.5) + mix * (base >= 0.5)
+    return {"cost_constraint": cost, "priv_mix_rate": float(m.priv_mix_rate),
+            "unpriv_mix_rate": float(m.unpriv_mix_rate),
+            "base_rate_priv": float(m.base_rate_priv),
+            "base_rate_unpriv": float(m.base_rate_unpriv),
+            "apply_expected_positive": p.tolist()}
+
+
 def dataset(y, s, scores, labels, weights=None):
     from aif360.datasets import BinaryLabelDataset
     df = pd.DataFrame({"sex": s.astype(float), "y": y.astype(float)})
@@ -100,15 +114,7 @@ def weighted_fixture(y, s, scores, pred, fit, app, priv, unpriv):
         ceo = []
         for cost in ("fnr", "fpr", "weighted"):
             m = CalibratedEqOddsPostprocessing(unpriv, priv, cost_constraint=cost, seed=0).fit(true_fit, pred_fit)
-            sa, ga = scores[app], s[app]
-            mix = np.clip(np.nan_to_num(np.where(ga == 1, m.priv_mix_rate, m.unpriv_mix_rate), nan=0.0), 0, 1)
-            base = np.where(ga == 1, m.base_rate_priv, m.base_rate_unpriv)
-            p = (1 - mix) * (sa >= 0.5) + mix * (base >= 0.5)
-            ceo.append({"cost_constraint": cost, "priv_mix_rate": float(m.priv_mix_rate),
-                        "unpriv_mix_rate": float(m.unpriv_mix_rate),
-                        "base_rate_priv": float(m.base_rate_priv),
-                        "base_rate_unpriv": float(m.base_rate_unpriv),
-                        "apply_expected_positive": p.tolist()})
+            ceo.append(calibrated_case(m, cost, scores[app], s[app]))
         case["calibrated_eq_odds"] = ceo
         m = EqOddsPostprocessing(unpriv, priv, seed=0).fit(true_fit, pred_fit)
         case["eq_odds"] = {"x": [float(v) for v in m.model_params.x], "status": int(m.model_params.status),
@@ -167,17 +173,7 @@ def main():
     cases = []
     for cost in ("fnr", "fpr", "weighted"):
         m = CalibratedEqOddsPostprocessing(unpriv, priv, cost_constraint=cost, seed=0).fit(true_fit, pred_fit)
-        # Expected P(label 1) on the apply set at threshold 0.5 (deterministic).
-        sa, ga = scores[app], s[app]
-        # P(row mixed) = P(U <= rate) for U ~ Uniform[0, 1): the rate clipped to [0, 1].
-        mix = np.clip(np.nan_to_num(np.where(ga == 1, m.priv_mix_rate, m.unpriv_mix_rate), nan=0.0), 0, 1)
-        base = np.where(ga == 1, m.base_rate_priv, m.base_rate_unpriv)
-        p = (1 - mix) * (sa >= 0.5) + mix * (base >= 0.5)
-        cases.append({"cost_constraint": cost, "priv_mix_rate": float(m.priv_mix_rate),
-                      "unpriv_mix_rate": float(m.unpriv_mix_rate),
-                      "base_rate_priv": float(m.base_rate_priv),
-                      "base_rate_unpriv": float(m.base_rate_unpriv),
-                      "apply_expected_positive": p.tolist()})
+        cases.append(calibrated_case(m, cost, scores[app], s[app]))
     out["calibrated_eq_odds"] = cases
 
     m = EqOddsPostprocessing(unpriv, priv, seed=0).fit(true_fit, pred_fit)
