@@ -139,15 +139,8 @@ public struct ExponentiatedGradient: Sendable {
         throw BiasKitError(.invalidArgument, "bounded_group_loss takes no control features (fairlearn's BoundedGroupLoss neither)")
       }
     }
-    guard labels.count == n else { throw BiasKitError.lengthMismatch("ExponentiatedGradient labels", labels.count, n) }
-    guard groups.rowCount == n else { throw BiasKitError.lengthMismatch("ExponentiatedGradient groups", groups.rowCount, n) }
-    guard groups.count >= 2 else { throw BiasKitError.oneSensitiveGroup(groups.names.first ?? "") }
-    guard labels.contains(0) && labels.contains(1) else { throw BiasKitError.oneClassLabel(labels.first == 1 ? 1 : 0) }
     guard eps > 0 else { throw BiasKitError(.invalidArgument, "ExponentiatedGradient: eps must be > 0") }
-    for v in features.values where !v.isFinite {
-      throw BiasKitError(.invalidValue, "ExponentiatedGradient: a feature value is not finite")
-    }
-    try constraint.validate()
+    try constraint.validate("ExponentiatedGradient", features: features, labels: labels, groups: groups)
     var lagrangian = Lagrangian(
       features: features, labels: labels, moment: constraint.loaded(labels: labels, groups: groups, controls: controls),
       learner: learner, bound: 1 / eps, warmStart: warmStart)

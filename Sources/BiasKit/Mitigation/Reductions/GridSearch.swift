@@ -66,15 +66,8 @@ public struct GridSearch: Sendable {
 
   public func fitted(features: Matrix, labels: [UInt8], groups: SensitiveGroups) throws -> Model {
     let n = features.rows
-    guard labels.count == n else { throw BiasKitError.lengthMismatch("GridSearch labels", labels.count, n) }
-    guard groups.rowCount == n else { throw BiasKitError.lengthMismatch("GridSearch groups", groups.rowCount, n) }
-    guard groups.count >= 2 else { throw BiasKitError.oneSensitiveGroup(groups.names.first ?? "") }
-    guard labels.contains(0) && labels.contains(1) else { throw BiasKitError.oneClassLabel(labels.first == 1 ? 1 : 0) }
     guard gridSize >= 1 else { throw BiasKitError(.invalidArgument, "GridSearch: grid size must be at least 1") }
-    try constraint.validate()
-    for v in features.values where !v.isFinite {
-      throw BiasKitError(.invalidValue, "GridSearch: a feature value is not finite")
-    }
+    try constraint.validate("GridSearch", features: features, labels: labels, groups: groups)
     let moment = constraint.loaded(labels: labels, groups: groups)
     let lambdas: [[Double]]
     switch constraint {
