@@ -8,19 +8,25 @@ import Foundation
 ///     biaskit-bench audit-adult --runs 20
 enum AuditBench {
   static let jobs: [BenchJob] = [
-    BenchJob(name: "audit-scale", summary: "read + MetricFrame, sens_a x sens_b, 8 confusion metrics + roc_auc") { options in
+    BenchJob(
+      name: "audit-scale",
+      summary: "read + MetricFrame, sens_a x sens_b, 8 confusion metrics + roc_auc"
+    ) { options in
       let rows = options.int("rows", default: 1_000_000)
       let path = dataPath(rows: rows, options: options)
       var frame: MetricFrame? = nil
       let seconds = try measure(runs: options.int("runs", default: 5)) {
         frame = nil  // do not hold the previous run's result while measuring memory
         let table = try AuditTable(path: path, columns: scaleColumns(score: true))
-        frame = try MetricFrame(metrics: scaleMetrics + [.rocAUC], data: table.data, sensitive: table.sensitive)
+        frame = try MetricFrame(
+          metrics: scaleMetrics + [.rocAUC], data: table.data, sensitive: table.sensitive)
       }
-      emit(task: "audit-scale", rows: rows, seconds: seconds, variant: "read+metricframe:a_x_b",
-           results: overallResults(frame!))
+      emit(
+        task: "audit-scale", rows: rows, seconds: seconds, variant: "read+metricframe:a_x_b",
+        results: overallResults(frame!))
     },
-    BenchJob(name: "bootstrap", summary: "MetricFrame with bootstrap intervals, 4 metrics") { options in
+    BenchJob(name: "bootstrap", summary: "MetricFrame with bootstrap intervals, 4 metrics") {
+      options in
       let rows = options.int("rows", default: 1_000_000)
       let samples = options.int("n-boot", default: 1000)
       let path = dataPath(rows: rows, options: options)
@@ -29,7 +35,8 @@ enum AuditBench {
       var frame: MetricFrame? = nil
       let seconds = try measure(runs: options.int("runs", default: 3)) {
         frame = try MetricFrame(
-          metrics: [.accuracy, .selectionRate, .truePositiveRate, .falsePositiveRate], data: table.data,
+          metrics: [.accuracy, .selectionRate, .truePositiveRate, .falsePositiveRate],
+          data: table.data,
           sensitive: table.sensitive)
         intervals = try Bootstrap(samples: samples, quantiles: [0.025, 0.5, 0.975], seed: 12345)
           .intervals(for: frame!, data: table.data, cells: table.sensitive.codes)
@@ -37,34 +44,47 @@ enum AuditBench {
       var results = overallResults(frame!)
       results["overall_ci_0.025"] = intervals[0].overall[0].map { $0 ?? .nan }
       results["overall_ci_0.975"] = intervals[2].overall[0].map { $0 ?? .nan }
-      emit(task: "bootstrap", rows: rows, seconds: seconds, variant: "n_boot=\(samples):a_x_b", results: results)
+      emit(
+        task: "bootstrap", rows: rows, seconds: seconds, variant: "n_boot=\(samples):a_x_b",
+        results: results)
     },
-    BenchJob(name: "audit-adult", summary: "the Adult example, sex / race / sex x race, 8 metrics + fairness") { options in
+    BenchJob(
+      name: "audit-adult",
+      summary: "the Adult example, sex / race / sex x race, 8 metrics + fairness"
+    ) { options in
       let path = options.string("input", default: "Examples/adult-predictions.csv")
       for sensitive in [["sex"], ["race"], ["sex", "race"]] {
         var frame: MetricFrame? = nil
         let seconds = try measure(runs: options.int("runs", default: 20)) {
           let table = try AuditTable(
-            path: path, columns: AuditColumns(yTrue: "y_true", yPred: "y_pred", sensitive: sensitive))
-          frame = try MetricFrame(metrics: scaleMetrics, data: table.data, sensitive: table.sensitive)
+            path: path,
+            columns: AuditColumns(yTrue: "y_true", yPred: "y_pred", sensitive: sensitive))
+          frame = try MetricFrame(
+            metrics: scaleMetrics, data: table.data, sensitive: table.sensitive)
         }
-        emit(task: "audit-adult", rows: frame!.rowCount, seconds: seconds,
-             variant: "read+metricframe+fairness:\(sensitive.joined(separator: "_x_"))", results: overallResults(frame!))
+        emit(
+          task: "audit-adult", rows: frame!.rowCount, seconds: seconds,
+          variant: "read+metricframe+fairness:\(sensitive.joined(separator: "_x_"))",
+          results: overallResults(frame!))
       }
     },
   ]
 
   static let scaleMetrics: [Metric] = [
-    .accuracy, .selectionRate, .truePositiveRate, .falsePositiveRate, .precision, .recall, .balancedAccuracy, .count,
+    .accuracy, .selectionRate, .truePositiveRate, .falsePositiveRate, .precision, .recall,
+    .balancedAccuracy, .count,
   ]
 
   static func scaleColumns(score: Bool) -> AuditColumns {
-    AuditColumns(yTrue: "y_true", yPred: "y_pred", yScore: score ? "y_score" : nil, sensitive: ["sens_a", "sens_b"])
+    AuditColumns(
+      yTrue: "y_true", yPred: "y_pred", yScore: score ? "y_score" : nil,
+      sensitive: ["sens_a", "sens_b"])
   }
 
   static func dataPath(rows: Int, options: BenchOptions) -> String {
     if let input = options.values["input"] { return input }
-    let folder = ProcessInfo.processInfo.environment["BENCH_DATA"]
+    let folder =
+      ProcessInfo.processInfo.environment["BENCH_DATA"]
       ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("anchors-data")
     let name = rows >= 1_000_000 ? "\(rows / 1_000_000)m" : "\(rows / 1000)k"
     return (folder as NSString).appendingPathComponent("audit_\(name).csv")
@@ -72,7 +92,11 @@ enum AuditBench {
 
   static func overallResults(_ frame: MetricFrame) -> [String: Any] {
     var overall: [String: Double] = [:]
-    for (m, metric) in frame.metrics.enumerated() { overall[metric.rawValue] = frame.values.overall[0][m] ?? .nan }
-    return ["overall": overall, "demographic_parity_difference": frame.values.fairness[0][0] ?? .nan]
+    for (m, metric) in frame.metrics.enumerated() {
+      overall[metric.rawValue] = frame.values.overall[0][m] ?? .nan
+    }
+    return [
+      "overall": overall, "demographic_parity_difference": frame.values.fairness[0][0] ?? .nan,
+    ]
   }
 }

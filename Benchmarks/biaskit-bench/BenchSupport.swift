@@ -40,7 +40,9 @@ func measure(runs: Int, _ body: () throws -> Void) rethrows -> [Double] {
 
 /// Peak resident set size of this process so far, in MB (VmHWM), or nil off Linux.
 func peakRSSMegabytes() -> Double? {
-  guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+  guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else {
+    return nil
+  }
   for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
     let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
     return kb / 1024
@@ -49,11 +51,14 @@ func peakRSSMegabytes() -> Double? {
 }
 
 /// Prints one JSON line in the anchors' shape.
-func emit(task: String, rows: Int, seconds: [Double], variant: String = "", results: [String: Any] = [:]) {
+func emit(
+  task: String, rows: Int, seconds: [Double], variant: String = "", results: [String: Any] = [:]
+) {
   let sorted = seconds.sorted()
   var line: [String: Any] = [
     "task": task, "library": "biaskit", "rows": rows, "variant": variant,
-    "seconds_median": sorted[sorted.count / 2], "seconds_min": sorted.first!, "seconds_all": seconds,
+    "seconds_median": sorted[sorted.count / 2], "seconds_min": sorted.first!,
+    "seconds_all": seconds,
     "runs": seconds.count, "results": results,
   ]
   if let rss = peakRSSMegabytes() { line["peak_rss_mb"] = rss }

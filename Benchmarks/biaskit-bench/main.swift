@@ -4,7 +4,8 @@ import Foundation
 /// `biaskit-bench JOB [options]`: times one job of `../shared/anchors` in this process and prints
 /// one JSON line (`task`, `library: "biaskit"`, `rows`, `seconds_median`, `seconds_all`, `results`).
 /// Each capability registers its jobs in its own file (`AuditBench.swift`, …).
-let allJobs: [BenchJob] = AuditBench.jobs + MitigationBench.jobs + ResamplingBench.jobs
+let allJobs: [BenchJob] =
+  AuditBench.jobs + MitigationBench.jobs + ResamplingBench.jobs
   + EmbeddingsBench.jobs
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import BiasKit
 
 @Test func versionIsSet() { #expect(!BiasKit.version.isEmpty) }

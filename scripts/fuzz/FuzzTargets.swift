@@ -6,7 +6,8 @@ import Foundation
 
 /// A per-process temporary file the path-based readers open.
 private let scratchFolder: String = {
-  let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+  let base =
+    FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
   return "\(base)/biaskit-fuzz-\(getpid())"
 }()
 
@@ -33,7 +34,9 @@ private func expectingBiasKitErrors(_ body: () throws -> Void) {
   }
 }
 
-private let everyClassificationMetric: [Metric] = Metric.allCases.filter { $0.requirement != .regression }
+private let everyClassificationMetric: [Metric] = Metric.allCases.filter {
+  $0.requirement != .regression
+}
 private let everyRegressionMetric: [Metric] = Metric.allCases.filter { $0.requirement != .scores }
 
 // MARK: Targets
@@ -55,7 +58,9 @@ private func fuzzCSV(_ bytes: UnsafeRawBufferPointer) {
     expectingBiasKitErrors { _ = try reader.read(names.map { .label($0, positive: "yes") }) }
     // Mixed kinds, one column asked for twice.
     expectingBiasKitErrors {
-      let t = try reader.read([.category(names[0]), .number(names[names.count - 1]), .category(names[0])])
+      let t = try reader.read([
+        .category(names[0]), .number(names[names.count - 1]), .category(names[0]),
+      ])
       _ = reader.line(ofRow: max(0, t.rowCount - 1))
     }
   }
@@ -73,24 +78,31 @@ private func fuzzAudit(_ bytes: UnsafeRawBufferPointer) {
   var variants: [AuditColumns] = [
     AuditColumns(yTrue: h[0], yPred: h[1], sensitive: groups(from: 2)),
     AuditColumns(task: .regression, yTrue: h[0], yPred: h[1], sensitive: groups(from: 2)),
-    AuditColumns(yTrue: h[0], yPred: h[1], sensitive: [h[2]], positiveLabel: "yes", missingGroup: "?"),
+    AuditColumns(
+      yTrue: h[0], yPred: h[1], sensitive: [h[2]], positiveLabel: "yes", missingGroup: "?"),
   ]
   if h.count >= 4 {
-    variants.append(AuditColumns(yTrue: h[0], yPred: h[1], yScore: h[2], sensitive: groups(from: 3)))
+    variants.append(
+      AuditColumns(yTrue: h[0], yPred: h[1], yScore: h[2], sensitive: groups(from: 3)))
     variants.append(
       AuditColumns(yTrue: h[0], yPred: h[1], sensitive: [h[3]], control: [h[2]], missingGroup: ""))
   }
   if h.count >= 5 {
     variants.append(
-      AuditColumns(yTrue: h[0], yPred: h[1], yScore: h[2], sensitive: groups(from: 4), sampleWeight: h[3]))
+      AuditColumns(
+        yTrue: h[0], yPred: h[1], yScore: h[2], sensitive: groups(from: 4), sampleWeight: h[3]))
   }
   for (k, columns) in variants.enumerated() {
     expectingBiasKitErrors {
       let table = try AuditTable(path: path, columns: columns, probabilityScores: k % 2 == 0)
-      let metrics = columns.task == .regression
+      let metrics =
+        columns.task == .regression
         ? everyRegressionMetric
-        : (columns.yScore == nil ? everyClassificationMetric.filter { $0.requirement != .scores } : everyClassificationMetric)
-      let frame = try MetricFrame(metrics: metrics, data: table.data, sensitive: table.sensitive, control: table.control)
+        : (columns.yScore == nil
+          ? everyClassificationMetric.filter { $0.requirement != .scores }
+          : everyClassificationMetric)
+      let frame = try MetricFrame(
+        metrics: metrics, data: table.data, sensitive: table.sensitive, control: table.control)
       let report = AuditReport(frame: frame)
       _ = report.json()
       _ = report.csv()
@@ -113,7 +125,8 @@ private func fuzzEmbedding(_ bytes: UnsafeRawBufferPointer) {
   let buffer = bytes.bindMemory(to: UInt8.self)
   for format in [nil] + EmbeddingFormat.allCases.map(Optional.some) {
     for options in [
-      WordEmbedding.LoadOptions(format: format), WordEmbedding.LoadOptions(format: format, limit: 1, lowercase: true),
+      WordEmbedding.LoadOptions(format: format),
+      WordEmbedding.LoadOptions(format: format, limit: 1, lowercase: true),
     ] {
       expectingBiasKitErrors {
         let e = try WordEmbedding(parsing: buffer, path: "input", options: options)

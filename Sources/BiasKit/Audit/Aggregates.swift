@@ -23,7 +23,9 @@ public enum Aggregates {
   public static func groupMin(_ values: [Double?]) -> Double? { values.compactMap { $0 }.min() }
   public static func groupMax(_ values: [Double?]) -> Double? { values.compactMap { $0 }.max() }
 
-  public static func difference(_ values: [Double?], overall: Double?, method: AggregateMethod) -> Double? {
+  public static func difference(
+    _ values: [Double?], overall: Double?, method: AggregateMethod
+  ) -> Double? {
     switch method {
     case .betweenGroups:
       guard let low = groupMin(values), let high = groupMax(values) else { return nil }
@@ -34,7 +36,9 @@ public enum Aggregates {
     }
   }
 
-  public static func ratio(_ values: [Double?], overall: Double?, method: AggregateMethod) -> Double? {
+  public static func ratio(
+    _ values: [Double?], overall: Double?, method: AggregateMethod
+  ) -> Double? {
     switch method {
     case .betweenGroups:
       guard let low = groupMin(values), let high = groupMax(values) else { return nil }

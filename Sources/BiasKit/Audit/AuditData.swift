@@ -24,7 +24,9 @@ public struct AuditData: Sendable {
   public static func classification(
     labels: [UInt8], predictions: [UInt8], scores: [Double]? = nil, weights: [Double]? = nil
   ) -> AuditData {
-    AuditData(outcomes: .classification(labels: labels, predictions: predictions, scores: scores), weights: weights)
+    AuditData(
+      outcomes: .classification(labels: labels, predictions: predictions, scores: scores),
+      weights: weights)
   }
 
   /// Number of rows.

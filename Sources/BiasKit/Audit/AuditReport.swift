@@ -33,7 +33,8 @@ public struct AuditReport: Sendable {
 
   /// The sections of aggregates, as named in the output.
   public static let aggregateSections: [(name: String, path: KeyPath<AuditValues, [[Double?]]>)] = [
-    ("difference_between_groups", \.differenceBetweenGroups), ("difference_to_overall", \.differenceToOverall),
+    ("difference_between_groups", \.differenceBetweenGroups),
+    ("difference_to_overall", \.differenceToOverall),
     ("ratio_between_groups", \.ratioBetweenGroups), ("ratio_to_overall", \.ratioToOverall),
     ("group_min", \.groupMin), ("group_max", \.groupMax),
   ]
@@ -44,7 +45,9 @@ public struct AuditReport: Sendable {
     for cell in frame.statistics.indices {
       let label = cellLabel(cell)
       for (m, metric) in frame.metrics.enumerated() where frame.values.byGroup[cell][m] == nil {
-        notes.append("\(metric.rawValue) is undefined for \(label): \(metric.undefinedReason(frame.statistics[cell]))")
+        notes.append(
+          "\(metric.rawValue) is undefined for \(label): \(metric.undefinedReason(frame.statistics[cell]))"
+        )
       }
     }
     return notes
@@ -53,7 +56,7 @@ public struct AuditReport: Sendable {
   func cellLabel(_ cell: Int) -> String {
     let g = cell % frame.groupCount
     let c = cell / frame.groupCount
-    return (frame.controlFeatures.isEmpty ? [] : frame.controlKey(c)) .joined(separator: "|")
+    return (frame.controlFeatures.isEmpty ? [] : frame.controlKey(c)).joined(separator: "|")
       + (frame.controlFeatures.isEmpty ? "" : "|") + frame.groupKey(g).joined(separator: "|")
   }
 
@@ -84,8 +87,7 @@ public struct AuditReport: Sendable {
   /// The values of every section, rendering each number with `render` (numbers or intervals).
   /// `render` receives the value for plain output, or the flat index for intervals.
   private func sections<T>(_ values: AuditValues, render: (T) -> JSONValue) -> [(String, JSONValue)]
-    where T: IntervalIndexable
-  {
+  where T: IntervalIndexable {
     var flatIndex = 0
     func cell(_ value: Double?) -> JSONValue {
       defer { flatIndex += 1 }
@@ -98,21 +100,32 @@ public struct AuditReport: Sendable {
     }
     func perControl(_ table: [[Double?]]) -> JSONValue {
       if !hasControl { return metricObject(table[0]) }
-      return .array(table.enumerated().map { c, row in
-        .object([("control", .array(frame.controlKey(c).map { .string($0) })), ("metrics", metricObject(row))])
-      })
+      return .array(
+        table.enumerated().map { c, row in
+          .object([
+            ("control", .array(frame.controlKey(c).map { .string($0) })),
+            ("metrics", metricObject(row)),
+          ])
+        })
     }
     var out: [(String, JSONValue)] = []
     out.append(("overall", perControl(values.overall)))
-    out.append(("by_group", .array(values.byGroup.enumerated().map { index, row in
-      var entry: [(String, JSONValue)] = []
-      if hasControl {
-        entry.append(("control", .array(frame.controlKey(index / frame.groupCount).map { .string($0) })))
-      }
-      entry.append(("group", .array(frame.groupKey(index % frame.groupCount).map { .string($0) })))
-      entry.append(("metrics", metricObject(row)))
-      return .object(entry)
-    })))
+    out.append(
+      (
+        "by_group",
+        .array(
+          values.byGroup.enumerated().map { index, row in
+            var entry: [(String, JSONValue)] = []
+            if hasControl {
+              entry.append(
+                ("control", .array(frame.controlKey(index / frame.groupCount).map { .string($0) })))
+            }
+            entry.append(
+              ("group", .array(frame.groupKey(index % frame.groupCount).map { .string($0) })))
+            entry.append(("metrics", metricObject(row)))
+            return .object(entry)
+          })
+      ))
     let order = AuditValues.aggregatesInFlatOrder
     var rendered: [String: JSONValue] = [:]
     for (name, path) in order { rendered[name] = perControl(values[keyPath: path]) }
@@ -121,9 +134,12 @@ public struct AuditReport: Sendable {
     func named(_ table: [[Double?]], _ names: [String]) -> JSONValue {
       func object(_ row: [Double?]) -> JSONValue { .object(zip(names, row).map { ($0, cell($1)) }) }
       if !hasControl { return object(table[0]) }
-      return .array(table.enumerated().map { c, row in
-        .object([("control", .array(frame.controlKey(c).map { .string($0) })), ("values", object(row))])
-      })
+      return .array(
+        table.enumerated().map { c, row in
+          .object([
+            ("control", .array(frame.controlKey(c).map { .string($0) })), ("values", object(row)),
+          ])
+        })
     }
     let measures = FairnessMeasure.allCases.map(\.rawValue)
     let fairness = named(values.fairness, measures)
@@ -137,7 +153,9 @@ public struct AuditReport: Sendable {
     return out
   }
 
-  private func intervalValues(_ intervals: [AuditValues]) -> (template: AuditValues, lookup: (Int) -> JSONValue) {
+  private func intervalValues(
+    _ intervals: [AuditValues]
+  ) -> (template: AuditValues, lookup: (Int) -> JSONValue) {
     let flats = intervals.map(\.flattened)
     return (frame.values, { index in .array(flats.map { .number($0[index]) }) })
   }
@@ -146,35 +164,53 @@ public struct AuditReport: Sendable {
 
   /// Long form: `section,control,group,metric,value` (plus `q…` columns with intervals).
   public func csv() -> String {
-    var lines = ["section,control,group,metric,value" + (bootstrap?.quantiles.map { ",q\($0)" }.joined() ?? "")]
+    var lines = [
+      "section,control,group,metric,value" + (bootstrap?.quantiles.map { ",q\($0)" }.joined() ?? "")
+    ]
     let flats = intervals?.map(\.flattened)
     var flatIndex = 0
-    func add(_ section: String, _ control: String, _ group: String, _ metric: String, _ value: Double?) {
+    func add(
+      _ section: String, _ control: String, _ group: String, _ metric: String, _ value: Double?
+    ) {
       var line = [section, control, group, metric].map(CSVText.escape).joined(separator: ",")
       line += "," + CSVText.number(value)
-      if let flats { for f in flats { line += "," + CSVText.number(f[flatIndex].isNaN ? nil : f[flatIndex]) } }
+      if let flats {
+        for f in flats { line += "," + CSVText.number(f[flatIndex].isNaN ? nil : f[flatIndex]) }
+      }
       flatIndex += 1
       lines.append(line)
     }
     let v = frame.values
     let controls = frame.controlCount
-    func controlName(_ c: Int) -> String { frame.controlFeatures.isEmpty ? "" : frame.controlKey(c).joined(separator: "|") }
-    for c in 0..<controls { for (m, metric) in frame.metrics.enumerated() { add("overall", controlName(c), "", metric.rawValue, v.overall[c][m]) } }
+    func controlName(_ c: Int) -> String {
+      frame.controlFeatures.isEmpty ? "" : frame.controlKey(c).joined(separator: "|")
+    }
+    for c in 0..<controls {
+      for (m, metric) in frame.metrics.enumerated() {
+        add("overall", controlName(c), "", metric.rawValue, v.overall[c][m])
+      }
+    }
     for (cell, row) in v.byGroup.enumerated() {
       for (m, metric) in frame.metrics.enumerated() {
-        add("by_group", controlName(cell / frame.groupCount), frame.groupKey(cell % frame.groupCount).joined(separator: "|"),
-            metric.rawValue, row[m])
+        add(
+          "by_group", controlName(cell / frame.groupCount),
+          frame.groupKey(cell % frame.groupCount).joined(separator: "|"),
+          metric.rawValue, row[m])
       }
     }
     let order = AuditValues.aggregatesInFlatOrder
     for (name, path) in order {
       for c in 0..<controls {
-        for (m, metric) in frame.metrics.enumerated() { add(name, controlName(c), "", metric.rawValue, v[keyPath: path][c][m]) }
+        for (m, metric) in frame.metrics.enumerated() {
+          add(name, controlName(c), "", metric.rawValue, v[keyPath: path][c][m])
+        }
       }
     }
     let measures = FairnessMeasure.allCases.map(\.rawValue)
-    for (section, table, names) in [("fairness", v.fairness, measures), ("fairness_to_overall", v.fairnessToOverall, measures),
-                                    ("inequality", v.betweenGroupInequality, AuditValues.betweenGroupInequalityNames)] {
+    for (section, table, names) in [
+      ("fairness", v.fairness, measures), ("fairness_to_overall", v.fairnessToOverall, measures),
+      ("inequality", v.betweenGroupInequality, AuditValues.betweenGroupInequalityNames),
+    ] {
       for c in 0..<controls {
         for (k, name) in names.enumerated() { add(section, controlName(c), "", name, table[c][k]) }
       }
@@ -190,29 +226,39 @@ public struct AuditReport: Sendable {
   public func values(named name: String) -> [(label: String, value: Double?)]? {
     let v = frame.values
     func label(_ c: Int) -> String {
-      frame.controlFeatures.isEmpty ? name : "\(name) [\(frame.controlKey(c).joined(separator: "|"))]"
+      frame.controlFeatures.isEmpty
+        ? name : "\(name) [\(frame.controlKey(c).joined(separator: "|"))]"
     }
     func perControl(_ table: [[Double?]], _ k: Int) -> [(label: String, value: Double?)] {
       table.indices.map { (label($0), table[$0][k]) }
     }
-    if let k = FairnessMeasure.allCases.firstIndex(where: { $0.rawValue == name }) { return perControl(v.fairness, k) }
+    if let k = FairnessMeasure.allCases.firstIndex(where: { $0.rawValue == name }) {
+      return perControl(v.fairness, k)
+    }
     if name.hasSuffix("_to_overall"),
       let k = FairnessMeasure.allCases.firstIndex(where: { $0.rawValue + "_to_overall" == name })
     {
       return perControl(v.fairnessToOverall, k)
     }
-    if let k = AuditValues.betweenGroupInequalityNames.firstIndex(of: name) { return perControl(v.betweenGroupInequality, k) }
+    if let k = AuditValues.betweenGroupInequalityNames.firstIndex(of: name) {
+      return perControl(v.betweenGroupInequality, k)
+    }
     let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
-    guard parts.count == 2, let metric = Metric(name: parts[1]), let m = frame.metrics.firstIndex(of: metric) else {
+    guard parts.count == 2, let metric = Metric(name: parts[1]),
+      let m = frame.metrics.firstIndex(of: metric)
+    else {
       return nil
     }
     if parts[0] == "overall" { return v.overall.indices.map { (label($0), v.overall[$0][m]) } }
     if parts[0] == "by_group" {
       return v.byGroup.indices.compactMap { cell in
-        frame.statistics[cell].confusion.rows == 0 ? nil : ("\(name) [\(cellLabel(cell))]", v.byGroup[cell][m])
+        frame.statistics[cell].confusion.rows == 0
+          ? nil : ("\(name) [\(cellLabel(cell))]", v.byGroup[cell][m])
       }
     }
-    guard let section = AuditReport.aggregateSections.first(where: { $0.name == parts[0] }) else { return nil }
+    guard let section = AuditReport.aggregateSections.first(where: { $0.name == parts[0] }) else {
+      return nil
+    }
     let table = v[keyPath: section.path]
     return table.indices.map { (label($0), table[$0][m]) }
   }

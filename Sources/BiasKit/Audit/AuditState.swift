@@ -79,8 +79,10 @@ public struct AuditState: Sendable, Equatable, Codable {
   public var statistics: [GroupStatistics]
 
   public init(
-    task: AuditColumns.Task, sensitiveFeatures: [String], sensitiveLevels: [[String]], controlFeatures: [String] = [],
-    controlLevels: [[String]] = [], scoreHistogram: ScoreHistogram? = nil, statistics: [GroupStatistics]
+    task: AuditColumns.Task, sensitiveFeatures: [String], sensitiveLevels: [[String]],
+    controlFeatures: [String] = [],
+    controlLevels: [[String]] = [], scoreHistogram: ScoreHistogram? = nil,
+    statistics: [GroupStatistics]
   ) {
     self.task = task
     self.sensitiveFeatures = sensitiveFeatures
@@ -94,46 +96,60 @@ public struct AuditState: Sendable, Equatable, Codable {
   /// The state of a frame computed from rows.
   public init(frame: MetricFrame, task: AuditColumns.Task) {
     self.init(
-      task: task, sensitiveFeatures: frame.sensitiveFeatures, sensitiveLevels: frame.sensitiveLevels,
-      controlFeatures: frame.controlFeatures, controlLevels: frame.controlLevels, statistics: frame.statistics)
+      task: task, sensitiveFeatures: frame.sensitiveFeatures,
+      sensitiveLevels: frame.sensitiveLevels,
+      controlFeatures: frame.controlFeatures, controlLevels: frame.controlLevels,
+      statistics: frame.statistics)
   }
 
   public var groupCount: Int { sensitiveLevels.reduce(1) { $0 * $1.count } }
   public var controlCount: Int { controlLevels.reduce(1) { $0 * $1.count } }
   /// (cell, distinct score) pairs held.
-  public var distinctScoreCount: Int { statistics.reduce(0) { $0 + ($1.scores?.values.count ?? 0) } }
+  public var distinctScoreCount: Int {
+    statistics.reduce(0) { $0 + ($1.scores?.values.count ?? 0) }
+  }
 
   /// The frame of `metrics` over this state.
   ///
   /// - Throws: ``BiasKitError`` when a metric needs statistics the state lacks (scores,
   ///   calibration sums, regression sums).
   public func frame(
-    metrics: [Metric], options: AuditOptions = AuditOptions(), aggregation: FairnessMeasure.Aggregation = .worstCase
+    metrics: [Metric], options: AuditOptions = AuditOptions(),
+    aggregation: FairnessMeasure.Aggregation = .worstCase
   ) throws -> MetricFrame {
     let needs = CountingPass.Needs(metrics: metrics)
     let have = statistics.first
     for metric in metrics {
       switch metric {
       case .rocAUC, .averagePrecision:
-        if have?.scores == nil { throw BiasKitError.stateLacks(metric, "score counts (audit with --y-score)") }
+        if have?.scores == nil {
+          throw BiasKitError.stateLacks(metric, "score counts (audit with --y-score)")
+        }
       case .brierScore, .logLoss, .expectedCalibrationError:
         if have?.calibration == nil {
-          throw BiasKitError.stateLacks(metric, scoreHistogram == nil
-            ? "calibration sums (save the state with this metric requested)"
-            : "exact scores (the scores were binned past --max-distinct-scores)")
+          throw BiasKitError.stateLacks(
+            metric,
+            scoreHistogram == nil
+              ? "calibration sums (save the state with this metric requested)"
+              : "exact scores (the scores were binned past --max-distinct-scores)")
         }
       case .meanAbsoluteError, .meanSquaredError, .r2Score, .meanPrediction:
-        if have?.regression == nil { throw BiasKitError.stateLacks(metric, "regression sums (--task regression)") }
+        if have?.regression == nil {
+          throw BiasKitError.stateLacks(metric, "regression sums (--task regression)")
+        }
       default: break
       }
     }
     if needs.calibration, let bins = have?.calibration?.binWeight.count, bins != options.bins {
-      throw BiasKitError(.invalidArgument,
+      throw BiasKitError(
+        .invalidArgument,
         "the state's calibration sums use \(bins) bins; audit it with --bins \(bins)")
     }
     return MetricFrame(
-      metrics: metrics, statistics: statistics, sensitiveFeatures: sensitiveFeatures, sensitiveLevels: sensitiveLevels,
-      controlFeatures: controlFeatures, controlLevels: controlLevels, options: options, aggregation: aggregation)
+      metrics: metrics, statistics: statistics, sensitiveFeatures: sensitiveFeatures,
+      sensitiveLevels: sensitiveLevels,
+      controlFeatures: controlFeatures, controlLevels: controlLevels, options: options,
+      aggregation: aggregation)
   }
 
   /// The largest AUC error bound over the cells and the overall rows of each control level;
@@ -144,7 +160,9 @@ public struct AuditState: Sendable, Equatable, Codable {
     let groups = groupCount
     for c in 0..<max(1, statistics.count / max(1, groups)) {
       let cells = statistics[(c * groups)..<min(statistics.count, (c + 1) * groups)]
-      for cell in cells { if let s = cell.scores, let b = histogram.aucErrorBound(s) { worst = max(worst, b) } }
+      for cell in cells {
+        if let s = cell.scores, let b = histogram.aucErrorBound(s) { worst = max(worst, b) }
+      }
       let total = GroupStatistics.merged(cells)
       if let s = total.scores, let b = histogram.aucErrorBound(s) { worst = max(worst, b) }
     }
@@ -204,8 +222,12 @@ public struct AuditState: Sendable, Equatable, Codable {
   /// The state, exact when it has at most `bins` rows (so at most `bins` distinct scores) or
   /// when no cell has two distinct scores in one of `bins` bins of `[lower, upper)`; else on that
   /// histogram. ``DatabaseAudit`` follows the same rule.
-  public func limitingDistinctScores(_ bins: Int, lower: Double = 0, upper: Double = 1) throws -> AuditState {
-    if scoreHistogram == nil, statistics.reduce(0, { $0 + $1.confusion.rows }) <= bins { return self }
+  public func limitingDistinctScores(
+    _ bins: Int, lower: Double = 0, upper: Double = 1
+  ) throws -> AuditState {
+    if scoreHistogram == nil, statistics.reduce(0, { $0 + $1.confusion.rows }) <= bins {
+      return self
+    }
     return try binningScoresIfNeeded(ScoreHistogram(lower: lower, upper: upper, bins: bins))
   }
 
@@ -219,13 +241,16 @@ public struct AuditState: Sendable, Equatable, Codable {
     guard let first = parts.first else { throw BiasKitError(.invalidArgument, "nothing to merge") }
     for (k, part) in parts.enumerated().dropFirst() {
       guard part.task == first.task else {
-        throw BiasKitError.stateMismatch(k, "task \(part.task.rawValue), not \(first.task.rawValue)")
+        throw BiasKitError.stateMismatch(
+          k, "task \(part.task.rawValue), not \(first.task.rawValue)")
       }
       guard part.sensitiveFeatures == first.sensitiveFeatures else {
-        throw BiasKitError.stateMismatch(k, "sensitive features \(part.sensitiveFeatures), not \(first.sensitiveFeatures)")
+        throw BiasKitError.stateMismatch(
+          k, "sensitive features \(part.sensitiveFeatures), not \(first.sensitiveFeatures)")
       }
       guard part.controlFeatures == first.controlFeatures else {
-        throw BiasKitError.stateMismatch(k, "control features \(part.controlFeatures), not \(first.controlFeatures)")
+        throw BiasKitError.stateMismatch(
+          k, "control features \(part.controlFeatures), not \(first.controlFeatures)")
       }
     }
     // Scores: one histogram for all, or exact for all.
@@ -247,17 +272,24 @@ public struct AuditState: Sendable, Equatable, Codable {
       let controlMap = remap(part.controlLevels, into: control)
       let partGroups = part.groupCount
       for (cell, stats) in part.statistics.enumerated() {
-        let g = code(cell % partGroups, from: part.sensitiveLevels, map: sensitiveMap, into: sensitive)
+        let g = code(
+          cell % partGroups, from: part.sensitiveLevels, map: sensitiveMap, into: sensitive)
         let c = code(cell / partGroups, from: part.controlLevels, map: controlMap, into: control)
         let target = c * groups + g
-        if statistics[target] == nil { statistics[target] = stats } else { statistics[target]!.merge(stats) }
+        if statistics[target] == nil {
+          statistics[target] = stats
+        } else {
+          statistics[target]!.merge(stats)
+        }
       }
     }
     // Cells no part has: empty, with the same optional statistics as the others.
     var empty = GroupStatistics()
     if let some = statistics.lazy.compactMap({ $0 }).first {
       if some.scores != nil { empty.scores = ScoreCounts() }
-      if let calibration = some.calibration { empty.calibration = CalibrationStatistics(bins: calibration.binWeight.count) }
+      if let calibration = some.calibration {
+        empty.calibration = CalibrationStatistics(bins: calibration.binWeight.count)
+      }
       if some.regression != nil { empty.regression = RegressionStatistics() }
     }
     var result = first
@@ -284,7 +316,9 @@ public struct AuditState: Sendable, Equatable, Codable {
   }
 
   /// The code in the union layout of the cell whose code is `code` in the part's layout.
-  static func code(_ code: Int, from levels: [[String]], map: [[Int]], into union: [[String]]) -> Int {
+  static func code(
+    _ code: Int, from levels: [[String]], map: [[Int]], into union: [[String]]
+  ) -> Int {
     var remainder = code
     var digits = [Int](repeating: 0, count: levels.count)
     for f in levels.indices.reversed() {
@@ -309,15 +343,18 @@ public struct AuditState: Sendable, Equatable, Codable {
   public init(contentsOf path: String) throws {
     let data: Data
     do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-      throw BiasKitError(.io, "\(path): cannot read the audit state (\(error.localizedDescription))")
+      throw BiasKitError(
+        .io, "\(path): cannot read the audit state (\(error.localizedDescription))")
     }
     do {
       self = try JSONDecoder().decode(AuditState.self, from: data)
     } catch {
-      throw BiasKitError(.malformedInput, "\(path): not a BiasKit audit state (\(AuditState.describe(error)))")
+      throw BiasKitError(
+        .malformedInput, "\(path): not a BiasKit audit state (\(AuditState.describe(error)))")
     }
     guard format == "biaskit-audit-state", version == 1 else {
-      throw BiasKitError(.malformedInput, "\(path): not a BiasKit audit state (format \(format) version \(version))")
+      throw BiasKitError(
+        .malformedInput, "\(path): not a BiasKit audit state (format \(format) version \(version))")
     }
     try validate(path)
   }
@@ -328,11 +365,15 @@ public struct AuditState: Sendable, Equatable, Codable {
 
   /// Checks the invariants a decoded state must hold.
   func validate(_ path: String) throws {
-    let broken = { (what: String) in BiasKitError(.malformedInput, "\(path): invalid audit state: \(what)") }
-    guard sensitiveLevels.count == sensitiveFeatures.count, controlLevels.count == controlFeatures.count,
-          !sensitiveFeatures.isEmpty
+    let broken = { (what: String) in
+      BiasKitError(.malformedInput, "\(path): invalid audit state: \(what)")
+    }
+    guard sensitiveLevels.count == sensitiveFeatures.count,
+      controlLevels.count == controlFeatures.count,
+      !sensitiveFeatures.isEmpty
     else { throw broken("features and levels differ in number") }
-    guard (sensitiveLevels + controlLevels).allSatisfy({ !$0.isEmpty && Set($0).count == $0.count }) else {
+    guard (sensitiveLevels + controlLevels).allSatisfy({ !$0.isEmpty && Set($0).count == $0.count })
+    else {
       throw broken("a feature has no levels or a repeated level")
     }
     // The product of the level counts, without overflow (each count is at least 1, so the
@@ -356,20 +397,25 @@ public struct AuditState: Sendable, Equatable, Codable {
     let calibrationBins = statistics.lazy.compactMap { $0.calibration?.binWeight.count }.first
     // Every cell carries the same sums (the metrics read the first cell to know what there is).
     if let first = statistics.first {
-      let carries = { (s: GroupStatistics) in [s.scores != nil, s.calibration != nil, s.regression != nil] }
+      let carries = { (s: GroupStatistics) in
+        [s.scores != nil, s.calibration != nil, s.regression != nil]
+      }
       guard statistics.allSatisfy({ carries($0) == carries(first) }) else {
         throw broken("cells differ in the sums they carry (scores, calibration, regression)")
       }
     }
     for cell in statistics {
-      guard (counts(cell.confusion) + [cell.regression?.rows ?? 0]).allSatisfy({ 0 <= $0 && $0 <= AuditState.maximumCount })
+      guard
+        (counts(cell.confusion) + [cell.regression?.rows ?? 0]).allSatisfy({
+          0 <= $0 && $0 <= AuditState.maximumCount
+        })
       else { throw broken("a row count is negative or above \(AuditState.maximumCount)") }
       if let c = cell.calibration, c.binWeight.count != calibrationBins {
         throw broken("cells hold calibration sums over different numbers of bins")
       }
       if let s = cell.scores {
         guard s.positives.count == s.values.count, s.negatives.count == s.values.count,
-              zip(s.values, s.values.dropFirst()).allSatisfy({ $0 < $1 })
+          zip(s.values, s.values.dropFirst()).allSatisfy({ $0 < $1 })
         else { throw broken("score counts are not sorted or differ in length") }
       }
       if let c = cell.calibration {
@@ -378,7 +424,9 @@ public struct AuditState: Sendable, Equatable, Codable {
         }
       }
     }
-    if let h = scoreHistogram, !(h.bins >= 1 && h.lower < h.upper && h.lower.isFinite && h.upper.isFinite) {
+    if let h = scoreHistogram,
+      !(h.bins >= 1 && h.lower < h.upper && h.lower.isFinite && h.upper.isFinite)
+    {
       throw broken("score histogram \(h)")
     }
   }
@@ -396,13 +444,19 @@ public struct AuditState: Sendable, Equatable, Codable {
 
 extension BiasKitError {
   static func stateLacks(_ metric: Metric, _ what: String) -> BiasKitError {
-    BiasKitError(.invalidArgument, "the metric '\(metric.rawValue)' needs \(what); the audit state has none")
+    BiasKitError(
+      .invalidArgument, "the metric '\(metric.rawValue)' needs \(what); the audit state has none")
   }
   static func stateMismatch(_ index: Int, _ what: String) -> BiasKitError {
-    BiasKitError(.invalidArgument, "audit state \(index + 1) cannot be merged with the first: it has \(what)")
+    BiasKitError(
+      .invalidArgument, "audit state \(index + 1) cannot be merged with the first: it has \(what)")
   }
-  static func histogramMismatch(_ a: AuditState.ScoreHistogram, _ b: AuditState.ScoreHistogram) -> BiasKitError {
-    BiasKitError(.invalidArgument,
-      "the states bin scores differently ([\(a.lower), \(a.upper)) in \(a.bins) bins vs [\(b.lower), \(b.upper)) in \(b.bins)); use the same --max-distinct-scores and --score-range")
+  static func histogramMismatch(
+    _ a: AuditState.ScoreHistogram, _ b: AuditState.ScoreHistogram
+  ) -> BiasKitError {
+    BiasKitError(
+      .invalidArgument,
+      "the states bin scores differently ([\(a.lower), \(a.upper)) in \(a.bins) bins vs [\(b.lower), \(b.upper)) in \(b.bins)); use the same --max-distinct-scores and --score-range"
+    )
   }
 }

@@ -24,8 +24,10 @@ public struct AuditColumns: Sendable, Equatable {
   public var missingGroup: String?
 
   public init(
-    task: Task = .classification, yTrue: String, yPred: String, yScore: String? = nil, sensitive: [String],
-    control: [String] = [], sampleWeight: String? = nil, positiveLabel: String? = nil, missingGroup: String? = nil
+    task: Task = .classification, yTrue: String, yPred: String, yScore: String? = nil,
+    sensitive: [String],
+    control: [String] = [], sampleWeight: String? = nil, positiveLabel: String? = nil,
+    missingGroup: String? = nil
   ) {
     self.task = task
     self.yTrue = yTrue
@@ -83,14 +85,16 @@ public struct AuditTable: Sendable {
     var next = 2
     func location(_ row: Int, _ name: String) -> SourceLocation {
       let index = reader.header.firstIndex(of: name) ?? 0
-      return SourceLocation(file: path, line: reader.line(ofRow: row), column: index + 1, columnName: name)
+      return SourceLocation(
+        file: path, line: reader.line(ofRow: row), column: index + 1, columnName: name)
     }
 
     var scores: [Double]? = nil
     if columns.yScore != nil {
       let values = table.columns[next].numbers!
       next += 1
-      for (i, v) in values.enumerated() where !v.isFinite || (probabilityScores && !(0...1).contains(v)) {
+      for (i, v) in values.enumerated()
+      where !v.isFinite || (probabilityScores && !(0...1).contains(v)) {
         let name = columns.yScore!
         if !v.isFinite { throw BiasKitError.nonFiniteScore(location(i, name), v) }
         throw BiasKitError.scoreNotProbability(location(i, name), v)
@@ -111,10 +115,12 @@ public struct AuditTable: Sendable {
       let labels = table.columns[0].labels!
       if let single = AuditTable.singleClass(labels.values) {
         let name = (single == 1 ? labels.positiveName : labels.negativeName) ?? "\(single)"
-        throw BiasKitError.singleClassLabels(path, column: columns.yTrue, value: name, rows: table.rowCount)
+        throw BiasKitError.singleClassLabels(
+          path, column: columns.yTrue, value: name, rows: table.rowCount)
       }
       data = .classification(
-        labels: labels.values, predictions: table.columns[1].labels!.values, scores: scores, weights: weights)
+        labels: labels.values, predictions: table.columns[1].labels!.values, scores: scores,
+        weights: weights)
     case .regression:
       for (k, name) in [columns.yTrue, columns.yPred].enumerated() {
         if let i = table.columns[k].numbers!.firstIndex(where: { !$0.isFinite }) {
@@ -122,10 +128,13 @@ public struct AuditTable: Sendable {
         }
       }
       data = AuditData(
-        outcomes: .regression(targets: table.columns[0].numbers!, predictions: table.columns[1].numbers!),
+        outcomes: .regression(
+          targets: table.columns[0].numbers!, predictions: table.columns[1].numbers!),
         weights: weights)
     }
-    let sensitiveColumns = (0..<columns.sensitive.count).map { table.columns[next + $0].categories! }
+    let sensitiveColumns = (0..<columns.sensitive.count).map {
+      table.columns[next + $0].categories!
+    }
     next += columns.sensitive.count
     sensitive = try GroupIndex(names: columns.sensitive, columns: sensitiveColumns)
     if columns.control.isEmpty {
@@ -145,20 +154,27 @@ public struct AuditTable: Sendable {
 
   static func checkOptions(_ columns: AuditColumns) throws {
     if columns.sensitive.isEmpty {
-      throw BiasKitError(.invalidArgument, "name at least one sensitive feature (--sensitive COL[,COL…])")
+      throw BiasKitError(
+        .invalidArgument, "name at least one sensitive feature (--sensitive COL[,COL…])")
     }
     if let repeated = columns.sensitive.first(where: { columns.control.contains($0) }) {
-      throw BiasKitError(.invalidArgument, "'\(repeated)' is both a sensitive and a control feature")
+      throw BiasKitError(
+        .invalidArgument, "'\(repeated)' is both a sensitive and a control feature")
     }
-    if Set(columns.sensitive).count != columns.sensitive.count || Set(columns.control).count != columns.control.count {
+    if Set(columns.sensitive).count != columns.sensitive.count
+      || Set(columns.control).count != columns.control.count
+    {
       throw BiasKitError(.invalidArgument, "a feature is listed twice in --sensitive or --control")
     }
     if columns.task == .regression {
       if columns.yScore != nil {
-        throw BiasKitError(.invalidArgument, "--y-score is for classification; it conflicts with --task regression")
+        throw BiasKitError(
+          .invalidArgument, "--y-score is for classification; it conflicts with --task regression")
       }
       if columns.positiveLabel != nil {
-        throw BiasKitError(.invalidArgument, "--pos-label is for classification; it conflicts with --task regression")
+        throw BiasKitError(
+          .invalidArgument, "--pos-label is for classification; it conflicts with --task regression"
+        )
       }
     }
   }
@@ -172,14 +188,21 @@ extension BiasKitError {
     BiasKitError(.invalidValue, "\(location): the value is \(value); expected a finite number")
   }
   static func scoreNotProbability(_ location: SourceLocation, _ value: Double) -> BiasKitError {
-    BiasKitError(.invalidValue,
-      "\(location): the score \(value) is outside [0, 1]; brier_score, log_loss and expected_calibration_error need probabilities")
+    BiasKitError(
+      .invalidValue,
+      "\(location): the score \(value) is outside [0, 1]; brier_score, log_loss and expected_calibration_error need probabilities"
+    )
   }
   static func invalidWeight(_ location: SourceLocation, _ value: Double) -> BiasKitError {
-    BiasKitError(.invalidValue, "\(location): the sample weight is \(value); expected a finite number ≥ 0")
+    BiasKitError(
+      .invalidValue, "\(location): the sample weight is \(value); expected a finite number ≥ 0")
   }
-  static func singleClassLabels(_ path: String, column: String, value: String, rows: Int) -> BiasKitError {
-    BiasKitError(.degenerateData,
-      "\(path): column '\(column)' has one class ('\(value)') in all \(rows) rows; an audit needs both classes")
+  static func singleClassLabels(
+    _ path: String, column: String, value: String, rows: Int
+  ) -> BiasKitError {
+    BiasKitError(
+      .degenerateData,
+      "\(path): column '\(column)' has one class ('\(value)') in all \(rows) rows; an audit needs both classes"
+    )
   }
 }

@@ -40,14 +40,18 @@ public struct Bootstrap: Sendable {
   ///   - cells: the cell of each row (``MetricFrame/cells(sensitive:control:)``).
   ///   - progress: called with the number of finished samples, from any thread.
   public func intervals(
-    for frame: MetricFrame, data: AuditData, cells: [Int32], progress: (@Sendable (Int) -> Void)? = nil
+    for frame: MetricFrame, data: AuditData, cells: [Int32],
+    progress: (@Sendable (Int) -> Void)? = nil
   ) throws -> [AuditValues] {
-    guard samples >= 1 else { throw BiasKitError(.invalidArgument, "--bootstrap needs at least 1 sample") }
+    guard samples >= 1 else {
+      throw BiasKitError(.invalidArgument, "--bootstrap needs at least 1 sample")
+    }
     guard quantiles.allSatisfy({ (0...1).contains($0) }), !quantiles.isEmpty else {
       throw BiasKitError(.invalidArgument, "the confidence quantiles (--ci) must lie in [0, 1]")
     }
     let needs = CountingPass.Needs(metrics: frame.metrics)
-    let pooled = data.weights == nil && !needs.scoreCounts && !needs.calibration && !needs.regression
+    let pooled =
+      data.weights == nil && !needs.scoreCounts && !needs.calibration && !needs.regression
     let resampler: (inout SeededGenerator) -> [GroupStatistics] =
       pooled ? pooledResampler(frame) : try rowResampler(frame, data: data, cells: cells)
     let groupCount = frame.groupCount
@@ -62,7 +66,8 @@ public struct Bootstrap: Sendable {
           var rng = SeededGenerator(seed: seed).stream(UInt64(r))
           let statistics = resampler(&rng)
           let values = AuditValues(
-            metrics: frame.metrics, statistics: statistics, groupCount: groupCount, options: frame.options,
+            metrics: frame.metrics, statistics: statistics, groupCount: groupCount,
+            options: frame.options,
             aggregation: frame.aggregation)
           let flat = values.flattened
           for k in 0..<width { out[r * width + k] = flat[k] }
@@ -76,7 +81,9 @@ public struct Bootstrap: Sendable {
       column.reserveCapacity(samples)
       for k in 0..<width {
         column.removeAll(keepingCapacity: true)
-        for r in 0..<samples where !table[r * width + k].isNaN { column.append(table[r * width + k]) }
+        for r in 0..<samples where !table[r * width + k].isNaN {
+          column.append(table[r * width + k])
+        }
         flat[k] = Bootstrap.quantile(&column, q)
       }
       return template.reshaped(flat)
@@ -94,31 +101,38 @@ public struct Bootstrap: Sendable {
   }
 
   /// Resamples the 4 × cells atoms of unweighted confusion counts.
-  private func pooledResampler(_ frame: MetricFrame) -> (inout SeededGenerator) -> [GroupStatistics] {
+  private func pooledResampler(_ frame: MetricFrame) -> (inout SeededGenerator) -> [GroupStatistics]
+  {
     let cellCount = frame.statistics.count
     var weights: [Double] = []
     for s in frame.statistics {
       let c = s.confusion
-      weights += [Double(c.countTrueNegatives), Double(c.countFalsePositives), Double(c.countFalseNegatives),
-                  Double(c.countTruePositives)]
+      weights += [
+        Double(c.countTrueNegatives), Double(c.countFalsePositives), Double(c.countFalseNegatives),
+        Double(c.countTruePositives),
+      ]
     }
     let n = frame.rowCount
     return { rng in
       let counts = Binomial.multinomial(total: n, weights: weights, using: &rng)
       return (0..<cellCount).map { c in
         var s = GroupStatistics()
-        s.confusion = ConfusionCounts(tp: counts[4 * c + 3], fp: counts[4 * c + 1], tn: counts[4 * c], fn: counts[4 * c + 2])
+        s.confusion = ConfusionCounts(
+          tp: counts[4 * c + 3], fp: counts[4 * c + 1], tn: counts[4 * c], fn: counts[4 * c + 2])
         return s
       }
     }
   }
 
   /// Resamples rows: draws each row's multiplicity, then recounts.
-  private func rowResampler(_ frame: MetricFrame, data: AuditData, cells: [Int32]) throws
+  private func rowResampler(
+    _ frame: MetricFrame, data: AuditData, cells: [Int32]
+  ) throws
     -> (inout SeededGenerator) -> [GroupStatistics]
   {
     guard cells.count == data.rowCount else {
-      throw BiasKitError(.invalidArgument, "the bootstrap needs the rows the audit was computed from")
+      throw BiasKitError(
+        .invalidArgument, "the bootstrap needs the rows the audit was computed from")
     }
     let cellCount = frame.statistics.count
     let n = data.rowCount
@@ -156,16 +170,21 @@ public struct Bootstrap: Sendable {
         case .classification(let labels, let predictions, let scores):
           stats[c].confusion.add(label: labels[i], prediction: predictions[i], weight: w, count: m)
           if let scores {
-            if needs.calibration { stats[c].calibration!.add(label: labels[i], score: scores[i], weight: w) }
+            if needs.calibration {
+              stats[c].calibration!.add(label: labels[i], score: scores[i], weight: w)
+            }
             if needs.scoreCounts {
-              if labels[i] == 1 { stats[c].scores!.positives[Int(scoreSlot[i])] += w } else {
+              if labels[i] == 1 {
+                stats[c].scores!.positives[Int(scoreSlot[i])] += w
+              } else {
                 stats[c].scores!.negatives[Int(scoreSlot[i])] += w
               }
             }
           }
         case .regression(let targets, let predictions):
           stats[c].confusion.add(label: 0, prediction: 0, weight: w, count: m)
-          stats[c].regression!.add(target: targets[i], prediction: predictions[i], weight: w, count: m)
+          stats[c].regression!.add(
+            target: targets[i], prediction: predictions[i], weight: w, count: m)
         }
       }
       return stats

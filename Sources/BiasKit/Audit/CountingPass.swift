@@ -40,33 +40,54 @@ public enum CountingPass {
     let n = data.rowCount
     switch data.outcomes {
     case .classification(let labels, let predictions, let scores):
-      let confusion = data.weights == nil
-        ? countConfusion(labels: labels, predictions: predictions, cells: cells, cellCount: cellCount)
+      let confusion =
+        data.weights == nil
+        ? countConfusion(
+          labels: labels, predictions: predictions, cells: cells, cellCount: cellCount)
         : blockwise(n: n, cellCount: cellCount, empty: ConfusionCounts()) { range, table in
-            let w = data.weights!
-            for i in range { table[Int(cells[i])].add(label: labels[i], prediction: predictions[i], weight: w[i]) }
-          } merge: { $0.add($1) }
+          let w = data.weights!
+          for i in range {
+            table[Int(cells[i])].add(label: labels[i], prediction: predictions[i], weight: w[i])
+          }
+        } merge: {
+          $0.add($1)
+        }
       for c in 0..<cellCount { result[c].confusion = confusion[c] }
       if let scores, needs.calibration {
-        let calibration = blockwise(n: n, cellCount: cellCount, empty: CalibrationStatistics(bins: options.bins)) { range, table in
+        let calibration = blockwise(
+          n: n, cellCount: cellCount, empty: CalibrationStatistics(bins: options.bins)
+        ) { range, table in
           if let w = data.weights {
-            for i in range { table[Int(cells[i])].add(label: labels[i], score: scores[i], weight: w[i]) }
+            for i in range {
+              table[Int(cells[i])].add(label: labels[i], score: scores[i], weight: w[i])
+            }
           } else {
             for i in range { table[Int(cells[i])].add(label: labels[i], score: scores[i]) }
           }
-        } merge: { $0.add($1) }
+        } merge: {
+          $0.add($1)
+        }
         for c in 0..<cellCount { result[c].calibration = calibration[c] }
       }
       if let scores, needs.scoreCounts {
-        let counts = data.weights == nil
+        let counts =
+          data.weights == nil
           ? countScores(scores: scores, labels: labels, cells: cells, confusion: confusion)
-          : countWeightedScores(scores: scores, labels: labels, weights: data.weights!, cells: cells, cellCount: cellCount)
+          : countWeightedScores(
+            scores: scores, labels: labels, weights: data.weights!, cells: cells,
+            cellCount: cellCount)
         for c in 0..<cellCount { result[c].scores = counts[c] }
       }
     case .regression(let targets, let predictions):
-      let regression = blockwise(n: n, cellCount: cellCount, empty: RegressionStatistics()) { range, table in
-        for i in range { table[Int(cells[i])].add(target: targets[i], prediction: predictions[i], weight: data.weights?[i] ?? 1) }
-      } merge: { $0.add($1) }
+      let regression = blockwise(n: n, cellCount: cellCount, empty: RegressionStatistics()) {
+        range, table in
+        for i in range {
+          table[Int(cells[i])].add(
+            target: targets[i], prediction: predictions[i], weight: data.weights?[i] ?? 1)
+        }
+      } merge: {
+        $0.add($1)
+      }
       let counts = regression.map(\.rows)
       // Regression rows are counted as true negatives, so that `count` and the row totals work.
       for c in 0..<cellCount {
@@ -79,9 +100,15 @@ public enum CountingPass {
   }
 
   /// Unweighted confusion counts: an integer table per worker.
-  static func countConfusion(labels: [UInt8], predictions: [UInt8], cells: [Int32], cellCount: Int) -> [ConfusionCounts] {
+  static func countConfusion(
+    labels: [UInt8], predictions: [UInt8], cells: [Int32], cellCount: Int
+  ) -> [ConfusionCounts] {
     let n = labels.count
-    let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, n / 65_536, 64 << 20 / max(1, cellCount * 32)))
+    let workers = max(
+      1,
+      min(
+        ProcessInfo.processInfo.activeProcessorCount, n / 65_536, 64 << 20 / max(1, cellCount * 32))
+    )
     var tables = [[Int]](repeating: [], count: workers)
     tables.withUnsafeMutableBufferPointer { out in
       DispatchQueue.concurrentPerform(iterations: workers) { w in
@@ -113,7 +140,8 @@ public enum CountingPass {
 
   /// Accumulates per-cell values over fixed blocks of rows in parallel, merging in block order.
   static func blockwise<T>(
-    n: Int, cellCount: Int, empty: T, _ body: (Range<Int>, inout [T]) -> Void, merge: (inout T, T) -> Void
+    n: Int, cellCount: Int, empty: T, _ body: (Range<Int>, inout [T]) -> Void,
+    merge: (inout T, T) -> Void
   ) -> [T] {
     var blocks = max(1, (n + blockSize - 1) / blockSize)
     if blocks * cellCount > 1 << 22 { blocks = 1 }
@@ -135,13 +163,17 @@ public enum CountingPass {
 
   /// Unweighted scores: scatter each cell's positive and negative scores into contiguous
   /// segments, radix-sort the segments in parallel and count distinct values.
-  static func countScores(scores: [Double], labels: [UInt8], cells: [Int32], confusion: [ConfusionCounts]) -> [ScoreCounts] {
+  static func countScores(
+    scores: [Double], labels: [UInt8], cells: [Int32], confusion: [ConfusionCounts]
+  ) -> [ScoreCounts] {
     let cellCount = confusion.count
     // Segment 2c holds cell c's negatives, 2c+1 its positives.
     var starts = [Int](repeating: 0, count: 2 * cellCount + 1)
     for c in 0..<cellCount {
-      starts[2 * c + 1] = starts[2 * c] + confusion[c].countTrueNegatives + confusion[c].countFalsePositives
-      starts[2 * c + 2] = starts[2 * c + 1] + confusion[c].countTruePositives + confusion[c].countFalseNegatives
+      starts[2 * c + 1] =
+        starts[2 * c] + confusion[c].countTrueNegatives + confusion[c].countFalsePositives
+      starts[2 * c + 2] =
+        starts[2 * c + 1] + confusion[c].countTruePositives + confusion[c].countFalseNegatives
     }
     let n = scores.count
     var scattered: [Double] = uninitializedArray(count: n)  // every slot is written below
@@ -191,7 +223,9 @@ public enum CountingPass {
     var members = [[Int]](repeating: [], count: cellCount)
     for i in scores.indices { members[Int(cells[i])].append(i) }
     return members.map { rows in
-      ScoreCounts(scores: rows.map { scores[$0] }, labels: rows.map { labels[$0] }, weights: rows.map { weights[$0] })
+      ScoreCounts(
+        scores: rows.map { scores[$0] }, labels: rows.map { labels[$0] },
+        weights: rows.map { weights[$0] })
     }
   }
 }

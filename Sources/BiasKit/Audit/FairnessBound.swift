@@ -25,9 +25,12 @@ public struct FairnessBound: Sendable, Equatable {
   /// Parses `NAME=VALUE` options.
   public static func parse(maximums: [String], minimums: [String]) throws -> [FairnessBound] {
     func parse(_ text: String, _ kind: Kind) throws -> FairnessBound {
-      let parts = text.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+      let parts = text.split(separator: "=", maxSplits: 1).map {
+        $0.trimmingCharacters(in: .whitespaces)
+      }
       guard parts.count == 2, !parts[0].isEmpty, let limit = Double(parts[1]), limit.isFinite else {
-        throw BiasKitError(.invalidArgument,
+        throw BiasKitError(
+          .invalidArgument,
           "a bound is written NAME=VALUE (e.g. demographic_parity_difference=0.1), not '\(text)'")
       }
       return FairnessBound(name: parts[0], kind: kind, limit: limit)
@@ -56,13 +59,17 @@ public struct FairnessBound: Sendable, Equatable {
 
   public func evaluate(_ report: AuditReport) throws -> Result {
     guard let values = report.values(named: name) else {
-      throw BiasKitError(.unknownName,
-        "unknown bound '\(name)'; bounds name one of \(report.boundNames.joined(separator: ", ")) (METRIC among the audited metrics)")
+      throw BiasKitError(
+        .unknownName,
+        "unknown bound '\(name)'; bounds name one of \(report.boundNames.joined(separator: ", ")) (METRIC among the audited metrics)"
+      )
     }
-    return Result(bound: self, values: values.map { item in
-      let holds = item.value.map { kind == .maximum ? $0 <= limit : $0 >= limit } ?? false
-      return (item.label, item.value, holds)
-    })
+    return Result(
+      bound: self,
+      values: values.map { item in
+        let holds = item.value.map { kind == .maximum ? $0 <= limit : $0 >= limit } ?? false
+        return (item.label, item.value, holds)
+      })
   }
 
   /// A JUnit XML report: one test case per bound, a failure for each broken one.
@@ -83,8 +90,10 @@ public struct FairnessBound: Sendable, Equatable {
     }
     let failures = results.filter { !$0.passed }.count
     var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-    xml += "<testsuites name=\"biaskit check\" tests=\"\(results.count)\" failures=\"\(failures)\">\n"
-    xml += "  <testsuite name=\"fairness bounds: \(escape(source))\" tests=\"\(results.count)\" failures=\"\(failures)\">\n"
+    xml +=
+      "<testsuites name=\"biaskit check\" tests=\"\(results.count)\" failures=\"\(failures)\">\n"
+    xml +=
+      "  <testsuite name=\"fairness bounds: \(escape(source))\" tests=\"\(results.count)\" failures=\"\(failures)\">\n"
     for result in results {
       let name = "\(result.bound.name) \(result.bound.kind.rawValue) \(result.bound.limit)"
       xml += "    <testcase classname=\"biaskit.check\" name=\"\(escape(name))\""

@@ -56,16 +56,21 @@ public struct MetricFrame: Sendable {
     options: AuditOptions = AuditOptions(), aggregation: FairnessMeasure.Aggregation = .worstCase
   ) throws {
     try MetricFrame.check(metrics: metrics, data: data)
-    guard sensitive.codes.count == data.rowCount, control.map({ $0.codes.count == data.rowCount }) ?? true else {
-      throw BiasKitError(.invalidArgument, "the group columns and the outcome columns differ in length")
+    guard sensitive.codes.count == data.rowCount,
+      control.map({ $0.codes.count == data.rowCount }) ?? true
+    else {
+      throw BiasKitError(
+        .invalidArgument, "the group columns and the outcome columns differ in length")
     }
     let cellCount = (control?.groupCount ?? 1) * sensitive.groupCount
     guard cellCount <= GroupIndex.maximumGroups else {
-      throw BiasKitError(.invalidArgument, "the control and sensitive features have too many combinations")
+      throw BiasKitError(
+        .invalidArgument, "the control and sensitive features have too many combinations")
     }
     let cells = MetricFrame.cells(sensitive: sensitive, control: control)
     let statistics = CountingPass.statistics(
-      of: data, cells: cells, cellCount: cellCount, needs: CountingPass.Needs(metrics: metrics), options: options)
+      of: data, cells: cells, cellCount: cellCount, needs: CountingPass.Needs(metrics: metrics),
+      options: options)
     self.init(
       metrics: metrics, statistics: statistics, sensitiveFeatures: sensitive.names,
       sensitiveLevels: sensitive.levels, controlFeatures: control?.names ?? [],
@@ -75,8 +80,10 @@ public struct MetricFrame: Sendable {
   /// A frame from per-cell statistics computed elsewhere (a saved or merged audit state, or a
   /// bootstrap resample). `statistics[c * groupCount + g]` is control level `c`, group `g`.
   public init(
-    metrics: [Metric], statistics: [GroupStatistics], sensitiveFeatures: [String], sensitiveLevels: [[String]],
-    controlFeatures: [String] = [], controlLevels: [[String]] = [], options: AuditOptions = AuditOptions(),
+    metrics: [Metric], statistics: [GroupStatistics], sensitiveFeatures: [String],
+    sensitiveLevels: [[String]],
+    controlFeatures: [String] = [], controlLevels: [[String]] = [],
+    options: AuditOptions = AuditOptions(),
     aggregation: FairnessMeasure.Aggregation = .worstCase
   ) {
     self.metrics = metrics
@@ -89,18 +96,23 @@ public struct MetricFrame: Sendable {
     self.statistics = statistics
     let groups = sensitiveLevels.reduce(1) { $0 * $1.count }
     self.values = AuditValues(
-      metrics: metrics, statistics: statistics, groupCount: groups, options: options, aggregation: aggregation)
+      metrics: metrics, statistics: statistics, groupCount: groups, options: options,
+      aggregation: aggregation)
   }
 
   static func check(metrics: [Metric], data: AuditData) throws {
     for metric in metrics {
       switch metric.requirement {
       case .scores where !data.hasScores:
-        throw BiasKitError(.invalidArgument, "the metric '\(metric.rawValue)' needs a score column (--y-score)")
+        throw BiasKitError(
+          .invalidArgument, "the metric '\(metric.rawValue)' needs a score column (--y-score)")
       case .regression where !data.isRegression:
-        throw BiasKitError(.invalidArgument, "the metric '\(metric.rawValue)' is for regression (--task regression)")
+        throw BiasKitError(
+          .invalidArgument, "the metric '\(metric.rawValue)' is for regression (--task regression)")
       case .predictions where data.isRegression && metric != .count:
-        throw BiasKitError(.invalidArgument, "the metric '\(metric.rawValue)' is for classification, not --task regression")
+        throw BiasKitError(
+          .invalidArgument,
+          "the metric '\(metric.rawValue)' is for classification, not --task regression")
       default: break
       }
     }
@@ -109,7 +121,9 @@ public struct MetricFrame: Sendable {
   /// The levels of sensitive group `group`, one per sensitive feature.
   public func groupKey(_ group: Int) -> [String] { GroupIndex.key(group, levels: sensitiveLevels) }
   /// The levels of control level `control`, one per control feature.
-  public func controlKey(_ control: Int) -> [String] { GroupIndex.key(control, levels: controlLevels) }
+  public func controlKey(_ control: Int) -> [String] {
+    GroupIndex.key(control, levels: controlLevels)
+  }
 
   /// The value of `metric` for sensitive group `group` (within control level `control`).
   public func value(_ metric: Metric, group: Int, control: Int = 0) -> Double? {
@@ -153,7 +167,8 @@ public struct AuditValues: Sendable, Equatable {
 
   /// Names of ``betweenGroupInequality``.
   public static let betweenGroupInequalityNames = [
-    "between_group_generalized_entropy_index", "between_group_theil_index", "between_group_coefficient_of_variation",
+    "between_group_generalized_entropy_index", "between_group_theil_index",
+    "between_group_coefficient_of_variation",
   ]
 
   init(
@@ -162,7 +177,9 @@ public struct AuditValues: Sendable, Equatable {
   ) {
     self.metrics = metrics
     let controls = max(1, statistics.count / max(1, groupCount))
-    let byGroup: [[Double?]] = statistics.map { s in metrics.map { $0.value(from: s, options: options) } }
+    let byGroup: [[Double?]] = statistics.map { s in
+      metrics.map { $0.value(from: s, options: options) }
+    }
     self.byGroup = byGroup
     overall = []
     groupMin = []
@@ -176,13 +193,15 @@ public struct AuditValues: Sendable, Equatable {
       let total = GroupStatistics.merged(statistics[cells])
       let overallRow = metrics.map { $0.value(from: total, options: options) }
       overall.append(overallRow)
-      var mins: [Double?] = [], maxs: [Double?] = [], dBetween: [Double?] = [], dOverall: [Double?] = []
+      var mins: [Double?] = [], maxs: [Double?] = [], dBetween: [Double?] = [],
+        dOverall: [Double?] = []
       var rBetween: [Double?] = [], rOverall: [Double?] = []
       for m in metrics.indices {
         let column = cells.map { byGroup[$0][m] }
         mins.append(Aggregates.groupMin(column))
         maxs.append(Aggregates.groupMax(column))
-        dBetween.append(Aggregates.difference(column, overall: overallRow[m], method: .betweenGroups))
+        dBetween.append(
+          Aggregates.difference(column, overall: overallRow[m], method: .betweenGroups))
         dOverall.append(Aggregates.difference(column, overall: overallRow[m], method: .toOverall))
         rBetween.append(Aggregates.ratio(column, overall: overallRow[m], method: .betweenGroups))
         rOverall.append(Aggregates.ratio(column, overall: overallRow[m], method: .toOverall))
@@ -210,12 +229,14 @@ public struct AuditValues: Sendable, Equatable {
         betweenGroupInequality.append([nil, nil, nil])
         continue
       }
-      fairness.append(FairnessMeasure.allCases.map {
-        $0.value(groups: present, overall: all, method: .betweenGroups, aggregation: aggregation)
-      })
-      fairnessToOverall.append(FairnessMeasure.allCases.map {
-        $0.value(groups: present, overall: all, method: .toOverall, aggregation: aggregation)
-      })
+      fairness.append(
+        FairnessMeasure.allCases.map {
+          $0.value(groups: present, overall: all, method: .betweenGroups, aggregation: aggregation)
+        })
+      fairnessToOverall.append(
+        FairnessMeasure.allCases.map {
+          $0.value(groups: present, overall: all, method: .toOverall, aggregation: aggregation)
+        })
       betweenGroupInequality.append([
         InequalityIndex.betweenGroups(present, alpha: options.alpha),
         InequalityIndex.betweenGroups(present, alpha: 1),
@@ -225,16 +246,19 @@ public struct AuditValues: Sendable, Equatable {
   }
 
   /// The aggregate tables in the order ``flattened`` lists them (after overall and by group).
-  public static let aggregatesInFlatOrder: [(name: String, path: KeyPath<AuditValues, [[Double?]]>)] = [
-    ("group_min", \.groupMin), ("group_max", \.groupMax),
-    ("difference_between_groups", \.differenceBetweenGroups), ("difference_to_overall", \.differenceToOverall),
-    ("ratio_between_groups", \.ratioBetweenGroups), ("ratio_to_overall", \.ratioToOverall),
-  ]
+  public static let aggregatesInFlatOrder:
+    [(name: String, path: KeyPath<AuditValues, [[Double?]]>)] = [
+      ("group_min", \.groupMin), ("group_max", \.groupMax),
+      ("difference_between_groups", \.differenceBetweenGroups),
+      ("difference_to_overall", \.differenceToOverall),
+      ("ratio_between_groups", \.ratioBetweenGroups), ("ratio_to_overall", \.ratioToOverall),
+    ]
 
   /// Every value in a fixed order (NaN for undefined).
   public var flattened: [Double] {
     var out: [Double] = []
-    let tables = [overall, byGroup] + AuditValues.aggregatesInFlatOrder.map { self[keyPath: $0.path] }
+    let tables =
+      [overall, byGroup] + AuditValues.aggregatesInFlatOrder.map { self[keyPath: $0.path] }
       + [fairness, fairnessToOverall, betweenGroupInequality]
     for table in tables {
       for row in table { for v in row { out.append(v ?? .nan) } }

@@ -62,7 +62,8 @@ struct ByteInterner {
     let c = Int(code)
     guard lengths[c] == n else { return false }
     if n == 0 { return true }
-    return arena.withUnsafeBufferPointer { a in ByteInterner.same(a.baseAddress! + starts[c], p, n) }
+    return arena.withUnsafeBufferPointer { a in ByteInterner.same(a.baseAddress! + starts[c], p, n)
+    }
   }
 
   /// The code of the bytes `p[0..<n]`, inserting them if new. `inserted` tells which.

@@ -6,7 +6,8 @@ extension BiasKitError {
     BiasKitError(.io, "\(path): cannot read the file: \(reason)")
   }
   static func emptyFile(_ path: String) -> BiasKitError {
-    BiasKitError(.malformedInput, "\(path): the file is empty; expected a header line and data rows")
+    BiasKitError(
+      .malformedInput, "\(path): the file is empty; expected a header line and data rows")
   }
   static func headerOnly(_ path: String) -> BiasKitError {
     BiasKitError(.malformedInput, "\(path): the file has a header but no data rows")
@@ -16,30 +17,41 @@ extension BiasKitError {
     return BiasKitError(.unknownName, "\(path): no column named '\(name)'; the columns are \(list)")
   }
   static func raggedRow(_ location: SourceLocation, expected: Int, found: Int) -> BiasKitError {
-    BiasKitError(.malformedInput,
+    BiasKitError(
+      .malformedInput,
       "\(location): the row has \(found) field\(found == 1 ? "" : "s"); the header has \(expected)")
   }
   static func unterminatedQuote(_ location: SourceLocation) -> BiasKitError {
     BiasKitError(.malformedInput, "\(location): a quoted field is never closed (missing '\"')")
   }
   static func textAfterQuote(_ location: SourceLocation) -> BiasKitError {
-    BiasKitError(.malformedInput,
-      "\(location): unexpected text after a closing quote; a quote inside a quoted field is written \"\"")
+    BiasKitError(
+      .malformedInput,
+      "\(location): unexpected text after a closing quote; a quote inside a quoted field is written \"\""
+    )
   }
   static func invalidNumber(_ location: SourceLocation, _ text: String) -> BiasKitError {
     BiasKitError(.invalidValue, "\(location): '\(text)' is not a number")
   }
-  static func missingValue(_ location: SourceLocation, expected: String, hint: String = "") -> BiasKitError {
+  static func missingValue(
+    _ location: SourceLocation, expected: String, hint: String = ""
+  ) -> BiasKitError {
     BiasKitError(.invalidValue, "\(location): the field is empty; expected \(expected)\(hint)")
   }
   static func invalidLabel(_ location: SourceLocation, _ text: String) -> BiasKitError {
-    BiasKitError(.invalidValue,
-      "\(location): '\(text)' is not a binary label; expected 0/1, -1/1 or true/false (use --pos-label VALUE for other labels)")
+    BiasKitError(
+      .invalidValue,
+      "\(location): '\(text)' is not a binary label; expected 0/1, -1/1 or true/false (use --pos-label VALUE for other labels)"
+    )
   }
-  static func tooManyClasses(_ location: SourceLocation, _ text: String, classes: [String]) -> BiasKitError {
+  static func tooManyClasses(
+    _ location: SourceLocation, _ text: String, classes: [String]
+  ) -> BiasKitError {
     let list = classes.map { "'\($0)'" }.joined(separator: ", ")
-    return BiasKitError(.invalidValue,
-      "\(location): '\(text)' is a third class; a binary label column may hold two (already seen: \(list))")
+    return BiasKitError(
+      .invalidValue,
+      "\(location): '\(text)' is a third class; a binary label column may hold two (already seen: \(list))"
+    )
   }
   static func columnReadTwoWays(
     _ name: String, in path: String, _ first: ColumnRequest.Kind, _ second: ColumnRequest.Kind
@@ -51,7 +63,9 @@ extension BiasKitError {
       case .category: return "groups"
       }
     }
-    return BiasKitError(.invalidArgument,
-      "\(path): the column '\(name)' is named twice, once to be read as \(describe(first)) and once as \(describe(second)); name it once")
+    return BiasKitError(
+      .invalidArgument,
+      "\(path): the column '\(name)' is named twice, once to be read as \(describe(first)) and once as \(describe(second)); name it once"
+    )
   }
 }

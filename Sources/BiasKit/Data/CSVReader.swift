@@ -39,7 +39,8 @@ public struct CSVReader: Sendable {
   /// The delimiter used for `path` when none is given: tab for `.tsv` and `.tab`, else comma.
   public static func defaultDelimiter(for path: String) -> UInt8 {
     let lower = path.lowercased()
-    return lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") ? UInt8(ascii: "\t") : UInt8(ascii: ",")
+    return lower.hasSuffix(".tsv") || lower.hasSuffix(".tab")
+      ? UInt8(ascii: "\t") : UInt8(ascii: ",")
   }
 
   /// Opens `path` and reads its header.
@@ -62,7 +63,8 @@ public struct CSVReader: Sendable {
     var position = start
     do {
       position = try parser.parseRecord(from: start, end: bytes.count) { _, pointer, count in
-        fields.append(String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self))
+        fields.append(
+          String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self))
       }
     } catch let failure as ScanFailure {
       throw failure.error(file: path, bytes: bytes, header: [])
@@ -91,7 +93,9 @@ public struct CSVReader: Sendable {
 
   /// Reads the requested columns, calling `progress` with the fraction of the file scanned
   /// (from any thread, a few times per file).
-  public func read(_ requests: [ColumnRequest], progress: (@Sendable (Double) -> Void)?) throws -> Table {
+  public func read(
+    _ requests: [ColumnRequest], progress: (@Sendable (Double) -> Void)?
+  ) throws -> Table {
     let indices = try requests.map { try columnIndex(of: $0.name) }
     var slotOf = [Int32](repeating: -1, count: header.count)
     for (slot, index) in indices.enumerated() {
@@ -113,7 +117,8 @@ public struct CSVReader: Sendable {
 
     var sinks = ColumnSinks(requests: requests, capacity: capacity)
     var workers = chunks.indices.map { _ in
-      ChunkScanner(requests: requests, slotOf: slotOf, delimiter: delimiter, fieldCount: header.count)
+      ChunkScanner(
+        requests: requests, slotOf: slotOf, delimiter: delimiter, fieldCount: header.count)
     }
     var offsets: [Int] = []
     var running = 0
@@ -138,7 +143,8 @@ public struct CSVReader: Sendable {
               } catch let failure as ScanFailure {
                 failureBuffer[k] = failure
               } catch {
-                failureBuffer[k] = ScanFailure(offset: chunks[k].lowerBound, field: nil, kind: .io("\(error)"))
+                failureBuffer[k] = ScanFailure(
+                  offset: chunks[k].lowerBound, field: nil, kind: .io("\(error)"))
               }
             }
           }
@@ -152,17 +158,23 @@ public struct CSVReader: Sendable {
     if rowCount == 0 { throw BiasKitError.headerOnly(path) }
     let columns = try sinks.finish(workers: workers, counts: counts, offsets: offsets) {
       // Chunks disagreed (each saw at most two label classes): scan again in one piece.
-      var scanner = ChunkScanner(requests: requests, slotOf: slotOf, delimiter: delimiter, fieldCount: header.count)
+      var scanner = ChunkScanner(
+        requests: requests, slotOf: slotOf, delimiter: delimiter, fieldCount: header.count)
       var sequential = ColumnSinks(requests: requests, capacity: capacity)
       var failure: Error? = nil
       sequential.withOutputs { outputs in
         do {
-          _ = try scanner.scan(bytes: bytes, range: bodyStart..<bytes.count, outputs: outputs, rowOffset: 0, releasePages: nil)
+          _ = try scanner.scan(
+            bytes: bytes, range: bodyStart..<bytes.count, outputs: outputs, rowOffset: 0,
+            releasePages: nil)
         } catch { failure = error }
       }
-      if let failure = failure as? ScanFailure { throw failure.error(file: path, bytes: bytes, header: header) }
+      if let failure = failure as? ScanFailure {
+        throw failure.error(file: path, bytes: bytes, header: header)
+      }
     }
-    return Table(rowCount: rowCount, names: requests.map(\.name), columns: firstSlot.map { columns[$0] })
+    return Table(
+      rowCount: rowCount, names: requests.map(\.name), columns: firstSlot.map { columns[$0] })
   }
 
   /// Reads the named columns as numbers into a row-major matrix.
@@ -187,7 +199,9 @@ public struct CSVReader: Sendable {
         continue
       }
       if seen == row { break }
-      guard let next = try? parser.parseRecord(from: position, end: bytes.count, field: { _, _, _ in }) else { break }
+      guard
+        let next = try? parser.parseRecord(from: position, end: bytes.count, field: { _, _, _ in })
+      else { break }
       position = next
       seen += 1
     }
@@ -314,7 +328,9 @@ final class MappedFile: @unchecked Sendable {
     }
     defer { close(fd) }
     var info = stat()
-    if fstat(fd, &info) != 0 { throw BiasKitError.cannotRead(path, String(cString: strerror(errno))) }
+    if fstat(fd, &info) != 0 {
+      throw BiasKitError.cannotRead(path, String(cString: strerror(errno)))
+    }
     if (info.st_mode & S_IFMT) == S_IFDIR { throw BiasKitError.cannotRead(path, "it is a folder") }
     let size = Int(info.st_size)
     if size == 0 { throw BiasKitError.emptyFile(path) }
@@ -370,16 +386,19 @@ struct ScanFailure: Error {
       for i in 0..<min(offset, bytes.count) where base[i] == 0x0A { line += 1 }
     }
     let name = field.flatMap { $0 < header.count ? header[$0] : nil }
-    let location = SourceLocation(file: file, line: line, column: field.map { $0 + 1 }, columnName: name)
+    let location = SourceLocation(
+      file: file, line: line, column: field.map { $0 + 1 }, columnName: name)
     switch kind {
     case .ragged(let expected, let found):
       return .raggedRow(SourceLocation(file: file, line: line), expected: expected, found: found)
     case .unterminatedQuote: return .unterminatedQuote(location)
     case .textAfterQuote: return .textAfterQuote(location)
     case .invalidNumber(let text): return .invalidNumber(location, text)
-    case .missing(let expected, let hint): return .missingValue(location, expected: expected, hint: hint)
+    case .missing(let expected, let hint):
+      return .missingValue(location, expected: expected, hint: hint)
     case .invalidLabel(let text): return .invalidLabel(location, text)
-    case .tooManyClasses(let text, let classes): return .tooManyClasses(location, text, classes: classes)
+    case .tooManyClasses(let text, let classes):
+      return .tooManyClasses(location, text, classes: classes)
     case .io(let reason): return .cannotRead(file, reason)
     }
   }
@@ -387,7 +406,9 @@ struct ScanFailure: Error {
 
 extension UnsafeBufferPointer {
   @inline(__always)
-  fileprivate func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
+  fileprivate func withUnsafeBufferPointer<R>(
+    _ body: (UnsafeBufferPointer<Element>) throws -> R
+  ) rethrows -> R {
     try body(self)
   }
 }
@@ -423,7 +444,8 @@ struct RecordParser {
           throw ScanFailure(offset: fieldStart, field: index, kind: .unterminatedQuote)
         }
         let quote = UnsafePointer<UInt8>(q.assumingMemoryBound(to: UInt8.self)) - base
-        scratch.append(contentsOf: UnsafeBufferPointer(start: base + position, count: quote - position))
+        scratch.append(
+          contentsOf: UnsafeBufferPointer(start: base + position, count: quote - position))
         if quote + 1 < end, base[quote + 1] == 0x22 {
           scratch.append(0x22)
           position = quote + 2
@@ -438,7 +460,9 @@ struct RecordParser {
       if position < end, base[position] != delimiter, base[position] != 0x0A {
         throw ScanFailure(offset: position, field: index, kind: .textAfterQuote)
       }
-      let result = try scratch.withUnsafeBufferPointer { s in try body(s.baseAddress ?? base, s.count) }
+      let result = try scratch.withUnsafeBufferPointer { s in
+        try body(s.baseAddress ?? base, s.count)
+      }
       return (position, result)
     }
     let fieldStart = position
@@ -449,7 +473,8 @@ struct RecordParser {
       position &+= 1
     }
     var length = position - fieldStart
-    if length > 0, base[fieldStart + length - 1] == 0x0D, position == end || base[position] == 0x0A {
+    if length > 0, base[fieldStart + length - 1] == 0x0D, position == end || base[position] == 0x0A
+    {
       length -= 1
     }
     return (position, try body(base + fieldStart, length))
@@ -465,7 +490,9 @@ struct RecordParser {
     var position = start
     var index = 0
     while true {
-      (position, _) = try parseField(at: position, end: end, index: index) { try field(index, $0, $1) }
+      (position, _) = try parseField(at: position, end: end, index: index) {
+        try field(index, $0, $1)
+      }
       index += 1
       if position < end, base[position] == delimiter {
         position += 1
@@ -578,7 +605,8 @@ struct ChunkScanner {
         break
       }
       if index != fieldCount {
-        throw ScanFailure(offset: recordStart, field: nil, kind: .ragged(expected: fieldCount, found: index))
+        throw ScanFailure(
+          offset: recordStart, field: nil, kind: .ragged(expected: fieldCount, found: index))
       }
       row += 1
       if let file, position - released > 32 << 20 {
@@ -597,7 +625,8 @@ struct ChunkScanner {
     if let value = NumberParsing.parseDouble(p, n) { return value }
     if isBlank(p, n) {
       if allowMissing { return .nan }
-      throw ScanFailure(offset: record, field: field, kind: .missing(expected: "a number", hint: ""))
+      throw ScanFailure(
+        offset: record, field: field, kind: .missing(expected: "a number", hint: ""))
     }
     throw ScanFailure(offset: record, field: field, kind: .invalidNumber(text(p, n)))
   }
@@ -611,7 +640,9 @@ struct ChunkScanner {
       guard case .category(let missingGroup?) = requests[slot].kind else {
         throw ScanFailure(
           offset: record, field: field,
-          kind: .missing(expected: "a group name", hint: " (use --missing-group NAME to make empty values a group)"))
+          kind: .missing(
+            expected: "a group name",
+            hint: " (use --missing-group NAME to make empty values a group)"))
       }
       return interners[slot].code(Array(missingGroup.utf8))
     }
@@ -628,12 +659,14 @@ struct ChunkScanner {
     if inserted {
       let spelling = text(p, n)
       if spelling.trimmingCharacters(in: .whitespaces).isEmpty {
-        throw ScanFailure(offset: record, field: field, kind: .missing(expected: "a label", hint: ""))
+        throw ScanFailure(
+          offset: record, field: field, kind: .missing(expected: "a label", hint: ""))
       }
       let seen = interners[slot].strings.dropLast()
       if case .label(let positive?) = requests[slot].kind {
         if interners[slot].count > 2 {
-          throw ScanFailure(offset: record, field: field, kind: .tooManyClasses(spelling, Array(seen)))
+          throw ScanFailure(
+            offset: record, field: field, kind: .tooManyClasses(spelling, Array(seen)))
         }
         labelClass[slot].append(spelling == positive ? 1 : 0)
       } else {
@@ -642,7 +675,8 @@ struct ChunkScanner {
         }
         labelKinds[slot].insert(kind)
         if labelKinds[slot].contains(0) && labelKinds[slot].contains(-1) {
-          throw ScanFailure(offset: record, field: field, kind: .tooManyClasses(spelling, Array(seen)))
+          throw ScanFailure(
+            offset: record, field: field, kind: .tooManyClasses(spelling, Array(seen)))
         }
         labelClass[slot].append(kind == 1 ? 1 : 0)
       }
@@ -703,9 +737,12 @@ struct ColumnSinks {
     var labelPointers: [UnsafeMutablePointer<UInt8>?] = []
     // The arrays are not resized while the pointers are in use.
     for k in numbers.indices {
-      numberPointers.append(numbers[k].isEmpty ? nil : numbers[k].withUnsafeMutableBufferPointer { $0.baseAddress })
-      codePointers.append(codes[k].isEmpty ? nil : codes[k].withUnsafeMutableBufferPointer { $0.baseAddress })
-      labelPointers.append(labels[k].isEmpty ? nil : labels[k].withUnsafeMutableBufferPointer { $0.baseAddress })
+      numberPointers.append(
+        numbers[k].isEmpty ? nil : numbers[k].withUnsafeMutableBufferPointer { $0.baseAddress })
+      codePointers.append(
+        codes[k].isEmpty ? nil : codes[k].withUnsafeMutableBufferPointer { $0.baseAddress })
+      labelPointers.append(
+        labels[k].isEmpty ? nil : labels[k].withUnsafeMutableBufferPointer { $0.baseAddress })
     }
     body(SlotOutputs(numbers: numberPointers, codes: codePointers, labels: labelPointers))
   }
@@ -733,7 +770,9 @@ struct ColumnSinks {
         for k in 1..<workers.count {
           let local = workers[k].interners[slot]
           var map = [Int32](repeating: 0, count: local.count)
-          for code in 0..<Int32(local.count) { map[Int(code)] = global.code(Array(local.bytes(of: code))) }
+          for code in 0..<Int32(local.count) {
+            map[Int(code)] = global.code(Array(local.bytes(of: code)))
+          }
           values.withUnsafeMutableBufferPointer { buffer in
             for i in start..<(start + counts[k]) { buffer[i] = map[Int(buffer[i])] }
           }
@@ -748,7 +787,8 @@ struct ColumnSinks {
         var names: [String] = []
         var classes: [UInt8] = []
         for worker in workers {
-          for (code, name) in worker.interners[slot].strings.enumerated() where !names.contains(name) {
+          for (code, name) in worker.interners[slot].strings.enumerated()
+          where !names.contains(name) {
             names.append(name)
             classes.append(worker.labelClass[slot][code])
           }
@@ -758,7 +798,9 @@ struct ColumnSinks {
         if tooMany { try rescan() }  // throws at the first offending row
         let negativeName = zip(names, classes).first { $0.1 == 0 }?.0
         let positiveName = zip(names, classes).first { $0.1 == 1 }?.0 ?? positive
-        columns.append(.labels(LabelColumn(values: values, negativeName: negativeName, positiveName: positiveName)))
+        columns.append(
+          .labels(
+            LabelColumn(values: values, negativeName: negativeName, positiveName: positiveName)))
       }
     }
     return columns

@@ -46,8 +46,10 @@ public struct GroupIndex: Sendable, Equatable {
       remaps.append(remap)
       product *= max(column.levels.count, 1)
       if product > GroupIndex.maximumGroups {
-        throw BiasKitError(.invalidArgument,
-          "the features \(names.joined(separator: ", ")) have more than \(GroupIndex.maximumGroups) combinations of values")
+        throw BiasKitError(
+          .invalidArgument,
+          "the features \(names.joined(separator: ", ")) have more than \(GroupIndex.maximumGroups) combinations of values"
+        )
       }
     }
     var codes = [Int32](repeating: 0, count: n)

@@ -17,7 +17,8 @@ public struct Matrix: Sendable, Equatable {
   /// A matrix over `values` in row-major order.
   /// - Precondition: `values.count == rows * columns`.
   public init(rows: Int, columns: Int, values: [Double], columnNames: [String] = []) {
-    precondition(values.count == rows * columns, "Matrix: \(values.count) values for \(rows)x\(columns)")
+    precondition(
+      values.count == rows * columns, "Matrix: \(values.count) values for \(rows)x\(columns)")
     precondition(columnNames.isEmpty || columnNames.count == columns)
     self.rows = rows
     self.columns = columns

@@ -122,7 +122,11 @@ enum NumberParsing {
     if i != end { return nil }
     if significant <= 19, mantissa < (1 << 53), exponent >= -22, exponent <= 22 {
       var value = Double(mantissa)
-      if exponent < 0 { value /= powersOfTen[-exponent] } else if exponent > 0 { value *= powersOfTen[exponent] }
+      if exponent < 0 {
+        value /= powersOfTen[-exponent]
+      } else if exponent > 0 {
+        value *= powersOfTen[exponent]
+      }
       return negative ? -value : value
     }
     return slowParse(p + start, end - start)

@@ -54,13 +54,16 @@ public struct AggregatedRows: Sendable {
   var groupColumns: [String] { columns.control + columns.sensitive }
   /// Expected result width.
   public var width: Int {
-    groupColumns.count + 2 + (columns.yScore != nil ? 3 : 0) + 1 + (columns.sampleWeight != nil ? 1 : 0)
+    groupColumns.count + 2 + (columns.yScore != nil ? 3 : 0) + 1
+      + (columns.sampleWeight != nil ? 1 : 0)
   }
 
   /// The result's column names, in order.
   public var columnNames: [String] {
-    columns.control.indices.map { "control_\($0 + 1)" } + columns.sensitive.indices.map { "sensitive_\($0 + 1)" }
-      + ["y_true", "y_pred"] + (columns.yScore != nil ? ["score_bin", "score_min", "score_max"] : []) + ["row_count"]
+    columns.control.indices.map { "control_\($0 + 1)" }
+      + columns.sensitive.indices.map { "sensitive_\($0 + 1)" }
+      + ["y_true", "y_pred"]
+      + (columns.yScore != nil ? ["score_bin", "score_min", "score_max"] : []) + ["row_count"]
       + (columns.sampleWeight != nil ? ["weight_sum"] : [])
   }
 
@@ -82,7 +85,10 @@ public struct AggregatedRows: Sendable {
   /// Adds one result row (`where` names it in errors, e.g. "row 12").
   public mutating func add(_ row: [SQLValue], where location: @autoclosure () -> String) throws {
     guard row.count == width else {
-      throw BiasKitError(.malformedInput, "\(source), \(location()): \(row.count) columns; expected \(width) (\(columnNames.joined(separator: ", ")))")
+      throw BiasKitError(
+        .malformedInput,
+        "\(source), \(location()): \(row.count) columns; expected \(width) (\(columnNames.joined(separator: ", ")))"
+      )
     }
     var k = 0
     for f in groupColumns.indices {
@@ -94,7 +100,9 @@ public struct AggregatedRows: Sendable {
       case .text(let s): level = s
       }
       if level.isEmpty {
-        guard let missing = columns.missingGroup else { throw BiasKitError.missingGroupValue(source, groupColumns[f], location()) }
+        guard let missing = columns.missingGroup else {
+          throw BiasKitError.missingGroupValue(source, groupColumns[f], location())
+        }
         level = missing
       }
       if let code = levelIndex[f][level] {
@@ -113,12 +121,18 @@ public struct AggregatedRows: Sendable {
     if let scoreColumn = columns.yScore {
       let low = try number(row[k + 1], column: scoreColumn, location)
       let high = try number(row[k + 2], column: scoreColumn, location)
-      guard low.isFinite else { throw BiasKitError.notANumber(source, scoreColumn, row[k + 1], location()) }
-      guard high.isFinite else { throw BiasKitError.notANumber(source, scoreColumn, row[k + 2], location()) }
+      guard low.isFinite else {
+        throw BiasKitError.notANumber(source, scoreColumn, row[k + 1], location())
+      }
+      guard high.isFinite else {
+        throw BiasKitError.notANumber(source, scoreColumn, row[k + 2], location())
+      }
       let bin = try number(row[k], column: "score_bin", location)
       guard bin >= 0, bin < Double(histogram.bins), bin == bin.rounded() else {
-        throw BiasKitError(.malformedInput,
-          "\(source), \(location()): score_bin \(row[k].display) is not a bin of \(histogram.bins); read the result with the --max-distinct-scores and --score-range it was made with")
+        throw BiasKitError(
+          .malformedInput,
+          "\(source), \(location()): score_bin \(row[k].display) is not a bin of \(histogram.bins); read the result with the --max-distinct-scores and --score-range it was made with"
+        )
       }
       bins.append(Int(bin))
       minima.append(low == 0 ? 0 : low)
@@ -134,7 +148,10 @@ public struct AggregatedRows: Sendable {
     if let weightColumn = columns.sampleWeight {
       let weight = try number(row[k], column: weightColumn, location)
       guard weight.isFinite, weight >= 0 else {
-        throw BiasKitError(.invalidValue, "\(source), \(location()): the sample weights of '\(weightColumn)' sum to \(weight); expected finite numbers ≥ 0")
+        throw BiasKitError(
+          .invalidValue,
+          "\(source), \(location()): the sample weights of '\(weightColumn)' sum to \(weight); expected finite numbers ≥ 0"
+        )
       }
       weights.append(weight)
     }
@@ -143,7 +160,9 @@ public struct AggregatedRows: Sendable {
   mutating func label(_ value: SQLValue, column: String, _ location: () -> String) throws -> UInt8 {
     let text: String
     switch value {
-    case .null: throw BiasKitError.notALabel(source, column, value, location(), positive: columns.positiveLabel)
+    case .null:
+      throw BiasKitError.notALabel(
+        source, column, value, location(), positive: columns.positiveLabel)
     case .integer(let i): text = String(i)
     case .real(let d): text = d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : "\(d)"
     case .text(let s): text = s
@@ -152,8 +171,10 @@ public struct AggregatedRows: Sendable {
       let slot = column == columns.yTrue ? 0 : 1
       labelSpellings[slot].insert(text)
       if labelSpellings[slot].count > 2 {
-        throw BiasKitError(.invalidValue,
-          "\(source): column '\(column)' has more than two values (\(labelSpellings[slot].sorted().joined(separator: ", "))); a binary audit needs two")
+        throw BiasKitError(
+          .invalidValue,
+          "\(source): column '\(column)' has more than two values (\(labelSpellings[slot].sorted().joined(separator: ", "))); a binary audit needs two"
+        )
       }
       return text == positive ? 1 : 0
     }
@@ -182,7 +203,8 @@ public struct AggregatedRows: Sendable {
       var classes = Set<UInt8>()
       for i in labels.indices where counts[i] > 0 { classes.insert(labels[i]) }
       if classes.count == 1, let only = classes.first {
-        throw BiasKitError.singleClassLabels(source, column: columns.yTrue, value: "\(only)", rows: rows)
+        throw BiasKitError.singleClassLabels(
+          source, column: columns.yTrue, value: "\(only)", rows: rows)
       }
     }
     guard rows > 0 else { throw BiasKitError(.degenerateData, "\(source): no rows to audit") }
@@ -198,19 +220,23 @@ public struct AggregatedRows: Sendable {
     }
     let cellCount = sortedLevels.reduce(1) { $0 * $1.count }
     guard cellCount <= GroupIndex.maximumGroups else {
-      throw BiasKitError(.invalidArgument, "the control and sensitive features have too many combinations")
+      throw BiasKitError(
+        .invalidArgument, "the control and sensitive features have too many combinations")
     }
     var cells = [Int](repeating: 0, count: labels.count)
     for i in cells.indices {
       var cell = 0
-      for f in sortedLevels.indices { cell = cell * sortedLevels[f].count + Int(remaps[f][Int(codes[f][i])]) }
+      for f in sortedLevels.indices {
+        cell = cell * sortedLevels[f].count + Int(remaps[f][Int(codes[f][i])])
+      }
       cells[i] = cell
     }
     let weighted = columns.sampleWeight != nil
     var statistics = [GroupStatistics](repeating: GroupStatistics(), count: cellCount)
     for i in labels.indices {
       statistics[cells[i]].confusion.add(
-        label: labels[i], prediction: predictions[i], weight: weighted ? weights[i] : Double(counts[i]), count: counts[i])
+        label: labels[i], prediction: predictions[i],
+        weight: weighted ? weights[i] : Double(counts[i]), count: counts[i])
     }
     // Exact when every group holds one distinct score and (for a histogram query, the rule of
     // AuditState.binningScoresIfNeeded) no (cell, label, bin) holds two.
@@ -242,7 +268,9 @@ public struct AggregatedRows: Sendable {
               counts.positives.append(0)
               counts.negatives.append(0)
             }
-            if labels[i] == 1 { counts.positives[counts.positives.count - 1] += w } else {
+            if labels[i] == 1 {
+              counts.positives[counts.positives.count - 1] += w
+            } else {
               counts.negatives[counts.negatives.count - 1] += w
             }
           }
@@ -253,10 +281,13 @@ public struct AggregatedRows: Sendable {
           for i in rows {
             let score = scores[i]
             guard (0...1).contains(score) else {
-              throw BiasKitError(.invalidValue,
-                "\(source): the score \(score) is outside [0, 1]; brier_score, log_loss and expected_calibration_error need probabilities")
+              throw BiasKitError(
+                .invalidValue,
+                "\(source): the score \(score) is outside [0, 1]; brier_score, log_loss and expected_calibration_error need probabilities"
+              )
             }
-            calibration.add(label: labels[i], score: score, weight: weighted ? weights[i] : Double(counts[i]))
+            calibration.add(
+              label: labels[i], score: score, weight: weighted ? weights[i] : Double(counts[i]))
           }
           statistics[c].calibration = calibration
         }
@@ -264,7 +295,8 @@ public struct AggregatedRows: Sendable {
     }
     let controls = columns.control.count
     return AuditState(
-      task: columns.task, sensitiveFeatures: columns.sensitive, sensitiveLevels: Array(sortedLevels[controls...]),
+      task: columns.task, sensitiveFeatures: columns.sensitive,
+      sensitiveLevels: Array(sortedLevels[controls...]),
       controlFeatures: columns.control, controlLevels: Array(sortedLevels[..<controls]),
       scoreHistogram: isBinned ? histogram : nil, statistics: statistics)
   }
@@ -278,8 +310,10 @@ extension AggregatedRows {
     let names = columnNames
     let missing = names.filter { !reader.header.contains($0) }
     if !missing.isEmpty {
-      throw BiasKitError(.unknownName,
-        "\(path): no column \(missing.map { "'\($0)'" }.joined(separator: ", ")) (the columns are \(reader.header.joined(separator: ", "))); expected the result of `biaskit audit --emit-sql` with the same --sensitive, --control, --y-score and --sample-weight")
+      throw BiasKitError(
+        .unknownName,
+        "\(path): no column \(missing.map { "'\($0)'" }.joined(separator: ", ")) (the columns are \(reader.header.joined(separator: ", "))); expected the result of `biaskit audit --emit-sql` with the same --sensitive, --control, --y-score and --sample-weight"
+      )
     }
     let table = try reader.read(names.map { .category($0, missingGroup: "") })
     let columns = table.columns.map { $0.categories! }
@@ -294,17 +328,28 @@ extension AggregatedRows {
 }
 
 extension BiasKitError {
-  static func notALabel(_ source: String, _ column: String, _ value: SQLValue, _ location: String, positive: String?) -> BiasKitError {
-    BiasKitError(.invalidValue,
+  static func notALabel(
+    _ source: String, _ column: String, _ value: SQLValue, _ location: String, positive: String?
+  ) -> BiasKitError {
+    BiasKitError(
+      .invalidValue,
       "\(source), \(location): column '\(column)' holds \(value.display), which is not a label; expected 0/1 or true/false"
         + (positive == nil ? " (or name the positive label with --pos-label)" : ""))
   }
-  static func notANumber(_ source: String, _ column: String, _ value: SQLValue, _ location: String) -> BiasKitError {
-    BiasKitError(.invalidValue,
-      "\(source), \(location): column '\(column)' holds \(value == .null ? "NULL or a value that is not a number" : value.display); expected a finite number")
+  static func notANumber(
+    _ source: String, _ column: String, _ value: SQLValue, _ location: String
+  ) -> BiasKitError {
+    BiasKitError(
+      .invalidValue,
+      "\(source), \(location): column '\(column)' holds \(value == .null ? "NULL or a value that is not a number" : value.display); expected a finite number"
+    )
   }
-  static func missingGroupValue(_ source: String, _ column: String, _ location: String) -> BiasKitError {
-    BiasKitError(.invalidValue,
-      "\(source), \(location): column '\(column)' is NULL or empty; give --missing-group NAME to make it a group")
+  static func missingGroupValue(
+    _ source: String, _ column: String, _ location: String
+  ) -> BiasKitError {
+    BiasKitError(
+      .invalidValue,
+      "\(source), \(location): column '\(column)' is NULL or empty; give --missing-group NAME to make it a group"
+    )
   }
 }

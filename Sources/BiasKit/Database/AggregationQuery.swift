@@ -124,7 +124,8 @@ public struct AggregationQuery: Sendable {
 
   /// The result's group columns (control then sensitive).
   var groupAliases: [String] {
-    columns.control.indices.map { "control_\($0 + 1)" } + columns.sensitive.indices.map { "sensitive_\($0 + 1)" }
+    columns.control.indices.map { "control_\($0 + 1)" }
+      + columns.sensitive.indices.map { "sensitive_\($0 + 1)" }
   }
 
   /// The query text, with placeholders for ``parameters``.
@@ -152,7 +153,9 @@ public struct AggregationQuery: Sendable {
       let x = "(\(value) - \(lower)) / (\(upper) - \(lower)) * \(bins)"
       let floor = dialect == .sqlite ? "CAST(\(x) AS INTEGER)" : "FLOOR(\(x))"
       inner.append("\(value) AS score")
-      inner.append("CAST(CASE WHEN \(x) < 0 THEN 0 WHEN \(x) >= \(bins) THEN \(bins) - 1 ELSE \(floor) END AS BIGINT) AS score_bin")
+      inner.append(
+        "CAST(CASE WHEN \(x) < 0 THEN 0 WHEN \(x) >= \(bins) THEN \(bins) - 1 ELSE \(floor) END AS BIGINT) AS score_bin"
+      )
       outer.append("score_bin")
     }
     if let weight = columns.sampleWeight {
@@ -180,7 +183,8 @@ public struct AggregationQuery: Sendable {
     switch dialect {
     case .postgres:
       guard !params.isEmpty else { return sql + ";\n" }
-      let types = params.map { $0.value.isInteger ? "bigint" : "double precision" }.joined(separator: ", ")
+      let types = params.map { $0.value.isInteger ? "bigint" : "double precision" }.joined(
+        separator: ", ")
       return "PREPARE biaskit_audit (\(types)) AS\n\(sql);\nEXECUTE biaskit_audit("
         + params.map(\.value.text).joined(separator: ", ") + ");\n"
     case .sqlite:

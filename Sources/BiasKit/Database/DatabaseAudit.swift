@@ -16,7 +16,9 @@ protocol DatabaseConnection: AnyObject {
   var dialect: SQLDialect { get }
   /// Runs `sql` with bound parameters, calling `row` for each result row. Throws (and the
   /// caller discards what it has read) when the query fails or the connection is lost.
-  func query(_ sql: String, parameters: [(name: String, value: SQLValue)], row: ([SQLValue]) throws -> Void) throws
+  func query(
+    _ sql: String, parameters: [(name: String, value: SQLValue)], row: ([SQLValue]) throws -> Void)
+    throws
   /// The columns of `source`. Throws ``BiasKitError`` listing the tables when a table is missing.
   func describe(_ source: SQLSource) throws -> [DatabaseColumn]
   func tables() throws -> [String]
@@ -37,21 +39,28 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
     if text.hasPrefix("sqlite:") {
       var path = String(text.dropFirst("sqlite:".count))
       if path.hasPrefix("//") { path.removeFirst(2) }
-      guard !path.isEmpty else { throw BiasKitError(.invalidArgument, "--db sqlite: needs a file, as sqlite:preds.db") }
+      guard !path.isEmpty else {
+        throw BiasKitError(.invalidArgument, "--db sqlite: needs a file, as sqlite:preds.db")
+      }
       self = .sqlite(path: path)
     } else if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
       let rest = text.drop(while: { $0 != "/" }).dropFirst(2)
       let authority = rest.prefix(while: { $0 != "/" && $0 != "?" })
       if let at = authority.lastIndex(of: "@"), authority[..<at].contains(":") {
-        throw BiasKitError(.invalidArgument,
-          "--db: do not put the password in the URL (it would show in the process list and shell history); set PGPASSWORD or use ~/.pgpass")
+        throw BiasKitError(
+          .invalidArgument,
+          "--db: do not put the password in the URL (it would show in the process list and shell history); set PGPASSWORD or use ~/.pgpass"
+        )
       }
       if text.contains("password=") {
-        throw BiasKitError(.invalidArgument, "--db: do not put the password in the URL; set PGPASSWORD or use ~/.pgpass")
+        throw BiasKitError(
+          .invalidArgument,
+          "--db: do not put the password in the URL; set PGPASSWORD or use ~/.pgpass")
       }
       self = .postgres(uri: text)
     } else {
-      throw BiasKitError(.invalidArgument,
+      throw BiasKitError(
+        .invalidArgument,
         "--db takes sqlite:FILE or postgres://user@host:port/database, not '\(text)'")
     }
   }
@@ -97,7 +106,9 @@ public struct DatabaseAudit: Sendable {
   /// Seconds to wait for the server to answer the connection.
   public var connectTimeout = 10
 
-  public init(location: DatabaseLocation, source: SQLSource, columns: AuditColumns, needs: CountingPass.Needs) {
+  public init(
+    location: DatabaseLocation, source: SQLSource, columns: AuditColumns, needs: CountingPass.Needs
+  ) {
     self.location = location
     self.source = source
     self.columns = columns
@@ -106,7 +117,8 @@ public struct DatabaseAudit: Sendable {
 
   public var query: AggregationQuery {
     AggregationQuery(
-      dialect: location.dialect, source: source, columns: columns, maxDistinctScores: maxDistinctScores,
+      dialect: location.dialect, source: source, columns: columns,
+      maxDistinctScores: maxDistinctScores,
       scoreLower: scoreLower, scoreUpper: scoreUpper)
   }
 
@@ -114,7 +126,8 @@ public struct DatabaseAudit: Sendable {
   public func state() throws -> AuditState {
     try AuditTable.checkOptions(columns)
     guard columns.task == .classification else {
-      throw BiasKitError(.invalidArgument, "--db audits classification; --task regression needs a file")
+      throw BiasKitError(
+        .invalidArgument, "--db audits classification; --task regression needs a file")
     }
     let connection = try location.connect(connectTimeout: connectTimeout)
     let available = try connection.describe(source)
@@ -124,7 +137,9 @@ public struct DatabaseAudit: Sendable {
     // `maxDistinctScores` rows has at most that many distinct scores: a second pass groups by
     // each of them. A larger table keeps the histogram and its stated AUC bound.
     let state = try run(query, on: connection)
-    if state.scoreHistogram != nil, state.statistics.reduce(0, { $0 + $1.confusion.rows }) <= maxDistinctScores {
+    if state.scoreHistogram != nil,
+      state.statistics.reduce(0, { $0 + $1.confusion.rows }) <= maxDistinctScores
+    {
       var exact = query
       exact.exactScores = true
       return try run(exact, on: connection)
@@ -135,11 +150,14 @@ public struct DatabaseAudit: Sendable {
   func run(_ query: AggregationQuery, on connection: DatabaseConnection) throws -> AuditState {
     var rows = AggregatedRows(
       columns: columns, needs: needs, calibrationBins: calibrationBins,
-      histogram: AuditState.ScoreHistogram(lower: scoreLower, upper: scoreUpper, bins: maxDistinctScores),
+      histogram: AuditState.ScoreHistogram(
+        lower: scoreLower, upper: scoreUpper, bins: maxDistinctScores),
       source: connection.name)
     rows.exactScores = query.exactScores
     var count = 0
-    try connection.query(query.sql, parameters: query.parameters.map { ($0.name, $0.value.sqlValue) }) { row in
+    try connection.query(
+      query.sql, parameters: query.parameters.map { ($0.name, $0.value.sqlValue) }
+    ) { row in
       count += 1
       try rows.add(row, where: "result row \(count)")
     }
@@ -147,12 +165,15 @@ public struct DatabaseAudit: Sendable {
   }
 
   /// Checks that the columns an audit names are consistent (as a file audit does).
-  public static func checkOptions(_ columns: AuditColumns) throws { try AuditTable.checkOptions(columns) }
+  public static func checkOptions(_ columns: AuditColumns) throws {
+    try AuditTable.checkOptions(columns)
+  }
 
   /// Checks that every column exists and has a usable type.
   func check(_ available: [DatabaseColumn], in database: String) throws {
     let names = available.map(\.name)
-    let wanted = [columns.yTrue, columns.yPred] + [columns.yScore, columns.sampleWeight].compactMap { $0 }
+    let wanted =
+      [columns.yTrue, columns.yPred] + [columns.yScore, columns.sampleWeight].compactMap { $0 }
       + columns.sensitive + columns.control
     for name in wanted where !names.contains(name) {
       throw BiasKitError.unknownColumn(database, name, source: source, existing: available)
@@ -161,14 +182,17 @@ public struct DatabaseAudit: Sendable {
     for name in [columns.yTrue, columns.yPred] {
       let c = column(name)
       if c.kind == .other {
-        throw BiasKitError(.invalidValue,
-          "\(database): column '\(name)' has type \(c.type), which is not a label; expected boolean, integer or text (0/1, true/false or --pos-label)")
+        throw BiasKitError(
+          .invalidValue,
+          "\(database): column '\(name)' has type \(c.type), which is not a label; expected boolean, integer or text (0/1, true/false or --pos-label)"
+        )
       }
     }
     for name in [columns.yScore, columns.sampleWeight].compactMap({ $0 }) {
       let c = column(name)
       if c.kind != .integer, c.kind != .real, c.kind != .unknown {
-        throw BiasKitError(.invalidValue, "\(database): column '\(name)' has type \(c.type); expected a number")
+        throw BiasKitError(
+          .invalidValue, "\(database): column '\(name)' has type \(c.type); expected a number")
       }
     }
   }
@@ -187,7 +211,8 @@ extension AggregationQuery.Value {
 /// its values (INTEGER when every non-empty value is a 64-bit integer, REAL when every one is a
 /// number, else TEXT; empty values are NULL).
 public struct ImportedCSV: Sendable {
-  public enum ColumnType: String, Sendable { case integer, real, text
+  public enum ColumnType: String, Sendable {
+    case integer, real, text
     var sqliteName: String { rawValue.uppercased() }
     var postgresName: String {
       switch self {
@@ -207,8 +232,11 @@ public struct ImportedCSV: Sendable {
 
   public init(path: String, delimiter: UInt8? = nil) throws {
     let reader = try CSVReader(path: path, delimiter: delimiter)
-    if let repeated = reader.header.first(where: { name in reader.header.filter { $0 == name }.count > 1 }) {
-      throw BiasKitError(.malformedInput, "\(path): the column '\(repeated)' appears twice in the header")
+    if let repeated = reader.header.first(where: { name in
+      reader.header.filter { $0 == name }.count > 1
+    }) {
+      throw BiasKitError(
+        .malformedInput, "\(path): the column '\(repeated)' appears twice in the header")
     }
     let table = try reader.read(reader.header.map { .category($0, missingGroup: "") })
     self.path = path
@@ -236,7 +264,8 @@ public struct ImportedCSV: Sendable {
 
   /// Loads the file into `table` of `location`.
   public static func load(
-    _ path: String, delimiter: UInt8? = nil, into location: DatabaseLocation, table: String, replace: Bool = false
+    _ path: String, delimiter: UInt8? = nil, into location: DatabaseLocation, table: String,
+    replace: Bool = false
   ) throws -> ImportedCSV {
     let file = try ImportedCSV(path: path, delimiter: delimiter)
     let connection = try location.connect(writable: true)
@@ -246,14 +275,20 @@ public struct ImportedCSV: Sendable {
 }
 
 extension BiasKitError {
-  static func unknownTable(_ database: String, _ table: String, existing: [String]) -> BiasKitError {
-    BiasKitError(.unknownName,
+  static func unknownTable(_ database: String, _ table: String, existing: [String]) -> BiasKitError
+  {
+    BiasKitError(
+      .unknownName,
       "\(database): no table '\(table)'; the tables are "
         + (existing.isEmpty ? "(none)" : existing.map { "'\($0)'" }.joined(separator: ", ")))
   }
-  static func unknownColumn(_ database: String, _ column: String, source: SQLSource, existing: [DatabaseColumn]) -> BiasKitError {
-    BiasKitError(.unknownName,
+  static func unknownColumn(
+    _ database: String, _ column: String, source: SQLSource, existing: [DatabaseColumn]
+  ) -> BiasKitError {
+    BiasKitError(
+      .unknownName,
       "\(database): \(source.description) has no column '\(column)'; its columns are "
-        + existing.map { $0.type.isEmpty ? "'\($0.name)'" : "'\($0.name)' (\($0.type))" }.joined(separator: ", "))
+        + existing.map { $0.type.isEmpty ? "'\($0.name)'" : "'\($0.name)' (\($0.type))" }.joined(
+          separator: ", "))
   }
 }

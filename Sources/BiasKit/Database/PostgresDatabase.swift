@@ -43,11 +43,14 @@ final class PostgresDatabase: DatabaseConnection {
     guard PQstatus(conn) == CONNECTION_OK else {
       let message = PostgresDatabase.clean(String(cString: PQerrorMessage(conn)))
       PQfinish(conn)
-      if message.contains("password authentication failed") || message.contains("no password supplied")
+      if message.contains("password authentication failed")
+        || message.contains("no password supplied")
         || message.contains("authentication failed")
       {
-        throw BiasKitError(.io,
-          "PostgreSQL at \(server): authentication failed for user '\(user)' (\(message)); the password comes from PGPASSWORD or ~/.pgpass")
+        throw BiasKitError(
+          .io,
+          "PostgreSQL at \(server): authentication failed for user '\(user)' (\(message)); the password comes from PGPASSWORD or ~/.pgpass"
+        )
       }
       throw BiasKitError(.io, "cannot connect to PostgreSQL at \(server): \(message)")
     }
@@ -70,23 +73,30 @@ final class PostgresDatabase: DatabaseConnection {
   /// The error of a failed result, classified.
   func failure(_ result: OpaquePointer?, doing what: String) -> BiasKitError {
     let message = PostgresDatabase.clean(
-      result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+      result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) }.flatMap {
+        $0.isEmpty ? nil : $0
+      }
         ?? String(cString: PQerrorMessage(connection)))
     if PQstatus(connection) != CONNECTION_OK || message.contains("terminating connection")
       || message.contains("server closed the connection")
     {
-      return BiasKitError(.io, "lost the connection to \(name) during \(what): \(message); nothing was written")
+      return BiasKitError(
+        .io, "lost the connection to \(name) during \(what): \(message); nothing was written")
     }
     return BiasKitError(.io, "\(name): \(what) failed: \(message)")
   }
 
   func sqlState(_ result: OpaquePointer?) -> String {
-    guard let result, let field = PQresultErrorField(result, Int32(UInt8(ascii: "C"))) else { return "" }
+    guard let result, let field = PQresultErrorField(result, Int32(UInt8(ascii: "C"))) else {
+      return ""
+    }
     return String(cString: field)
   }
 
   /// Runs `sql` with text parameters; returns the result (the caller clears it).
-  func execute(_ sql: String, _ parameters: [SQLValue] = [], doing what: String) throws -> OpaquePointer {
+  func execute(
+    _ sql: String, _ parameters: [SQLValue] = [], doing what: String
+  ) throws -> OpaquePointer {
     let texts: [String?] = parameters.map {
       switch $0 {
       case .null: return nil
@@ -115,9 +125,13 @@ final class PostgresDatabase: DatabaseConnection {
     var sqlState: String
   }
 
-  func query(_ sql: String, parameters: [(name: String, value: SQLValue)], row: ([SQLValue]) throws -> Void) throws {
+  func query(
+    _ sql: String, parameters: [(name: String, value: SQLValue)], row: ([SQLValue]) throws -> Void
+  ) throws {
     let result: OpaquePointer
-    do { result = try execute(sql, parameters.map(\.value), doing: "the query") } catch let f as PostgresFailure {
+    do { result = try execute(sql, parameters.map(\.value), doing: "the query") } catch let f
+      as PostgresFailure
+    {
       throw f.error
     }
     defer { PQclear(result) }
@@ -153,7 +167,9 @@ final class PostgresDatabase: DatabaseConnection {
   }
 
   func typeName(_ oid: Oid) -> String {
-    if let result = try? execute("SELECT format_type($1::oid, NULL)", [.integer(Int64(oid))], doing: "a type lookup") {
+    if let result = try? execute(
+      "SELECT format_type($1::oid, NULL)", [.integer(Int64(oid))], doing: "a type lookup")
+    {
       defer { PQclear(result) }
       if PQntuples(result) == 1 { return String(cString: PQgetvalue(result, 0, 0)) }
     }
@@ -174,7 +190,8 @@ final class PostgresDatabase: DatabaseConnection {
   func describe(_ source: SQLSource) throws -> [DatabaseColumn] {
     let result: OpaquePointer
     do {
-      result = try execute("SELECT * FROM \(source.sql(.postgres)) LIMIT 0", doing: "describing \(source.description)")
+      result = try execute(
+        "SELECT * FROM \(source.sql(.postgres)) LIMIT 0", doing: "describing \(source.description)")
     } catch let f as PostgresFailure {
       if f.sqlState == "42P01", case .table(let table) = source {
         throw BiasKitError.unknownTable(name, table, existing: try tables())
@@ -184,7 +201,8 @@ final class PostgresDatabase: DatabaseConnection {
     defer { PQclear(result) }
     return (0..<PQnfields(result)).map { k in
       let oid = PQftype(result, k)
-      return DatabaseColumn(name: String(cString: PQfname(result, k)), type: typeName(oid), kind: kind(oid))
+      return DatabaseColumn(
+        name: String(cString: PQfname(result, k)), type: typeName(oid), kind: kind(oid))
     }
   }
 
@@ -193,7 +211,9 @@ final class PostgresDatabase: DatabaseConnection {
     func run(_ sql: String, _ what: String) throws {
       do { PQclear(try execute(sql, doing: what)) } catch let f as PostgresFailure {
         if f.sqlState == "42P07" {
-          throw BiasKitError(.invalidArgument, "\(name): table '\(table)' already exists; add --replace to replace it")
+          throw BiasKitError(
+            .invalidArgument,
+            "\(name): table '\(table)' already exists; add --replace to replace it")
         }
         throw f.error
       }
@@ -202,7 +222,8 @@ final class PostgresDatabase: DatabaseConnection {
     do {
       if replace { try run("DROP TABLE IF EXISTS \(q(table))", "dropping the table") }
       let definitions = zip(file.header, file.types).map { "\(q($0)) \($1.postgresName)" }
-      try run("CREATE TABLE \(q(table)) (\(definitions.joined(separator: ", ")))", "creating the table")
+      try run(
+        "CREATE TABLE \(q(table)) (\(definitions.joined(separator: ", ")))", "creating the table")
       // The file itself is the COPY stream (CSV, with its header); the delimiter is one byte
       // checked by the CSV reader, written as a hex escape so nothing of the file is spliced.
       let delimiter = String(format: "E'\\x%02x'", file.delimiter)
@@ -216,7 +237,9 @@ final class PostgresDatabase: DatabaseConnection {
       while true {
         let chunk = handle.readData(ofLength: 1 << 20)
         if chunk.isEmpty { break }
-        let sent = chunk.withUnsafeBytes { PQputCopyData(connection, $0.bindMemory(to: CChar.self).baseAddress, Int32(chunk.count)) }
+        let sent = chunk.withUnsafeBytes {
+          PQputCopyData(connection, $0.bindMemory(to: CChar.self).baseAddress, Int32(chunk.count))
+        }
         guard sent == 1 else { throw failure(nil, doing: "COPY") }
       }
       guard PQputCopyEnd(connection, nil) == 1 else { throw failure(nil, doing: "COPY") }

@@ -23,7 +23,8 @@ final class SQLiteDatabase: DatabaseConnection {
     let flags = writable ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : SQLITE_OPEN_READONLY
     let status = sqlite3_open_v2(path, &db, flags, nil)
     guard status == SQLITE_OK, let db else {
-      let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
+      let message =
+        db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
       sqlite3_close(db)
       throw BiasKitError(.io, "sqlite:\(path): cannot open the database (\(message))")
     }
@@ -57,7 +58,9 @@ final class SQLiteDatabase: DatabaseConnection {
     }
   }
 
-  func query(_ sql: String, parameters: [(name: String, value: SQLValue)], row: ([SQLValue]) throws -> Void) throws {
+  func query(
+    _ sql: String, parameters: [(name: String, value: SQLValue)], row: ([SQLValue]) throws -> Void
+  ) throws {
     try withStatement(sql) { statement in
       for (name, value) in parameters {
         let index = sqlite3_bind_parameter_index(statement, ":" + name)
@@ -68,7 +71,9 @@ final class SQLiteDatabase: DatabaseConnection {
       while true {
         let status = sqlite3_step(statement)
         if status == SQLITE_DONE { break }
-        guard status == SQLITE_ROW else { throw BiasKitError(.io, "\(name): the query failed (\(lastError))") }
+        guard status == SQLITE_ROW else {
+          throw BiasKitError(.io, "\(name): the query failed (\(lastError))")
+        }
         for k in 0..<width {
           switch sqlite3_column_type(statement, k) {
           case SQLITE_INTEGER: values[Int(k)] = .integer(sqlite3_column_int64(statement, k))
@@ -98,7 +103,9 @@ final class SQLiteDatabase: DatabaseConnection {
 
   func tables() throws -> [String] {
     var names: [String] = []
-    try query("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name", parameters: []) {
+    try query(
+      "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name", parameters: []
+    ) {
       if case .text(let s) = $0[0] { names.append(s) }
     }
     return names
@@ -117,7 +124,8 @@ final class SQLiteDatabase: DatabaseConnection {
     defer { sqlite3_finalize(statement) }
     return (0..<sqlite3_column_count(statement)).map { k in
       let type = sqlite3_column_decltype(statement, k).map { String(cString: $0) } ?? ""
-      return DatabaseColumn(name: String(cString: sqlite3_column_name(statement, k)), type: type, kind: .unknown)
+      return DatabaseColumn(
+        name: String(cString: sqlite3_column_name(statement, k)), type: type, kind: .unknown)
     }
   }
 
@@ -131,7 +139,9 @@ final class SQLiteDatabase: DatabaseConnection {
       let placeholders = Array(repeating: "?", count: file.header.count).joined(separator: ", ")
       try withStatement("INSERT INTO \(q(table)) VALUES (\(placeholders))") { statement in
         for row in 0..<file.rowCount {
-          for k in file.header.indices { bind(statement, Int32(k + 1), file.value(row: row, column: k)) }
+          for k in file.header.indices {
+            bind(statement, Int32(k + 1), file.value(row: row, column: k))
+          }
           guard sqlite3_step(statement) == SQLITE_DONE else {
             throw BiasKitError(.io, "\(name): cannot insert row \(row + 1) (\(lastError))")
           }
@@ -142,7 +152,8 @@ final class SQLiteDatabase: DatabaseConnection {
     } catch {
       try? execute("ROLLBACK")
       if let e = error as? BiasKitError, e.message.contains("already exists") {
-        throw BiasKitError(.invalidArgument, "\(name): table '\(table)' already exists; add --replace to replace it")
+        throw BiasKitError(
+          .invalidArgument, "\(name): table '\(table)' already exists; add --replace to replace it")
       }
       throw error
     }

@@ -49,7 +49,9 @@ public struct AnalogyGenerator: Sendable {
   }
 
   /// Generates analogies along normalize(positiveEnd − negativeEnd).
-  public func generate(positiveEnd: String, negativeEnd: String, in embedding: WordEmbedding) throws
+  public func generate(
+    positiveEnd: String, negativeEnd: String, in embedding: WordEmbedding
+  ) throws
     -> [Analogy]
   {
     let missing = [positiveEnd, negativeEnd].filter { !embedding.contains($0) }

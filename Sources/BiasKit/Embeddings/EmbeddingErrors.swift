@@ -21,7 +21,9 @@ extension BiasKitError {
     BiasKitError(.malformedInput, "\(path):\(line): truncated embedding file: \(detail)")
   }
 
-  static func embeddingRowLength(_ path: String, line: Int, expected: Int, found: Int)
+  static func embeddingRowLength(
+    _ path: String, line: Int, expected: Int, found: Int
+  )
     -> BiasKitError
   {
     BiasKitError(

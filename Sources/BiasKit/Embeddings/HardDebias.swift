@@ -4,7 +4,9 @@ import Foundation
 /// compiler does not reorder floating-point sums by itself).
 enum SIMDKernels {
   /// Σ a_j b_j for float32 `a` and `b`.
-  @inline(__always) static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int)
+  @inline(__always) static func dot(
+    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int
+  )
     -> Double
   {
     var acc0 = SIMD8<Double>()
@@ -30,7 +32,9 @@ enum SIMDKernels {
   }
 
   /// Σ a_j b_j for float32 `a` and double `b`.
-  @inline(__always) static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Double>, _ n: Int)
+  @inline(__always) static func dot(
+    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Double>, _ n: Int
+  )
     -> Double
   {
     var acc0 = SIMD8<Double>()

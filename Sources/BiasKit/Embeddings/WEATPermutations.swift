@@ -41,7 +41,9 @@ public enum WEATPermutations: Sendable, Equatable {
   public static let exactLimit = 44
 
   /// The p-value and a description of the method used.
-  public func pValue(first: [Double], second: [Double], statistic: Double) throws -> (
+  public func pValue(
+    first: [Double], second: [Double], statistic: Double
+  ) throws -> (
     value: Double, method: String
   ) {
     switch self {

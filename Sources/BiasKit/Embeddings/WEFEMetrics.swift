@@ -116,7 +116,9 @@ public enum WEFEMetrics {
   }
 
   /// MAC over every target word of every set and every attribute set.
-  public static func mac(targets: [[String]], attributes: [[String]], in embedding: WordEmbedding)
+  public static func mac(
+    targets: [[String]], attributes: [[String]], in embedding: WordEmbedding
+  )
     -> Double
   {
     var total = 0.0

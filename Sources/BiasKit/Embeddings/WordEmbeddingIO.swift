@@ -170,7 +170,9 @@ extension WordEmbedding {
 
   // MARK: Binary
 
-  fileprivate static func parseHeader(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws
+  fileprivate static func parseHeader(
+    _ bytes: UnsafeBufferPointer<UInt8>, path: String
+  ) throws
     -> (count: Int, dimension: Int, end: Int)
   {
     guard let newline = bytes.prefix(1000).firstIndex(of: 10) else {
@@ -536,7 +538,9 @@ private final class EmbeddingFileReader {
   deinit { close(descriptor) }
 
   /// Reads up to `count` bytes at `offset` (0 at end of file).
-  func readBytes(into destination: UnsafeMutableRawPointer, count: Int, at offset: Int) throws
+  func readBytes(
+    into destination: UnsafeMutableRawPointer, count: Int, at offset: Int
+  ) throws
     -> Int
   {
     while true {
@@ -547,7 +551,9 @@ private final class EmbeddingFileReader {
   }
 
   /// Reads `count` bytes at `offset`, fewer only at the end of the file.
-  func readFully(into destination: UnsafeMutableRawPointer, count: Int, at offset: Int) throws
+  func readFully(
+    into destination: UnsafeMutableRawPointer, count: Int, at offset: Int
+  ) throws
     -> Int
   {
     var done = 0

@@ -80,7 +80,8 @@ public struct LBFGS: Sendable {
     var evaluations = 1
     var iterations = 0
     if maxAbs(g) <= gradientTolerance {
-      return Result(x: x, value: f, gradient: g, iterations: 0, evaluations: 1, status: .gradientTolerance)
+      return Result(
+        x: x, value: f, gradient: g, iterations: 0, evaluations: 1, status: .gradientTolerance)
     }
     // Correction pairs, oldest first, in a ring.
     var sList: [[Double]] = []
@@ -140,7 +141,8 @@ public struct LBFGS: Sendable {
         g = gOld
         f = fOld
         if sList.isEmpty {
-          return Result(x: x, value: f, gradient: g, iterations: iterations + 1,
+          return Result(
+            x: x, value: f, gradient: g, iterations: iterations + 1,
             evaluations: evaluations, status: .lineSearchFailed)
         }
         sList.removeAll()
@@ -152,15 +154,18 @@ public struct LBFGS: Sendable {
       iterations += 1
 
       if maxAbs(g) <= gradientTolerance {
-        return Result(x: x, value: f, gradient: g, iterations: iterations, evaluations: evaluations,
+        return Result(
+          x: x, value: f, gradient: g, iterations: iterations, evaluations: evaluations,
           status: .gradientTolerance)
       }
       if fOld - f <= functionTolerance * max(abs(fOld), abs(f), 1) {
-        return Result(x: x, value: f, gradient: g, iterations: iterations, evaluations: evaluations,
+        return Result(
+          x: x, value: f, gradient: g, iterations: iterations, evaluations: evaluations,
           status: .functionTolerance)
       }
       if iterations >= maxIterations {
-        return Result(x: x, value: f, gradient: g, iterations: iterations, evaluations: evaluations,
+        return Result(
+          x: x, value: f, gradient: g, iterations: iterations, evaluations: evaluations,
           status: .maxIterations)
       }
 

@@ -55,9 +55,10 @@ public struct LogisticRegression: Sendable {
     /// Problems worth telling the user, e.g. "did not converge in 1000 iterations".
     public var warnings: [String]
 
-    public init(coefficients: [Double], intercept: Double, iterations: Int = 0,
-      converged: Bool = true, warnings: [String] = [])
-    {
+    public init(
+      coefficients: [Double], intercept: Double, iterations: Int = 0,
+      converged: Bool = true, warnings: [String] = []
+    ) {
       self.coefficients = coefficients
       self.intercept = intercept
       self.iterations = iterations
@@ -108,11 +109,13 @@ public struct LogisticRegression: Sendable {
     let n = features.rows
     let p = features.columns
     guard labels.count == n else {
-      throw BiasKitError(.invalidArgument,
+      throw BiasKitError(
+        .invalidArgument,
         "LogisticRegression: \(labels.count) labels for \(n) rows")
     }
     if let weights, weights.count != n {
-      throw BiasKitError(.invalidArgument,
+      throw BiasKitError(
+        .invalidArgument,
         "LogisticRegression: \(weights.count) sample weights for \(n) rows")
     }
     var seen0 = false
@@ -127,7 +130,8 @@ public struct LogisticRegression: Sendable {
       } else if labels[i] == 1 {
         if w > 0 { seen1 = true }
       } else {
-        throw BiasKitError(.invalidValue,
+        throw BiasKitError(
+          .invalidValue,
           "LogisticRegression: label \(labels[i]) at row \(i + 1); labels must be 0 or 1")
       }
     }
@@ -138,8 +142,10 @@ public struct LogisticRegression: Sendable {
       throw BiasKitError(.invalidValue, "LogisticRegression: a feature value is not finite")
     }
     if let initial, initial.coefficients.count != p {
-      throw BiasKitError(.invalidArgument,
-        "LogisticRegression: warm start has \(initial.coefficients.count) coefficients for \(p) features")
+      throw BiasKitError(
+        .invalidArgument,
+        "LogisticRegression: warm start has \(initial.coefficients.count) coefficients for \(p) features"
+      )
     }
     return fitted(design: Design(features), labels: labels, weights: weights, initial: initial)
   }
@@ -170,7 +176,8 @@ public struct LogisticRegression: Sendable {
       warnings.append(
         result.status == .maxIterations
           ? "LogisticRegression did not converge in \(result.iterations) iterations (max |gradient| \(result.gradient.map(abs).max() ?? 0) > tol \(tolerance)); increase maxIterations or scale the features"
-          : "LogisticRegression stopped after \(result.iterations) iterations: the line search could not make progress")
+          : "LogisticRegression stopped after \(result.iterations) iterations: the line search could not make progress"
+      )
     }
     return Model(
       coefficients: Array(result.x[0..<p]), intercept: fitsIntercept ? result.x[p] : 0,
@@ -181,8 +188,10 @@ public struct LogisticRegression: Sendable {
 extension BiasKitError {
   /// The label column holds one class, so there is nothing to separate.
   static func oneClassLabel(_ value: Double) -> BiasKitError {
-    BiasKitError(.degenerateData,
-      "the label has one class (every row is \(value == 1 ? 1 : 0)); a classifier needs both 0 and 1")
+    BiasKitError(
+      .degenerateData,
+      "the label has one class (every row is \(value == 1 ? 1 : 0)); a classifier needs both 0 and 1"
+    )
   }
 }
 
@@ -253,7 +262,9 @@ struct Design: @unchecked Sendable {
         }
       } else {
         dense.withUnsafeBufferPointer { xs in
-          for i in 0..<rows { out[i] = b + dotProduct(xs.baseAddress! + i * columns, wp.baseAddress!, columns) }
+          for i in 0..<rows {
+            out[i] = b + dotProduct(xs.baseAddress! + i * columns, wp.baseAddress!, columns)
+          }
         }
       }
     }
@@ -304,7 +315,9 @@ struct LogisticLoss: @unchecked Sendable {
                   if s == 0 { continue }
                   var z = b
                   if sparse {
-                    for k in rowStart[i]..<rowStart[i + 1] { z += sparseValues[k] * wBase[Int(columnIndex[k])] }
+                    for k in rowStart[i]..<rowStart[i + 1] {
+                      z += sparseValues[k] * wBase[Int(columnIndex[k])]
+                    }
                   } else {
                     z += dotProduct(xBase! + i * p, wBase, p)
                   }
@@ -316,7 +329,9 @@ struct LogisticLoss: @unchecked Sendable {
                   loss += s * l
                   gInt += r
                   if sparse {
-                    for k in rowStart[i]..<rowStart[i + 1] { g[Int(columnIndex[k])] += r * sparseValues[k] }
+                    for k in rowStart[i]..<rowStart[i + 1] {
+                      g[Int(columnIndex[k])] += r * sparseValues[k]
+                    }
                     continue
                   }
                   let row = xBase! + i * p

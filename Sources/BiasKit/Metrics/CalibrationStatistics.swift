@@ -27,7 +27,6 @@ public struct CalibrationStatistics: Sendable, Equatable, Codable {
     binScores = Array(repeating: 0, count: bins)
   }
 
-
   public mutating func add(label: UInt8, score p: Double, weight w: Double = 1) {
     let y = Double(label)
     weight.add(w)
@@ -95,7 +94,9 @@ public struct RegressionStatistics: Sendable, Equatable, Codable {
 
   public init() {}
 
-  public mutating func add(target y: Double, prediction p: Double, weight w: Double = 1, count: Int = 1) {
+  public mutating func add(
+    target y: Double, prediction p: Double, weight w: Double = 1, count: Int = 1
+  ) {
     rows += count
     weight.add(w)
     absoluteError.add(w * abs(y - p))
@@ -116,13 +117,18 @@ public struct RegressionStatistics: Sendable, Equatable, Codable {
     let total = targetWeight + other.targetWeight
     guard total > 0 else { return }
     let delta = other.targetMean - targetMean
-    targetDeviation += other.targetDeviation + delta * delta * targetWeight * other.targetWeight / total
+    targetDeviation +=
+      other.targetDeviation + delta * delta * targetWeight * other.targetWeight / total
     targetMean += delta * other.targetWeight / total
     targetWeight = total
   }
 
-  public var meanAbsoluteError: Double? { weight.value > 0 ? absoluteError.value / weight.value : nil }
-  public var meanSquaredError: Double? { weight.value > 0 ? squaredError.value / weight.value : nil }
+  public var meanAbsoluteError: Double? {
+    weight.value > 0 ? absoluteError.value / weight.value : nil
+  }
+  public var meanSquaredError: Double? {
+    weight.value > 0 ? squaredError.value / weight.value : nil
+  }
   public var meanPrediction: Double? { weight.value > 0 ? prediction.value / weight.value : nil }
   public var r2: Double? {
     // scikit-learn: "R^2 score is not well-defined with less than two samples" (NaN).

@@ -30,7 +30,8 @@ public struct GroupStatistics: Sendable, Equatable, Codable {
   }
 
   /// The statistics of several groups together.
-  public static func merged<S: Sequence>(_ parts: S) -> GroupStatistics where S.Element == GroupStatistics {
+  public static func merged<S: Sequence>(_ parts: S) -> GroupStatistics
+  where S.Element == GroupStatistics {
     var total = GroupStatistics()
     var scores: [ScoreCounts] = []
     for var part in parts {

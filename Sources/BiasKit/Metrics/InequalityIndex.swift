@@ -29,7 +29,9 @@ public enum InequalityIndex {
   }
 
   /// GE(α) of a population with `count` rows of each benefit `value`.
-  static func generalizedEntropy(_ benefits: [(value: Double, count: Double)], total n: Double, alpha: Double) -> Double? {
+  static func generalizedEntropy(
+    _ benefits: [(value: Double, count: Double)], total n: Double, alpha: Double
+  ) -> Double? {
     guard n > 0 else { return nil }
     var sum = 0.0
     for (value, count) in benefits { sum += value * count }
@@ -56,7 +58,9 @@ public enum InequalityIndex {
     var n = 0.0
     for c in groups where c.rows > 0 {
       let rows = Double(c.rows)
-      let mean = (Double(c.countTruePositives + c.countTrueNegatives) + 2 * Double(c.countFalsePositives)) / rows
+      let mean =
+        (Double(c.countTruePositives + c.countTrueNegatives) + 2 * Double(c.countFalsePositives))
+        / rows
       benefits.append((mean, rows))
       n += rows
     }

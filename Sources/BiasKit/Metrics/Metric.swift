@@ -66,7 +66,8 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
 
   public var requirement: Requirement {
     switch self {
-    case .rocAUC, .averagePrecision, .brierScore, .logLoss, .expectedCalibrationError: return .scores
+    case .rocAUC, .averagePrecision, .brierScore, .logLoss, .expectedCalibrationError:
+      return .scores
     case .meanAbsoluteError, .meanSquaredError, .r2Score, .meanPrediction: return .regression
     default: return .predictions
     }
@@ -128,7 +129,9 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
   }
 
   /// The value for a group with these statistics, or nil where the reference leaves it undefined.
-  public func value(from statistics: GroupStatistics, options: AuditOptions = AuditOptions()) -> Double? {
+  public func value(
+    from statistics: GroupStatistics, options: AuditOptions = AuditOptions()
+  ) -> Double? {
     let c = statistics.confusion
     if c.rows == 0 { return nil }
     func divide(_ a: Double, _ b: Double) -> Double { b == 0 ? 0 : a / b }
@@ -164,7 +167,8 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
     case .brierScore: return statistics.calibration?.brierScore
     case .logLoss: return statistics.calibration?.meanLogLoss
     case .expectedCalibrationError: return statistics.calibration?.expectedCalibrationError
-    case .generalizedEntropyIndex: return InequalityIndex.generalizedEntropy(c, alpha: options.alpha)
+    case .generalizedEntropyIndex:
+      return InequalityIndex.generalizedEntropy(c, alpha: options.alpha)
     case .theilIndex: return InequalityIndex.generalizedEntropy(c, alpha: 1)
     case .coefficientOfVariation:
       return InequalityIndex.generalizedEntropy(c, alpha: 2).map { (2 * $0).squareRoot() }

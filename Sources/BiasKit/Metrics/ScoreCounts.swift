@@ -35,7 +35,9 @@ public struct ScoreCounts: Sendable, Equatable, Codable {
           var j = 0
           while i < np || j < nn {
             let v: Double
-            if j >= nn || (i < np && sortedPositive[i] <= sortedNegative[j]) { v = sortedPositive[i] } else {
+            if j >= nn || (i < np && sortedPositive[i] <= sortedNegative[j]) {
+              v = sortedPositive[i]
+            } else {
               v = sortedNegative[j]
             }
             var p = 0
@@ -173,33 +175,41 @@ public struct ScoreCounts: Sendable, Equatable, Codable {
     var negatives: [Double] = uninitializedArray(count: na + nb)
     var written = 0
     a.values.withUnsafeBufferPointer { av in
-    a.positives.withUnsafeBufferPointer { ap in
-    a.negatives.withUnsafeBufferPointer { an in
-    b.values.withUnsafeBufferPointer { bv in
-    b.positives.withUnsafeBufferPointer { bp in
-    b.negatives.withUnsafeBufferPointer { bn in
-    values.withUnsafeMutableBufferPointer { v in
-    positives.withUnsafeMutableBufferPointer { p in
-    negatives.withUnsafeMutableBufferPointer { n in
-      var i = 0
-      var j = 0
-      var w = 0
-      while i < na && j < nb {
-        let x = av[i]
-        let y = bv[j]
-        if x < y {
-          v[w] = x; p[w] = ap[i]; n[w] = an[i]; i += 1
-        } else if y < x {
-          v[w] = y; p[w] = bp[j]; n[w] = bn[j]; j += 1
-        } else {
-          v[w] = x; p[w] = ap[i] + bp[j]; n[w] = an[i] + bn[j]; i += 1; j += 1
+      a.positives.withUnsafeBufferPointer { ap in
+        a.negatives.withUnsafeBufferPointer { an in
+          b.values.withUnsafeBufferPointer { bv in
+            b.positives.withUnsafeBufferPointer { bp in
+              b.negatives.withUnsafeBufferPointer { bn in
+                values.withUnsafeMutableBufferPointer { v in
+                  positives.withUnsafeMutableBufferPointer { p in
+                    negatives.withUnsafeMutableBufferPointer { n in
+                      var i = 0
+                      var j = 0
+                      var w = 0
+                      while i < na && j < nb {
+                        let x = av[i]
+                        let y = bv[j]
+                        if x < y {
+                          v[w] = x; p[w] = ap[i]; n[w] = an[i]; i += 1
+                        } else if y < x {
+                          v[w] = y; p[w] = bp[j]; n[w] = bn[j]; j += 1
+                        } else {
+                          v[w] = x; p[w] = ap[i] + bp[j]; n[w] = an[i] + bn[j]; i += 1; j += 1
+                        }
+                        w += 1
+                      }
+                      while i < na { v[w] = av[i]; p[w] = ap[i]; n[w] = an[i]; i += 1; w += 1 }
+                      while j < nb { v[w] = bv[j]; p[w] = bp[j]; n[w] = bn[j]; j += 1; w += 1 }
+                      written = w
+                    }
+                  }
+                }
+              }
+            }
+          }
         }
-        w += 1
       }
-      while i < na { v[w] = av[i]; p[w] = ap[i]; n[w] = an[i]; i += 1; w += 1 }
-      while j < nb { v[w] = bv[j]; p[w] = bp[j]; n[w] = bn[j]; j += 1; w += 1 }
-      written = w
-    }}}}}}}}}
+    }
     values.removeLast(na + nb - written)
     positives.removeLast(na + nb - written)
     negatives.removeLast(na + nb - written)
@@ -264,7 +274,9 @@ public struct ScoreCounts: Sendable, Equatable, Codable {
 ///
 /// - Complexity: O(n) time with a scratch buffer of n keys.
 enum RadixSort {
-  static func sort(_ values: UnsafeMutableBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<UInt64>) {
+  static func sort(
+    _ values: UnsafeMutableBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<UInt64>
+  ) {
     let n = values.count
     if n < 2 { return }
     if n < 256 {

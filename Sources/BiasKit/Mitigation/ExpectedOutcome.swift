@@ -34,7 +34,9 @@ public struct ExpectedOutcome: Sendable, Equatable {
   /// Expected selection rate of each group.
   public var selectionRateByGroup: [Double]
 
-  public init(probabilities p: [Double], labels: [UInt8], groups: SensitiveGroups, weights: [Double]? = nil) {
+  public init(
+    probabilities p: [Double], labels: [UInt8], groups: SensitiveGroups, weights: [Double]? = nil
+  ) {
     let n = p.count
     let k = groups.count
     var correct = 0.0
@@ -64,7 +66,9 @@ public struct ExpectedOutcome: Sendable, Equatable {
     demographicParityDifference = (rates.max() ?? 0) - (rates.min() ?? 0)
     var gaps = [0.0, 0.0]
     for y in 0..<2 {
-      let r = (0..<k).filter { countByLabel[$0][y] > 0 }.map { sumByLabel[$0][y] / countByLabel[$0][y] }
+      let r = (0..<k).filter { countByLabel[$0][y] > 0 }.map {
+        sumByLabel[$0][y] / countByLabel[$0][y]
+      }
       gaps[y] = (r.max() ?? 0) - (r.min() ?? 0)
     }
     equalizedOddsDifference = max(gaps[0], gaps[1])

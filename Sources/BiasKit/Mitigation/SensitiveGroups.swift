@@ -50,10 +50,11 @@ public struct SensitiveGroups: Sendable, Equatable {
       } else {
         let code = Int32(levels.count)
         combination[key] = code
-        levels.append(zip(columns, key).map { column, k in
-          column.levels[Int(k)].replacingOccurrences(of: "\\", with: "\\\\")
-            .replacingOccurrences(of: ",", with: "\\,")
-        }.joined(separator: ","))
+        levels.append(
+          zip(columns, key).map { column, k in
+            column.levels[Int(k)].replacingOccurrences(of: "\\", with: "\\\\")
+              .replacingOccurrences(of: ",", with: "\\,")
+          }.joined(separator: ","))
         codes[i] = code
       }
     }
@@ -108,14 +109,17 @@ public struct SensitiveGroups: Sendable, Equatable {
   }
 
   /// Codes for other rows' names in this group table (for a test set); an unseen name throws.
-  public func encode<S: Sequence>(_ values: S) throws -> SensitiveGroups where S.Element: StringProtocol {
+  public func encode<S: Sequence>(_ values: S) throws -> SensitiveGroups
+  where S.Element: StringProtocol {
     var index: [String: Int32] = [:]
     for (k, name) in names.enumerated() { index[name] = Int32(k) }
     var out: [Int32] = []
     for value in values {
       guard let code = index[String(value)] else {
-        throw BiasKitError(.invalidValue,
-          "the sensitive value '\(value)' does not occur in the training data (groups: \(names.joined(separator: ", ")))")
+        throw BiasKitError(
+          .invalidValue,
+          "the sensitive value '\(value)' does not occur in the training data (groups: \(names.joined(separator: ", ")))"
+        )
       }
       out.append(code)
     }
@@ -126,8 +130,10 @@ public struct SensitiveGroups: Sendable, Equatable {
 extension BiasKitError {
   /// Mitigation needs at least two groups to compare.
   static func oneSensitiveGroup(_ name: String) -> BiasKitError {
-    BiasKitError(.degenerateData,
-      "the sensitive feature has one group ('\(name)'); mitigation needs at least two groups to compare")
+    BiasKitError(
+      .degenerateData,
+      "the sensitive feature has one group ('\(name)'); mitigation needs at least two groups to compare"
+    )
   }
 
   /// Sizes of parallel inputs differ.

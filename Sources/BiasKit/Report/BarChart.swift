@@ -20,8 +20,11 @@ public struct BarChart: Sendable {
     /// Text at the right of the row (e.g. "n = 1,234").
     public var note: String
 
-    public init(label: String, value: Double?, interval: (low: Double, high: Double)? = nil, flagged: Bool = false,
-                note: String = "") {
+    public init(
+      label: String, value: Double?, interval: (low: Double, high: Double)? = nil,
+      flagged: Bool = false,
+      note: String = ""
+    ) {
       self.label = label
       self.value = value
       self.interval = interval
@@ -57,7 +60,10 @@ public struct BarChart: Sendable {
   public var width = 880.0
   public var labelWidth = 250.0
 
-  public init(id: String, title: String, bars: [Bar], reference: Reference? = nil, domain: ClosedRange<Double>? = nil) {
+  public init(
+    id: String, title: String, bars: [Bar], reference: Reference? = nil,
+    domain: ClosedRange<Double>? = nil
+  ) {
     self.id = id
     self.title = title
     self.bars = bars
@@ -71,7 +77,9 @@ public struct BarChart: Sendable {
   /// The value axis actually used.
   public var resolvedDomain: ClosedRange<Double> {
     if let domain { return domain }
-    var values = bars.compactMap(\.value) + bars.compactMap { $0.interval.map { [$0.low, $0.high] } }.flatMap { $0 }
+    var values =
+      bars.compactMap(\.value)
+      + bars.compactMap { $0.interval.map { [$0.low, $0.high] } }.flatMap { $0 }
     if let reference { values.append(reference.value) }
     values = values.filter(\.isFinite)
     let low = min(0, values.min() ?? 0)
@@ -91,7 +99,9 @@ public struct BarChart: Sendable {
     let height = top + rowHeight * Double(bars.count) + axisHeight
     let domain = resolvedDomain
     func x(_ v: Double) -> Double {
-      let t = (min(max(v, domain.lowerBound), domain.upperBound) - domain.lowerBound) / (domain.upperBound - domain.lowerBound)
+      let t =
+        (min(max(v, domain.lowerBound), domain.upperBound) - domain.lowerBound)
+        / (domain.upperBound - domain.lowerBound)
       return plotLeft + t * (plotRight - plotLeft)
     }
     let zero = x(min(max(0, domain.lowerBound), domain.upperBound))
@@ -104,10 +114,17 @@ public struct BarChart: Sendable {
     var grid: [Markup] = []
     for tick in ChartStyle.ticks(low: domain.lowerBound, high: domain.upperBound) {
       let tx = ChartStyle.coordinate(x(tick))
-      grid.append(ChartStyle.element("line", [("x1", tx), ("x2", tx), ("y1", ChartStyle.coordinate(top - 4)),
-                                              ("y2", ChartStyle.coordinate(height - axisHeight)), ("class", "grid")]))
-      grid.append(ChartStyle.text(ChartStyle.format(tick, digits: 2), x: x(tick), y: height - axisHeight + 16,
-                                  anchor: "middle", className: "tick"))
+      grid.append(
+        ChartStyle.element(
+          "line",
+          [
+            ("x1", tx), ("x2", tx), ("y1", ChartStyle.coordinate(top - 4)),
+            ("y2", ChartStyle.coordinate(height - axisHeight)), ("class", "grid"),
+          ]))
+      grid.append(
+        ChartStyle.text(
+          ChartStyle.format(tick, digits: 2), x: x(tick), y: height - axisHeight + 16,
+          anchor: "middle", className: "tick"))
     }
     children.append(.node("g", ["class": "axis"], grid))
     // Rows.
@@ -117,13 +134,21 @@ public struct BarChart: Sendable {
       var row: [Markup] = []
       let lines = labels[k]
       let firstBaseline = middle + 4 - (Double(lines.count - 1) * 7)
-      row.append(.element(name: "text", attributes: [
-        .init("x", ChartStyle.coordinate(labelWidth)), .init("y", ChartStyle.coordinate(firstBaseline)),
-        .init("text-anchor", "end"), .init("class", "label"),
-      ], children: lines.enumerated().map { i, line in
-        .element(name: "tspan", attributes: i == 0 ? [] : [.init("x", ChartStyle.coordinate(labelWidth)), .init("dy", "14")],
-                 children: [.text(ChartStyle.isolated(line))])
-      } + [.node("title", [:], text: bar.label)]))
+      row.append(
+        .element(
+          name: "text",
+          attributes: [
+            .init("x", ChartStyle.coordinate(labelWidth)),
+            .init("y", ChartStyle.coordinate(firstBaseline)),
+            .init("text-anchor", "end"), .init("class", "label"),
+          ],
+          children: lines.enumerated().map { i, line in
+            .element(
+              name: "tspan",
+              attributes: i == 0
+                ? [] : [.init("x", ChartStyle.coordinate(labelWidth)), .init("dy", "14")],
+              children: [.text(ChartStyle.isolated(line))])
+          } + [.node("title", [:], text: bar.label)]))
       var tooltip = "\(bar.label): \(ChartStyle.format(bar.value))"
       if let interval = bar.interval {
         tooltip += " [\(ChartStyle.format(interval.low)), \(ChartStyle.format(interval.high))]"
@@ -135,54 +160,85 @@ public struct BarChart: Sendable {
       if let value = bar.value, value.isFinite {
         let end = x(value)
         let left = min(zero, end), barWidth = max(abs(end - zero), 1)
-        row.append(ChartStyle.element("rect", [
-          ("class", bar.flagged ? "bar flagged" : "bar"), ("x", ChartStyle.coordinate(left)), ("y", barTop),
-          ("width", ChartStyle.coordinate(barWidth)), ("height", ChartStyle.coordinate(barHeight)),
-        ], [.node("title", [:], text: tooltip)]))
+        row.append(
+          ChartStyle.element(
+            "rect",
+            [
+              ("class", bar.flagged ? "bar flagged" : "bar"), ("x", ChartStyle.coordinate(left)),
+              ("y", barTop),
+              ("width", ChartStyle.coordinate(barWidth)),
+              ("height", ChartStyle.coordinate(barHeight)),
+            ], [.node("title", [:], text: tooltip)]))
         if bar.flagged {
-          row.append(ChartStyle.element("rect", [
-            ("class", "bar-hatch"), ("x", ChartStyle.coordinate(left)), ("y", barTop),
-            ("width", ChartStyle.coordinate(barWidth)), ("height", ChartStyle.coordinate(barHeight)),
-            ("fill", "url(#\(hatchID))"),
-          ]))
+          row.append(
+            ChartStyle.element(
+              "rect",
+              [
+                ("class", "bar-hatch"), ("x", ChartStyle.coordinate(left)), ("y", barTop),
+                ("width", ChartStyle.coordinate(barWidth)),
+                ("height", ChartStyle.coordinate(barHeight)),
+                ("fill", "url(#\(hatchID))"),
+              ]))
         }
       } else {
         row.append(ChartStyle.text("undefined", x: zero + 4, y: middle + 4, className: "undefined"))
       }
       if let interval = bar.interval, interval.low.isFinite, interval.high.isFinite {
-        let x1 = ChartStyle.coordinate(x(interval.low)), x2 = ChartStyle.coordinate(x(interval.high))
+        let x1 = ChartStyle.coordinate(x(interval.low)),
+          x2 = ChartStyle.coordinate(x(interval.high))
         let y = ChartStyle.coordinate(middle)
-        let capTop = ChartStyle.coordinate(middle - 5), capBottom = ChartStyle.coordinate(middle + 5)
-        row.append(.node("g", ["class": "whisker"], [
-          ChartStyle.element("line", [("x1", x1), ("x2", x2), ("y1", y), ("y2", y)]),
-          ChartStyle.element("line", [("x1", x1), ("x2", x1), ("y1", capTop), ("y2", capBottom)]),
-          ChartStyle.element("line", [("x1", x2), ("x2", x2), ("y1", capTop), ("y2", capBottom)]),
-        ]))
+        let capTop = ChartStyle.coordinate(middle - 5),
+          capBottom = ChartStyle.coordinate(middle + 5)
+        row.append(
+          .node(
+            "g", ["class": "whisker"],
+            [
+              ChartStyle.element("line", [("x1", x1), ("x2", x2), ("y1", y), ("y2", y)]),
+              ChartStyle.element(
+                "line", [("x1", x1), ("x2", x1), ("y1", capTop), ("y2", capBottom)]),
+              ChartStyle.element(
+                "line", [("x1", x2), ("x2", x2), ("y1", capTop), ("y2", capBottom)]),
+            ]))
       }
       var note = ChartStyle.format(bar.value)
       if !bar.note.isEmpty { note += " · " + bar.note }
       var noteParts: [Markup] = [.text(note)]
       if bar.flagged { noteParts.append(.node("tspan", ["class": "flag"], text: " ⚠ " + flagNote)) }
-      row.append(.element(name: "text", attributes: [
-        .init("x", ChartStyle.coordinate(plotRight + 8)), .init("y", ChartStyle.coordinate(middle + 4)),
-        .init("class", "value"),
-      ], children: noteParts))
+      row.append(
+        .element(
+          name: "text",
+          attributes: [
+            .init("x", ChartStyle.coordinate(plotRight + 8)),
+            .init("y", ChartStyle.coordinate(middle + 4)),
+            .init("class", "value"),
+          ], children: noteParts))
       children.append(.node("g", ["class": "row"], row))
     }
     if let reference, reference.value.isFinite {
       let rx = ChartStyle.coordinate(x(reference.value))
-      children.append(.node("g", ["class": "reference"], [
-        ChartStyle.element("line", [("x1", rx), ("x2", rx), ("y1", ChartStyle.coordinate(top - 8)),
-                                    ("y2", ChartStyle.coordinate(height - axisHeight))]),
-        ChartStyle.text("\(reference.label) \(ChartStyle.format(reference.value))", x: x(reference.value), y: top - 12,
-                        anchor: "middle"),
-      ]))
+      children.append(
+        .node(
+          "g", ["class": "reference"],
+          [
+            ChartStyle.element(
+              "line",
+              [
+                ("x1", rx), ("x2", rx), ("y1", ChartStyle.coordinate(top - 8)),
+                ("y2", ChartStyle.coordinate(height - axisHeight)),
+              ]),
+            ChartStyle.text(
+              "\(reference.label) \(ChartStyle.format(reference.value))", x: x(reference.value),
+              y: top - 12,
+              anchor: "middle"),
+          ]))
     }
-    return ChartStyle.element("svg", [
-      ("xmlns", "http://www.w3.org/2000/svg"), ("class", "chart bar-chart"), ("id", id),
-      ("viewBox", "0 0 \(ChartStyle.coordinate(width)) \(ChartStyle.coordinate(height))"),
-      ("width", ChartStyle.coordinate(width)), ("height", ChartStyle.coordinate(height)),
-      ("role", "img"), ("aria-labelledby", "\(id)-title"),
-    ], children)
+    return ChartStyle.element(
+      "svg",
+      [
+        ("xmlns", "http://www.w3.org/2000/svg"), ("class", "chart bar-chart"), ("id", id),
+        ("viewBox", "0 0 \(ChartStyle.coordinate(width)) \(ChartStyle.coordinate(height))"),
+        ("width", ChartStyle.coordinate(width)), ("height", ChartStyle.coordinate(height)),
+        ("role", "img"), ("aria-labelledby", "\(id)-title"),
+      ], children)
   }
 }

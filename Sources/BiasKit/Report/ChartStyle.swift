@@ -12,7 +12,9 @@ import Foundation
 public enum ChartStyle {
   /// Okabe-Ito, without yellow (too light on white): blue, vermillion, bluish green, reddish
   /// purple, orange, sky blue, black.
-  public static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+  public static let palette = [
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+  ]
   /// SVG `stroke-dasharray` values, one per series (cycled with a different period than the colours).
   public static let dashes = ["", "6 3", "2 2", "8 3 2 3", "1 3", "10 4", "4 4 1 4", "3 6"]
 
@@ -24,7 +26,9 @@ public enum ChartStyle {
   /// A number with `digits` decimals (at most), "—" when undefined. Locale-independent.
   public static func format(_ value: Double?, digits: Int = 3) -> String {
     guard let value, value.isFinite else { return "—" }
-    if abs(value) >= 1e6 || (abs(value) < 1e-3 && value != 0) { return String(format: "%.2e", value) }
+    if abs(value) >= 1e6 || (abs(value) < 1e-3 && value != 0) {
+      return String(format: "%.2e", value)
+    }
     return String(format: "%.\(digits)f", value)
   }
 
@@ -83,7 +87,8 @@ public enum ChartStyle {
   /// Whether `text` holds a right-to-left letter (Hebrew, Arabic, Syriac, Thaana, N'Ko, …).
   public static func hasRightToLeft(_ text: String) -> Bool {
     text.unicodeScalars.contains {
-      (0x0590...0x08FF).contains($0.value) || (0xFB1D...0xFDFF).contains($0.value) || (0xFE70...0xFEFF).contains($0.value)
+      (0x0590...0x08FF).contains($0.value) || (0xFB1D...0xFDFF).contains($0.value)
+        || (0xFE70...0xFEFF).contains($0.value)
     }
   }
 
@@ -93,7 +98,8 @@ public enum ChartStyle {
   /// "24–18 | المنطقة years" by the bidirectional algorithm. Left-to-right lines are unchanged.
   public static func isolated(_ line: String) -> String {
     guard hasRightToLeft(line) else { return line }
-    return line.components(separatedBy: " | ").map { "\u{2068}" + $0 + "\u{2069}" }.joined(separator: " | ")
+    return line.components(separatedBy: " | ").map { "\u{2068}" + $0 + "\u{2069}" }.joined(
+      separator: " | ")
   }
 
   /// "Nice" tick values covering `[low, high]` (steps of 1, 2 or 5 × 10^k), about `count` of them.
@@ -125,17 +131,29 @@ public enum ChartStyle {
     let (r1, g1, b1) = stops[k + 1]
     let r = r0 + (r1 - r0) * f, g = g0 + (g1 - g0) * f, b = b0 + (b1 - b0) * f
     let luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return (String(format: "#%02X%02X%02X", Int(r.rounded()), Int(g.rounded()), Int(b.rounded())), luminance < 128)
+    return (
+      String(format: "#%02X%02X%02X", Int(r.rounded()), Int(g.rounded()), Int(b.rounded())),
+      luminance < 128
+    )
   }
 
   /// A `<pattern>` of diagonal hatching with id `id` (used for flagged and undefined cells).
   static func hatch(id: String, color: String = "#000000") -> Markup {
-    .node("pattern", ["id": id, "width": "6", "height": "6", "patternUnits": "userSpaceOnUse",
-                      "patternTransform": "rotate(45)"], [
-      .node("rect", ["width": "6", "height": "6", "fill": "#ffffff", "fill-opacity": "0"]),
-      .node("line", ["x1": "0", "y1": "0", "x2": "0", "y2": "6", "stroke": color, "stroke-width": "2",
-                     "stroke-opacity": "0.55"]),
-    ])
+    .node(
+      "pattern",
+      [
+        "id": id, "width": "6", "height": "6", "patternUnits": "userSpaceOnUse",
+        "patternTransform": "rotate(45)",
+      ],
+      [
+        .node("rect", ["width": "6", "height": "6", "fill": "#ffffff", "fill-opacity": "0"]),
+        .node(
+          "line",
+          [
+            "x1": "0", "y1": "0", "x2": "0", "y2": "6", "stroke": color, "stroke-width": "2",
+            "stroke-opacity": "0.55",
+          ]),
+      ])
   }
 
   /// A text element in chart coordinates.
@@ -151,7 +169,10 @@ public enum ChartStyle {
   }
 
   /// An element with attributes given as (name, value) pairs built at run time.
-  static func element(_ name: String, _ attributes: [(String, String)], _ children: [Markup] = []) -> Markup {
-    .element(name: name, attributes: attributes.map { Markup.Attribute($0.0, $0.1) }, children: children)
+  static func element(
+    _ name: String, _ attributes: [(String, String)], _ children: [Markup] = []
+  ) -> Markup {
+    .element(
+      name: name, attributes: attributes.map { Markup.Attribute($0.0, $0.1) }, children: children)
   }
 }

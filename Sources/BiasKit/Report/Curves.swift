@@ -46,7 +46,8 @@ extension CalibrationStatistics {
   /// - Complexity: O(bins).
   public func calibrationCurve() -> [LineChart.Point] {
     binWeight.indices.compactMap { b in
-      binWeight[b] > 0 ? LineChart.Point(x: binScores[b] / binWeight[b], y: binLabels[b] / binWeight[b]) : nil
+      binWeight[b] > 0
+        ? LineChart.Point(x: binScores[b] / binWeight[b], y: binLabels[b] / binWeight[b]) : nil
     }
   }
 }

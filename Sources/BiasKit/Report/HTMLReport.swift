@@ -57,7 +57,10 @@ public struct HTMLReport: Sendable {
     public var generated: Date
     public var version: String
 
-    public init(commandLine: [String], inputFile: String, generated: Date = Date(), version: String = BiasKit.version) {
+    public init(
+      commandLine: [String], inputFile: String, generated: Date = Date(),
+      version: String = BiasKit.version
+    ) {
       self.commandLine = commandLine
       self.inputFile = inputFile
       self.generated = generated
@@ -67,9 +70,11 @@ public struct HTMLReport: Sendable {
     /// The command line quoted for a POSIX shell.
     public var shellCommand: String {
       commandLine.map { argument in
-        let safe = !argument.isEmpty && argument.unicodeScalars.allSatisfy {
-          CharacterSet.alphanumerics.contains($0) || "-_./=,:@%+".unicodeScalars.contains($0)
-        }
+        let safe =
+          !argument.isEmpty
+          && argument.unicodeScalars.allSatisfy {
+            CharacterSet.alphanumerics.contains($0) || "-_./=,:@%+".unicodeScalars.contains($0)
+          }
         return safe ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
       }.joined(separator: " ")
     }
@@ -98,7 +103,8 @@ public struct HTMLReport: Sendable {
   /// - Throws: ``BiasKitError`` when a bound names a value the audit does not have.
   /// `notes` are shown first in the notes section (e.g. that scores were counted in histogram bins).
   public init(
-    report: AuditReport, bounds: [FairnessBound] = [], provenance: Provenance, options: Options = Options(),
+    report: AuditReport, bounds: [FairnessBound] = [], provenance: Provenance,
+    options: Options = Options(),
     notes: [String] = []
   ) throws {
     let builder = Builder(report: report, options: options)
@@ -120,7 +126,8 @@ public struct HTMLReport: Sendable {
 
   /// A difference ≤ 0.1 and a ratio ≥ 0.8 for every fairness scalar.
   public static let defaultBounds: [FairnessBound] = FairnessMeasure.allCases.map {
-    $0.isRatio ? FairnessBound(name: $0.rawValue, kind: .minimum, limit: 0.8)
+    $0.isRatio
+      ? FairnessBound(name: $0.rawValue, kind: .minimum, limit: 0.8)
       : FairnessBound(name: $0.rawValue, kind: .maximum, limit: 0.1)
   }
 
@@ -135,47 +142,77 @@ public struct HTMLReport: Sendable {
     let formatter = ISO8601DateFormatter()
     formatter.timeZone = TimeZone(identifier: "UTC")
     let time = formatter.string(from: provenance.generated)
-    let navigation = Markup.node("nav", ["aria-label": "Sections"], [
-      .node("ul", [:], sections.map { .node("li", [:], [.node("a", ["href": "#\($0.id)"], text: $0.title)]) }),
-    ])
+    let navigation = Markup.node(
+      "nav", ["aria-label": "Sections"],
+      [
+        .node(
+          "ul", [:],
+          sections.map { .node("li", [:], [.node("a", ["href": "#\($0.id)"], text: $0.title)]) })
+      ])
     let body: [Markup] = [
-      .node("header", [:], [
-        .node("h1", [:], text: title),
-        .node("p", ["class": "subtitle"], [
-          .text("BiasKit \(provenance.version) · generated \(time) · input "),
-          .node("code", [:], [.node("bdi", ["dir": "auto"], text: provenance.inputFile)]),
+      .node(
+        "header", [:],
+        [
+          .node("h1", [:], text: title),
+          .node(
+            "p", ["class": "subtitle"],
+            [
+              .text("BiasKit \(provenance.version) · generated \(time) · input "),
+              .node("code", [:], [.node("bdi", ["dir": "auto"], text: provenance.inputFile)]),
+            ]),
+          navigation,
         ]),
-        navigation,
-      ]),
-      .node("main", [:], sections.map { section in
-        .node("section", ["id": section.id], [.node("h2", [:], text: section.title), section.content])
-      }),
-      .node("footer", [:], [
-        .node("h2", [:], text: "Reproduce this report"),
-        .node("dl", [:], [
-          .node("dt", [:], text: "Command"), .node("dd", [:], [.node("code", ["class": "command"], text: provenance.shellCommand)]),
-          .node("dt", [:], text: "Input file"),
-          .node("dd", [:], [.node("code", [:], [.node("bdi", ["dir": "auto"], text: provenance.inputFile)])]),
-          .node("dt", [:], text: "Rows"), .node("dd", ["id": "row-count"], text: ChartStyle.count(rowCount)),
-          .node("dt", [:], text: "Time (UTC)"), .node("dd", [:], [.node("time", ["datetime": time], text: time)]),
-          .node("dt", [:], text: "BiasKit version"), .node("dd", [:], text: provenance.version),
+      .node(
+        "main", [:],
+        sections.map { section in
+          .node(
+            "section", ["id": section.id], [.node("h2", [:], text: section.title), section.content])
+        }),
+      .node(
+        "footer", [:],
+        [
+          .node("h2", [:], text: "Reproduce this report"),
+          .node(
+            "dl", [:],
+            [
+              .node("dt", [:], text: "Command"),
+              .node(
+                "dd", [:], [.node("code", ["class": "command"], text: provenance.shellCommand)]),
+              .node("dt", [:], text: "Input file"),
+              .node(
+                "dd", [:],
+                [.node("code", [:], [.node("bdi", ["dir": "auto"], text: provenance.inputFile)])]),
+              .node("dt", [:], text: "Rows"),
+              .node("dd", ["id": "row-count"], text: ChartStyle.count(rowCount)),
+              .node("dt", [:], text: "Time (UTC)"),
+              .node("dd", [:], [.node("time", ["datetime": time], text: time)]),
+              .node("dt", [:], text: "BiasKit version"), .node("dd", [:], text: provenance.version),
+            ]),
         ]),
-      ]),
     ]
     return .fragment([
       .trusted("<!DOCTYPE html>\n"),
-      .node("html", ["lang": "en"], [
-        .node("head", [:], [
-          .node("meta", ["charset": "utf-8"]),
-          .node("meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"]),
-          .node("meta", ["http-equiv": "Content-Security-Policy",
-                         "content": "default-src 'none'; style-src 'unsafe-inline'; img-src data:"]),
-          .node("meta", ["name": "generator", "content": "BiasKit \(provenance.version)"]),
-          .node("title", [:], text: title),
-          .node("style", [:], [HTMLReport.styleSheet]),
+      .node(
+        "html", ["lang": "en"],
+        [
+          .node(
+            "head", [:],
+            [
+              .node("meta", ["charset": "utf-8"]),
+              .node(
+                "meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"]),
+              .node(
+                "meta",
+                [
+                  "http-equiv": "Content-Security-Policy",
+                  "content": "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+                ]),
+              .node("meta", ["name": "generator", "content": "BiasKit \(provenance.version)"]),
+              .node("title", [:], text: title),
+              .node("style", [:], [HTMLReport.styleSheet]),
+            ]),
+          .node("body", [:], body),
         ]),
-        .node("body", [:], body),
-      ]),
     ])
   }
 
@@ -183,7 +220,8 @@ public struct HTMLReport: Sendable {
   public func html() -> String { document().rendered() + "\n" }
 
   /// The style sheet: system fonts only, colour-blind-safe colours, print rules.
-  static let styleSheet = Markup.trusted("""
+  static let styleSheet = Markup.trusted(
+    """
     :root { --ink: #1a1a1a; --muted: #5a5a5a; --rule: #d0d0d0; --bar: #0072B2; --pass: #009E73; --fail: #D55E00; }
     * { box-sizing: border-box; }
     body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif;
@@ -250,7 +288,8 @@ struct HTMLReportBuilder {
   func groupLabel(_ g: Int) -> String { frame.groupKey(g).joined(separator: " | ") }
   func controlLabel(_ c: Int) -> String { frame.controlKey(c).joined(separator: " | ") }
   func cellLabel(_ cell: Int) -> String {
-    frame.controlFeatures.isEmpty ? groupLabel(cell % frame.groupCount)
+    frame.controlFeatures.isEmpty
+      ? groupLabel(cell % frame.groupCount)
       : controlLabel(cell / frame.groupCount) + " / " + groupLabel(cell % frame.groupCount)
   }
   func rows(_ cell: Int) -> Int { frame.statistics[cell].rows }
@@ -276,56 +315,90 @@ struct HTMLReportBuilder {
 
   // MARK: Scorecard
 
-  func scorecard(_ results: [FairnessBound.Result], isDefault: Bool, isRegression: Bool) -> HTMLReport.Section {
+  func scorecard(
+    _ results: [FairnessBound.Result], isDefault: Bool, isRegression: Bool
+  ) -> HTMLReport.Section {
     if results.isEmpty {
-      let text = isRegression
+      let text =
+        isRegression
         ? "Fairness scalars are defined for classification; this is a regression audit. Give bounds on "
           + "aggregates (e.g. --max difference_between_groups.mean_absolute_error=0.5) for a scorecard."
         : "No bounds."
-      return HTMLReport.Section(id: HTMLReport.SectionID.scorecard, title: "Scorecard",
-                                content: .node("p", ["class": "note"], text: text))
+      return HTMLReport.Section(
+        id: HTMLReport.SectionID.scorecard, title: "Scorecard",
+        content: .node("p", ["class": "note"], text: text))
     }
     let failed = results.filter { !$0.passed }.count
     var rows: [Markup] = []
     for result in results {
       for item in result.values {
-        let status: Markup = item.holds
+        let status: Markup =
+          item.holds
           ? .node("span", ["class": "status pass"], text: "✔ PASS")
           : .node("span", ["class": "status fail"], text: "✘ FAIL")
-        rows.append(.node("tr", ["class": item.holds ? "scorecard-row pass" : "scorecard-row fail"], [
-          .node("td", [:], [.node("code", [:], [bdi(item.label)])]),
-          .node("td", ["class": "number"], text: ChartStyle.format(item.value, digits: 4)),
-          .node("td", ["class": "number"], text: "\(result.bound.kind.rawValue) \(ChartStyle.format(result.bound.limit, digits: 3))"),
-          .node("td", [:], [status]),
-          .node("td", [:], drivers(result.bound, label: item.label)),
-        ]))
+        rows.append(
+          .node(
+            "tr", ["class": item.holds ? "scorecard-row pass" : "scorecard-row fail"],
+            [
+              .node("td", [:], [.node("code", [:], [bdi(item.label)])]),
+              .node("td", ["class": "number"], text: ChartStyle.format(item.value, digits: 4)),
+              .node(
+                "td", ["class": "number"],
+                text:
+                  "\(result.bound.kind.rawValue) \(ChartStyle.format(result.bound.limit, digits: 3))"
+              ),
+              .node("td", [:], [status]),
+              .node("td", [:], drivers(result.bound, label: item.label)),
+            ]))
       }
     }
-    let summary = failed == 0
+    let summary =
+      failed == 0
       ? "All \(results.count) bounds hold."
       : "\(failed) of \(results.count) bounds broken."
     var content: [Markup] = [
-      .node("p", ["class": "summary"], [
-        .node("span", ["class": failed == 0 ? "status pass" : "status fail"], text: failed == 0 ? "✔ PASS" : "✘ FAIL"),
-        .text(" " + summary),
-      ]),
+      .node(
+        "p", ["class": "summary"],
+        [
+          .node(
+            "span", ["class": failed == 0 ? "status pass" : "status fail"],
+            text: failed == 0 ? "✔ PASS" : "✘ FAIL"),
+          .text(" " + summary),
+        ])
     ]
     if isDefault {
-      content.append(.node("p", ["class": "note"], text:
-        "Default bounds (no --max/--min given): each difference ≤ 0.1 and each ratio ≥ 0.8 (the four-fifths rule). "
-        + "Give your own with --max NAME=VALUE / --min NAME=VALUE, as for biaskit check."))
+      content.append(
+        .node(
+          "p", ["class": "note"],
+          text:
+            "Default bounds (no --max/--min given): each difference ≤ 0.1 and each ratio ≥ 0.8 (the four-fifths rule). "
+            + "Give your own with --max NAME=VALUE / --min NAME=VALUE, as for biaskit check."))
     }
-    content.append(.node("div", ["class": "table-wrap"], [
-      .node("table", ["class": "scorecard"], [
-        .node("thead", [:], [.node("tr", [:], [
-          .node("th", [:], text: "Measure"), .node("th", ["class": "number"], text: "Value"),
-          .node("th", ["class": "number"], text: "Bound"), .node("th", [:], text: "Status"),
-          .node("th", [:], text: "Groups driving it"),
-        ])]),
-        .node("tbody", [:], rows),
-      ]),
-    ]))
-    return HTMLReport.Section(id: HTMLReport.SectionID.scorecard, title: "Scorecard", content: .fragment(content))
+    content.append(
+      .node(
+        "div", ["class": "table-wrap"],
+        [
+          .node(
+            "table", ["class": "scorecard"],
+            [
+              .node(
+                "thead", [:],
+                [
+                  .node(
+                    "tr", [:],
+                    [
+                      .node("th", [:], text: "Measure"),
+                      .node("th", ["class": "number"], text: "Value"),
+                      .node("th", ["class": "number"], text: "Bound"),
+                      .node("th", [:], text: "Status"),
+                      .node("th", [:], text: "Groups driving it"),
+                    ])
+                ]),
+              .node("tbody", [:], rows),
+            ])
+        ]))
+    return HTMLReport.Section(
+      id: HTMLReport.SectionID.scorecard, title: "Scorecard", content: .fragment(content))
   }
 
   /// The metrics underlying a fairness measure.
@@ -333,7 +406,8 @@ struct HTMLReportBuilder {
     switch measure {
     case .demographicParityDifference, .demographicParityRatio: return [.selectionRate]
     case .equalOpportunityDifference, .equalOpportunityRatio: return [.truePositiveRate]
-    case .equalizedOddsDifference, .equalizedOddsRatio: return [.truePositiveRate, .falsePositiveRate]
+    case .equalizedOddsDifference, .equalizedOddsRatio:
+      return [.truePositiveRate, .falsePositiveRate]
     }
   }
 
@@ -341,12 +415,15 @@ struct HTMLReportBuilder {
   /// or the group farthest from overall.
   func drivers(_ bound: FairnessBound, label: String) -> [Markup] {
     var name = bound.name
-    let toOverall = name.hasSuffix("_to_overall") && FairnessMeasure(rawValue: String(name.dropLast(11))) != nil
+    let toOverall =
+      name.hasSuffix("_to_overall") && FairnessMeasure(rawValue: String(name.dropLast(11))) != nil
     if toOverall { name = String(name.dropLast(11)) }
     // Which control level the label names (labels end in " [level]" with control features).
     let control: Int = {
       guard !frame.controlFeatures.isEmpty else { return 0 }
-      return (0..<frame.controlCount).first { label.hasSuffix("[\(frame.controlKey($0).joined(separator: "|"))]") } ?? 0
+      return (0..<frame.controlCount).first {
+        label.hasSuffix("[\(frame.controlKey($0).joined(separator: "|"))]")
+      } ?? 0
     }()
     var metrics: [Metric] = []
     if let measure = FairnessMeasure(rawValue: name) {
@@ -371,10 +448,14 @@ struct HTMLReportBuilder {
     var widest: (spread: Double, markup: [Markup])?
     for metric in metrics {
       let values = cells.compactMap { cell -> (cell: Int, value: Double)? in
-        guard rows(cell) > 0, let v = metric.value(from: frame.statistics[cell], options: frame.options) else { return nil }
+        guard rows(cell) > 0,
+          let v = metric.value(from: frame.statistics[cell], options: frame.options)
+        else { return nil }
         return (cell, v)
       }
-      guard let low = values.min(by: { $0.value < $1.value }), let high = values.max(by: { $0.value < $1.value }) else {
+      guard let low = values.min(by: { $0.value < $1.value }),
+        let high = values.max(by: { $0.value < $1.value })
+      else {
         continue
       }
       var markup: [Markup] = [.node("code", [:], text: metric.rawValue), .text(": ")]
@@ -382,12 +463,17 @@ struct HTMLReportBuilder {
       if toOverall, let total = metric.value(from: overall, options: frame.options) {
         let far = values.max { abs($0.value - total) < abs($1.value - total) }!
         spread = abs(far.value - total)
-        markup += [.text("farthest from overall (\(ChartStyle.format(total))): "), cellMarkup(far.cell),
-                   .text(" \(ChartStyle.format(far.value))")]
+        markup += [
+          .text("farthest from overall (\(ChartStyle.format(total))): "), cellMarkup(far.cell),
+          .text(" \(ChartStyle.format(far.value))"),
+        ]
       } else {
         spread = high.value - low.value
-        markup += [.text("lowest "), cellMarkup(low.cell), .text(" \(ChartStyle.format(low.value)); highest "),
-                   cellMarkup(high.cell), .text(" \(ChartStyle.format(high.value))")]
+        markup += [
+          .text("lowest "), cellMarkup(low.cell),
+          .text(" \(ChartStyle.format(low.value)); highest "),
+          cellMarkup(high.cell), .text(" \(ChartStyle.format(high.value))"),
+        ]
       }
       if isSmall(low.cell) || isSmall(high.cell) {
         markup.append(.node("span", ["class": "flag-text"], text: " ⚠ small group involved"))
@@ -407,47 +493,80 @@ struct HTMLReportBuilder {
     for cell in frame.statistics.indices {
       let n = rows(cell)
       if n < options.minimumGroupSize { small.append(cell) }
-      tableRows.append(.node("tr", n < options.minimumGroupSize ? ["class": "small"] : [:], [
-        .node("td", [:], [cellMarkup(cell)]),
-        .node("td", ["class": "number"], text: ChartStyle.count(n)),
-        .node("td", ["class": "number"], text: total > 0 ? String(format: "%.1f%%", 100 * Double(n) / Double(total)) : "—"),
-        .node("td", [:], n < options.minimumGroupSize
-          ? [.node("span", ["class": "flag-text"], text: n == 0 ? "⚠ no rows" : "⚠ small group")] : []),
-      ]))
+      tableRows.append(
+        .node(
+          "tr", n < options.minimumGroupSize ? ["class": "small"] : [:],
+          [
+            .node("td", [:], [cellMarkup(cell)]),
+            .node("td", ["class": "number"], text: ChartStyle.count(n)),
+            .node(
+              "td", ["class": "number"],
+              text: total > 0 ? String(format: "%.1f%%", 100 * Double(n) / Double(total)) : "—"),
+            .node(
+              "td", [:],
+              n < options.minimumGroupSize
+                ? [
+                  .node(
+                    "span", ["class": "flag-text"], text: n == 0 ? "⚠ no rows" : "⚠ small group")
+                ] : []),
+          ]))
     }
     let features = frame.sensitiveFeatures.joined(separator: " × ")
     var content: [Markup] = [
-      .node("p", [:], [
-        .node("data", ["value": String(total)], text: ChartStyle.count(total)),
-        .text(" rows in \(frame.statistics.count) groups of "),
-        .node("code", [:], [bdi(features)]),
-        .text(frame.controlFeatures.isEmpty ? "." : " within each level of \(frame.controlFeatures.joined(separator: " × ")).")
-      ]),
+      .node(
+        "p", [:],
+        [
+          .node("data", ["value": String(total)], text: ChartStyle.count(total)),
+          .text(" rows in \(frame.statistics.count) groups of "),
+          .node("code", [:], [bdi(features)]),
+          .text(
+            frame.controlFeatures.isEmpty
+              ? "." : " within each level of \(frame.controlFeatures.joined(separator: " × "))."),
+        ])
     ]
-    content.append(.node("p", ["class": "note"], text: small.isEmpty
-      ? "No group has fewer than \(options.minimumGroupSize) rows."
-      : "\(small.count) group\(small.count == 1 ? " has" : "s have") fewer than \(options.minimumGroupSize) rows: "
-        + "their values are flagged (⚠, hatched bars) and are noisy."))
-    content.append(.node("div", ["class": "table-wrap"], [
-      .node("table", ["class": "groups"], [
-        .node("thead", [:], [.node("tr", [:], [
-          .node("th", [:], text: "Group"), .node("th", ["class": "number"], text: "Rows"),
-          .node("th", ["class": "number"], text: "Share"), .node("th", [:], text: ""),
-        ])]),
-        .node("tbody", [:], tableRows),
-      ]),
-    ]))
-    return HTMLReport.Section(id: HTMLReport.SectionID.groups, title: "Groups", content: .fragment(content))
+    content.append(
+      .node(
+        "p", ["class": "note"],
+        text: small.isEmpty
+          ? "No group has fewer than \(options.minimumGroupSize) rows."
+          : "\(small.count) group\(small.count == 1 ? " has" : "s have") fewer than \(options.minimumGroupSize) rows: "
+            + "their values are flagged (⚠, hatched bars) and are noisy."))
+    content.append(
+      .node(
+        "div", ["class": "table-wrap"],
+        [
+          .node(
+            "table", ["class": "groups"],
+            [
+              .node(
+                "thead", [:],
+                [
+                  .node(
+                    "tr", [:],
+                    [
+                      .node("th", [:], text: "Group"),
+                      .node("th", ["class": "number"], text: "Rows"),
+                      .node("th", ["class": "number"], text: "Share"), .node("th", [:], text: ""),
+                    ])
+                ]),
+              .node("tbody", [:], tableRows),
+            ])
+        ]))
+    return HTMLReport.Section(
+      id: HTMLReport.SectionID.groups, title: "Groups", content: .fragment(content))
   }
 
   // MARK: Bar charts
 
   /// Positions of the lowest and highest bootstrap quantiles.
   var intervalEnds: (low: AuditValues, high: AuditValues)? {
-    guard let intervals = report.intervals, let bootstrap = report.bootstrap, bootstrap.quantiles.count >= 2,
+    guard let intervals = report.intervals, let bootstrap = report.bootstrap,
+      bootstrap.quantiles.count >= 2,
       intervals.count == bootstrap.quantiles.count
     else { return nil }
-    let order = bootstrap.quantiles.indices.sorted { bootstrap.quantiles[$0] < bootstrap.quantiles[$1] }
+    let order = bootstrap.quantiles.indices.sorted {
+      bootstrap.quantiles[$0] < bootstrap.quantiles[$1]
+    }
     return (intervals[order.first!], intervals[order.last!])
   }
 
@@ -456,38 +575,66 @@ struct HTMLReportBuilder {
     let ends = intervalEnds
     if let bootstrap = report.bootstrap, ends != nil {
       let qs = bootstrap.quantiles.sorted()
-      content.append(.node("p", ["class": "note"], text:
-        "Whiskers: bootstrap quantiles \(qs.first!) to \(qs.last!) of \(bootstrap.samples) resamples (seed \(bootstrap.seed))."))
+      content.append(
+        .node(
+          "p", ["class": "note"],
+          text:
+            "Whiskers: bootstrap quantiles \(qs.first!) to \(qs.last!) of \(bootstrap.samples) resamples (seed \(bootstrap.seed))."
+        ))
     } else {
-      content.append(.node("p", ["class": "note"], text:
-        "Each bar is a group; the dashed line is the overall value. Run with --bootstrap N for confidence intervals."))
+      content.append(
+        .node(
+          "p", ["class": "note"],
+          text:
+            "Each bar is a group; the dashed line is the overall value. Run with --bootstrap N for confidence intervals."
+        ))
     }
     for (m, metric) in frame.metrics.enumerated() where metric != .count {
       for c in 0..<frame.controlCount {
         let cells = (c * frame.groupCount)..<((c + 1) * frame.groupCount)
         let bars = cells.map { cell -> BarChart.Bar in
           let interval: (low: Double, high: Double)? = ends.flatMap { ends in
-            guard let low = ends.low.byGroup[cell][m], let high = ends.high.byGroup[cell][m] else { return nil }
+            guard let low = ends.low.byGroup[cell][m], let high = ends.high.byGroup[cell][m] else {
+              return nil
+            }
             return (low, high)
           }
-          return BarChart.Bar(label: groupLabel(cell % frame.groupCount), value: frame.values.byGroup[cell][m],
-                              interval: interval, flagged: isSmall(cell), note: "n = \(ChartStyle.count(rows(cell)))")
+          return BarChart.Bar(
+            label: groupLabel(cell % frame.groupCount), value: frame.values.byGroup[cell][m],
+            interval: interval, flagged: isSmall(cell), note: "n = \(ChartStyle.count(rows(cell)))")
         }
-        let suffix = frame.controlFeatures.isEmpty ? "" : " (\(frame.controlFeatures.joined(separator: " × ")) = \(controlLabel(c)))"
+        let suffix =
+          frame.controlFeatures.isEmpty
+          ? "" : " (\(frame.controlFeatures.joined(separator: " × ")) = \(controlLabel(c)))"
         let title = "\(metric.rawValue) by group\(suffix)"
-        var chart = BarChart(id: "bar-\(HTMLReportBuilder.idSafe(metric.rawValue))-\(c)", title: title, bars: bars)
-        if let overall = frame.values.overall[c][m] { chart.reference = .init(label: "overall", value: overall) }
-        var caption: [Markup] = [.text("Overall \(ChartStyle.format(frame.values.overall[c][m], digits: 4)); ")]
-        caption.append(.text("difference between groups \(ChartStyle.format(frame.values.differenceBetweenGroups[c][m], digits: 4)), "))
-        caption.append(.text("ratio \(ChartStyle.format(frame.values.ratioBetweenGroups[c][m], digits: 4))."))
-        content.append(.node("figure", ["class": "metric"], [
-          .node("h3", ["id": "metric-\(HTMLReportBuilder.idSafe(metric.rawValue))-\(c)"], [.node("code", [:], text: metric.rawValue), .text(suffix)]),
-          chart.svg(),
-          .node("figcaption", [:], caption),
-        ]))
+        var chart = BarChart(
+          id: "bar-\(HTMLReportBuilder.idSafe(metric.rawValue))-\(c)", title: title, bars: bars)
+        if let overall = frame.values.overall[c][m] {
+          chart.reference = .init(label: "overall", value: overall)
+        }
+        var caption: [Markup] = [
+          .text("Overall \(ChartStyle.format(frame.values.overall[c][m], digits: 4)); ")
+        ]
+        caption.append(
+          .text(
+            "difference between groups \(ChartStyle.format(frame.values.differenceBetweenGroups[c][m], digits: 4)), "
+          ))
+        caption.append(
+          .text("ratio \(ChartStyle.format(frame.values.ratioBetweenGroups[c][m], digits: 4))."))
+        content.append(
+          .node(
+            "figure", ["class": "metric"],
+            [
+              .node(
+                "h3", ["id": "metric-\(HTMLReportBuilder.idSafe(metric.rawValue))-\(c)"],
+                [.node("code", [:], text: metric.rawValue), .text(suffix)]),
+              chart.svg(),
+              .node("figcaption", [:], caption),
+            ]))
       }
     }
-    return HTMLReport.Section(id: HTMLReport.SectionID.metrics, title: "Metrics by group", content: .fragment(content))
+    return HTMLReport.Section(
+      id: HTMLReport.SectionID.metrics, title: "Metrics by group", content: .fragment(content))
   }
 
   // MARK: Heat map
@@ -496,11 +643,14 @@ struct HTMLReportBuilder {
     guard frame.sensitiveFeatures.count >= 2 else { return nil }
     let candidates = frame.metrics.filter { $0 != .count }
     // A chosen metric need not be among the audited ones: it is computed from the cells' statistics.
-    guard let metric = options.heatMapMetric ?? (candidates.contains(.selectionRate) ? .selectionRate : candidates.first)
+    guard
+      let metric = options.heatMapMetric
+        ?? (candidates.contains(.selectionRate) ? .selectionRate : candidates.first)
     else { return nil }
     let rowLevels = frame.sensitiveLevels[0], columnLevels = frame.sensitiveLevels[1]
-    var merged = [[GroupStatistics]](repeating: [GroupStatistics](repeating: GroupStatistics(), count: columnLevels.count),
-                                     count: rowLevels.count)
+    var merged = [[GroupStatistics]](
+      repeating: [GroupStatistics](repeating: GroupStatistics(), count: columnLevels.count),
+      count: rowLevels.count)
     // Group code g = ((a · L₁) + b) · (product of the other features' levels) + rest.
     let inner = frame.sensitiveLevels.dropFirst(2).reduce(1) { $0 * $1.count }
     for cell in frame.statistics.indices {
@@ -509,18 +659,30 @@ struct HTMLReportBuilder {
       let a = g / inner / columnLevels.count
       merged[a][b].merge(frame.statistics[cell])
     }
-    let values = merged.map { row in row.map { $0.confusion.rows > 0 || $0.regression != nil ? metric.value(from: $0, options: frame.options) : nil } }
+    let values = merged.map { row in
+      row.map {
+        $0.confusion.rows > 0 || $0.regression != nil
+          ? metric.value(from: $0, options: frame.options) : nil
+      }
+    }
     let counts = merged.map { row in row.map(\.rows) }
-    let map = HeatMap(id: "heat-map-chart", title: "\(metric.rawValue) by \(frame.sensitiveFeatures[0]) × \(frame.sensitiveFeatures[1])",
-                      rowTitle: frame.sensitiveFeatures[0], columnTitle: frame.sensitiveFeatures[1], rowLabels: rowLevels,
-                      columnLabels: columnLevels, values: values, counts: counts)
+    let map = HeatMap(
+      id: "heat-map-chart",
+      title: "\(metric.rawValue) by \(frame.sensitiveFeatures[0]) × \(frame.sensitiveFeatures[1])",
+      rowTitle: frame.sensitiveFeatures[0], columnTitle: frame.sensitiveFeatures[1],
+      rowLabels: rowLevels,
+      columnLabels: columnLevels, values: values, counts: counts)
     var notes = "Each cell is \(metric.rawValue) of the rows with that pair of levels"
-    if frame.sensitiveFeatures.count > 2 { notes += " (pooled over \(frame.sensitiveFeatures.dropFirst(2).joined(separator: ", ")))" }
+    if frame.sensitiveFeatures.count > 2 {
+      notes += " (pooled over \(frame.sensitiveFeatures.dropFirst(2).joined(separator: ", ")))"
+    }
     if !frame.controlFeatures.isEmpty { notes += " (pooled over the control levels)" }
     notes += "; the number is printed in the cell, hover for the row count."
-    return HTMLReport.Section(id: HTMLReport.SectionID.heatMap, title: "Heat map", content: .fragment([
-      .node("figure", [:], [map.svg(), .node("figcaption", [:], text: notes)]),
-    ]))
+    return HTMLReport.Section(
+      id: HTMLReport.SectionID.heatMap, title: "Heat map",
+      content: .fragment([
+        .node("figure", [:], [map.svg(), .node("figcaption", [:], text: notes)])
+      ]))
   }
 
   // MARK: Curves
@@ -529,63 +691,101 @@ struct HTMLReportBuilder {
     var content: [Markup] = []
     // Per sensitive group, pooled over control levels.
     var perGroup = [GroupStatistics](repeating: GroupStatistics(), count: frame.groupCount)
-    for cell in frame.statistics.indices { perGroup[cell % frame.groupCount].merge(frame.statistics[cell]) }
+    for cell in frame.statistics.indices {
+      perGroup[cell % frame.groupCount].merge(frame.statistics[cell])
+    }
     let overall = GroupStatistics.merged(perGroup)
-    let order = perGroup.indices.filter { perGroup[$0].rows > 0 }.sorted { perGroup[$0].rows > perGroup[$1].rows }
+    let order = perGroup.indices.filter { perGroup[$0].rows > 0 }.sorted {
+      perGroup[$0].rows > perGroup[$1].rows
+    }
     let shown = Array(order.prefix(options.maximumCurveGroups))
     func series(_ curve: (GroupStatistics) -> [LineChart.Point]) -> [LineChart.Series] {
-      var out = [LineChart.Series(name: "overall (n = \(ChartStyle.count(overall.rows)))", points: curve(overall))]
+      var out = [
+        LineChart.Series(
+          name: "overall (n = \(ChartStyle.count(overall.rows)))", points: curve(overall))
+      ]
       for g in shown {
         let points = curve(perGroup[g])
         let small = perGroup[g].rows < options.minimumGroupSize ? " ⚠ small" : ""
-        out.append(LineChart.Series(name: "\(groupLabel(g)) (n\u{A0}=\u{A0}\(ChartStyle.count(perGroup[g].rows)))\(small)"
-                                      + (points.isEmpty ? " — undefined" : ""), points: points))
+        out.append(
+          LineChart.Series(
+            name: "\(groupLabel(g)) (n\u{A0}=\u{A0}\(ChartStyle.count(perGroup[g].rows)))\(small)"
+              + (points.isEmpty ? " — undefined" : ""), points: points))
       }
       return out
     }
     var figures: [Markup] = []
     if overall.regression != nil {
-      return HTMLReport.Section(id: HTMLReport.SectionID.curves, title: "Score curves", content: .node(
-        "p", ["class": "note missing-chart"],
-        text: "ROC, precision-recall and calibration curves are for classification audits; this is a regression audit."))
+      return HTMLReport.Section(
+        id: HTMLReport.SectionID.curves, title: "Score curves",
+        content: .node(
+          "p", ["class": "note missing-chart"],
+          text:
+            "ROC, precision-recall and calibration curves are for classification audits; this is a regression audit."
+        ))
     }
     if overall.scores != nil {
-      var roc = LineChart(id: "roc-chart", title: "ROC curve per group", xLabel: "false positive rate",
-                          yLabel: "true positive rate", series: series { $0.scores?.rocCurve() ?? [] })
+      var roc = LineChart(
+        id: "roc-chart", title: "ROC curve per group", xLabel: "false positive rate",
+        yLabel: "true positive rate", series: series { $0.scores?.rocCurve() ?? [] })
       roc.diagonal = true
-      figures.append(.node("figure", [:], [.node("h3", [:], text: "ROC"), roc.svg(),
-                                           .node("figcaption", [:], text: "Dotted diagonal: chance.")]))
-      let pr = LineChart(id: "pr-chart", title: "Precision-recall curve per group", xLabel: "recall", yLabel: "precision",
-                         series: series { $0.scores?.precisionRecallCurve() ?? [] })
+      figures.append(
+        .node(
+          "figure", [:],
+          [
+            .node("h3", [:], text: "ROC"), roc.svg(),
+            .node("figcaption", [:], text: "Dotted diagonal: chance."),
+          ]))
+      let pr = LineChart(
+        id: "pr-chart", title: "Precision-recall curve per group", xLabel: "recall",
+        yLabel: "precision",
+        series: series { $0.scores?.precisionRecallCurve() ?? [] })
       figures.append(.node("figure", [:], [.node("h3", [:], text: "Precision-recall"), pr.svg()]))
     } else {
-      content.append(.node("p", ["class": "note missing-chart"], text:
-        "ROC and precision-recall curves are left out: they need a score column (--y-score COL) and roc_auc or "
-        + "average_precision among the metrics."))
+      content.append(
+        .node(
+          "p", ["class": "note missing-chart"],
+          text:
+            "ROC and precision-recall curves are left out: they need a score column (--y-score COL) and roc_auc or "
+            + "average_precision among the metrics."))
     }
     if overall.calibration != nil {
-      var calibration = LineChart(id: "calibration-chart", title: "Calibration curve per group",
-                                  xLabel: "mean score in bin", yLabel: "fraction positive",
-                                  series: series { $0.calibration?.calibrationCurve() ?? [] })
+      var calibration = LineChart(
+        id: "calibration-chart", title: "Calibration curve per group",
+        xLabel: "mean score in bin", yLabel: "fraction positive",
+        series: series { $0.calibration?.calibrationCurve() ?? [] })
       calibration.diagonal = true
       calibration.markers = true
-      figures.append(.node("figure", [:], [
-        .node("h3", [:], text: "Calibration"), calibration.svg(),
-        .node("figcaption", [:], text: "\(frame.options.bins) equal-width bins; dotted diagonal: perfect calibration."),
-      ]))
+      figures.append(
+        .node(
+          "figure", [:],
+          [
+            .node("h3", [:], text: "Calibration"), calibration.svg(),
+            .node(
+              "figcaption", [:],
+              text: "\(frame.options.bins) equal-width bins; dotted diagonal: perfect calibration."),
+          ]))
     } else {
-      content.append(.node("p", ["class": "note missing-chart"], text:
-        "Calibration curves are left out: they need a score column (--y-score COL) and brier_score, log_loss or "
-        + "expected_calibration_error among the metrics."))
+      content.append(
+        .node(
+          "p", ["class": "note missing-chart"],
+          text:
+            "Calibration curves are left out: they need a score column (--y-score COL) and brier_score, log_loss or "
+            + "expected_calibration_error among the metrics."))
     }
     if !figures.isEmpty {
       if order.count > shown.count {
-        content.append(.node("p", ["class": "note"], text:
-          "Curves are drawn for all rows and the \(shown.count) largest of \(order.count) groups."))
+        content.append(
+          .node(
+            "p", ["class": "note"],
+            text:
+              "Curves are drawn for all rows and the \(shown.count) largest of \(order.count) groups."
+          ))
       }
       content.append(.node("div", ["class": "curves"], figures))
     }
-    return HTMLReport.Section(id: HTMLReport.SectionID.curves, title: "Score curves", content: .fragment(content))
+    return HTMLReport.Section(
+      id: HTMLReport.SectionID.curves, title: "Score curves", content: .fragment(content))
   }
 
   // MARK: Notes
@@ -594,11 +794,15 @@ struct HTMLReportBuilder {
     let notes = extra + report.notes
     let limit = 50 + extra.count
     var items: [Markup] = notes.prefix(limit).map { .node("li", [:], [bdi($0)]) }
-    if notes.count > limit { items.append(.node("li", [:], text: "… and \(notes.count - limit) more (see --format json).")) }
-    let content: Markup = notes.isEmpty
+    if notes.count > limit {
+      items.append(.node("li", [:], text: "… and \(notes.count - limit) more (see --format json)."))
+    }
+    let content: Markup =
+      notes.isEmpty
       ? .node("p", ["class": "note"], text: "Every value is defined.")
       : .node("ul", ["class": "notes"], items)
-    return HTMLReport.Section(id: HTMLReport.SectionID.notes, title: "Notes on undefined values", content: content)
+    return HTMLReport.Section(
+      id: HTMLReport.SectionID.notes, title: "Notes on undefined values", content: content)
   }
 }
 

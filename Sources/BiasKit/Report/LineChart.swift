@@ -50,11 +50,15 @@ public struct LineChart: Sendable {
   }
 
   /// The points actually drawn for `series` (at least 1 px apart, plus the last point).
-  func drawnPoints(_ points: [Point], x: (Double) -> Double, y: (Double) -> Double) -> [(Double, Double)] {
+  func drawnPoints(
+    _ points: [Point], x: (Double) -> Double, y: (Double) -> Double
+  ) -> [(Double, Double)] {
     var out: [(Double, Double)] = []
     for (k, p) in points.enumerated() where p.x.isFinite && p.y.isFinite {
       let q = (x(p.x), y(p.y))
-      if let last = out.last, k != points.count - 1, abs(q.0 - last.0) < 1, abs(q.1 - last.1) < 1 { continue }
+      if let last = out.last, k != points.count - 1, abs(q.0 - last.0) < 1, abs(q.1 - last.1) < 1 {
+        continue
+      }
       out.append(q)
     }
     return out
@@ -68,36 +72,67 @@ public struct LineChart: Sendable {
     let legendHeight = legendLines.reduce(0.0) { $0 + 16 * Double($1.count) + 4 }
     let width = right + 24
     let height = legendTop + legendHeight + 6
-    func x(_ v: Double) -> Double { left + (v - xDomain.lowerBound) / (xDomain.upperBound - xDomain.lowerBound) * plotSize }
-    func y(_ v: Double) -> Double { bottom - (v - yDomain.lowerBound) / (yDomain.upperBound - yDomain.lowerBound) * plotSize }
+    func x(_ v: Double) -> Double {
+      left + (v - xDomain.lowerBound) / (xDomain.upperBound - xDomain.lowerBound) * plotSize
+    }
+    func y(_ v: Double) -> Double {
+      bottom - (v - yDomain.lowerBound) / (yDomain.upperBound - yDomain.lowerBound) * plotSize
+    }
     let c = ChartStyle.coordinate
     var children: [Markup] = [.node("title", ["id": "\(id)-title"], text: title)]
     var axis: [Markup] = [
-      ChartStyle.element("rect", [("x", c(left)), ("y", c(top)), ("width", c(plotSize)), ("height", c(plotSize)),
-                                  ("class", "frame")]),
+      ChartStyle.element(
+        "rect",
+        [
+          ("x", c(left)), ("y", c(top)), ("width", c(plotSize)), ("height", c(plotSize)),
+          ("class", "frame"),
+        ])
     ]
     for t in ChartStyle.ticks(low: xDomain.lowerBound, high: xDomain.upperBound) {
-      axis.append(ChartStyle.element("line", [("x1", c(x(t))), ("x2", c(x(t))), ("y1", c(top)), ("y2", c(bottom)),
-                                              ("class", "grid")]))
-      axis.append(ChartStyle.text(ChartStyle.format(t, digits: 1), x: x(t), y: bottom + 15, anchor: "middle",
-                                  className: "tick"))
+      axis.append(
+        ChartStyle.element(
+          "line",
+          [
+            ("x1", c(x(t))), ("x2", c(x(t))), ("y1", c(top)), ("y2", c(bottom)),
+            ("class", "grid"),
+          ]))
+      axis.append(
+        ChartStyle.text(
+          ChartStyle.format(t, digits: 1), x: x(t), y: bottom + 15, anchor: "middle",
+          className: "tick"))
     }
     for t in ChartStyle.ticks(low: yDomain.lowerBound, high: yDomain.upperBound) {
-      axis.append(ChartStyle.element("line", [("x1", c(left)), ("x2", c(right)), ("y1", c(y(t))), ("y2", c(y(t))),
-                                              ("class", "grid")]))
-      axis.append(ChartStyle.text(ChartStyle.format(t, digits: 1), x: left - 6, y: y(t) + 4, anchor: "end",
-                                  className: "tick"))
+      axis.append(
+        ChartStyle.element(
+          "line",
+          [
+            ("x1", c(left)), ("x2", c(right)), ("y1", c(y(t))), ("y2", c(y(t))),
+            ("class", "grid"),
+          ]))
+      axis.append(
+        ChartStyle.text(
+          ChartStyle.format(t, digits: 1), x: left - 6, y: y(t) + 4, anchor: "end",
+          className: "tick"))
     }
-    axis.append(ChartStyle.text(xLabel, x: (left + right) / 2, y: bottom + 34, anchor: "middle", className: "axis-label"))
-    axis.append(ChartStyle.text(yLabel, x: 0, y: 0, anchor: "middle", className: "axis-label", extra: [
-      .init("transform", "translate(14 \(c((top + bottom) / 2))) rotate(-90)"),
-    ]))
+    axis.append(
+      ChartStyle.text(
+        xLabel, x: (left + right) / 2, y: bottom + 34, anchor: "middle", className: "axis-label"))
+    axis.append(
+      ChartStyle.text(
+        yLabel, x: 0, y: 0, anchor: "middle", className: "axis-label",
+        extra: [
+          .init("transform", "translate(14 \(c((top + bottom) / 2))) rotate(-90)")
+        ]))
     children.append(.node("g", ["class": "axis"], axis))
     if diagonal {
-      children.append(ChartStyle.element("line", [
-        ("x1", c(x(xDomain.lowerBound))), ("y1", c(y(yDomain.lowerBound))), ("x2", c(x(xDomain.upperBound))),
-        ("y2", c(y(yDomain.upperBound))), ("class", "diagonal"),
-      ]))
+      children.append(
+        ChartStyle.element(
+          "line",
+          [
+            ("x1", c(x(xDomain.lowerBound))), ("y1", c(y(yDomain.lowerBound))),
+            ("x2", c(x(xDomain.upperBound))),
+            ("y2", c(y(yDomain.upperBound))), ("class", "diagonal"),
+          ]))
     }
     var legendY = legendTop
     for (k, s) in series.enumerated() {
@@ -108,34 +143,50 @@ public struct LineChart: Sendable {
         ("points", drawn.map { "\(c($0.0)),\(c($0.1))" }.joined(separator: " ")),
       ]
       if !style.dash.isEmpty { attributes.append(("stroke-dasharray", style.dash)) }
-      var group: [Markup] = [.node("title", [:], text: s.name), ChartStyle.element("polyline", attributes)]
+      var group: [Markup] = [
+        .node("title", [:], text: s.name), ChartStyle.element("polyline", attributes),
+      ]
       if markers {
         for p in drawn {
-          group.append(ChartStyle.element("circle", [("cx", c(p.0)), ("cy", c(p.1)), ("r", "3"), ("fill", style.color)]))
+          group.append(
+            ChartStyle.element(
+              "circle", [("cx", c(p.0)), ("cy", c(p.1)), ("r", "3"), ("fill", style.color)]))
         }
       }
       children.append(.node("g", ["class": "curve"], group))
       // Legend entry.
       var legend: [(String, String)] = [
-        ("x1", c(left)), ("x2", c(left + 34)), ("y1", c(legendY + 8)), ("y2", c(legendY + 8)), ("stroke", style.color),
+        ("x1", c(left)), ("x2", c(left + 34)), ("y1", c(legendY + 8)), ("y2", c(legendY + 8)),
+        ("stroke", style.color),
         ("class", "legend-line"),
       ]
       if !style.dash.isEmpty { legend.append(("stroke-dasharray", style.dash)) }
       let lines = legendLines[k]
-      children.append(.node("g", ["class": "legend"], [
-        ChartStyle.element("line", legend),
-        .element(name: "text", attributes: [.init("x", c(left + 42)), .init("y", c(legendY + 12)), .init("class", "label")],
-                 children: lines.enumerated().map { i, line in
-                   .element(name: "tspan", attributes: i == 0 ? [] : [.init("x", c(left + 42)), .init("dy", "16")],
-                            children: [.text(ChartStyle.isolated(line))])
-                 }),
-      ]))
+      children.append(
+        .node(
+          "g", ["class": "legend"],
+          [
+            ChartStyle.element("line", legend),
+            .element(
+              name: "text",
+              attributes: [
+                .init("x", c(left + 42)), .init("y", c(legendY + 12)), .init("class", "label"),
+              ],
+              children: lines.enumerated().map { i, line in
+                .element(
+                  name: "tspan",
+                  attributes: i == 0 ? [] : [.init("x", c(left + 42)), .init("dy", "16")],
+                  children: [.text(ChartStyle.isolated(line))])
+              }),
+          ]))
       legendY += 16 * Double(lines.count) + 4
     }
-    return ChartStyle.element("svg", [
-      ("xmlns", "http://www.w3.org/2000/svg"), ("class", "chart line-chart"), ("id", id),
-      ("viewBox", "0 0 \(c(width)) \(c(height))"), ("width", c(width)), ("height", c(height)),
-      ("role", "img"), ("aria-labelledby", "\(id)-title"),
-    ], children)
+    return ChartStyle.element(
+      "svg",
+      [
+        ("xmlns", "http://www.w3.org/2000/svg"), ("class", "chart line-chart"), ("id", id),
+        ("viewBox", "0 0 \(c(width)) \(c(height))"), ("width", c(width)), ("height", c(height)),
+        ("role", "img"), ("aria-labelledby", "\(id)-title"),
+      ], children)
   }
 }

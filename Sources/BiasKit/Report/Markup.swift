@@ -37,14 +37,19 @@ public indirect enum Markup: Sendable, Equatable {
   public static func trusted(_ literal: StaticString) -> Markup { .trustedLiteral("\(literal)") }
 
   /// An element: `Markup.node("rect", ["x": "1", "class": "bar"], [...])` keeps attributes in order.
-  public static func node(_ name: String, _ attributes: KeyValuePairs<String, String> = [:], _ children: [Markup] = [])
+  public static func node(
+    _ name: String, _ attributes: KeyValuePairs<String, String> = [:], _ children: [Markup] = []
+  )
     -> Markup
   {
-    .element(name: name, attributes: attributes.map { Attribute($0.key, $0.value) }, children: children)
+    .element(
+      name: name, attributes: attributes.map { Attribute($0.key, $0.value) }, children: children)
   }
 
   /// An element with one text child.
-  public static func node(_ name: String, _ attributes: KeyValuePairs<String, String> = [:], text: String) -> Markup {
+  public static func node(
+    _ name: String, _ attributes: KeyValuePairs<String, String> = [:], text: String
+  ) -> Markup {
     node(name, attributes, [.text(text)])
   }
 

@@ -43,39 +43,66 @@ public struct MitigationComparison: Sendable {
   /// The report section.
   public func section() -> HTMLReport.Section {
     var children: [Markup] = [
-      .node("p", text: "Method: \(method). \"before\" is the model without mitigation, \"after\" the mitigated one, on the same \(after.frame.rowCount) rows.")
+      .node(
+        "p",
+        text:
+          "Method: \(method). \"before\" is the model without mitigation, \"after\" the mitigated one, on the same \(after.frame.rowCount) rows."
+      )
     ]
     // Selection rate of each group, before and after.
     if let m = after.frame.metrics.firstIndex(of: .selectionRate) {
       var bars: [BarChart.Bar] = []
       for g in 0..<after.frame.groupCount {
         let name = after.frame.groupKey(g).joined(separator: " | ")
-        bars.append(BarChart.Bar(label: "\(name) · before", value: before.frame.values.byGroup[g][m]))
+        bars.append(
+          BarChart.Bar(label: "\(name) · before", value: before.frame.values.byGroup[g][m]))
         bars.append(BarChart.Bar(label: "\(name) · after", value: after.frame.values.byGroup[g][m]))
       }
-      let chart = BarChart(id: "mitigation-selection-rate", title: "selection_rate by group, before and after",
-                           bars: bars, domain: 0...1)
+      let chart = BarChart(
+        id: "mitigation-selection-rate", title: "selection_rate by group, before and after",
+        bars: bars, domain: 0...1)
       children.append(.node("h3", text: "selection_rate by group"))
       children.append(chart.svg())
     }
     // Fairness scalars, before and after.
     var scalarBars: [BarChart.Bar] = []
     for (k, measure) in FairnessMeasure.allCases.enumerated() {
-      scalarBars.append(BarChart.Bar(label: "\(measure.rawValue) · before", value: before.frame.values.fairness[0][k]))
-      scalarBars.append(BarChart.Bar(label: "\(measure.rawValue) · after", value: after.frame.values.fairness[0][k]))
+      scalarBars.append(
+        BarChart.Bar(
+          label: "\(measure.rawValue) · before", value: before.frame.values.fairness[0][k]))
+      scalarBars.append(
+        BarChart.Bar(label: "\(measure.rawValue) · after", value: after.frame.values.fairness[0][k])
+      )
     }
     children.append(.node("h3", text: "Fairness scalars"))
-    children.append(BarChart(id: "mitigation-fairness", title: "fairness scalars, before and after", bars: scalarBars,
-                             domain: 0...1).svg())
+    children.append(
+      BarChart(
+        id: "mitigation-fairness", title: "fairness scalars, before and after", bars: scalarBars,
+        domain: 0...1
+      ).svg())
     // Trade-off of the candidates.
     if !candidates.isEmpty {
       let all = candidates.map { LineChart.Point(x: $0.disparity, y: $0.accuracy) }
-      let used = candidates.filter { $0.weight > 0 }.map { LineChart.Point(x: $0.disparity, y: $0.accuracy) }
-      var series = [LineChart.Series(name: "candidate predictors", points: all.sorted { $0.x < $1.x })]
-      if !used.isEmpty { series.append(LineChart.Series(name: "used by the chosen classifier", points: used.sorted { $0.x < $1.x })) }
-      if let chosen { series.append(LineChart.Series(name: "chosen (expected)", points: [LineChart.Point(x: chosen.disparity, y: chosen.accuracy)])) }
-      var chart = LineChart(id: "mitigation-trade-off", title: "accuracy versus disparity of the candidate predictors",
-                            xLabel: "disparity", yLabel: "accuracy", series: series)
+      let used = candidates.filter { $0.weight > 0 }.map {
+        LineChart.Point(x: $0.disparity, y: $0.accuracy)
+      }
+      var series = [
+        LineChart.Series(name: "candidate predictors", points: all.sorted { $0.x < $1.x })
+      ]
+      if !used.isEmpty {
+        series.append(
+          LineChart.Series(
+            name: "used by the chosen classifier", points: used.sorted { $0.x < $1.x }))
+      }
+      if let chosen {
+        series.append(
+          LineChart.Series(
+            name: "chosen (expected)",
+            points: [LineChart.Point(x: chosen.disparity, y: chosen.accuracy)]))
+      }
+      var chart = LineChart(
+        id: "mitigation-trade-off", title: "accuracy versus disparity of the candidate predictors",
+        xLabel: "disparity", yLabel: "accuracy", series: series)
       chart.markers = true
       let xs = all.map(\.x) + [chosen?.disparity].compactMap { $0 }
       let ys = all.map(\.y) + [chosen?.accuracy].compactMap { $0 }
@@ -87,7 +114,8 @@ public struct MitigationComparison: Sendable {
       children.append(.node("h3", text: "Trade-off"))
       children.append(chart.svg())
     }
-    return HTMLReport.Section(id: MitigationComparison.sectionID, title: "Before and after mitigation",
-                              content: .fragment(children))
+    return HTMLReport.Section(
+      id: MitigationComparison.sectionID, title: "Before and after mitigation",
+      content: .fragment(children))
   }
 }

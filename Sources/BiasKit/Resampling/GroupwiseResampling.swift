@@ -16,7 +16,9 @@ public struct GroupwiseResampling<Base: Resampler>: Sendable {
 
   public init(base: Base) { self.base = base }
 
-  public func fitResample(_ data: LabeledRows, groups: [Int32], groupNames: [String], seed: UInt64)
+  public func fitResample(
+    _ data: LabeledRows, groups: [Int32], groupNames: [String], seed: UInt64
+  )
     throws -> Resampled
   {
     precondition(groups.count == data.labels.count)

@@ -142,7 +142,9 @@ public enum SamplingStrategy: Sendable, Equatable, CustomStringConvertible {
   ///   for a strategy the sampler kind does not accept, an unknown class, a ratio out of
   ///   (0, 1], a ratio on a multiclass target, or a ratio that would remove rows while
   ///   over-sampling (or add rows while under-sampling).
-  public func targets(for stats: ClassCounts, kind: SamplingKind) throws -> [(
+  public func targets(
+    for stats: ClassCounts, kind: SamplingKind
+  ) throws -> [(
     label: Int, count: Int
   )] {
     guard stats.classes.count > 1 else { throw BiasKitError.oneClassTarget(stats) }

@@ -29,12 +29,14 @@ public enum AtomicFileWriter {
     guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory),
       isDirectory.boolValue
     else {
-      throw BiasKitError(.io, "\(path): cannot write the output: the folder '\(folder.path)' does not exist")
+      throw BiasKitError(
+        .io, "\(path): cannot write the output: the folder '\(folder.path)' does not exist")
     }
     let temporary = folder.appendingPathComponent(
       ".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
     guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-      throw BiasKitError(.io, "\(path): cannot write the output: the folder '\(folder.path)' is not writable")
+      throw BiasKitError(
+        .io, "\(path): cannot write the output: the folder '\(folder.path)' is not writable")
     }
     do {
       let handle = try FileHandle(forWritingTo: temporary)

@@ -46,7 +46,9 @@ public struct BiasKitError: Error, Sendable, Equatable, CustomStringConvertible 
   /// `text` with every control character (C0, DEL, C1 and the Unicode line and paragraph
   /// separators) escaped.
   static func singleLine(_ text: String) -> String {
-    func isControl(_ v: UInt32) -> Bool { v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x2028 || v == 0x2029 }
+    func isControl(_ v: UInt32) -> Bool {
+      v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x2028 || v == 0x2029
+    }
     guard text.unicodeScalars.contains(where: { isControl($0.value) }) else { return text }
     var result = ""
     for scalar in text.unicodeScalars {
@@ -54,7 +56,8 @@ public struct BiasKitError: Error, Sendable, Equatable, CustomStringConvertible 
       case "\n": result += "\\n"
       case "\r": result += "\\r"
       case "\t": result += "\\t"
-      case _ where isControl(scalar.value): result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+      case _ where isControl(scalar.value):
+        result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
       default: result.unicodeScalars.append(scalar)
       }
     }

@@ -13,7 +13,9 @@ import Foundation
 /// - Hörmann. The generation of binomial random variates. J. Stat. Comput. Simul. 46, 1993.
 public enum Binomial {
   /// A draw of Binomial(`trials`, `probability`).
-  public static func sample(trials n: Int, probability p: Double, using rng: inout SeededGenerator) -> Int {
+  public static func sample(
+    trials n: Int, probability p: Double, using rng: inout SeededGenerator
+  ) -> Int {
     if n <= 0 || p <= 0 { return 0 }
     if p >= 1 { return n }
     if p > 0.5 { return n - sample(trials: n, probability: 1 - p, using: &rng) }
@@ -22,7 +24,9 @@ public enum Binomial {
   }
 
   /// Counts of `total` draws over categories with weights `weights` (need not sum to 1).
-  public static func multinomial(total: Int, weights: [Double], using rng: inout SeededGenerator) -> [Int] {
+  public static func multinomial(
+    total: Int, weights: [Double], using rng: inout SeededGenerator
+  ) -> [Int] {
     var remainingMass = weights.reduce(0, +)
     var remaining = total
     var counts = [Int](repeating: 0, count: weights.count)
@@ -86,7 +90,8 @@ public enum Binomial {
       if us >= 0.07 && v <= vr { return Int(k) }
       if v == 0 { continue }
       v = log(v * alpha / (a / (us * us) + b))
-      let bound = (m + 0.5) * log((m + 1) / (r * (nd - m + 1)))
+      let bound =
+        (m + 0.5) * log((m + 1) / (r * (nd - m + 1)))
         + (nd + 1) * log((nd - m + 1) / (nd - k + 1))
         + (k + 0.5) * log(r * (nd - k + 1) / (k + 1))
         + stirlingTail(m) + stirlingTail(nd - m) - stirlingTail(k) - stirlingTail(nd - k)

@@ -11,7 +11,6 @@ public struct CompensatedSum: Sendable, Equatable, Codable {
 
   public var value: Double { sum + compensation }
 
-
   public mutating func add(_ x: Double) {
     let t = sum + x
     if abs(sum) >= abs(x) { compensation += (sum - t) + x } else { compensation += (x - t) + sum }

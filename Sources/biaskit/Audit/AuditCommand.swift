@@ -36,7 +36,8 @@ struct AuditCommand: ParsableCommand {
     let (report, auditState) = try run.evaluate()
     if let path = state.saveState { try auditState.save(to: path) }
     try output.render(
-      report, source: input.file, scoreNote: auditState.scoreNote, json: { report.jsonText(noting: auditState) },
+      report, source: input.file, scoreNote: auditState.scoreNote,
+      json: { report.jsonText(noting: auditState) },
       html: htmlReport)
   }
 }

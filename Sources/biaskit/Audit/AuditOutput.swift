@@ -8,7 +8,10 @@ extension OutputOptions {
   /// - Parameters:
   ///   - source: what was audited, for the table header and the report's provenance.
   ///   - scoreNote: the audit state's note on binned scores, if any.
-  func render(_ report: AuditReport, source: String, scoreNote: String?, json: () -> String, html: HTMLReportOptions) throws {
+  func render(
+    _ report: AuditReport, source: String, scoreNote: String?, json: () -> String,
+    html: HTMLReportOptions
+  ) throws {
     switch format {
     case .json: try write(json())
     case .csv:
@@ -21,7 +24,8 @@ extension OutputOptions {
     case .html:
       let provenance = HTMLReport.Provenance(commandLine: CommandLine.arguments, inputFile: source)
       let page = try HTMLReport(
-        report: report, bounds: try html.bounds(), provenance: provenance, options: try html.options(),
+        report: report, bounds: try html.bounds(), provenance: provenance,
+        options: try html.options(),
         notes: scoreNote.map { ["Note: " + $0] } ?? [])
       try write(page.html())
     }

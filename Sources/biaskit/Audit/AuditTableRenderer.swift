@@ -12,7 +12,10 @@ struct AuditTableRenderer {
   var color: Bool = isatty(STDOUT_FILENO) == 1
 
   static func terminalWidth() -> Int {
-    if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 40 { return columns }
+    if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 40
+    {
+      return columns
+    }
     return 120
   }
 
@@ -29,29 +32,46 @@ struct AuditTableRenderer {
     let frame = report.frame
     var out = ""
     let features = frame.sensitiveFeatures.joined(separator: " × ")
-    out += bold("BiasKit audit") + " · \(source) · \(frame.rowCount) rows · groups: \(features) (\(frame.groupCount))"
-    if !frame.controlFeatures.isEmpty { out += " · control: \(frame.controlFeatures.joined(separator: " × "))" }
+    out +=
+      bold("BiasKit audit")
+      + " · \(source) · \(frame.rowCount) rows · groups: \(features) (\(frame.groupCount))"
+    if !frame.controlFeatures.isEmpty {
+      out += " · control: \(frame.controlFeatures.joined(separator: " × "))"
+    }
     out += "\n"
     for c in 0..<frame.controlCount {
-      let suffix = frame.controlFeatures.isEmpty ? "" : " — \(frame.controlFeatures.joined(separator: "|")) = \(frame.controlKey(c).joined(separator: "|"))"
+      let suffix =
+        frame.controlFeatures.isEmpty
+        ? ""
+        : " — \(frame.controlFeatures.joined(separator: "|")) = \(frame.controlKey(c).joined(separator: "|"))"
       out += "\n" + bold("Overall" + suffix) + "\n"
-      out += table(header: ["", "value"], rows: frame.metrics.enumerated().map { m, metric in
-        [metric.rawValue, Self.format(frame.values.overall[c][m], metric: metric)]
-      })
+      out += table(
+        header: ["", "value"],
+        rows: frame.metrics.enumerated().map { m, metric in
+          [metric.rawValue, Self.format(frame.values.overall[c][m], metric: metric)]
+        })
       out += "\n" + bold("By group" + suffix) + "  (▲ highest, ▼ lowest of each metric)\n"
       out += groupTable(control: c)
-      out += "\n" + bold("Differences and ratios" + suffix) + "  (! difference > 0.1 or ratio < 0.8, for rates)\n"
+      out +=
+        "\n" + bold("Differences and ratios" + suffix)
+        + "  (! difference > 0.1 or ratio < 0.8, for rates)\n"
       out += aggregateTable(control: c)
     }
-    for c in 0..<frame.controlCount where frame.statistics.contains(where: { $0.regression != nil }) == false {
-      let suffix = frame.controlFeatures.isEmpty ? "" : " — \(frame.controlFeatures.joined(separator: "|")) = \(frame.controlKey(c).joined(separator: "|"))"
+    for c in 0..<frame.controlCount
+    where frame.statistics.contains(where: { $0.regression != nil }) == false {
+      let suffix =
+        frame.controlFeatures.isEmpty
+        ? ""
+        : " — \(frame.controlFeatures.joined(separator: "|")) = \(frame.controlKey(c).joined(separator: "|"))"
       out += "\n" + bold("Fairness" + suffix) + " (equalized odds: \(frame.aggregation.rawValue))\n"
       var rows: [[String]] = []
       for (k, measure) in FairnessMeasure.allCases.enumerated() {
         let value = frame.values.fairness[c][k]
         let bad = value.map { measure.isRatio ? $0 < 0.8 : $0 > 0.1 } ?? false
-        rows.append([measure.rawValue, Self.format(value), Self.format(frame.values.fairnessToOverall[c][k]),
-                     bad ? flag("!") : ""])
+        rows.append([
+          measure.rawValue, Self.format(value), Self.format(frame.values.fairnessToOverall[c][k]),
+          bad ? flag("!") : "",
+        ])
       }
       for (k, name) in AuditValues.betweenGroupInequalityNames.enumerated() {
         rows.append([name, Self.format(frame.values.betweenGroupInequality[c][k]), "", ""])
@@ -59,14 +79,20 @@ struct AuditTableRenderer {
       out += table(header: ["", "between groups", "to overall", ""], rows: rows)
     }
     if let intervals = report.intervals, let bootstrap = report.bootstrap {
-      out += "\n" + bold("Bootstrap intervals") + " (\(bootstrap.samples) samples, seed \(bootstrap.seed), quantiles "
+      out +=
+        "\n" + bold("Bootstrap intervals")
+        + " (\(bootstrap.samples) samples, seed \(bootstrap.seed), quantiles "
         + bootstrap.quantiles.map { "\($0)" }.joined(separator: ", ") + ")\n"
       var rows: [[String]] = []
       for (m, metric) in frame.metrics.enumerated() {
-        rows.append(["overall \(metric.rawValue)"] + intervals.map { Self.format($0.overall[0][m], metric: metric) })
+        rows.append(
+          ["overall \(metric.rawValue)"]
+            + intervals.map { Self.format($0.overall[0][m], metric: metric) })
       }
       for (m, metric) in frame.metrics.enumerated() where metric != .count {
-        rows.append(["difference \(metric.rawValue)"] + intervals.map { Self.format($0.differenceBetweenGroups[0][m]) })
+        rows.append(
+          ["difference \(metric.rawValue)"]
+            + intervals.map { Self.format($0.differenceBetweenGroups[0][m]) })
       }
       for (k, measure) in FairnessMeasure.allCases.enumerated() {
         rows.append([measure.rawValue] + intervals.map { Self.format($0.fairness[0][k]) })
@@ -92,15 +118,16 @@ struct AuditTableRenderer {
       let values = cells.map { frame.values.byGroup[$0][m] }
       let low = values.compactMap { $0 }.min()
       let high = values.compactMap { $0 }.max()
-      columns.append(values.map { v in
-        var text = Self.format(v, metric: metric)
-        if metric != .count, let v, low != high {
-          if v == high { text += "▲" } else if v == low { text += "▼" } else { text += " " }
-        } else {
-          text += " "
-        }
-        return text
-      })
+      columns.append(
+        values.map { v in
+          var text = Self.format(v, metric: metric)
+          if metric != .count, let v, low != high {
+            if v == high { text += "▲" } else if v == low { text += "▼" } else { text += " " }
+          } else {
+            text += " "
+          }
+          return text
+        })
     }
     let labels = cells.map { frame.groupKey($0 - cells.lowerBound).joined(separator: " | ") }
     // Split the metric columns into chunks that fit the width.
@@ -131,15 +158,19 @@ struct AuditTableRenderer {
     for (m, metric) in report.frame.metrics.enumerated() where metric != .count {
       let d = v.differenceBetweenGroups[c][m]
       let r = v.ratioBetweenGroups[c][m]
-      let bad = metric.isBoundedRate && ((d.map { $0 > 0.1 } ?? false) || (r.map { $0 < 0.8 } ?? false))
+      let bad =
+        metric.isBoundedRate && ((d.map { $0 > 0.1 } ?? false) || (r.map { $0 < 0.8 } ?? false))
       rows.append([
-        metric.rawValue, Self.format(v.overall[c][m]), Self.format(v.groupMin[c][m]), Self.format(v.groupMax[c][m]),
-        Self.format(d), Self.format(v.differenceToOverall[c][m]), Self.format(r), Self.format(v.ratioToOverall[c][m]),
+        metric.rawValue, Self.format(v.overall[c][m]), Self.format(v.groupMin[c][m]),
+        Self.format(v.groupMax[c][m]),
+        Self.format(d), Self.format(v.differenceToOverall[c][m]), Self.format(r),
+        Self.format(v.ratioToOverall[c][m]),
         bad ? flag("!") : "",
       ])
     }
     return table(
-      header: ["", "overall", "min", "max", "diff", "diff→overall", "ratio", "ratio→overall", ""], rows: rows)
+      header: ["", "overall", "min", "max", "diff", "diff→overall", "ratio", "ratio→overall", ""],
+      rows: rows)
   }
 
   /// A plain text table: first column left-aligned, the others right-aligned.
@@ -155,7 +186,11 @@ struct AuditTableRenderer {
       return count
     }
     var widths = header.map(visible)
-    for row in rows { for (k, cell) in row.enumerated() where k < widths.count { widths[k] = max(widths[k], visible(cell)) } }
+    for row in rows {
+      for (k, cell) in row.enumerated() where k < widths.count {
+        widths[k] = max(widths[k], visible(cell))
+      }
+    }
     func line(_ cells: [String]) -> String {
       var text = " "
       for (k, cell) in cells.enumerated() {
@@ -166,7 +201,10 @@ struct AuditTableRenderer {
       return text + "\n"
     }
     var out = line(header)
-    out += " " + widths.enumerated().map { k, w in String(repeating: "─", count: w + (k == 0 ? 1 : 2)) }.joined() + "\n"
+    out +=
+      " "
+      + widths.enumerated().map { k, w in String(repeating: "─", count: w + (k == 0 ? 1 : 2)) }
+      .joined() + "\n"
     for row in rows { out += line(row) }
     return out
   }

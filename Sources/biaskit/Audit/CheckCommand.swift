@@ -37,16 +37,21 @@ struct CheckCommand: ParsableCommand {
   func run() throws {
     let bounds = try FairnessBound.parse(maximums: max, minimums: min)
     guard !bounds.isEmpty else {
-      throw BiasKitError(.invalidArgument, "give at least one bound: --max NAME=VALUE or --min NAME=VALUE")
+      throw BiasKitError(
+        .invalidArgument, "give at least one bound: --max NAME=VALUE or --min NAME=VALUE")
     }
     // The bounds' metrics are computed even when --metrics leaves them out.
     var metricOptions = metrics
     if !metricOptions.metrics.isEmpty {
       metricOptions.metrics += bounds.compactMap { $0.metricName }
     }
-    let report = try AuditRun(input: input, metricOptions: metricOptions, bootstrapOptions: bootstrap).report()
+    let report = try AuditRun(
+      input: input, metricOptions: metricOptions, bootstrapOptions: bootstrap
+    ).report()
     let results = try bounds.map { try $0.evaluate(report) }
-    if let junit { try AtomicFileWriter.write(FairnessBound.junit(results, source: input.file), to: junit) }
+    if let junit {
+      try AtomicFileWriter.write(FairnessBound.junit(results, source: input.file), to: junit)
+    }
     let failures = results.filter { !$0.passed }
     for result in results {
       let mark = result.passed ? "ok  " : "FAIL"

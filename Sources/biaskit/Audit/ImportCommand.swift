@@ -37,8 +37,10 @@ struct ImportCommand: ParsableCommand {
 
   func run() throws {
     let loaded = try ImportedCSV.load(
-      file, delimiter: try AuditInputOptions.delimiterByte(delimiter), into: try DatabaseLocation(db), table: table, replace: replace)
-    let columns = zip(loaded.header, loaded.types).map { "\($0) \($1.rawValue)" }.joined(separator: ", ")
+      file, delimiter: try AuditInputOptions.delimiterByte(delimiter),
+      into: try DatabaseLocation(db), table: table, replace: replace)
+    let columns = zip(loaded.header, loaded.types).map { "\($0) \($1.rawValue)" }.joined(
+      separator: ", ")
     print("imported \(loaded.rowCount) rows into table '\(table)' (\(columns))")
   }
 }

@@ -7,7 +7,8 @@ import Foundation
 struct MergeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "merge",
-    abstract: "Merge saved audit states (from `biaskit audit --save-state`) and report the audit of all their rows.",
+    abstract:
+      "Merge saved audit states (from `biaskit audit --save-state`) and report the audit of all their rows.",
     discussion: """
       Groups are the union of the shards' groups. Unweighted counts and \
       per-score counts merge exactly: the merged report equals the audit of the \
@@ -28,21 +29,29 @@ struct MergeCommand: ParsableCommand {
   @OptionGroup var output: OutputOptions
   @OptionGroup var htmlReport: HTMLReportOptions
 
-  @Option(name: .customLong("save-state"), help: ArgumentHelp("Write the merged state here.", valueName: "state.json"))
+  @Option(
+    name: .customLong("save-state"),
+    help: ArgumentHelp("Write the merged state here.", valueName: "state.json"))
   var saveState: String?
 
-  @Option(name: .customLong("max-distinct-scores"),
-          help: "Bin the merged scores into this many bins of --score-range when a group has two in one bin.")
+  @Option(
+    name: .customLong("max-distinct-scores"),
+    help:
+      "Bin the merged scores into this many bins of --score-range when a group has two in one bin.")
   var maxDistinctScores: Int?
 
   @Option(name: .customLong("score-range"), help: "The range of the score histogram, LOW,HIGH.")
   var scoreRange: String = "0,1"
 
   func run() throws {
-    guard !states.isEmpty else { throw BiasKitError(.invalidArgument, "name at least one audit state to merge") }
+    guard !states.isEmpty else {
+      throw BiasKitError(.invalidArgument, "name at least one audit state to merge")
+    }
     var state = try AuditState.merged(states.map { try AuditState(contentsOf: $0) })
     if let maxDistinctScores {
-      guard maxDistinctScores >= 1 else { throw BiasKitError(.invalidArgument, "--max-distinct-scores must be at least 1") }
+      guard maxDistinctScores >= 1 else {
+        throw BiasKitError(.invalidArgument, "--max-distinct-scores must be at least 1")
+      }
       let (low, high) = try DatabaseOptions.range(scoreRange)
       state = try state.limitingDistinctScores(maxDistinctScores, lower: low, upper: high)
     }
@@ -52,7 +61,8 @@ struct MergeCommand: ParsableCommand {
       // Default metrics: the calibration metrics need sums the state lacks (binned scores).
       chosen.removeAll { [.brierScore, .logLoss, .expectedCalibrationError].contains($0) }
     }
-    let frame = try state.frame(metrics: chosen, options: try metrics.options(), aggregation: metrics.agg)
+    let frame = try state.frame(
+      metrics: chosen, options: try metrics.options(), aggregation: metrics.agg)
     let report = AuditReport(frame: frame)
     if let saveState { try state.save(to: saveState) }
     try output.render(

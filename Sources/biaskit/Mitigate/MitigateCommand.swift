@@ -24,6 +24,7 @@ struct MitigateCommand: ParsableCommand {
       ThresholdOptimizerCommand.self,
       ExponentiatedGradientCommand.self, GridSearchCommand.self, WorstGroupCommand.self,
       FairnessRegularizedCommand.self,
-      RejectOptionCommand.self, EqualizedOddsPostprocessingCommand.self, CalibratedEqualizedOddsCommand.self,
+      RejectOptionCommand.self, EqualizedOddsPostprocessingCommand.self,
+      CalibratedEqualizedOddsCommand.self,
     ])
 }

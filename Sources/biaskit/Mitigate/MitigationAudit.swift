@@ -12,7 +12,10 @@ struct MitigationAudit {
 
   static let metrics: [Metric] = Metric.confusionMetrics
 
-  init(data: MitigationData, learner: LogisticRegression, after predictions: [UInt8], set: MitigationSet) throws {
+  init(
+    data: MitigationData, learner: LogisticRegression, after predictions: [UInt8],
+    set: MitigationSet
+  ) throws {
     let baseline: [UInt8]
     if let scores = set.scores {
       baseline = scores.map { $0 >= 0.5 ? 1 : 0 }
@@ -22,10 +25,12 @@ struct MitigationAudit {
       baseline = model.predictions(set.features).map { UInt8($0) }
     }
     let groups = try GroupIndex(
-      names: ["group"], columns: [CategoricalColumn(codes: set.groups.codes, levels: set.groups.names)])
+      names: ["group"],
+      columns: [CategoricalColumn(codes: set.groups.codes, levels: set.groups.names)])
     func report(_ predictions: [UInt8]) throws -> AuditReport {
       let frame = try MetricFrame(
-        metrics: MitigationAudit.metrics, data: .classification(labels: set.labels, predictions: predictions),
+        metrics: MitigationAudit.metrics,
+        data: .classification(labels: set.labels, predictions: predictions),
         sensitive: groups)
       return AuditReport(frame: frame)
     }
@@ -41,23 +46,37 @@ struct MitigationAudit {
     let b = before.frame.values
     let a = after.frame.values
     for (m, metric) in MitigationAudit.metrics.enumerated() where metric != .count {
-      rows.append([metric.rawValue, f(b.overall[0][m]), f(a.overall[0][m]),
-                   f(a.overall[0][m].flatMap { x in b.overall[0][m].map { x - $0 } })])
+      rows.append([
+        metric.rawValue, f(b.overall[0][m]), f(a.overall[0][m]),
+        f(a.overall[0][m].flatMap { x in b.overall[0][m].map { x - $0 } }),
+      ])
     }
-    for (m, metric) in MitigationAudit.metrics.enumerated() where [.selectionRate, .truePositiveRate, .falsePositiveRate, .accuracy].contains(metric) {
-      rows.append(["difference \(metric.rawValue)", f(b.differenceBetweenGroups[0][m]), f(a.differenceBetweenGroups[0][m]),
-                   f(a.differenceBetweenGroups[0][m].flatMap { x in b.differenceBetweenGroups[0][m].map { x - $0 } })])
+    for (m, metric) in MitigationAudit.metrics.enumerated()
+    where [.selectionRate, .truePositiveRate, .falsePositiveRate, .accuracy].contains(metric) {
+      rows.append([
+        "difference \(metric.rawValue)", f(b.differenceBetweenGroups[0][m]),
+        f(a.differenceBetweenGroups[0][m]),
+        f(
+          a.differenceBetweenGroups[0][m].flatMap { x in
+            b.differenceBetweenGroups[0][m].map { x - $0 }
+          }),
+      ])
     }
     for (k, measure) in FairnessMeasure.allCases.enumerated() {
-      rows.append([measure.rawValue, f(b.fairness[0][k]), f(a.fairness[0][k]),
-                   f(a.fairness[0][k].flatMap { x in b.fairness[0][k].map { x - $0 } })])
+      rows.append([
+        measure.rawValue, f(b.fairness[0][k]), f(a.fairness[0][k]),
+        f(a.fairness[0][k].flatMap { x in b.fairness[0][k].map { x - $0 } }),
+      ])
     }
     let widths = (0..<4).map { c in rows.map { $0[c].count }.max() ?? 0 }
-    var out = "\nAudit of the predictions on \(source), before and after mitigation (\(after.frame.rowCount) rows, "
+    var out =
+      "\nAudit of the predictions on \(source), before and after mitigation (\(after.frame.rowCount) rows, "
       + "groups: \(after.frame.sensitiveLevels[0].joined(separator: ", ")))\n"
     for (r, row) in rows.enumerated() {
       out += "  " + row[0].padding(toLength: widths[0], withPad: " ", startingAt: 0)
-      for c in 1..<4 { out += "  " + String(repeating: " ", count: widths[c] - row[c].count) + row[c] }
+      for c in 1..<4 {
+        out += "  " + String(repeating: " ", count: widths[c] - row[c].count) + row[c]
+      }
       out += "\n"
       if r == 0 { out += "  " + String(repeating: "─", count: widths.reduce(0, +) + 6) + "\n" }
     }

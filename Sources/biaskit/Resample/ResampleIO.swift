@@ -272,7 +272,9 @@ struct ResampleOutputOptions: ParsableArguments {
     }
   }
 
-  private func writeCSV(_ result: Resampled, labels: [Int], data: ResampleData, to path: String)
+  private func writeCSV(
+    _ result: Resampled, labels: [Int], data: ResampleData, to path: String
+  )
     throws
   {
     let input = data.features

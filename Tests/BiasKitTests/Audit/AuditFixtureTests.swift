@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import BiasKit
 
 /// Every case of `Fixtures/Audit/audit-*.json` (made with fairlearn 0.15, scikit-learn 1.9.1 and
@@ -7,7 +8,9 @@ import Testing
 /// 1e-12, including weights, control features, string labels, regression and degenerate groups.
 @Suite("Audit fixtures from fairlearn, scikit-learn and aif360")
 struct AuditFixtureTests {
-  static let files = ["audit-adult.json", "audit-compas.json", "audit-edge.json", "audit-labels.json"]
+  static let files = [
+    "audit-adult.json", "audit-compas.json", "audit-edge.json", "audit-labels.json",
+  ]
 
   static var cases: [(file: String, name: String)] {
     files.flatMap { file -> [(String, String)] in
@@ -21,22 +24,30 @@ struct AuditFixtureTests {
   @Test("fixture case", arguments: cases.map { "\($0.file)#\($0.name)" })
   func fixtureCase(_ id: String) throws {
     let parts = id.split(separator: "#").map(String.init)
-    let root = try #require(try TestData.json(TestData.fixture("Audit/\(parts[0])")) as? [String: Any])
+    let root = try #require(
+      try TestData.json(TestData.fixture("Audit/\(parts[0])")) as? [String: Any])
     let spec = try #require((root["cases"] as? [String: Any])?[parts[1]] as? [String: Any])
     let columns = try #require(spec["columns"] as? [String: Any])
     let task = AuditColumns.Task(rawValue: spec["task"] as? String ?? "classification")!
-    let metrics = try (spec["metrics"] as? [String] ?? []).map { name in try #require(Metric(name: name), "\(name)") }
+    let metrics = try (spec["metrics"] as? [String] ?? []).map { name in
+      try #require(Metric(name: name), "\(name)")
+    }
     let params = spec["params"] as? [String: Any] ?? [:]
-    let options = AuditOptions(bins: params["bins"] as? Int ?? 10, alpha: params["alpha"] as? Double ?? 2)
+    let options = AuditOptions(
+      bins: params["bins"] as? Int ?? 10, alpha: params["alpha"] as? Double ?? 2)
     let auditColumns = AuditColumns(
       task: task, yTrue: columns["y_true"] as! String, yPred: columns["y_pred"] as! String,
-      yScore: task == .classification && metrics.contains { $0.requirement == .scores } ? columns["y_score"] as? String : nil,
-      sensitive: spec["sensitive_features"] as! [String], control: spec["control_features"] as? [String] ?? [],
-      sampleWeight: columns["sample_weight"] as? String, positiveLabel: spec["pos_label"] as? String)
+      yScore: task == .classification && metrics.contains { $0.requirement == .scores }
+        ? columns["y_score"] as? String : nil,
+      sensitive: spec["sensitive_features"] as! [String],
+      control: spec["control_features"] as? [String] ?? [],
+      sampleWeight: columns["sample_weight"] as? String, positiveLabel: spec["pos_label"] as? String
+    )
     let path = TestData.packageRoot.appendingPathComponent(spec["input"] as! String).path
     let table = try AuditTable(path: path, columns: auditColumns)
     let frame = try MetricFrame(
-      metrics: metrics, data: table.data, sensitive: table.sensitive, control: table.control, options: options)
+      metrics: metrics, data: table.data, sensitive: table.sensitive, control: table.control,
+      options: options)
     // The group order is fairlearn's.
     let keys = try #require(spec["group_keys"] as? [String])
     let ours = (0..<(frame.controlCount * frame.groupCount)).map { cell -> String in
@@ -44,13 +55,15 @@ struct AuditFixtureTests {
       return (control + frame.groupKey(cell % frame.groupCount)).joined(separator: "|")
     }
     #expect(ours == keys)
-    let checked = ReferenceComparison().check(frame, against: spec["metric_frame"] as! [String: Any], label: id)
+    let checked = ReferenceComparison().check(
+      frame, against: spec["metric_frame"] as! [String: Any], label: id)
     #expect(checked >= metrics.count * 7)
 
     if let fairness = spec["fairness"] as? [String: Any] {
       var mean = frame
       mean = MetricFrame(
-        metrics: frame.metrics, statistics: frame.statistics, sensitiveFeatures: frame.sensitiveFeatures,
+        metrics: frame.metrics, statistics: frame.statistics,
+        sensitiveFeatures: frame.sensitiveFeatures,
         sensitiveLevels: frame.sensitiveLevels, controlFeatures: frame.controlFeatures,
         controlLevels: frame.controlLevels, options: options, aggregation: .mean)
       for (name, expected) in fairness {
@@ -65,8 +78,11 @@ struct AuditFixtureTests {
           lookup = String(lookup.dropLast(5))
           values = mean.values
         }
-        let k = try #require(FairnessMeasure.allCases.firstIndex { $0.rawValue == lookup }, "\(name)")
-        comparePerControl(frame, toOverall ? values.fairnessToOverall : values.fairness, k, expected, "\(id) \(name)")
+        let k = try #require(
+          FairnessMeasure.allCases.firstIndex { $0.rawValue == lookup }, "\(name)")
+        comparePerControl(
+          frame, toOverall ? values.fairnessToOverall : values.fairness, k, expected,
+          "\(id) \(name)")
       }
     }
     if let between = spec["between_groups"] as? [String: Any] {
@@ -78,7 +94,9 @@ struct AuditFixtureTests {
   }
 
   /// A scalar, or with control features a `{level: value}` map.
-  func comparePerControl(_ frame: MetricFrame, _ table: [[Double?]], _ k: Int, _ expected: Any, _ label: String) {
+  func comparePerControl(
+    _ frame: MetricFrame, _ table: [[Double?]], _ k: Int, _ expected: Any, _ label: String
+  ) {
     if frame.controlFeatures.isEmpty {
       compare(table[0][k], expected, label)
       return

@@ -1,15 +1,19 @@
 import Foundation
 import Testing
+
 @testable import BiasKit
 
 @Suite("MetricFrame against fairlearn")
 struct MetricFrameTests {
-  static let adultColumns = AuditColumns(yTrue: "y_true", yPred: "y_pred", yScore: "y_score", sensitive: ["sex", "race"])
+  static let adultColumns = AuditColumns(
+    yTrue: "y_true", yPred: "y_pred", yScore: "y_score", sensitive: ["sex", "race"])
 
   static func adult(_ sensitive: [String]) throws -> AuditTable {
     var columns = adultColumns
     columns.sensitive = sensitive
-    return try AuditTable(path: TestData.packageRoot.appendingPathComponent("Examples/adult-predictions.csv").path, columns: columns)
+    return try AuditTable(
+      path: TestData.packageRoot.appendingPathComponent("Examples/adult-predictions.csv").path,
+      columns: columns)
   }
 
   @Test("the shared fairlearn reference on Adult", arguments: ["sex", "race", "sex_x_race"])
@@ -20,16 +24,20 @@ struct MetricFrameTests {
     let entry = try #require(sets[set])
     let features = try #require(entry["sensitive_features"] as? [String])
     let table = try Self.adult(features)
-    let metrics: [Metric] = [.accuracy, .selectionRate, .truePositiveRate, .falsePositiveRate, .precision, .recall,
-                             .balancedAccuracy, .count]
+    let metrics: [Metric] = [
+      .accuracy, .selectionRate, .truePositiveRate, .falsePositiveRate, .precision, .recall,
+      .balancedAccuracy, .count,
+    ]
     let frame = try MetricFrame(metrics: metrics, data: table.data, sensitive: table.sensitive)
-    let checked = ReferenceComparison().check(frame, against: entry["metric_frame"] as! [String: Any], label: set)
+    let checked = ReferenceComparison().check(
+      frame, against: entry["metric_frame"] as! [String: Any], label: set)
     #expect(checked > 50)
     let fairness = try #require(entry["fairness"] as? [String: Double])
     for (k, measure) in FairnessMeasure.allCases.enumerated() {
       guard let expected = fairness[measure.rawValue] else { continue }
       let actual = try #require(frame.values.fairness[0][k])
-      #expect(abs(actual - expected) <= 1e-12, "\(set) \(measure.rawValue): \(actual) vs \(expected)")
+      #expect(
+        abs(actual - expected) <= 1e-12, "\(set) \(measure.rawValue): \(actual) vs \(expected)")
     }
   }
 }

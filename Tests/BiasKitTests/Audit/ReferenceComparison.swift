@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import BiasKit
 
 /// Compares a MetricFrame with a fairlearn-shaped reference (the flat JSON of
@@ -27,7 +28,9 @@ struct ReferenceComparison {
         let ok = abs(a - e) <= tolerance * max(1, abs(e))
         #expect(ok, "\(label) \(what): \(a) vs fairlearn \(e)")
       default:
-        Issue.record("\(label) \(what): \(String(describing: actual)) vs fairlearn \(String(describing: expected))")
+        Issue.record(
+          "\(label) \(what): \(String(describing: actual)) vs fairlearn \(String(describing: expected))"
+        )
       }
     }
     func controlIndex(_ key: String) -> Int? {
@@ -37,7 +40,9 @@ struct ReferenceComparison {
       guard let metric = Self.metric(name), frame.metrics.contains(metric) else { continue }
       if hasControl {
         for (key, value) in raw as? [String: Any] ?? [:] {
-          guard let c = controlIndex(key) else { Issue.record("\(label): control level \(key) missing"); continue }
+          guard let c = controlIndex(key) else {
+            Issue.record("\(label): control level \(key) missing"); continue
+          }
           compare(frame.overall(metric, control: c), value, "overall \(name) [\(key)]")
         }
       } else {
@@ -50,7 +55,8 @@ struct ReferenceComparison {
         let parts = key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
         let controlPart = parts.prefix(frame.controlFeatures.count).joined(separator: "|")
         let groupPart = Array(parts.dropFirst(frame.controlFeatures.count))
-        guard let g = (0..<frame.groupCount).first(where: { frame.groupKey($0) == groupPart }) else {
+        guard let g = (0..<frame.groupCount).first(where: { frame.groupKey($0) == groupPart })
+        else {
           Issue.record("\(label): group \(key) missing")
           continue
         }
@@ -60,12 +66,15 @@ struct ReferenceComparison {
     }
     let aggregates: [(String, KeyPath<AuditValues, [[Double?]]>)] = [
       ("group_min", \.groupMin), ("group_max", \.groupMax),
-      ("difference_between_groups", \.differenceBetweenGroups), ("difference_to_overall", \.differenceToOverall),
+      ("difference_between_groups", \.differenceBetweenGroups),
+      ("difference_to_overall", \.differenceToOverall),
       ("ratio_between_groups", \.ratioBetweenGroups), ("ratio_to_overall", \.ratioToOverall),
     ]
     for (key, path) in aggregates {
       for (name, raw) in reference[key] as? [String: Any] ?? [:] {
-        guard let metric = Self.metric(name), let m = frame.metrics.firstIndex(of: metric) else { continue }
+        guard let metric = Self.metric(name), let m = frame.metrics.firstIndex(of: metric) else {
+          continue
+        }
         if hasControl {
           for (level, value) in raw as? [String: Any] ?? [:] {
             guard let c = controlIndex(level) else { continue }

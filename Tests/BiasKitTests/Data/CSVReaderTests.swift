@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import BiasKit
 
 /// Writes `text` to a temporary file and returns its path.
@@ -14,10 +15,13 @@ func writeTemporary(_ text: String, name: String = "input.csv") throws -> String
 struct CSVReaderTests {
   @Test func readsTypedColumnsInRequestOrder() throws {
     let path = try writeTemporary("a,b,c,d\n1,x,0.5,true\n0,y,0.25,false\n1,x,1e-3,TRUE\n")
-    let table = try CSVReader(path: path).read([.number("c"), .category("b"), .label("d"), .label("a")])
+    let table = try CSVReader(path: path).read([
+      .number("c"), .category("b"), .label("d"), .label("a"),
+    ])
     #expect(table.rowCount == 3)
     #expect(table.columns[0].numbers == [0.5, 0.25, 0.001])
-    #expect(table.columns[1].categories == CategoricalColumn(codes: [0, 1, 0], levels: ["x", "y"]))
+    #expect(
+      table.columns[1].categories == CategoricalColumn(codes: [0, 1, 0], levels: ["x", "y"]))
     #expect(table.columns[2].labels?.values == [1, 0, 1])
     #expect(table.columns[3].labels?.values == [1, 0, 1])
   }
@@ -50,8 +54,10 @@ struct CSVReaderTests {
   }
 
   @Test func numbersMatchPythonFloat() throws {
-    let values = ["0.0023291692938023573", "0.1201521147445543", "1e-300", "-2.5E+10", "123456789012345678901",
-                  "0.1", "3.14159", "  7 ", "1.7976931348623157e308", "4.9e-324"]
+    let values = [
+      "0.0023291692938023573", "0.1201521147445543", "1e-300", "-2.5E+10", "123456789012345678901",
+      "0.1", "3.14159", "  7 ", "1.7976931348623157e308", "4.9e-324",
+    ]
     let path = try writeTemporary("v\n" + values.joined(separator: "\n") + "\n")
     let table = try CSVReader(path: path).read([.number("v")])
     let expected = values.map { strtod($0.trimmingCharacters(in: .whitespaces), nil) }
@@ -62,7 +68,9 @@ struct CSVReaderTests {
     let path = try writeTemporary("g\na\n\nb\n\"\"\n")
     #expect(throws: BiasKitError.self) { try CSVReader(path: path).read([.category("g")]) }
     let table = try CSVReader(path: path).read([.category("g", missingGroup: "unknown")])
-    #expect(table.columns[0].categories == CategoricalColumn(codes: [0, 1, 2], levels: ["a", "b", "unknown"]))
+    #expect(
+      table.columns[0].categories
+        == CategoricalColumn(codes: [0, 1, 2], levels: ["a", "b", "unknown"]))
   }
 
   @Test("parallel scan equals the sequential scan", arguments: [false, true])
@@ -105,7 +113,8 @@ struct CSVReaderTests {
       _ = try CSVReader(path: path).read([.number("a"), .number("b")])
       Issue.record("expected an error for \(label)")
     } catch let error as BiasKitError {
-      #expect(error.message.hasSuffix(message) || error.message.contains(message), "\(error.message)")
+      #expect(
+        error.message.hasSuffix(message) || error.message.contains(message), "\(error.message)")
     }
   }
 
@@ -125,7 +134,9 @@ struct CSVReaderTests {
       #expect(error.message.contains("input.csv:4:1 (column 'y'): 'maybe' is not a binary label"))
     }
     let three = try writeTemporary("y\na\nb\nc\n")
-    #expect(throws: BiasKitError.self) { try CSVReader(path: three).read([.label("y", positive: "a")]) }
+    #expect(throws: BiasKitError.self) {
+      try CSVReader(path: three).read([.label("y", positive: "a")])
+    }
     let mixed = try writeTemporary("y\n0\n1\n-1\n")
     #expect(throws: BiasKitError.self) { try CSVReader(path: mixed).read([.label("y")]) }
   }

@@ -5,8 +5,10 @@ import Testing
 
 /// Helpers shared by the database tests: the example predictions, split into parts.
 enum DatabaseTestData {
-  static let example = TestData.packageRoot.appendingPathComponent("Examples/adult-predictions.csv").path
-  static let columns = AuditColumns(yTrue: "y_true", yPred: "y_pred", yScore: "y_score", sensitive: ["sex", "race"])
+  static let example = TestData.packageRoot.appendingPathComponent("Examples/adult-predictions.csv")
+    .path
+  static let columns = AuditColumns(
+    yTrue: "y_true", yPred: "y_pred", yScore: "y_score", sensitive: ["sex", "race"])
   static let metrics = Metric.confusionMetrics + Metric.scoreMetrics
   /// Metrics whose sums are exact whatever the order of the rows.
   static let exactMetrics = Metric.confusionMetrics + [.rocAUC, .averagePrecision]
@@ -19,24 +21,35 @@ enum DatabaseTestData {
   }
 
   /// Writes `rows` under `header` to a temporary file.
-  static func write(_ header: String, _ rows: [String], in folder: URL, name: String) throws -> String {
+  static func write(
+    _ header: String, _ rows: [String], in folder: URL, name: String
+  ) throws -> String {
     let path = folder.appendingPathComponent(name).path
-    try (([header] + rows).joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    try (([header] + rows).joined(separator: "\n") + "\n").write(
+      toFile: path, atomically: true, encoding: .utf8)
     return path
   }
 
-  static func state(of path: String, columns: AuditColumns = columns, metrics: [Metric] = metrics) throws -> AuditState {
+  static func state(
+    of path: String, columns: AuditColumns = columns, metrics: [Metric] = metrics
+  ) throws -> AuditState {
     let table = try AuditTable(path: path, columns: columns)
-    let frame = try MetricFrame(metrics: metrics, data: table.data, sensitive: table.sensitive, control: table.control)
+    let frame = try MetricFrame(
+      metrics: metrics, data: table.data, sensitive: table.sensitive, control: table.control)
     return AuditState(frame: frame, task: columns.task)
   }
 
   /// Every value of the frame, with the calibration metrics' positions set apart.
-  static func expectSameAudit(_ a: AuditState, _ b: AuditState, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+  static func expectSameAudit(
+    _ a: AuditState, _ b: AuditState, sourceLocation: Testing.SourceLocation = #_sourceLocation
+  ) throws {
     #expect(a.sensitiveLevels == b.sensitiveLevels, sourceLocation: sourceLocation)
     #expect(a.controlLevels == b.controlLevels, sourceLocation: sourceLocation)
-    #expect(a.statistics.map(\.confusion) == b.statistics.map(\.confusion), sourceLocation: sourceLocation)
-    #expect(a.statistics.map(\.scores) == b.statistics.map(\.scores), sourceLocation: sourceLocation)
+    #expect(
+      a.statistics.map(\.confusion) == b.statistics.map(\.confusion), sourceLocation: sourceLocation
+    )
+    #expect(
+      a.statistics.map(\.scores) == b.statistics.map(\.scores), sourceLocation: sourceLocation)
     // Bit for bit: every value of the exact metrics.
     let exactA = try a.frame(metrics: exactMetrics).values.flattened
     let exactB = try b.frame(metrics: exactMetrics).values.flattened
@@ -47,7 +60,8 @@ enum DatabaseTestData {
       let ca = try a.frame(metrics: calibrated).values.flattened
       let cb = try b.frame(metrics: calibrated).values.flattened
       for (x, y) in zip(ca, cb) where !(x.isNaN && y.isNaN) {
-        #expect(abs(x - y) <= 1e-13 * max(1, abs(x)), "\(x) vs \(y)", sourceLocation: sourceLocation)
+        #expect(
+          abs(x - y) <= 1e-13 * max(1, abs(x)), "\(x) vs \(y)", sourceLocation: sourceLocation)
       }
     }
   }
@@ -78,8 +92,10 @@ struct AuditStateTests {
     try DatabaseTestData.expectSameAudit(nested, whole)
     #expect(nested.statistics.map(\.confusion) == merged.statistics.map(\.confusion))
     // The report of the merged state is the report of the whole file, byte for byte (exact metrics).
-    let a = AuditReport(frame: try merged.frame(metrics: DatabaseTestData.exactMetrics)).json().serialized()
-    let b = AuditReport(frame: try whole.frame(metrics: DatabaseTestData.exactMetrics)).json().serialized()
+    let a = AuditReport(frame: try merged.frame(metrics: DatabaseTestData.exactMetrics)).json()
+      .serialized()
+    let b = AuditReport(frame: try whole.frame(metrics: DatabaseTestData.exactMetrics)).json()
+      .serialized()
     #expect(a == b)
   }
 
@@ -102,8 +118,10 @@ struct AuditStateTests {
     let males = rows.filter { $0.contains(",Male,") }
     let females = rows.filter { !$0.contains(",Male,") }
     let parts = try [
-      DatabaseTestData.state(of: DatabaseTestData.write(header, females, in: folder, name: "f.csv"), columns: columns),
-      DatabaseTestData.state(of: DatabaseTestData.write(header, males, in: folder, name: "m.csv"), columns: columns),
+      DatabaseTestData.state(
+        of: DatabaseTestData.write(header, females, in: folder, name: "f.csv"), columns: columns),
+      DatabaseTestData.state(
+        of: DatabaseTestData.write(header, males, in: folder, name: "m.csv"), columns: columns),
     ]
     #expect(parts[0].controlLevels == [["Female"]])
     try DatabaseTestData.expectSameAudit(try AuditState.merged(parts), whole)
@@ -119,10 +137,13 @@ struct AuditStateTests {
       for (e, b) in zip(exact.statistics, binned.statistics) {
         guard let auc = e.scores!.rocAUC(), let approx = b.scores!.rocAUC() else { continue }
         let bound = histogram.aucErrorBound(b.scores!)!
-        #expect(abs(auc - approx) <= bound + 1e-15, "bins \(bins): \(auc) vs \(approx), bound \(bound)")
+        #expect(
+          abs(auc - approx) <= bound + 1e-15, "bins \(bins): \(auc) vs \(approx), bound \(bound)")
       }
       #expect(binned.aucErrorBound! > 0)
-      #expect(try binned.frame(metrics: [.brierScore]).statistics.map(\.calibration) == exact.statistics.map(\.calibration))
+      #expect(
+        try binned.frame(metrics: [.brierScore]).statistics.map(\.calibration)
+          == exact.statistics.map(\.calibration))
     }
     #expect(try exact.limitingDistinctScores(16_281) == exact)
     #expect(try exact.limitingDistinctScores(16_280).scoreHistogram != nil)

@@ -14,7 +14,8 @@ struct PostgresAuditTests {
   /// The example predictions in a table of the test server (loaded once per test with COPY).
   static func loadExample(table: String) throws -> DatabaseLocation {
     let location = try DatabaseLocation(url!)
-    let loaded = try ImportedCSV.load(DatabaseTestData.example, into: location, table: table, replace: true)
+    let loaded = try ImportedCSV.load(
+      DatabaseTestData.example, into: location, table: table, replace: true)
     #expect(loaded.rowCount == 16_281)
     return location
   }
@@ -37,14 +38,18 @@ struct PostgresAuditTests {
     serverIsAvailable && ProcessInfo.processInfo.environment["BIASKIT_TEST_POSTGRES_TLS"] != nil
   }
 
-  @Test("sslmode=require: the connection is encrypted and the audit runs over it", .enabled(if: tlsServerIsAvailable))
+  @Test(
+    "sslmode=require: the connection is encrypted and the audit runs over it",
+    .enabled(if: tlsServerIsAvailable))
   func auditOverTLS() throws {
     _ = try Self.loadExample(table: "biaskit_test_tls")
     let url = Self.url! + (Self.url!.contains("?") ? "&" : "?") + "sslmode=require"
     let database = try PostgresDatabase(uri: url, connectTimeout: 5)
     #expect(database.usesTLS)
-    let result = try CLI.run(["audit", "--db", url, "--table", "biaskit_test_tls", "--y-score", "y_score",
-                              "--sensitive", "sex", "--format", "json"])
+    let result = try CLI.run([
+      "audit", "--db", url, "--table", "biaskit_test_tls", "--y-score", "y_score",
+      "--sensitive", "sex", "--format", "json",
+    ])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.contains("\"rows\": 16281"), "\(result.stdout.prefix(300))")
   }
@@ -53,7 +58,8 @@ struct PostgresAuditTests {
   func copyImportAndPushDownEqualTheFileAudit() throws {
     let location = try Self.loadExample(table: "biaskit_test_predictions")
     var audit = DatabaseAudit(
-      location: location, source: .table("biaskit_test_predictions"), columns: DatabaseTestData.columns,
+      location: location, source: .table("biaskit_test_predictions"),
+      columns: DatabaseTestData.columns,
       needs: CountingPass.Needs(metrics: DatabaseTestData.metrics))
     let pushed = try audit.state()
     let file = try DatabaseTestData.state(of: DatabaseTestData.example)
@@ -61,7 +67,9 @@ struct PostgresAuditTests {
     // Past --max-distinct-scores, the server's histogram is BiasKit's.
     audit.maxDistinctScores = 500
     let binned = try audit.state()
-    #expect(binned.statistics.map(\.scores) == (try file.limitingDistinctScores(500)).statistics.map(\.scores))
+    #expect(
+      binned.statistics.map(\.scores)
+        == (try file.limitingDistinctScores(500)).statistics.map(\.scores))
   }
 
   @Test(.enabled(if: serverIsAvailable))
@@ -95,22 +103,40 @@ struct PostgresAuditTests {
     let location = try Self.loadExample(table: "biaskit_test_types")
     let database = try PostgresDatabase(uri: Self.url!, connectTimeout: 5)
     try database.query(
-      "CREATE TABLE IF NOT EXISTS biaskit_test_bad (y_true timestamp, y_pred int, y_score text, sex text)", parameters: []
+      "CREATE TABLE IF NOT EXISTS biaskit_test_bad (y_true timestamp, y_pred int, y_score text, sex text)",
+      parameters: []
     ) { _ in }
     let cases: [(SQLSource, [String], String)] = [
-      (.table("biaskit_no_such_table"), ["sex"], "no table 'biaskit_no_such_table'; the tables are"),
-      (.table("biaskit_test_types"), ["gender"], "no column 'gender'; its columns are 'y_true' (bigint)"),
-      (.table("biaskit_test_bad"), ["sex"], "column 'y_true' has type timestamp without time zone, which is not a label"),
-      (.query("SELECT y_true, y_pred, y_score::text AS y_score, sex, race FROM biaskit_test_types"), ["sex"],
-       "column 'y_score' has type text; expected a number"),
-      (.query("SELECT y_true + 1 AS y_true, y_pred, y_score, sex, race FROM biaskit_test_types"), ["sex"],
-       "holds 2, which is not a label"),
+      (
+        .table("biaskit_no_such_table"), ["sex"], "no table 'biaskit_no_such_table'; the tables are"
+      ),
+      (
+        .table("biaskit_test_types"), ["gender"],
+        "no column 'gender'; its columns are 'y_true' (bigint)"
+      ),
+      (
+        .table("biaskit_test_bad"), ["sex"],
+        "column 'y_true' has type timestamp without time zone, which is not a label"
+      ),
+      (
+        .query(
+          "SELECT y_true, y_pred, y_score::text AS y_score, sex, race FROM biaskit_test_types"),
+        ["sex"],
+        "column 'y_score' has type text; expected a number"
+      ),
+      (
+        .query("SELECT y_true + 1 AS y_true, y_pred, y_score, sex, race FROM biaskit_test_types"),
+        ["sex"],
+        "holds 2, which is not a label"
+      ),
     ]
     for (source, sensitive, message) in cases {
       var columns = DatabaseTestData.columns
       columns.sensitive = sensitive
       do {
-        _ = try DatabaseAudit(location: location, source: source, columns: columns, needs: .init(metrics: [.rocAUC])).state()
+        _ = try DatabaseAudit(
+          location: location, source: source, columns: columns, needs: .init(metrics: [.rocAUC])
+        ).state()
         Issue.record("no error for \(source)")
       } catch let error as BiasKitError {
         #expect(error.message.contains(message), "\(error)")
@@ -118,7 +144,9 @@ struct PostgresAuditTests {
     }
   }
 
-  @Test("a connection lost in the middle: a clear error and no output file", .enabled(if: serverIsAvailable))
+  @Test(
+    "a connection lost in the middle: a clear error and no output file",
+    .enabled(if: serverIsAvailable))
   func lostConnection() throws {
     _ = try Self.loadExample(table: "biaskit_test_lost")
     let output = try TestData.temporaryFolder().appendingPathComponent("report.json")
@@ -127,7 +155,8 @@ struct PostgresAuditTests {
     let url = Self.url!
     Thread.detachNewThread {
       result.value = try? CLI.run([
-        "audit", "--db", url, "--query", "SELECT p.* FROM biaskit_test_lost p, LATERAL (SELECT pg_sleep(4)) s",
+        "audit", "--db", url, "--query",
+        "SELECT p.* FROM biaskit_test_lost p, LATERAL (SELECT pg_sleep(4)) s",
         "--y-score", "y_score", "--sensitive", "sex", "--format", "json", "--output", output.path,
       ])
       done.signal()
@@ -143,7 +172,8 @@ struct PostgresAuditTests {
          WHERE application_name = 'biaskit' AND pid <> pg_backend_pid() AND state = 'active'
            AND query LIKE '%pg_sleep(4)%' AND query NOT LIKE '%LIMIT 0%'
         """,
-        parameters: []) { row in if row.first == .text("t") { terminated = true } }
+        parameters: []
+      ) { row in if row.first == .text("t") { terminated = true } }
     }
     #expect(terminated)
     done.wait()

@@ -8,7 +8,9 @@ struct SQLiteAuditTests {
   static let hostile = "we\"ird `name`; DROP TABLE predictions; --"
 
   /// The example predictions in a fresh SQLite file.
-  static func exampleDatabase(table: String = "predictions") throws -> (path: String, location: DatabaseLocation) {
+  static func exampleDatabase(
+    table: String = "predictions"
+  ) throws -> (path: String, location: DatabaseLocation) {
     let path = try TestData.temporaryFolder().appendingPathComponent("preds.db").path
     let location = DatabaseLocation.sqlite(path: path)
     let loaded = try ImportedCSV.load(DatabaseTestData.example, into: location, table: table)
@@ -17,18 +19,25 @@ struct SQLiteAuditTests {
     return (path, location)
   }
 
-  func audit(_ location: DatabaseLocation, _ source: SQLSource, columns: AuditColumns = DatabaseTestData.columns,
-             maxDistinctScores: Int = 100_000) throws -> AuditState {
-    var audit = DatabaseAudit(location: location, source: source, columns: columns,
-                              needs: CountingPass.Needs(metrics: DatabaseTestData.metrics))
+  func audit(
+    _ location: DatabaseLocation, _ source: SQLSource,
+    columns: AuditColumns = DatabaseTestData.columns,
+    maxDistinctScores: Int = 100_000
+  ) throws -> AuditState {
+    var audit = DatabaseAudit(
+      location: location, source: source, columns: columns,
+      needs: CountingPass.Needs(metrics: DatabaseTestData.metrics))
     audit.maxDistinctScores = maxDistinctScores
     return try audit.state()
   }
 
   @Test func identifiersAreQuotedPerDialect() {
-    #expect(SQLDialect.postgres.quoted(Self.hostile) == "\"we\"\"ird `name`; DROP TABLE predictions; --\"")
+    #expect(
+      SQLDialect.postgres.quoted(Self.hostile) == "\"we\"\"ird `name`; DROP TABLE predictions; --\""
+    )
     #expect(SQLDialect.sqlite.quoted("a\"b") == "\"a\"\"b\"")
-    #expect(SQLDialect.spark.quoted(Self.hostile) == "`we\"ird ``name``; DROP TABLE predictions; --`")
+    #expect(
+      SQLDialect.spark.quoted(Self.hostile) == "`we\"ird ``name``; DROP TABLE predictions; --`")
     var columns = DatabaseTestData.columns
     columns.sensitive = [Self.hostile]
     for dialect in SQLDialect.allCases {
@@ -68,7 +77,8 @@ struct SQLiteAuditTests {
     let folder = try TestData.temporaryFolder()
     let (header, rows) = try DatabaseTestData.lines()
     let csv = try DatabaseTestData.write(
-      header.replacingOccurrences(of: ",sex,", with: ",\"\(Self.hostile.replacingOccurrences(of: "\"", with: "\"\""))\","),
+      header.replacingOccurrences(
+        of: ",sex,", with: ",\"\(Self.hostile.replacingOccurrences(of: "\"", with: "\"\""))\","),
       Array(rows.prefix(3_000)), in: folder, name: "hostile.csv")
     let location = DatabaseLocation.sqlite(path: folder.appendingPathComponent("h.db").path)
     _ = try ImportedCSV.load(csv, into: location, table: "predictions")
@@ -89,7 +99,9 @@ struct SQLiteAuditTests {
       Issue.record("no error")
     } catch let error as BiasKitError {
       #expect(error.code == .unknownName)
-      #expect(error.message.contains("no table 'predictionz'") && error.message.contains("'predictions'"), "\(error)")
+      #expect(
+        error.message.contains("no table 'predictionz'") && error.message.contains("'predictions'"),
+        "\(error)")
     }
   }
 
@@ -102,14 +114,17 @@ struct SQLiteAuditTests {
       Issue.record("no error")
     } catch let error as BiasKitError {
       #expect(error.code == .unknownName)
-      #expect(error.message.contains("no column 'gender'") && error.message.contains("'sex' (TEXT)"), "\(error)")
+      #expect(
+        error.message.contains("no column 'gender'") && error.message.contains("'sex' (TEXT)"),
+        "\(error)")
     }
   }
 
   @Test func valuesThatAreNotLabelsOrNumbersAreErrors() throws {
     let path = try TestData.temporaryFolder().appendingPathComponent("bad.db").path
     let db = try SQLiteDatabase(path: path, writable: true)
-    try db.execute("""
+    try db.execute(
+      """
       CREATE TABLE t (y_true, y_pred, y_score, sex);
       INSERT INTO t VALUES (1, 1, 0.9, 'a'), (0, 0, 0.2, 'b'), ('maybe', 1, 0.4, 'a');
       CREATE TABLE u (y_true, y_pred, y_score, sex);
@@ -144,8 +159,12 @@ struct SQLiteAuditTests {
 
   @Test func locationsAndPasswords() throws {
     #expect(try DatabaseLocation("sqlite:preds.db") == .sqlite(path: "preds.db"))
-    #expect(try DatabaseLocation("postgres://me@db:5432/ml") == .postgres(uri: "postgres://me@db:5432/ml"))
-    for bad in ["postgres://me:secret@db/ml", "postgresql://db/ml?password=secret", "mysql://db", "sqlite:"] {
+    #expect(
+      try DatabaseLocation("postgres://me@db:5432/ml") == .postgres(uri: "postgres://me@db:5432/ml")
+    )
+    for bad in [
+      "postgres://me:secret@db/ml", "postgresql://db/ml?password=secret", "mysql://db", "sqlite:",
+    ] {
       #expect(throws: BiasKitError.self) { try DatabaseLocation(bad) }
     }
   }
@@ -153,29 +172,39 @@ struct SQLiteAuditTests {
   @Test("--state-from: the query's result saved as CSV reads back into the same state")
   func stateFromCSV() throws {
     let (path, _) = try Self.exampleDatabase()
-    var query = AggregationQuery(dialect: .sqlite, source: .table("predictions"), columns: DatabaseTestData.columns)
+    var query = AggregationQuery(
+      dialect: .sqlite, source: .table("predictions"), columns: DatabaseTestData.columns)
     query.exactScores = true
     let db = try SQLiteDatabase(path: path, writable: false)
-    var lines = [AggregatedRows(columns: DatabaseTestData.columns, needs: .init(metrics: []), histogram: .init(bins: 1), source: "")
-      .columnNames.joined(separator: ",")]
-    try db.query(query.sql, parameters: query.parameters.map { ($0.name, $0.value.sqlValue) }) { row in
-      lines.append(row.map { v -> String in
-        switch v {
-        case .null: return ""
-        case .integer(let i): return String(i)
-        case .real(let d): return "\(d)"
-        case .text(let s): return s
-        }
-      }.joined(separator: ","))
+    var lines = [
+      AggregatedRows(
+        columns: DatabaseTestData.columns, needs: .init(metrics: []), histogram: .init(bins: 1),
+        source: ""
+      )
+      .columnNames.joined(separator: ",")
+    ]
+    try db.query(query.sql, parameters: query.parameters.map { ($0.name, $0.value.sqlValue) }) {
+      row in
+      lines.append(
+        row.map { v -> String in
+          switch v {
+          case .null: return ""
+          case .integer(let i): return String(i)
+          case .real(let d): return "\(d)"
+          case .text(let s): return s
+          }
+        }.joined(separator: ","))
     }
     let csv = try TestData.temporaryFolder().appendingPathComponent("rows.csv")
     try (lines.joined(separator: "\n") + "\n").write(to: csv, atomically: true, encoding: .utf8)
     var rows = AggregatedRows(
-      columns: DatabaseTestData.columns, needs: CountingPass.Needs(metrics: DatabaseTestData.metrics),
+      columns: DatabaseTestData.columns,
+      needs: CountingPass.Needs(metrics: DatabaseTestData.metrics),
       histogram: .init(bins: 100_000), source: csv.path)
     rows.exactScores = true
     try rows.add(csv: csv.path)
-    try DatabaseTestData.expectSameAudit(try rows.state(), try DatabaseTestData.state(of: DatabaseTestData.example))
+    try DatabaseTestData.expectSameAudit(
+      try rows.state(), try DatabaseTestData.state(of: DatabaseTestData.example))
   }
 
   @Test("sample weights: sums pushed down agree with the file audit to 1e-12")

@@ -5,7 +5,8 @@ import Testing
 
 @Suite("Mitigation.LogisticRegression")
 struct LogisticRegressionTests {
-  @Test("equals scikit-learn 1.9.1 LogisticRegression(C=1, lbfgs, max_iter=1000) on Adult",
+  @Test(
+    "equals scikit-learn 1.9.1 LogisticRegression(C=1, lbfgs, max_iter=1000) on Adult",
     .enabled(if: TestData.sharedIsAvailable))
   func matchesScikitLearnOnAdult() throws {
     let train = AdultDesign.train
@@ -20,7 +21,9 @@ struct LogisticRegressionTests {
     var correct = 0
     for i in 0..<test.labels.count where Double(predictions[i]) == test.labels[i] { correct += 1 }
     let accuracy = Double(correct) / Double(test.labels.count)
-    print("LR: \(model.iterations) iterations, \(seconds) s, intercept \(model.intercept), norm \(norm), positives \(positives), accuracy \(accuracy)")
+    print(
+      "LR: \(model.iterations) iterations, \(seconds) s, intercept \(model.intercept), norm \(norm), positives \(positives), accuracy \(accuracy)"
+    )
     #expect(abs(model.intercept - referenceNumber("logistic_regression", "intercept")) < 1e-4)
     #expect(abs(norm - referenceNumber("logistic_regression", "coef_l2_norm")) < 1e-4)
     #expect(positives == 3151)

@@ -528,7 +528,9 @@ struct AIF360PostprocessingTests {
   @Test("bad sample weights: one line naming file, line and column; exit 2")
   func commandLineBadWeights() throws {
     let folder = try TestData.temporaryFolder()
-    func run(_ weights: [String], extra: [String] = [], command: String = "reject-option") throws
+    func run(
+      _ weights: [String], extra: [String] = [], command: String = "reject-option"
+    ) throws
       -> CLI.Result
     {
       var text = "score,y,sex,w\n"

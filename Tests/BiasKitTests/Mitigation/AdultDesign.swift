@@ -16,7 +16,8 @@ struct AdultDesign: @unchecked Sendable {
   static let train: AdultDesign = load("fixtures/adult_train_design.csv")
   static let test: AdultDesign = load("fixtures/adult_test_design.csv")
   static let reference: [String: Any] = {
-    (try? TestData.json(TestData.shared("reference/adult_mitigation.json"))) as? [String: Any] ?? [:]
+    (try? TestData.json(TestData.shared("reference/adult_mitigation.json"))) as? [String: Any]
+      ?? [:]
   }()
 
   static func load(_ relative: String) -> AdultDesign {
@@ -26,7 +27,8 @@ struct AdultDesign: @unchecked Sendable {
     let table = try! reader.read([.number("y"), .category("sex_raw"), .category("race_raw")])
     let sex = table.columns[1].categories!
     let race = table.columns[2].categories!
-    return AdultDesign(features: matrix, labels: table.columns[0].numbers!,
+    return AdultDesign(
+      features: matrix, labels: table.columns[0].numbers!,
       sex: sex.codes.map { sex.levels[Int($0)] }, race: race.codes.map { race.levels[Int($0)] })
   }
 
@@ -39,7 +41,8 @@ struct AdultDesign: @unchecked Sendable {
 
   /// The first `count` rows.
   func prefix(_ count: Int) -> AdultDesign {
-    AdultDesign(features: features.rows(at: 0..<count), labels: Array(labels[0..<count]),
+    AdultDesign(
+      features: features.rows(at: 0..<count), labels: Array(labels[0..<count]),
       sex: Array(sex[0..<count]), race: Array(race[0..<count]))
   }
 }

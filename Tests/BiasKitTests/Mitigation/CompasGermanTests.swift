@@ -352,7 +352,9 @@ struct CompasGermanTests {
 
   /// The AIF360 post-processors' inputs: scores and labels of the favourable outcome
   /// (COMPAS: no recidivism, 1 − P(y = 1) and 1 − y; German: good credit).
-  static func favourable(_ d: CompasGermanData) -> (
+  static func favourable(
+    _ d: CompasGermanData
+  ) -> (
     fit: [Double], fitLabels: [UInt8], apply: [Double]
   ) {
     let flip = (d.value("aif360_postprocessing", "favourable_label") as! Int) == 0

@@ -15,9 +15,13 @@ struct ControlFeaturesTests {
   func eventNames() {
     let groups = SensitiveGroups(["a", "b", "a", "b"])
     let controls = SensitiveGroups(["x y", "x", "x", "x y"])
-    let loaded = UtilityParity.Loaded(parity: .equalizedOdds(), labels: [0, 1, 1, 0], groups: groups, controls: controls)
+    let loaded = UtilityParity.Loaded(
+      parity: .equalizedOdds(), labels: [0, 1, 1, 0], groups: groups, controls: controls)
     // ' ' sorts before ',', so 'control=x y,…' comes first, as in pandas.
-    #expect(loaded.eventNames == ["control=x y,label=0", "control=x y,label=1", "control=x,label=0", "control=x,label=1"])
+    #expect(
+      loaded.eventNames == [
+        "control=x y,label=0", "control=x y,label=1", "control=x,label=0", "control=x,label=1",
+      ])
     #expect(loaded.eventOf == [0, 3, 3, 0])
   }
 
@@ -27,7 +31,8 @@ struct ControlFeaturesTests {
     ("error_rate_parity", .errorRateParity()),
   ]
 
-  @Test("parity within race strata matches fairlearn 0.15 on 6000 Adult rows",
+  @Test(
+    "parity within race strata matches fairlearn 0.15 on 6000 Adult rows",
     .enabled(if: TestData.sharedIsAvailable), arguments: 0..<3)
   func matchesFairlearn(index: Int) throws {
     let (name, parity) = Self.cases[index]
@@ -38,28 +43,41 @@ struct ControlFeaturesTests {
     let labels = train.labels.map { UInt8($0) }
     let groups = SensitiveGroups(train.sex)
     let controls = SensitiveGroups(train.race)
-    let loaded = UtilityParity.Loaded(parity: parity, labels: labels, groups: groups, controls: controls)
+    let loaded = UtilityParity.Loaded(
+      parity: parity, labels: labels, groups: groups, controls: controls)
     #expect(loaded.eventNames == ref["events"] as! [String])
     let model = try ExponentiatedGradient(constraint: parity)
       .fitted(features: train.features, labels: labels, groups: groups, controls: controls)
     #expect(model.lastIteration == ref["last_iter"] as! Int, "\(name)")
     #expect(model.oracleCalls == ref["n_oracle_calls"] as! Int, "\(name)")
     let p = model.classifier.positiveProbabilities(AdultDesign.test.features)
-    let s = ExpectedOutcome(probabilities: p, labels: AdultModel.testLabels, groups: AdultModel.testGroups)
-    print("INFO EG control \(name): predictors \(model.classifier.predictors.count) vs \(ref["n_predictors"]!), acc \(s.accuracy) vs \(ref["test_expected_accuracy"]!), dp \(s.demographicParityDifference) vs \(ref["test_expected_violation_dp"]!)")
+    let s = ExpectedOutcome(
+      probabilities: p, labels: AdultModel.testLabels, groups: AdultModel.testGroups)
+    print(
+      "INFO EG control \(name): predictors \(model.classifier.predictors.count) vs \(ref["n_predictors"]!), acc \(s.accuracy) vs \(ref["test_expected_accuracy"]!), dp \(s.demographicParityDifference) vs \(ref["test_expected_violation_dp"]!)"
+    )
     #expect(abs(s.accuracy - (ref["test_expected_accuracy"] as! Double)) < 0.002, "\(name)")
-    #expect(abs(s.selectionRate - (ref["test_expected_selection_rate"] as! Double)) < 0.002, "\(name)")
-    #expect(abs(s.demographicParityDifference - (ref["test_expected_violation_dp"] as! Double)) < 0.002, "\(name)")
-    #expect(abs(s.equalizedOddsDifference - (ref["test_expected_violation_eo"] as! Double)) < 0.002, "\(name)")
+    #expect(
+      abs(s.selectionRate - (ref["test_expected_selection_rate"] as! Double)) < 0.002, "\(name)")
+    #expect(
+      abs(s.demographicParityDifference - (ref["test_expected_violation_dp"] as! Double)) < 0.002,
+      "\(name)")
+    #expect(
+      abs(s.equalizedOddsDifference - (ref["test_expected_violation_eo"] as! Double)) < 0.002,
+      "\(name)")
   }
 
-  @Test("biaskit mitigate exponentiated-gradient --control race_raw matches fairlearn on all Adult rows",
+  @Test(
+    "biaskit mitigate exponentiated-gradient --control race_raw matches fairlearn on all Adult rows",
     .enabled(if: TestData.sharedIsAvailable))
   func commandLine() throws {
-    let ref = ((try Self.fixture())["cli"] as! [String: Any])["demographic_parity"] as! [String: Any]
+    let ref =
+      ((try Self.fixture())["cli"] as! [String: Any])["demographic_parity"] as! [String: Any]
     let result = try CLI.run([
-      "mitigate", "exponentiated-gradient", "--train", TestData.shared("fixtures/adult_train_design.csv").path,
-      "--test", TestData.shared("fixtures/adult_test_design.csv").path, "--target", "y", "--sensitive", "sex_raw",
+      "mitigate", "exponentiated-gradient", "--train",
+      TestData.shared("fixtures/adult_train_design.csv").path,
+      "--test", TestData.shared("fixtures/adult_test_design.csv").path, "--target", "y",
+      "--sensitive", "sex_raw",
       "--control", "race_raw", "--constraint", "demographic_parity", "--format", "json",
     ])
     #expect(result.status == 0, "\(result.stderr)")
@@ -70,8 +88,13 @@ struct ControlFeaturesTests {
     #expect(fitted["n_oracle_calls"] as? Int == ref["n_oracle_calls"] as? Int)
     for split in ["train", "test"] {
       let mine = json[split] as! [String: Any]
-      #expect(abs((mine["expected_accuracy"] as! Double) - (ref["\(split)_expected_accuracy"] as! Double)) < 0.002)
-      #expect(abs((mine["expected_demographic_parity_difference"] as! Double) - (ref["\(split)_expected_violation_dp"] as! Double)) < 0.002)
+      #expect(
+        abs((mine["expected_accuracy"] as! Double) - (ref["\(split)_expected_accuracy"] as! Double))
+          < 0.002)
+      #expect(
+        abs(
+          (mine["expected_demographic_parity_difference"] as! Double)
+            - (ref["\(split)_expected_violation_dp"] as! Double)) < 0.002)
     }
   }
 
@@ -80,8 +103,9 @@ struct ControlFeaturesTests {
     let features = Matrix(rows: 4, columns: 1, values: [0, 1, 2, 3])
     let eg = ExponentiatedGradient(constraint: BoundedGroupLoss(upperBound: 0.1))
     #expect(throws: BiasKitError.self) {
-      try eg.fitted(features: features, labels: [0, 1, 0, 1], groups: SensitiveGroups(["a", "a", "b", "b"]),
-                    controls: SensitiveGroups(["x", "y", "x", "y"]))
+      try eg.fitted(
+        features: features, labels: [0, 1, 0, 1], groups: SensitiveGroups(["a", "a", "b", "b"]),
+        controls: SensitiveGroups(["x", "y", "x", "y"]))
     }
   }
 }

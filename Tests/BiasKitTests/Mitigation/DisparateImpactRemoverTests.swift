@@ -6,7 +6,8 @@ import Testing
 @Suite("Mitigation.DisparateImpactRemover")
 struct DisparateImpactRemoverTests {
   static func fixture() throws -> [String: Any] {
-    try TestData.json(TestData.fixture("Mitigation/disparate_impact_remover.json")) as! [String: Any]
+    try TestData.json(TestData.fixture("Mitigation/disparate_impact_remover.json"))
+      as! [String: Any]
   }
 
   static func matrix(_ rows: [[NSNumber]]) -> Matrix {
@@ -14,20 +15,23 @@ struct DisparateImpactRemoverTests {
     return Matrix(rows: rows.count, columns: rows.first?.count ?? 0, values: values)
   }
 
-  @Test("matches AIF360 0.6.1 on 400 Adult rows exactly, for repair levels 0, 0.5 and 1 (fixture)",
+  @Test(
+    "matches AIF360 0.6.1 on 400 Adult rows exactly, for repair levels 0, 0.5 and 1 (fixture)",
     arguments: ["0.0", "0.5", "1.0"])
   func matchesAIF360(level: String) throws {
     let f = try Self.fixture()
     let input = Self.matrix(f["input"] as! [[NSNumber]])
     let groups = SensitiveGroups(f["sex"] as! [String])
     let expected = Self.matrix((f["repaired"] as! [String: Any])[level] as! [[NSNumber]])
-    let out = try DisparateImpactRemover(repairLevel: Double(level)!).repaired(input, groups: groups)
+    let out = try DisparateImpactRemover(repairLevel: Double(level)!).repaired(
+      input, groups: groups)
     var mismatches = 0
     for k in 0..<out.values.count where out.values[k] != expected.values[k] { mismatches += 1 }
     #expect(mismatches == 0, "level \(level): \(mismatches) values differ")
   }
 
-  @Test("on all Adult training rows the column sums match AIF360 (fixture)",
+  @Test(
+    "on all Adult training rows the column sums match AIF360 (fixture)",
     .enabled(if: TestData.sharedIsAvailable), arguments: ["0.0", "0.5", "1.0"])
   func fullAdultSums(level: String) throws {
     let f = try Self.fixture()
@@ -47,7 +51,8 @@ struct DisparateImpactRemoverTests {
         s += v
         q += v * v
       }
-      #expect(abs(s - sums[j]) < 1e-6, "level \(level) column \(columns[j]): sum \(s) vs \(sums[j])")
+      #expect(
+        abs(s - sums[j]) < 1e-6, "level \(level) column \(columns[j]): sum \(s) vs \(sums[j])")
       #expect(abs(q - squares[j]) < 1e-6 * squares[j], "level \(level) column \(columns[j])")
     }
   }
@@ -81,7 +86,9 @@ struct DisparateImpactRemoverTests {
     let x = Matrix(rows: 2, columns: 1, values: [1, 2])
     let g = SensitiveGroups(["a", "b"])
     for bad in [-0.1, 1.5, Double.nan] {
-      #expect(throws: BiasKitError.self) { _ = try DisparateImpactRemover(repairLevel: bad).repaired(x, groups: g) }
+      #expect(throws: BiasKitError.self) {
+        _ = try DisparateImpactRemover(repairLevel: bad).repaired(x, groups: g)
+      }
     }
     #expect(throws: BiasKitError.self) {
       _ = try DisparateImpactRemover().repaired(x, groups: SensitiveGroups(["a", "b", "a"]))
@@ -94,8 +101,11 @@ struct DisparateImpactRemoverTests {
     let train = try MitigateCommandTests.writeData(folder)
     let test = try MitigateCommandTests.writeData(folder, name: "test.csv", seed: 2)
     let out = folder.appendingPathComponent("repaired.csv").path
-    let r = try CLI.run(["mitigate", "disparate-impact-remover", "--train", train, "--test", test, "--target", "y",
-      "--sensitive", "group", "--drop", "extra", "--repair-level", "0.5", "--format", "json", "--output", out])
+    let r = try CLI.run([
+      "mitigate", "disparate-impact-remover", "--train", train, "--test", test, "--target", "y",
+      "--sensitive", "group", "--drop", "extra", "--repair-level", "0.5", "--format", "json",
+      "--output", out,
+    ])
     #expect(r.status == 0, "\(r.stderr)")
     let summary = MitigateCommandTests.json(r.stdout)
     #expect((summary["fitted"] as? [String: Any])?["repair_level"] as? Double == 0.5)
@@ -103,8 +113,10 @@ struct DisparateImpactRemoverTests {
     let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
     #expect(lines.first == "x1,x2,y,group")
     #expect(lines.count == 301)
-    let bad = try CLI.run(["mitigate", "disparate-impact-remover", "--train", train, "--target", "y",
-      "--sensitive", "group", "--drop", "extra", "--repair-level", "2"])
+    let bad = try CLI.run([
+      "mitigate", "disparate-impact-remover", "--train", train, "--target", "y",
+      "--sensitive", "group", "--drop", "extra", "--repair-level", "2",
+    ])
     #expect(bad.status == 2)
     #expect(bad.stderr.contains("repair level"), "\(bad.stderr)")
   }

@@ -11,7 +11,9 @@ struct FairnessAwareTrainingTests {
     return (train.features, train.labels.map { UInt8($0) }, SensitiveGroups(train.race))
   }
 
-  static func groupLosses(_ model: LogisticRegression.Model, _ x: Matrix, _ y: [UInt8], _ g: SensitiveGroups) -> [Double] {
+  static func groupLosses(
+    _ model: LogisticRegression.Model, _ x: Matrix, _ y: [UInt8], _ g: SensitiveGroups
+  ) -> [Double] {
     let z = model.decisionFunction(x)
     var loss = [Double](repeating: 0, count: g.count)
     let sizes = g.sizes()
@@ -22,7 +24,8 @@ struct FairnessAwareTrainingTests {
     return loss
   }
 
-  @Test("worst-group training lowers the largest group loss below plain training",
+  @Test(
+    "worst-group training lowers the largest group loss below plain training",
     .enabled(if: TestData.sharedIsAvailable))
   func worstGroupLowersWorstLoss() throws {
     let (x, y, g) = Self.data
@@ -33,7 +36,8 @@ struct FairnessAwareTrainingTests {
     #expect(abs(robust.groupWeights.reduce(0, +) - 1) < 1e-12)
   }
 
-  @Test("the disparity penalty shrinks the demographic-parity gap; λ = 0 is the plain learner",
+  @Test(
+    "the disparity penalty shrinks the demographic-parity gap; λ = 0 is the plain learner",
     .enabled(if: TestData.sharedIsAvailable))
   func penaltyShrinksGap() throws {
     let train = AdultDesign.train.prefix(Self.rows)
@@ -41,12 +45,15 @@ struct FairnessAwareTrainingTests {
     let y = train.labels.map { UInt8($0) }
     let g = SensitiveGroups(train.sex)
     func gap(_ m: LogisticRegression.Model) -> Double {
-      ExpectedOutcome(probabilities: m.probabilities(x), labels: y, groups: g).demographicParityDifference
+      ExpectedOutcome(probabilities: m.probabilities(x), labels: y, groups: g)
+        .demographicParityDifference
     }
-    let zero = try FairnessRegularizedLogisticRegression(fairnessWeight: 0).fitted(features: x, labels: y, groups: g)
+    let zero = try FairnessRegularizedLogisticRegression(fairnessWeight: 0).fitted(
+      features: x, labels: y, groups: g)
     let plain = try LogisticRegression().fitted(features: x, labels: y.map(Double.init))
     #expect(abs(zero.intercept - plain.intercept) < 1e-9)
-    let strong = try FairnessRegularizedLogisticRegression(fairnessWeight: 10).fitted(features: x, labels: y, groups: g)
+    let strong = try FairnessRegularizedLogisticRegression(fairnessWeight: 10).fitted(
+      features: x, labels: y, groups: g)
     #expect(gap(strong) < gap(plain) / 2)
   }
 
@@ -54,7 +61,8 @@ struct FairnessAwareTrainingTests {
   func oneGroup() {
     let x = Matrix(rows: 4, columns: 1, values: [0, 1, 2, 3])
     #expect(throws: BiasKitError.self) {
-      _ = try WorstGroupLogisticRegression().fitted(features: x, labels: [0, 1, 0, 1], groups: SensitiveGroups(["a", "a", "a", "a"]))
+      _ = try WorstGroupLogisticRegression().fitted(
+        features: x, labels: [0, 1, 0, 1], groups: SensitiveGroups(["a", "a", "a", "a"]))
     }
   }
 }

@@ -12,18 +12,24 @@ struct IntersectionalMitigationTests {
   static let test = TestData.shared("fixtures/adult_test_design.csv").path
 
   static func reference(_ method: String) throws -> [String: Any] {
-    let fixture = try TestData.json(TestData.fixture("Mitigation/intersectional.json")) as! [String: Any]
+    let fixture =
+      try TestData.json(TestData.fixture("Mitigation/intersectional.json")) as! [String: Any]
     return fixture[method] as! [String: Any]
   }
 
   static func run(_ method: String, _ extra: [String] = []) throws -> [String: Any] {
-    let result = try CLI.run(["mitigate", method, "--train", train, "--test", test, "--target", "y",
-                              "--sensitive", "sex_raw,race_raw", "--format", "json"] + extra)
+    let result = try CLI.run(
+      [
+        "mitigate", method, "--train", train, "--test", test, "--target", "y",
+        "--sensitive", "sex_raw,race_raw", "--format", "json",
+      ] + extra)
     #expect(result.status == 0, "\(result.stderr)")
     return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
   }
 
-  static func compare(_ summary: [String: Any], _ reference: [String: Any], split: String, tolerance: Double) {
+  static func compare(
+    _ summary: [String: Any], _ reference: [String: Any], split: String, tolerance: Double
+  ) {
     let mine = summary[split] as! [String: Any]
     let ref = reference[split] as! [String: Any]
     let groups = ref["groups"] as! [String]
@@ -32,10 +38,19 @@ struct IntersectionalMitigationTests {
     for (name, rate) in zip(groups, ref["rates"] as! [Double]) {
       #expect(abs(byGroup[name]! - rate) < tolerance, "\(split) \(name)")
     }
-    #expect(abs((mine["expected_accuracy"] as! Double) - (ref["expected_accuracy"] as! Double)) < tolerance)
-    #expect(abs((mine["expected_selection_rate"] as! Double) - (ref["expected_selection_rate"] as! Double)) < tolerance)
-    #expect(abs((mine["expected_demographic_parity_difference"] as! Double) - (ref["dp"] as! Double)) < tolerance)
-    #expect(abs((mine["expected_equalized_odds_difference"] as! Double) - (ref["eo"] as! Double)) < tolerance)
+    #expect(
+      abs((mine["expected_accuracy"] as! Double) - (ref["expected_accuracy"] as! Double))
+        < tolerance)
+    #expect(
+      abs(
+        (mine["expected_selection_rate"] as! Double) - (ref["expected_selection_rate"] as! Double))
+        < tolerance)
+    #expect(
+      abs((mine["expected_demographic_parity_difference"] as! Double) - (ref["dp"] as! Double))
+        < tolerance)
+    #expect(
+      abs((mine["expected_equalized_odds_difference"] as! Double) - (ref["eo"] as! Double))
+        < tolerance)
   }
 
   @Test("the groups of two columns are fairlearn's merged names, in its order")
@@ -49,7 +64,9 @@ struct IntersectionalMitigationTests {
     #expect(SensitiveGroups.key(of: "a,x", columns: 1) == ["a,x"])
   }
 
-  @Test("threshold optimizer on sex × race matches fairlearn 0.15 (1e-9)", .enabled(if: TestData.sharedIsAvailable))
+  @Test(
+    "threshold optimizer on sex × race matches fairlearn 0.15 (1e-9)",
+    .enabled(if: TestData.sharedIsAvailable))
   func thresholdOptimizer() throws {
     let summary = try Self.run("threshold-optimizer")
     let reference = try Self.reference("threshold_optimizer_dp")
@@ -66,7 +83,9 @@ struct IntersectionalMitigationTests {
   /// Both meet the bound on train (violation 0.02 = eps); accuracy and the overall selection rate
   /// agree within 0.002, and the test violation is asserted loosely (fairlearn 0.058, BiasKit
   /// 0.090, driven by the 'Female,Other' group of 119 test rows).
-  @Test("exponentiated gradient on sex × race: fairlearn's accuracy, iterations and train violation", .enabled(if: TestData.sharedIsAvailable))
+  @Test(
+    "exponentiated gradient on sex × race: fairlearn's accuracy, iterations and train violation",
+    .enabled(if: TestData.sharedIsAvailable))
   func exponentiatedGradient() throws {
     let summary = try Self.run("exponentiated-gradient", ["--constraint", "demographic_parity"])
     let reference = try Self.reference("exponentiated_gradient_dp")
@@ -76,20 +95,32 @@ struct IntersectionalMitigationTests {
     for split in ["train", "test"] {
       let mine = summary[split] as! [String: Any]
       let ref = reference[split] as! [String: Any]
-      #expect(abs((mine["expected_accuracy"] as! Double) - (ref["expected_accuracy"] as! Double)) < 0.002, "\(split)")
-      #expect(abs((mine["expected_selection_rate"] as! Double) - (ref["expected_selection_rate"] as! Double)) < 0.002, "\(split)")
-      #expect(Set((mine["expected_selection_rate_by_group"] as! [String: Double]).keys) == Set(ref["groups"] as! [String]))
+      #expect(
+        abs((mine["expected_accuracy"] as! Double) - (ref["expected_accuracy"] as! Double)) < 0.002,
+        "\(split)")
+      #expect(
+        abs(
+          (mine["expected_selection_rate"] as! Double) - (ref["expected_selection_rate"] as! Double)
+        ) < 0.002, "\(split)")
+      #expect(
+        Set((mine["expected_selection_rate_by_group"] as! [String: Double]).keys)
+          == Set(ref["groups"] as! [String]))
     }
     let train = summary["train"] as! [String: Any]
-    #expect(abs((train["expected_demographic_parity_difference"] as! Double) - ((reference["train"] as! [String: Any])["dp"] as! Double)) < 0.002)
+    #expect(
+      abs(
+        (train["expected_demographic_parity_difference"] as! Double)
+          - ((reference["train"] as! [String: Any])["dp"] as! Double)) < 0.002)
     let test = summary["test"] as! [String: Any]
     #expect((test["expected_demographic_parity_difference"] as! Double) < 0.1)
   }
 
   @Test("an unknown sensitive column among several is named")
   func unknownColumn() throws {
-    let result = try CLI.run(["mitigate", "threshold-optimizer", "--train", "Examples/adult-predictions.csv",
-                              "--target", "y_true", "--score", "y_score", "--drop", "y_pred", "--sensitive", "sex,nope"])
+    let result = try CLI.run([
+      "mitigate", "threshold-optimizer", "--train", "Examples/adult-predictions.csv",
+      "--target", "y_true", "--score", "y_score", "--drop", "y_pred", "--sensitive", "sex,nope",
+    ])
     #expect(result.status == 2)
     #expect(result.stderr.contains("nope"), "\(result.stderr)")
   }

@@ -5,7 +5,9 @@ import Testing
 
 @Suite("Mitigation.Preprocessing")
 struct PreprocessingTests {
-  @Test("Reweighing equals AIF360 on Adult (sex) within 1e-12", .enabled(if: TestData.sharedIsAvailable))
+  @Test(
+    "Reweighing equals AIF360 on Adult (sex) within 1e-12", .enabled(if: TestData.sharedIsAvailable)
+  )
   func reweighingMatchesAIF360() throws {
     let train = AdultDesign.train
     let groups = SensitiveGroups(train.sex)  // Female = 0, Male = 1, as the reference's sex=0/1
@@ -36,7 +38,8 @@ struct PreprocessingTests {
     }
   }
 
-  @Test("CorrelationRemover equals fairlearn on Adult (sex_Male, alpha 1)",
+  @Test(
+    "CorrelationRemover equals fairlearn on Adult (sex_Male, alpha 1)",
     .enabled(if: TestData.sharedIsAvailable))
   func correlationRemoverMatchesFairlearn() throws {
     let names = AdultDesign.train.features.columnNames
@@ -62,8 +65,11 @@ struct PreprocessingTests {
     }
     #expect(abs(norm(out) - referenceNumber(results, "results", "train_output_fro_norm")) < 1e-9)
     #expect(abs(norm(outTest) - referenceNumber(results, "results", "test_output_fro_norm")) < 1e-9)
-    #expect(abs(out.values.reduce(0, +) - referenceNumber(results, "results", "train_output_sum")) < 1e-6)
-    #expect(abs(outTest.values.reduce(0, +) - referenceNumber(results, "results", "test_output_sum")) < 1e-6)
+    #expect(
+      abs(out.values.reduce(0, +) - referenceNumber(results, "results", "train_output_sum")) < 1e-6)
+    #expect(
+      abs(outTest.values.reduce(0, +) - referenceNumber(results, "results", "test_output_sum"))
+        < 1e-6)
     let betaNorm = model.beta.map { $0 * $0 }.reduce(0, +).squareRoot()
     #expect(abs(betaNorm - referenceNumber(results, "results", "beta_fro_norm")) < 1e-12)
     let first = referenceValue(results, "results", "first_row_first5") as! [NSNumber]
@@ -84,7 +90,8 @@ extension Matrix {
     var out: [Double] = []
     out.reserveCapacity(rows * indices.count)
     for i in 0..<rows { for j in indices { out.append(values[i * columns + j]) } }
-    return Matrix(rows: rows, columns: indices.count, values: out,
+    return Matrix(
+      rows: rows, columns: indices.count, values: out,
       columnNames: columnNames.isEmpty ? [] : indices.map { columnNames[$0] })
   }
 }

@@ -16,7 +16,9 @@ enum AdultModel {
 }
 
 /// Expected accuracy, selection rate and violation (DP or EO) of expected predictions `p`.
-func expectedSummary(_ p: [Double], labels: [UInt8], groups: SensitiveGroups)
+func expectedSummary(
+  _ p: [Double], labels: [UInt8], groups: SensitiveGroups
+)
   -> (accuracy: Double, selectionRate: Double, dp: Double, eo: Double)
 {
   let summary = ExpectedOutcome(probabilities: p, labels: labels, groups: groups)

@@ -1,13 +1,16 @@
 import Foundation
 import Testing
+
 @testable import BiasKit
 
 @Suite("Report: Markup and SVG charts")
 struct ReportChartTests {
   @Test func markupEscapesTextAndAttributes() {
     let node = Markup.node("p", ["title": "a\"b'c<d>&"], text: "<script>alert('x')</script> & more")
-    #expect(node.rendered()
-      == "<p title=\"a&quot;b&#39;c&lt;d&gt;&amp;\">&lt;script&gt;alert('x')&lt;/script&gt; &amp; more</p>")
+    #expect(
+      node.rendered()
+        == "<p title=\"a&quot;b&#39;c&lt;d&gt;&amp;\">&lt;script&gt;alert('x')&lt;/script&gt; &amp; more</p>"
+    )
     #expect(Markup.node("meta", ["charset": "utf-8"]).rendered() == "<meta charset=\"utf-8\">")
     // Right-to-left and combining text pass through unchanged.
     #expect(Markup.text("עברית عربي").rendered() == "עברית عربي")
@@ -21,7 +24,8 @@ struct ReportChartTests {
 
   @Test func labelsWrapIntoAtMostTheGivenLines() {
     #expect(ChartStyle.wrap("short", width: 10, lines: 2) == ["short"])
-    let wrapped = ChartStyle.wrap("North-Eastern Metropolitan Region | 45–54 years, employed", width: 20, lines: 2)
+    let wrapped = ChartStyle.wrap(
+      "North-Eastern Metropolitan Region | 45–54 years, employed", width: 20, lines: 2)
     #expect(wrapped.count == 2)
     #expect(wrapped.allSatisfy { $0.count <= 20 })
     #expect(wrapped[1].hasSuffix("…"))
@@ -39,14 +43,18 @@ struct ReportChartTests {
   }
 
   @Test func barChartDrawsOneBarPerDefinedValueWithWhiskersAndFlags() {
-    var chart = BarChart(id: "t", title: "accuracy", bars: [
-      .init(label: "A", value: 0.5, interval: (0.4, 0.6), note: "n = 100"),
-      .init(label: "B", value: 0.9, flagged: true, note: "n = 3"),
-      .init(label: "C", value: nil, note: "n = 0"),
-    ])
+    var chart = BarChart(
+      id: "t", title: "accuracy",
+      bars: [
+        .init(label: "A", value: 0.5, interval: (0.4, 0.6), note: "n = 100"),
+        .init(label: "B", value: 0.9, flagged: true, note: "n = 3"),
+        .init(label: "C", value: nil, note: "n = 0"),
+      ])
     chart.reference = .init(label: "overall", value: 0.7)
     let svg = chart.svg()
-    let rects = svg.elements(named: "rect").filter { ($0.attribute("class") ?? "").hasPrefix("bar") }
+    let rects = svg.elements(named: "rect").filter {
+      ($0.attribute("class") ?? "").hasPrefix("bar")
+    }
     #expect(rects.filter { $0.attribute("class") == "bar" }.count == 1)
     #expect(rects.filter { $0.attribute("class") == "bar flagged" }.count == 1)
     #expect(rects.filter { $0.attribute("class") == "bar-hatch" }.count == 1)
@@ -56,15 +64,20 @@ struct ReportChartTests {
     #expect(text.contains("overall 0.700"))
     #expect(text.contains("small group"))
     // Bar lengths are proportional: on [0, 1], B's bar is 1.8 × A's.
-    let widths = rects.filter { $0.attribute("class") != "bar-hatch" }.compactMap { Double($0.attribute("width")!) }
+    let widths = rects.filter { $0.attribute("class") != "bar-hatch" }.compactMap {
+      Double($0.attribute("width")!)
+    }
     #expect(abs(widths[1] / widths[0] - 1.8) < 0.01)
   }
 
   @Test func barChartDomainIncludesZeroAndNegativeValues() {
-    let chart = BarChart(id: "n", title: "mcc", bars: [.init(label: "A", value: -0.2), .init(label: "B", value: 0.5)])
+    let chart = BarChart(
+      id: "n", title: "mcc", bars: [.init(label: "A", value: -0.2), .init(label: "B", value: 0.5)])
     #expect(chart.resolvedDomain.lowerBound < -0.2)
     #expect(chart.resolvedDomain.upperBound > 0.5)
-    #expect(BarChart(id: "r", title: "rate", bars: [.init(label: "A", value: 0.2)]).resolvedDomain == 0...1)
+    #expect(
+      BarChart(id: "r", title: "rate", bars: [.init(label: "A", value: 0.2)]).resolvedDomain
+        == 0...1)
   }
 
   @Test func longLabelsWrapAndRowsGrowWithTheGroups() {
@@ -72,7 +85,9 @@ struct ReportChartTests {
     let chart = BarChart(id: "long", title: "x", bars: labels.map { .init(label: $0, value: 0.5) })
     let svg = chart.svg()
     let tspans = svg.elements(named: "tspan").compactMap { node -> String? in
-      guard case .element(_, _, let children) = node, case .text(let text)? = children.first else { return nil }
+      guard case .element(_, _, let children) = node, case .text(let text)? = children.first else {
+        return nil
+      }
       return text
     }
     #expect(!tspans.isEmpty)
@@ -81,14 +96,21 @@ struct ReportChartTests {
     let height = Double(svg.attribute("height")!)!
     #expect(height >= 64 * 32)
     // The full label stays available as a tooltip.
-    #expect(svg.rendered().contains("<title>Island Territories (overseas) | 45–54 years, employed #63</title>"))
+    #expect(
+      svg.rendered().contains(
+        "<title>Island Territories (overseas) | 45–54 years, employed #63</title>"))
   }
 
   @Test func lineChartDrawsEverySeriesWithItsOwnDashAndLegend() {
-    let points = (0...1000).map { LineChart.Point(x: Double($0) / 1000, y: sqrt(Double($0) / 1000)) }
-    var chart = LineChart(id: "roc", title: "ROC", xLabel: "fpr", yLabel: "tpr", series: [
-      .init(name: "overall", points: points), .init(name: "G1", points: points), .init(name: "G2", points: []),
-    ])
+    let points = (0...1000).map {
+      LineChart.Point(x: Double($0) / 1000, y: sqrt(Double($0) / 1000))
+    }
+    var chart = LineChart(
+      id: "roc", title: "ROC", xLabel: "fpr", yLabel: "tpr",
+      series: [
+        .init(name: "overall", points: points), .init(name: "G1", points: points),
+        .init(name: "G2", points: []),
+      ])
     chart.diagonal = true
     let svg = chart.svg()
     let lines = svg.elements(named: "polyline")
@@ -102,15 +124,20 @@ struct ReportChartTests {
   }
 
   @Test func heatMapColoursAndPrintsEveryCell() {
-    let map = HeatMap(id: "h", title: "selection_rate", rowTitle: "sex", columnTitle: "race",
-                      rowLabels: ["F", "M"], columnLabels: ["a", "b", "c"],
-                      values: [[0.1, 0.5, nil], [0.9, 0.0, 1.0]])
+    let map = HeatMap(
+      id: "h", title: "selection_rate", rowTitle: "sex", columnTitle: "race",
+      rowLabels: ["F", "M"], columnLabels: ["a", "b", "c"],
+      values: [[0.1, 0.5, nil], [0.9, 0.0, 1.0]])
     let svg = map.svg()
-    let cells = svg.elements(named: "rect").filter { ($0.attribute("class") ?? "").hasPrefix("cell") }
+    let cells = svg.elements(named: "rect").filter {
+      ($0.attribute("class") ?? "").hasPrefix("cell")
+    }
     #expect(cells.count == 6)
     #expect(cells.filter { $0.attribute("class") == "cell undefined" }.count == 1)
     let text = svg.rendered()
-    for value in ["0.10", "0.50", "0.90", "0.00", "1.00", "—"] { #expect(text.contains(">\(value)<"), "\(value)") }
+    for value in ["0.10", "0.50", "0.90", "0.00", "1.00", "—"] {
+      #expect(text.contains(">\(value)<"), "\(value)")
+    }
     // The ramp is monotone in lightness: the low end is light, the high end dark.
     #expect(!ChartStyle.sequential(0).darkBackground && ChartStyle.sequential(1).darkBackground)
   }
@@ -118,7 +145,8 @@ struct ReportChartTests {
   @Test func curvesFromScoreCountsMatchScikitLearn() throws {
     // y = [0, 0, 1, 1], s = [0.1, 0.4, 0.35, 0.8]: sklearn roc_curve(drop_intermediate=False) gives
     // fpr [0, 0, 0.5, 0.5, 1], tpr [0, 0.5, 0.5, 1, 1].
-    let counts = ScoreCounts(values: [0.1, 0.35, 0.4, 0.8], positives: [0, 1, 0, 1], negatives: [1, 0, 1, 0])
+    let counts = ScoreCounts(
+      values: [0.1, 0.35, 0.4, 0.8], positives: [0, 1, 0, 1], negatives: [1, 0, 1, 0])
     let roc = counts.rocCurve()
     #expect(roc.map(\.x) == [0, 0, 0.5, 0.5, 1])
     #expect(roc.map(\.y) == [0, 0.5, 0.5, 1, 1])
@@ -129,7 +157,9 @@ struct ReportChartTests {
     #expect(pr.map(\.y) == [1, 1, 0.5, 2.0 / 3, 0.5])
     #expect(ScoreCounts(values: [0.3], positives: [0], negatives: [2]).rocCurve().isEmpty)
     var calibration = CalibrationStatistics(bins: 2)
-    for (y, p) in [(0, 0.1), (1, 0.3), (1, 0.8), (1, 0.9)] as [(UInt8, Double)] { calibration.add(label: y, score: p) }
+    for (y, p) in [(0, 0.1), (1, 0.3), (1, 0.8), (1, 0.9)] as [(UInt8, Double)] {
+      calibration.add(label: y, score: p)
+    }
     let curve = calibration.calibrationCurve()
     #expect(curve.count == 2)
     #expect(abs(curve[0].x - 0.2) < 1e-12 && curve[0].y == 0.5)

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import BiasKit
 
 /// Audits and inputs for the report tests.
@@ -8,7 +9,8 @@ enum ReportTestData {
     let folder = try TestData.temporaryFolder()
     let path = folder.appendingPathComponent("input.csv").path
     try csv.write(toFile: path, atomically: true, encoding: .utf8)
-    let columns = AuditColumns(yTrue: "y_true", yPred: "y_pred", yScore: scores ? "y_score" : nil, sensitive: sensitive)
+    let columns = AuditColumns(
+      yTrue: "y_true", yPred: "y_pred", yScore: scores ? "y_score" : nil, sensitive: sensitive)
     let table = try AuditTable(path: path, columns: columns, probabilityScores: scores)
     let metrics = Metric.confusionMetrics + (scores ? Metric.scoreMetrics : [])
     let frame = try MetricFrame(metrics: metrics, data: table.data, sensitive: table.sensitive)
@@ -16,7 +18,9 @@ enum ReportTestData {
   }
 
   /// Labels with HTML special characters and right-to-left text.
-  static let hostileLabels = ["<script>alert(1)</script>", "A & B \"quoted\" 'single'", "عربي", "עברית"]
+  static let hostileLabels = [
+    "<script>alert(1)</script>", "A & B \"quoted\" 'single'", "عربي", "עברית",
+  ]
 
   /// A small CSV whose `group` column holds ``hostileLabels`` (quoted for CSV).
   static var hostileCSV: String {
@@ -26,7 +30,9 @@ enum ReportTestData {
       let label = hostileLabels[i % hostileLabels.count]
       let y = Int.random(in: 0...1, using: &rng)
       let score = min(max(Double(y) * 0.4 + Double.random(in: 0...0.6, using: &rng), 0), 1)
-      lines.append("\(y),\(score > 0.5 ? 1 : 0),\(score),\"\(label.replacingOccurrences(of: "\"", with: "\"\""))\"")
+      lines.append(
+        "\(y),\(score > 0.5 ? 1 : 0),\(score),\"\(label.replacingOccurrences(of: "\"", with: "\"\""))\""
+      )
     }
     return lines.joined(separator: "\n") + "\n"
   }
@@ -34,11 +40,15 @@ enum ReportTestData {
   /// 8 × 8 = 64 intersectional groups with long labels; group sizes vary from 5 to a few
   /// hundred rows (some are flagged as small), scores depend on the group.
   static func intersectionalCSV(seed: UInt64 = 64) -> String {
-    let regions = ["North-Eastern Metropolitan Region", "South", "Western Highlands and Coastal Plains", "East",
-                   "Central Administrative District", "Island Territories (overseas)", "Río de la Plata basin",
-                   "المنطقة الشمالية"]
-    let ages = ["18–24 years (students and first jobs)", "25–34", "35–44 years", "45–54 years, employed",
-                "55–64", "65 and over, retired", "unknown / not stated", "under 18 (excluded from credit)"]
+    let regions = [
+      "North-Eastern Metropolitan Region", "South", "Western Highlands and Coastal Plains", "East",
+      "Central Administrative District", "Island Territories (overseas)", "Río de la Plata basin",
+      "المنطقة الشمالية",
+    ]
+    let ages = [
+      "18–24 years (students and first jobs)", "25–34", "35–44 years", "45–54 years, employed",
+      "55–64", "65 and over, retired", "unknown / not stated", "under 18 (excluded from credit)",
+    ]
     var rng = SeededGenerator(seed: seed)
     var lines = ["y_true,y_pred,y_score,region,age_band"]
     for (a, region) in regions.enumerated() {
@@ -47,7 +57,8 @@ enum ReportTestData {
         let base = 0.15 + 0.08 * Double(a) / 7 + 0.5 * Double(b) / 7
         for _ in 0..<size {
           let y = Double.random(in: 0..<1, using: &rng) < base ? 1 : 0
-          let score = min(max(base + (y == 1 ? 0.25 : -0.15) + Double.random(in: -0.3...0.3, using: &rng), 0), 1)
+          let score = min(
+            max(base + (y == 1 ? 0.25 : -0.15) + Double.random(in: -0.3...0.3, using: &rng), 0), 1)
           lines.append("\(y),\(score > 0.5 ? 1 : 0),\(score),\"\(region)\",\"\(age)\"")
         }
       }
@@ -79,14 +90,19 @@ enum HeadlessBrowser {
     let profile = try TestData.temporaryFolder()
     return try runProcess(
       URL(fileURLWithPath: executable!),
-      ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile.path)"] + arguments,
+      [
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--user-data-dir=\(profile.path)",
+      ] + arguments,
       timeout: timeout)
   }
 
   /// Width and height from a PNG's IHDR chunk.
   static func pngSize(_ data: Data) -> (width: Int, height: Int)? {
     let bytes = [UInt8](data.prefix(24))
-    guard bytes.count == 24, bytes[0..<8] == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] else { return nil }
+    guard bytes.count == 24, bytes[0..<8] == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] else {
+      return nil
+    }
     func int(_ at: Int) -> Int { bytes[at..<(at + 4)].reduce(0) { $0 << 8 | Int($1) } }
     return (int(16), int(20))
   }

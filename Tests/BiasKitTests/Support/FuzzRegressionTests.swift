@@ -23,13 +23,17 @@ struct FuzzRegressionTests {
   /// A version 1.0 `.npy` file whose header dict is `dict` and which holds no data.
   private func npy(_ dict: String) -> [UInt8] {
     let header = Array(dict.utf8)
-    return [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8)]
+    return [
+      0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(header.count & 0xFF),
+      UInt8(header.count >> 8),
+    ]
       + header
   }
 
   /// Expects `body` to throw a BiasKitError of `code` whose message contains `words`.
   private func expectError(
-    _ code: BiasKitError.Code, containing words: String, sourceLocation: Testing.SourceLocation = #_sourceLocation,
+    _ code: BiasKitError.Code, containing words: String,
+    sourceLocation: Testing.SourceLocation = #_sourceLocation,
     _ body: () throws -> Void
   ) {
     do {
@@ -58,14 +62,21 @@ struct FuzzRegressionTests {
   func npyShapeOverflowingCount() throws {
     let path = try file(
       "x.npy", npy("{'descr': '<f8', 'fortran_order': False, 'shape': (4611686018427387904, 4), }"))
-    expectError(.malformedInput, containing: "too large") { _ = try NumpyArray.readHeader(path: path) }
-    expectError(.malformedInput, containing: "too large") { _ = try NumpyArray.readMatrix(path: path) }
+    expectError(.malformedInput, containing: "too large") {
+      _ = try NumpyArray.readHeader(path: path)
+    }
+    expectError(.malformedInput, containing: "too large") {
+      _ = try NumpyArray.readMatrix(path: path)
+    }
   }
 
   @Test(".npy: a zero dimension beside huge ones is an empty array, as in NumPy")
   func npyZeroDimensionBesideHugeOnes() throws {
     let path = try file(
-      "x.npy", npy("{'descr': '<f8', 'fortran_order': False, 'shape': (4611686018427387904, 4611686018427387904, 0), }"))
+      "x.npy",
+      npy(
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (4611686018427387904, 4611686018427387904, 0), }"
+      ))
     let header = try NumpyArray.readHeader(path: path)
     #expect(header.shape == [1 << 62, 1 << 62, 0] && header.count == 0)
   }
@@ -74,13 +85,18 @@ struct FuzzRegressionTests {
   func npyShapeOverflowingBytes() throws {
     let path = try file(
       "y.npy", npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1152921504606846976,), }"))
-    expectError(.malformedInput, containing: "too large") { _ = try NumpyArray.readLabels(path: path) }
+    expectError(.malformedInput, containing: "too large") {
+      _ = try NumpyArray.readLabels(path: path)
+    }
     let x = try file(
-      "x.npy", npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1), }") + [UInt8](repeating: 0, count: 8))
+      "x.npy",
+      npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1), }")
+        + [UInt8](repeating: 0, count: 8))
     let out = try TestData.temporaryFolder()
     try expectCLIError(
       [
-        "resample", "random-over", "--x", x, "--y", path, "--output-x", out.appendingPathComponent("ox.npy").path,
+        "resample", "random-over", "--x", x, "--y", path, "--output-x",
+        out.appendingPathComponent("ox.npy").path,
         "--output-y", out.appendingPathComponent("oy.npy").path,
       ], containing: "too large")
     #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
@@ -100,7 +116,9 @@ struct FuzzRegressionTests {
     }
   }
 
-  @Test("word2vec: an empty embedding whose header declares a dimension near Int.max / 4 can be written")
+  @Test(
+    "word2vec: an empty embedding whose header declares a dimension near Int.max / 4 can be written"
+  )
   func word2vecEmptyWithHugeDimension() throws {
     let path = try file("zero.bin", Array("0 2305843009213693951\n".utf8))
     let embedding = try WordEmbedding(contentsOf: path, options: .init(format: .word2vecBinary))
@@ -123,7 +141,9 @@ struct FuzzRegressionTests {
       {"format":"biaskit-audit-state","version":1,"task":"classification","sensitiveFeatures":[\(features)],
       "sensitiveLevels":[\(levels)],"controlFeatures":[],"controlLevels":[],"statistics":[]}
       """)
-    expectError(.malformedInput, containing: "invalid audit state") { _ = try AuditState(contentsOf: path) }
+    expectError(.malformedInput, containing: "invalid audit state") {
+      _ = try AuditState(contentsOf: path)
+    }
     try expectCLIError(["merge", path], containing: "invalid audit state")
   }
 
@@ -139,13 +159,16 @@ struct FuzzRegressionTests {
     let table = try CSVReader(path: path).read([.label("a"), .label("b"), .label("a")])
     #expect(table.columns[2] == table.columns[0])
     expectError(.invalidArgument, containing: "as labels and once as groups") {
-      _ = try AuditTable(path: path, columns: AuditColumns(yTrue: "a", yPred: "b", sensitive: ["a"]))
+      _ = try AuditTable(
+        path: path, columns: AuditColumns(yTrue: "a", yPred: "b", sensitive: ["a"]))
     }
     expectError(.invalidArgument, containing: "as labels and once as numbers") {
-      _ = try AuditTable(path: path, columns: AuditColumns(yTrue: "a", yPred: "b", yScore: "a", sensitive: ["c"]))
+      _ = try AuditTable(
+        path: path, columns: AuditColumns(yTrue: "a", yPred: "b", yScore: "a", sensitive: ["c"]))
     }
     try expectCLIError(
-      ["audit", path, "--y-true", "a", "--y-pred", "b", "--sensitive", "a"], containing: "'a' is named twice")
+      ["audit", path, "--y-true", "a", "--y-pred", "b", "--sensitive", "a"],
+      containing: "'a' is named twice")
     try expectCLIError(
       ["audit", path, "--y-true", "a", "--y-pred", "b", "--y-score", "b", "--sensitive", "c"],
       containing: "'b' is named twice")
@@ -166,7 +189,9 @@ struct FuzzRegressionTests {
     """
   }
 
-  @Test("audit state: cells whose calibration sums have different bin counts are an error, not an index trap")
+  @Test(
+    "audit state: cells whose calibration sums have different bin counts are an error, not an index trap"
+  )
   func auditStateCalibrationBinsDiffer() throws {
     func cell(bins: Int) -> String {
       let zeros = "[" + Array(repeating: "0", count: bins).joined(separator: ",") + "]"
@@ -177,7 +202,9 @@ struct FuzzRegressionTests {
         """
     }
     let path = try file("state.json", stateJSON(cell(bins: 10), cell(bins: 3)))
-    expectError(.malformedInput, containing: "different numbers of bins") { _ = try AuditState(contentsOf: path) }
+    expectError(.malformedInput, containing: "different numbers of bins") {
+      _ = try AuditState(contentsOf: path)
+    }
     try expectCLIError(["merge", path], containing: "different numbers of bins")
   }
 
@@ -191,38 +218,54 @@ struct FuzzRegressionTests {
       """
     let without = #"{"confusion":"# + confusion(truePositives: 1) + "}"
     let path = try file("state.json", stateJSON(without, withCalibration))
-    expectError(.malformedInput, containing: "differ in the sums they carry") { _ = try AuditState(contentsOf: path) }
+    expectError(.malformedInput, containing: "differ in the sums they carry") {
+      _ = try AuditState(contentsOf: path)
+    }
     try expectCLIError(["merge", path], containing: "differ in the sums they carry")
   }
 
   @Test("audit state: row counts that overflow when summed are an error, not an overflow trap")
   func auditStateCountOverflow() throws {
     let valid = try file(
-      "valid.json", stateJSON(#"{"confusion":\#(confusion(truePositives: 1))}"#, #"{"confusion":\#(confusion(truePositives: 2))}"#))
+      "valid.json",
+      stateJSON(
+        #"{"confusion":\#(confusion(truePositives: 1))}"#,
+        #"{"confusion":\#(confusion(truePositives: 2))}"#))
     #expect(try AuditState(contentsOf: valid).statistics.map(\.rows) == [4, 5])
     for (first, second) in [(Int.max, 1), (1 << 62, 1 << 62), (-5, 1)] {
       let path = try file(
         "state.json",
-        stateJSON(#"{"confusion":\#(confusion(truePositives: first))}"#, #"{"confusion":\#(confusion(truePositives: second))}"#))
+        stateJSON(
+          #"{"confusion":\#(confusion(truePositives: first))}"#,
+          #"{"confusion":\#(confusion(truePositives: second))}"#))
       expectError(.malformedInput, containing: "row count") { _ = try AuditState(contentsOf: path) }
       try expectCLIError(["merge", path, path], containing: "row count")
     }
   }
 
-  @Test("calibration sums: a score far outside [0, 1] or NaN falls in an end bin instead of trapping")
+  @Test(
+    "calibration sums: a score far outside [0, 1] or NaN falls in an end bin instead of trapping")
   func calibrationScoreOutOfRange() throws {
     // Found by the audit target: y_score 011111111111111111111 audited without probabilityScores.
-    let path = try file("p.csv", "y,p,s,g\n0,0,0.1,a\n1,1,011111111111111111111,a\n1,0,-1e300,b\n0,1,0.5,b\n")
-    let table = try AuditTable(path: path, columns: AuditColumns(yTrue: "y", yPred: "p", yScore: "s", sensitive: ["g"]))
+    let path = try file(
+      "p.csv", "y,p,s,g\n0,0,0.1,a\n1,1,011111111111111111111,a\n1,0,-1e300,b\n0,1,0.5,b\n")
+    let table = try AuditTable(
+      path: path, columns: AuditColumns(yTrue: "y", yPred: "p", yScore: "s", sensitive: ["g"]))
     let frame = try MetricFrame(
-      metrics: [.brierScore, .expectedCalibrationError], data: table.data, sensitive: table.sensitive)
+      metrics: [.brierScore, .expectedCalibrationError], data: table.data,
+      sensitive: table.sensitive)
     #expect(frame.overall(.brierScore) != nil)
     var bins = CalibrationStatistics(bins: 10)
-    for score in [Double.nan, .infinity, -.infinity, 1e300, -1e300, 1, 0] { bins.add(label: 1, score: score) }
+    for score in [Double.nan, .infinity, -.infinity, 1e300, -1e300, 1, 0] {
+      bins.add(label: 1, score: score)
+    }
     #expect(bins.binWeight == [4, 0, 0, 0, 0, 0, 0, 0, 0, 3])
     // The command line reads scores as probabilities for these metrics: a one-line error.
     try expectCLIError(
-      ["audit", path, "--y-true", "y", "--y-pred", "p", "--y-score", "s", "--sensitive", "g", "--metrics", "brier_score"],
+      [
+        "audit", path, "--y-true", "y", "--y-pred", "p", "--y-score", "s", "--sensitive", "g",
+        "--metrics", "brier_score",
+      ],
       containing: "p.csv:3:3")
   }
 
@@ -235,10 +278,14 @@ struct FuzzRegressionTests {
     expectError(.invalidValue, containing: #"'x\ny' is not a binary label"#) {
       _ = try AuditTable(path: csv, columns: AuditColumns(yTrue: "a", yPred: "b", sensitive: ["c"]))
     }
-    try expectCLIError(["audit", csv, "--y-true", "a", "--y-pred", "b", "--sensitive", "c"], containing: #"'x\ny'"#)
+    try expectCLIError(
+      ["audit", csv, "--y-true", "a", "--y-pred", "b", "--sensitive", "c"], containing: #"'x\ny'"#)
     // A .npy header without 'descr', quoted back with its line break and a tab.
     let npyPath = try file("x.npy", npy("{'shape': (1,),\n\t}\n"))
-    expectError(.malformedInput, containing: #"(1,),\n\t}"#) { _ = try NumpyArray.readMatrix(path: npyPath) }
-    #expect(BiasKitError(.io, "a\u{1B}[31mb\u{0}c\u{2028}").message == #"a\u{1B}[31mb\u{0}c\u{2028}"#)
+    expectError(.malformedInput, containing: #"(1,),\n\t}"#) {
+      _ = try NumpyArray.readMatrix(path: npyPath)
+    }
+    #expect(
+      BiasKitError(.io, "a\u{1B}[31mb\u{0}c\u{2028}").message == #"a\u{1B}[31mb\u{0}c\u{2028}"#)
   }
 }

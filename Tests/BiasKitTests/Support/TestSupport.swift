@@ -17,7 +17,8 @@ enum TestData {
 
   /// A file under `Tests/BiasKitTests/Fixtures/`.
   static func fixture(_ relativePath: String) -> URL {
-    packageRoot.appendingPathComponent("Tests/BiasKitTests/Fixtures").appendingPathComponent(relativePath)
+    packageRoot.appendingPathComponent("Tests/BiasKitTests/Fixtures").appendingPathComponent(
+      relativePath)
   }
 
   /// The shared folder: `$BIASKIT_SHARED`, else `../shared` beside the package.
@@ -75,7 +76,9 @@ enum CLI {
 
   /// Runs `biaskit arguments…` in `directory` (default: the package root) and captures its output.
   @discardableResult
-  static func run(_ arguments: [String], in directory: URL? = nil, stdin: Data? = nil) throws -> Result {
+  static func run(
+    _ arguments: [String], in directory: URL? = nil, stdin: Data? = nil
+  ) throws -> Result {
     try runProcess(executable, arguments, in: directory ?? TestData.packageRoot, stdin: stdin)
   }
 }

@@ -23,21 +23,29 @@ public struct FairnessRegularizedLogisticRegression: Sendable {
     self.fairnessWeight = fairnessWeight
   }
 
-  public func fitted(features: Matrix, labels: [UInt8], groups: SensitiveGroups) throws -> LogisticRegression.Model {
+  public func fitted(
+    features: Matrix, labels: [UInt8], groups: SensitiveGroups
+  ) throws -> LogisticRegression.Model {
     let n = features.rows
     let p = features.columns
     guard labels.count == n, groups.rowCount == n else {
       throw BiasKitError.lengthMismatch("FairnessRegularizedLogisticRegression", labels.count, n)
     }
     guard groups.count >= 2 else { throw BiasKitError.oneSensitiveGroup(groups.names.first ?? "") }
-    guard labels.contains(0) && labels.contains(1) else { throw BiasKitError.oneClassLabel(labels.first == 1 ? 1 : 0) }
-    guard fairnessWeight >= 0 else { throw BiasKitError(.invalidArgument, "the fairness weight λ must be ≥ 0") }
+    guard labels.contains(0) && labels.contains(1) else {
+      throw BiasKitError.oneClassLabel(labels.first == 1 ? 1 : 0)
+    }
+    guard fairnessWeight >= 0 else {
+      throw BiasKitError(.invalidArgument, "the fairness weight λ must be ≥ 0")
+    }
     for v in features.values where !v.isFinite {
-      throw BiasKitError(.invalidValue, "FairnessRegularizedLogisticRegression: a feature value is not finite")
+      throw BiasKitError(
+        .invalidValue, "FairnessRegularizedLogisticRegression: a feature value is not finite")
     }
     let y = labels.map(Double.init)
     let design = Design(features)
-    let base = LogisticLoss(features: design, labels: y, weights: nil, weightSum: Double(n),
+    let base = LogisticLoss(
+      features: design, labels: y, weights: nil, weightSum: Double(n),
       l2: 1 / (learner.inverseRegularization * Double(n)), fitsIntercept: learner.fitsIntercept)
     let k = groups.count
     let sizes = groups.sizes()
@@ -48,7 +56,8 @@ public struct FairnessRegularizedLogisticRegression: Sendable {
     optimizer.gradientTolerance = learner.tolerance
     optimizer.functionTolerance = 64 * 2.220446049250313e-16
     optimizer.maxLineSearchSteps = 50
-    let result = optimizer.minimize(from: [Double](repeating: 0, count: dimension)) { theta, gradient in
+    let result = optimizer.minimize(from: [Double](repeating: 0, count: dimension)) {
+      theta, gradient in
       var value = base.evaluate(theta, &gradient)
       if lambda == 0 { return value }
       let w = Array(theta[0..<p])
@@ -78,15 +87,19 @@ public struct FairnessRegularizedLogisticRegression: Sendable {
       for a in 0..<k {
         let gap = mean[a] - meanAll
         value += lambda * gap * gap
-        for j in 0..<dimension { gradient[j] += 2 * lambda * gap * (grad[a * dimension + j] - gradAll[j]) }
+        for j in 0..<dimension {
+          gradient[j] += 2 * lambda * gap * (grad[a * dimension + j] - gradAll[j])
+        }
       }
       return value
     }
     var warnings: [String] = []
     if !result.status.converged {
-      warnings.append("FairnessRegularizedLogisticRegression did not converge in \(result.iterations) iterations")
+      warnings.append(
+        "FairnessRegularizedLogisticRegression did not converge in \(result.iterations) iterations")
     }
-    return LogisticRegression.Model(coefficients: Array(result.x[0..<p]),
+    return LogisticRegression.Model(
+      coefficients: Array(result.x[0..<p]),
       intercept: learner.fitsIntercept ? result.x[p] : 0, iterations: result.iterations,
       converged: result.status.converged, warnings: warnings)
   }

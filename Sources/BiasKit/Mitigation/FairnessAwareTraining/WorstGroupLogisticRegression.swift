@@ -47,7 +47,8 @@ public struct WorstGroupLogisticRegression: Sendable {
     }
     guard groups.count >= 2 else { throw BiasKitError.oneSensitiveGroup(groups.names.first ?? "") }
     guard rounds >= 1, stepSize > 0 else {
-      throw BiasKitError(.invalidArgument, "WorstGroupLogisticRegression: rounds must be ≥ 1 and the step size > 0")
+      throw BiasKitError(
+        .invalidArgument, "WorstGroupLogisticRegression: rounds must be ≥ 1 and the step size > 0")
     }
     let k = groups.count
     let sizes = groups.sizes()
@@ -62,7 +63,8 @@ public struct WorstGroupLogisticRegression: Sendable {
         let a = Int(groups.codes[i])
         return Double(n) * q[a] / Double(sizes[a])
       }
-      let model = try learner.fitted(features: features, labels: y, weights: weights, initial: previous)
+      let model = try learner.fitted(
+        features: features, labels: y, weights: weights, initial: previous)
       for w in model.warnings where !warnings.contains(w) { warnings.append(w) }
       previous = model
       let z = model.decisionFunction(features)
@@ -75,7 +77,8 @@ public struct WorstGroupLogisticRegression: Sendable {
       let worst = loss.max()!
       history.append(worst)
       if best == nil || worst < best!.worstLossByRound[best!.round] {
-        best = Model(model: model, groupLosses: loss, groupWeights: q, round: round,
+        best = Model(
+          model: model, groupLosses: loss, groupWeights: q, round: round,
           worstLossByRound: history, warnings: [])
       }
       // q_a ∝ q_a exp(η L_a), computed in log space.

@@ -85,7 +85,9 @@ public struct EqualizedOddsPostprocessing: Sendable {
     }
 
     /// `P(ŷ' = 1)` of each row given its prediction and group.
-    public func positiveProbabilities(predictions: [UInt8], groups: SensitiveGroups) throws
+    public func positiveProbabilities(
+      predictions: [UInt8], groups: SensitiveGroups
+    ) throws
       -> [Double]
     {
       try check(predictions, groups)

@@ -159,10 +159,14 @@ struct GroupCounts {
     aif360Labels labels: [UInt8], predictions p: [Double], hard: Bool, weights w: [Double],
     split: PrivilegedSplit
   ) -> (privileged: GroupCounts, unprivileged: GroupCounts) {
-    (GroupCounts(aif360Labels: labels, predictions: p, hard: hard, weights: w,
-                 isMember: split.isPrivileged, member: true),
-     GroupCounts(aif360Labels: labels, predictions: p, hard: hard, weights: w,
-                 isMember: split.isPrivileged, member: false))
+    (
+      GroupCounts(
+        aif360Labels: labels, predictions: p, hard: hard, weights: w,
+        isMember: split.isPrivileged, member: true),
+      GroupCounts(
+        aif360Labels: labels, predictions: p, hard: hard, weights: w,
+        isMember: split.isPrivileged, member: false)
+    )
   }
 
   var baseRate: Double { positives / rows }
@@ -197,7 +201,9 @@ extension BiasKitError {
   }
 
   /// The privileged group's name is not among the groups.
-  static func unknownPrivilegedGroup(_ algorithm: String, _ name: String, _ names: [String])
+  static func unknownPrivilegedGroup(
+    _ algorithm: String, _ name: String, _ names: [String]
+  )
     -> BiasKitError
   {
     BiasKitError(
@@ -224,7 +230,9 @@ extension BiasKitError {
   }
 
   /// Two parallel inputs of a post-processor have different lengths.
-  static func postprocessingLengths(_ algorithm: String, _ what: String, _ a: Int, _ b: Int)
+  static func postprocessingLengths(
+    _ algorithm: String, _ what: String, _ a: Int, _ b: Int
+  )
     -> BiasKitError
   {
     BiasKitError(.invalidArgument, "\(algorithm): \(a) \(what) for \(b) rows")

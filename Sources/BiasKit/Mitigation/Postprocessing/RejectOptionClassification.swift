@@ -105,7 +105,9 @@ public struct RejectOptionClassification: Sendable {
     }
   }
 
-  static func label(scores: [Double], isPrivileged: [Bool], threshold t: Double, margin m: Double)
+  static func label(
+    scores: [Double], isPrivileged: [Bool], threshold t: Double, margin m: Double
+  )
     -> [UInt8]
   {
     let upper = t + m

@@ -424,7 +424,9 @@ public struct ThresholdOptimizer: Sendable {
   }
 
   /// All (x, y, rule) points of one group, sorted by x then y (stable).
-  func tradeoffPoints(scores: [Double], labels: [UInt8], group: String, x: Rate, y: Rate) throws
+  func tradeoffPoints(
+    scores: [Double], labels: [UInt8], group: String, x: Rate, y: Rate
+  ) throws
     -> [Point]
   {
     let order = scores.indices.sorted { scores[$0] > scores[$1] }

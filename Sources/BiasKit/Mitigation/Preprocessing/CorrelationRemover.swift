@@ -38,7 +38,8 @@ public struct CorrelationRemover: Sendable {
     /// The transformed matrix: the other columns with the correlation removed.
     public func transform(_ x: Matrix) throws -> Matrix {
       guard x.columns == inputColumns else {
-        throw BiasKitError(.invalidArgument,
+        throw BiasKitError(
+          .invalidArgument,
           "CorrelationRemover: \(x.columns) columns, but it was fitted on \(inputColumns)")
       }
       let sensitive = Set(sensitiveColumns)
@@ -49,7 +50,9 @@ public struct CorrelationRemover: Sendable {
       var centred = [Double](repeating: 0, count: k)
       for i in 0..<x.rows {
         let base = i * x.columns
-        for (t, c) in sensitiveColumns.enumerated() { centred[t] = x.values[base + c] - sensitiveMeans[t] }
+        for (t, c) in sensitiveColumns.enumerated() {
+          centred[t] = x.values[base + c] - sensitiveMeans[t]
+        }
         for (j, c) in keep.enumerated() {
           let original = x.values[base + c]
           var projection = 0.0
@@ -73,7 +76,8 @@ public struct CorrelationRemover: Sendable {
     guard Set(sensitiveColumns).count == sensitiveColumns.count,
       sensitiveColumns.allSatisfy({ (0..<x.columns).contains($0) })
     else {
-      throw BiasKitError(.invalidArgument, "CorrelationRemover: bad sensitive column indices \(sensitiveColumns)")
+      throw BiasKitError(
+        .invalidArgument, "CorrelationRemover: bad sensitive column indices \(sensitiveColumns)")
     }
     guard x.rows > 0 else { throw BiasKitError(.degenerateData, "CorrelationRemover: no rows") }
     let n = x.rows
@@ -111,7 +115,8 @@ public struct CorrelationRemover: Sendable {
         for j in 0..<m { beta[a * m + j] += g * rhs[b * m + j] }
       }
     }
-    return Model(sensitiveColumns: sensitiveColumns, sensitiveMeans: means, beta: beta,
+    return Model(
+      sensitiveColumns: sensitiveColumns, sensitiveMeans: means, beta: beta,
       alpha: alpha, inputColumns: x.columns)
   }
 }

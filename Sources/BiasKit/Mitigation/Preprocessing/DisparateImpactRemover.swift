@@ -44,9 +44,12 @@ public struct DisparateImpactRemover: Sendable, Equatable {
   /// - Throws: for a repair level outside [0, 1], sizes that differ, or a value that is not
   ///   finite.
   public func repaired(_ features: Matrix, groups: SensitiveGroups) throws -> Matrix {
-    guard repairLevel >= 0 && repairLevel <= 1 else { throw BiasKitError.invalidRepairLevel(repairLevel) }
+    guard repairLevel >= 0 && repairLevel <= 1 else {
+      throw BiasKitError.invalidRepairLevel(repairLevel)
+    }
     guard groups.rowCount == features.rows else {
-      throw BiasKitError.lengthMismatch("DisparateImpactRemover groups", groups.rowCount, features.rows)
+      throw BiasKitError.lengthMismatch(
+        "DisparateImpactRemover groups", groups.rowCount, features.rows)
     }
     for v in features.values where !v.isFinite {
       throw BiasKitError(.invalidValue, "DisparateImpactRemover: a feature value is not finite")
@@ -90,7 +93,9 @@ public struct DisparateImpactRemover: Sendable, Equatable {
       groupRows[g][groupRows[g].count - 1].append(i)
     }
     let present = (0..<k).filter { !groupValues[$0].isEmpty }
-    guard let quantiles = present.map({ groupValues[$0].count }).min(), quantiles > 0 else { return column }
+    guard let quantiles = present.map({ groupValues[$0].count }).min(), quantiles > 0 else {
+      return column
+    }
     let unit = 1.0 / Double(quantiles)
     var offsets = [Double](repeating: 0, count: k)
     var out = column
@@ -130,6 +135,7 @@ public struct DisparateImpactRemover: Sendable, Equatable {
 
 extension BiasKitError {
   static func invalidRepairLevel(_ value: Double) -> BiasKitError {
-    BiasKitError(.invalidArgument, "DisparateImpactRemover: the repair level must be in [0, 1] (got \(value))")
+    BiasKitError(
+      .invalidArgument, "DisparateImpactRemover: the repair level must be in [0, 1] (got \(value))")
   }
 }

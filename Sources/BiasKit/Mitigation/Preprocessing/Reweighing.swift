@@ -28,7 +28,9 @@ public struct Reweighing: Sendable {
     public var groupNames: [String]
 
     /// New instance weights: `initial[i] · factors[a_i][y_i]`.
-    public func weights(labels: [UInt8], groups: SensitiveGroups, initial: [Double]? = nil)
+    public func weights(
+      labels: [UInt8], groups: SensitiveGroups, initial: [Double]? = nil
+    )
       throws -> [Double]
     {
       guard labels.count == groups.rowCount else {
@@ -44,12 +46,18 @@ public struct Reweighing: Sendable {
 
   /// Computes the factors from 0/1 `labels`, `groups` and optional initial `weights`.
   /// - Throws: when sizes differ or there is one group.
-  public func fitted(labels: [UInt8], groups: SensitiveGroups, weights: [Double]? = nil)
+  public func fitted(
+    labels: [UInt8], groups: SensitiveGroups, weights: [Double]? = nil
+  )
     throws -> Model
   {
     let n = labels.count
-    guard n == groups.rowCount else { throw BiasKitError.lengthMismatch("Reweighing", n, groups.rowCount) }
-    if let weights, weights.count != n { throw BiasKitError.lengthMismatch("Reweighing weights", weights.count, n) }
+    guard n == groups.rowCount else {
+      throw BiasKitError.lengthMismatch("Reweighing", n, groups.rowCount)
+    }
+    if let weights, weights.count != n {
+      throw BiasKitError.lengthMismatch("Reweighing weights", weights.count, n)
+    }
     guard groups.count >= 2 else { throw BiasKitError.oneSensitiveGroup(groups.names.first ?? "") }
     let k = groups.count
     var cell = [Double](repeating: 0, count: k * 2)

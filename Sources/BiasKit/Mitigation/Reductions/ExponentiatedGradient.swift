@@ -39,8 +39,12 @@ public struct RandomizedClassifier: Sendable {
 
   /// Randomised predictions `1[p ≥ U]`, `U ~ Uniform[0, 1)` from `generator` (fairlearn
   /// `predict(X, random_state=…)` with BiasKit's generator).
-  public func predictions<G: RandomNumberGenerator>(_ features: Matrix, using generator: inout G) -> [UInt8] {
-    positiveProbabilities(features).map { $0 >= Double.random(in: 0..<1, using: &generator) ? 1 : 0 }
+  public func predictions<G: RandomNumberGenerator>(
+    _ features: Matrix, using generator: inout G
+  ) -> [UInt8] {
+    positiveProbabilities(features).map {
+      $0 >= Double.random(in: 0..<1, using: &generator) ? 1 : 0
+    }
   }
 }
 
@@ -131,18 +135,29 @@ public struct ExponentiatedGradient: Sendable {
   ///
   /// - Throws: for sizes that differ, one group, one class in the labels, bad bounds, or
   ///   control features with ``BoundedGroupLoss`` (fairlearn's takes none either).
-  public func fitted(features: Matrix, labels: [UInt8], groups: SensitiveGroups, controls: SensitiveGroups? = nil) throws -> Model {
+  public func fitted(
+    features: Matrix, labels: [UInt8], groups: SensitiveGroups, controls: SensitiveGroups? = nil
+  ) throws -> Model {
     let n = features.rows
     if let controls {
-      guard controls.rowCount == n else { throw BiasKitError.lengthMismatch("ExponentiatedGradient control features", controls.rowCount, n) }
+      guard controls.rowCount == n else {
+        throw BiasKitError.lengthMismatch(
+          "ExponentiatedGradient control features", controls.rowCount, n)
+      }
       if case .boundedGroupLoss = constraint {
-        throw BiasKitError(.invalidArgument, "bounded_group_loss takes no control features (fairlearn's BoundedGroupLoss neither)")
+        throw BiasKitError(
+          .invalidArgument,
+          "bounded_group_loss takes no control features (fairlearn's BoundedGroupLoss neither)")
       }
     }
-    guard eps > 0 else { throw BiasKitError(.invalidArgument, "ExponentiatedGradient: eps must be > 0") }
-    try constraint.validate("ExponentiatedGradient", features: features, labels: labels, groups: groups)
+    guard eps > 0 else {
+      throw BiasKitError(.invalidArgument, "ExponentiatedGradient: eps must be > 0")
+    }
+    try constraint.validate(
+      "ExponentiatedGradient", features: features, labels: labels, groups: groups)
     var lagrangian = Lagrangian(
-      features: features, labels: labels, moment: constraint.loaded(labels: labels, groups: groups, controls: controls),
+      features: features, labels: labels,
+      moment: constraint.loaded(labels: labels, groups: groups, controls: controls),
       learner: learner, bound: 1 / eps, warmStart: warmStart)
     let k = lagrangian.moment.count
     let bigB = 1 / eps
@@ -225,7 +240,8 @@ public struct ExponentiatedGradient: Sendable {
     var warnings = lagrangian.warnings
     if minGap >= nu && gaps.count == maxIterations {
       warnings.append(
-        "ExponentiatedGradient did not reach the duality gap nu = \(nu) in \(maxIterations) iterations (best gap \(minGap)); the constraint may not be met")
+        "ExponentiatedGradient did not reach the duality gap nu = \(nu) in \(maxIterations) iterations (best gap \(minGap)); the constraint may not be met"
+      )
     }
     return Model(
       classifier: RandomizedClassifier(predictors: lagrangian.predictors, weights: weights),
@@ -255,9 +271,10 @@ struct Lagrangian {
   var lastModel: LogisticRegression.Model? = nil
   var lastLinearProgram: (count: Int, q: [Int: Double], gap: Double)? = nil
 
-  init(features: Matrix, labels: [UInt8], moment: any LoadedMoment, learner: LogisticRegression,
-    bound: Double, warmStart: Bool)
-  {
+  init(
+    features: Matrix, labels: [UInt8], moment: any LoadedMoment, learner: LogisticRegression,
+    bound: Double, warmStart: Bool
+  ) {
     self.features = features
     self.design = Design(features)
     self.labels = labels
@@ -295,7 +312,8 @@ struct Lagrangian {
       let value = UInt8(first)
       return (.constant(value), [UInt8](repeating: value, count: n))
     }
-    let model = learner.fitted(design: design, labels: redY, weights: redW,
+    let model = learner.fitted(
+      design: design, labels: redY, weights: redW,
       initial: warmStart ? lastModel : nil)
     if warmStart { lastModel = model }
     for w in model.warnings where !warnings.contains(w) { warnings.append(w) }
@@ -351,7 +369,9 @@ struct Lagrangian {
   }
 
   /// The duality gap of `q` against `lambdaHat` (fairlearn `eval_gap`).
-  mutating func evaluateGap(_ q: [Int: Double], _ lambdaHat: [Double], nu: Double) throws -> (gap: Double, l: Double) {
+  mutating func evaluateGap(
+    _ q: [Int: Double], _ lambdaHat: [Double], nu: Double
+  ) throws -> (gap: Double, l: Double) {
     let (l, lHigh) = evaluate(q, lambdaHat)
     var lLow = l
     func gap() -> Double { max(l - lLow, lHigh - l) }
@@ -379,7 +399,9 @@ struct Lagrangian {
     primal.equalRows = [[Double](repeating: 1, count: hs) + [0]]
     primal.equalBounds = [1]
     guard case .optimal(let x, _) = primal.solve() else {
-      throw BiasKitError(.notConverged, "ExponentiatedGradient: the linear program over the predictors has no solution")
+      throw BiasKitError(
+        .notConverged,
+        "ExponentiatedGradient: the linear program over the predictors has no solution")
     }
     var q: [Int: Double] = [:]
     for t in 0..<hs { q[t] = x[t] }
@@ -392,7 +414,8 @@ struct Lagrangian {
     dual.upperRows.append([Double](repeating: 1, count: k) + [0, 0])
     dual.upperBounds.append(bound)
     guard case .optimal(let y, _) = dual.solve() else {
-      throw BiasKitError(.notConverged, "ExponentiatedGradient: the dual linear program has no solution")
+      throw BiasKitError(
+        .notConverged, "ExponentiatedGradient: the dual linear program has no solution")
     }
     let lambda = Array(y[0..<k])
     let gap = try evaluateGap(q, lambda, nu: nu).gap

@@ -66,7 +66,9 @@ public struct GridSearch: Sendable {
 
   public func fitted(features: Matrix, labels: [UInt8], groups: SensitiveGroups) throws -> Model {
     let n = features.rows
-    guard gridSize >= 1 else { throw BiasKitError(.invalidArgument, "GridSearch: grid size must be at least 1") }
+    guard gridSize >= 1 else {
+      throw BiasKitError(.invalidArgument, "GridSearch: grid size must be at least 1")
+    }
     try constraint.validate("GridSearch", features: features, labels: labels, groups: groups)
     let moment = constraint.loaded(labels: labels, groups: groups)
     let lambdas: [[Double]]
@@ -80,7 +82,8 @@ public struct GridSearch: Sendable {
     }
     let design = Design(features)
     let labelValues = labels.map { Double($0) }
-    var model = Model(predictors: [], lambdas: [], errors: [], gammas: [], bestIndex: 0, warnings: [])
+    var model = Model(
+      predictors: [], lambdas: [], errors: [], gammas: [], bestIndex: 0, warnings: [])
     var bestLoss = Double.infinity
     for lambda in lambdas {
       let constraintWeights = moment.signedWeights(lambda)
@@ -128,9 +131,10 @@ public struct GridSearch: Sendable {
 
   /// fairlearn's `_GridGenerator` for a `UtilityParity` moment: axes `λ(+) − λ(−)` for each
   /// event and every group but the last (orders of appearance), negative values allowed.
-  static func parityGrid(_ moment: UtilityParity.Loaded, groups: SensitiveGroups, gridSize: Int,
-    gridLimit: Double) -> [[Double]]
-  {
+  static func parityGrid(
+    _ moment: UtilityParity.Loaded, groups: SensitiveGroups, gridSize: Int,
+    gridLimit: Double
+  ) -> [[Double]] {
     // Axes: events (order of appearance) × groups but the last (order of appearance).
     var groupOrder: [Int] = []
     var seenGroup = Set<Int32>()
@@ -229,5 +233,7 @@ public struct GridSearch: Sendable {
 
 extension Double {
   /// `self^(1/dim)` (fairlearn's `(grid_size / 2^dim) ** (1 / dim)`).
-  fileprivate func squareRootIfDim(_ dim: Int) -> Double { dim == 0 ? self : pow(self, 1 / Double(dim)) }
+  fileprivate func squareRootIfDim(_ dim: Int) -> Double {
+    dim == 0 ? self : pow(self, 1 / Double(dim))
+  }
 }

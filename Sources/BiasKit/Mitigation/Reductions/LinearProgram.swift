@@ -28,7 +28,8 @@ struct LinearProgram {
     let n = c.count
     var rows: [[Double]] = []
     var rhs: [Double] = []
-    var kinds: [Int] = []  // 0: ≤ with b ≥ 0 (slack basic), 1: ≥ after flip (surplus + artificial), 2: equality (artificial)
+    // 0: ≤ with b ≥ 0 (slack basic), 1: ≥ after flip (surplus + artificial), 2: equality (artificial)
+    var kinds: [Int] = []
     for (r, b) in zip(upperRows, upperBounds) {
       if b >= 0 {
         rows.append(r)
@@ -112,7 +113,9 @@ struct LinearProgram {
         var best = Double.infinity
         for i in 0..<m where tableau[i][entering] > tolerance {
           let ratio = tableau[i][width] / tableau[i][entering]
-          if ratio < best - 1e-15 || (abs(ratio - best) <= 1e-15 && leaving >= 0 && basis[i] < basis[leaving]) {
+          if ratio < best - 1e-15
+            || (abs(ratio - best) <= 1e-15 && leaving >= 0 && basis[i] < basis[leaving])
+          {
             best = ratio
             leaving = i
           }

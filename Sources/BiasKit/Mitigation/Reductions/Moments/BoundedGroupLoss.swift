@@ -68,7 +68,9 @@ public struct BoundedGroupLoss: Sendable, Equatable {
 
     /// `λ_a / P(A = a)` for each row of group `a`.
     func signedWeights(_ lambda: [Double]) -> [Double] {
-      let adjust = (0..<count).map { probabilityGroup[$0] > 0 ? lambda[$0] / probabilityGroup[$0] : 0 }
+      let adjust = (0..<count).map {
+        probabilityGroup[$0] > 0 ? lambda[$0] / probabilityGroup[$0] : 0
+      }
       return groupOf.map { adjust[Int($0)] }
     }
 
@@ -81,6 +83,8 @@ public struct BoundedGroupLoss: Sendable, Equatable {
 
 extension BiasKitError {
   static func invalidUpperBound(_ value: Double) -> BiasKitError {
-    BiasKitError(.invalidArgument, "the bounded group loss upper bound must be a finite number ≥ 0 (got \(value))")
+    BiasKitError(
+      .invalidArgument,
+      "the bounded group loss upper bound must be a finite number ≥ 0 (got \(value))")
   }
 }

@@ -21,22 +21,34 @@ public enum ReductionConstraint: Sendable, Equatable {
   /// The checks every reduction makes before fitting: one label and one group per row, at
   /// least two groups, both classes, finite features, and a valid constraint. `algorithm`
   /// names the reduction in the messages.
-  func validate(_ algorithm: String, features: Matrix, labels: [UInt8], groups: SensitiveGroups) throws {
+  func validate(
+    _ algorithm: String, features: Matrix, labels: [UInt8], groups: SensitiveGroups
+  ) throws {
     let n = features.rows
-    guard labels.count == n else { throw BiasKitError.lengthMismatch("\(algorithm) labels", labels.count, n) }
-    guard groups.rowCount == n else { throw BiasKitError.lengthMismatch("\(algorithm) groups", groups.rowCount, n) }
+    guard labels.count == n else {
+      throw BiasKitError.lengthMismatch("\(algorithm) labels", labels.count, n)
+    }
+    guard groups.rowCount == n else {
+      throw BiasKitError.lengthMismatch("\(algorithm) groups", groups.rowCount, n)
+    }
     guard groups.count >= 2 else { throw BiasKitError.oneSensitiveGroup(groups.names.first ?? "") }
-    guard labels.contains(0) && labels.contains(1) else { throw BiasKitError.oneClassLabel(labels.first == 1 ? 1 : 0) }
+    guard labels.contains(0) && labels.contains(1) else {
+      throw BiasKitError.oneClassLabel(labels.first == 1 ? 1 : 0)
+    }
     for v in features.values where !v.isFinite {
       throw BiasKitError(.invalidValue, "\(algorithm): a feature value is not finite")
     }
     try validate()
   }
 
-  func loaded(labels: [UInt8], groups: SensitiveGroups, controls: SensitiveGroups? = nil) -> any LoadedMoment {
+  func loaded(
+    labels: [UInt8], groups: SensitiveGroups, controls: SensitiveGroups? = nil
+  ) -> any LoadedMoment {
     switch self {
-    case .parity(let p): return UtilityParity.Loaded(parity: p, labels: labels, groups: groups, controls: controls)
-    case .boundedGroupLoss(let b): return BoundedGroupLoss.Loaded(moment: b, labels: labels, groups: groups)
+    case .parity(let p):
+      return UtilityParity.Loaded(parity: p, labels: labels, groups: groups, controls: controls)
+    case .boundedGroupLoss(let b):
+      return BoundedGroupLoss.Loaded(moment: b, labels: labels, groups: groups)
     }
   }
 }

@@ -111,10 +111,16 @@ public struct UtilityParity: Sendable, Equatable {
   func validate() throws {
     switch bound {
     case .difference(let e):
-      guard e >= 0, e.isFinite else { throw BiasKitError(.invalidArgument, "the difference bound must be ≥ 0 (got \(e))") }
+      guard e >= 0, e.isFinite else {
+        throw BiasKitError(.invalidArgument, "the difference bound must be ≥ 0 (got \(e))")
+      }
     case .ratio(let r, let slack):
-      guard r > 0 && r <= 1 else { throw BiasKitError(.invalidArgument, "the ratio bound must be in (0, 1] (got \(r))") }
-      guard slack >= 0 else { throw BiasKitError(.invalidArgument, "the ratio bound slack must be ≥ 0 (got \(slack))") }
+      guard r > 0 && r <= 1 else {
+        throw BiasKitError(.invalidArgument, "the ratio bound must be in (0, 1] (got \(r))")
+      }
+      guard slack >= 0 else {
+        throw BiasKitError(.invalidArgument, "the ratio bound slack must be ≥ 0 (got \(slack))")
+      }
     }
   }
 
@@ -141,7 +147,10 @@ public struct UtilityParity: Sendable, Equatable {
     /// Number of constraints (2 × cells).
     var count: Int { 2 * cells.count }
 
-    init(parity: UtilityParity, labels: [UInt8], groups: SensitiveGroups, controls: SensitiveGroups? = nil) {
+    init(
+      parity: UtilityParity, labels: [UInt8], groups: SensitiveGroups,
+      controls: SensitiveGroups? = nil
+    ) {
       self.parity = parity
       n = labels.count
       groupCount = groups.count
@@ -164,7 +173,9 @@ public struct UtilityParity: Sendable, Equatable {
         let b = baseNames.count
         var names: [String] = []
         for c in controls.names { for e in baseNames { names.append("control=\(c),\(e)") } }
-        let order = names.indices.sorted { names[$0].unicodeScalars.lexicographicallyPrecedes(names[$1].unicodeScalars) }
+        let order = names.indices.sorted {
+          names[$0].unicodeScalars.lexicographicallyPrecedes(names[$1].unicodeScalars)
+        }
         var rank = [Int32](repeating: 0, count: names.count)
         for (position, k) in order.enumerated() { rank[k] = Int32(position) }
         baseOf = zip(baseOf, controls.codes).map { e, c in e < 0 ? -1 : rank[Int(c) * b + Int(e)] }
@@ -239,7 +250,8 @@ public struct UtilityParity: Sendable, Equatable {
       }
       var cellTerm = [Double](repeating: 0, count: c)
       for (k, cell) in cells.enumerated() {
-        cellTerm[k] = eventTerm[cell.event] / probabilityEvent[cell.event]
+        cellTerm[k] =
+          eventTerm[cell.event] / probabilityEvent[cell.event]
           + (lambda[c + k] - r * lambda[k]) / probabilityCell[k]
       }
       var out = [Double](repeating: 0, count: n)
