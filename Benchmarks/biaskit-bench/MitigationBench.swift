@@ -39,7 +39,7 @@ enum MitigationBench {
   struct Adult {
     var x: Matrix
     var y: [UInt8]
-    var groups: SensitiveGroups
+    var groups: Groups
   }
 
   static func load(_ options: BenchOptions) throws -> (train: Adult, test: Adult) {
@@ -52,13 +52,13 @@ enum MitigationBench {
       let table = try reader.read([.label("y"), .category("sex_raw")])
       let sex = table.columns[1].categories!
       return (
-        Adult(x: x, y: table.columns[0].labels!.values, groups: SensitiveGroups(column: sex)),
+        Adult(x: x, y: table.columns[0].labels!.values, groups: try Groups(features: ["sex_raw"], columns: [sex])),
         features
       )
     }
     let (train, names) = try read("adult_train_design.csv", names: nil)
     var (test, _) = try read("adult_test_design.csv", names: names)
-    test.groups = try train.groups.encode(test.groups.codes.map { test.groups.names[Int($0)] })
+    test.groups = try train.groups.encoding(test.groups.codes.map { test.groups.names[Int($0)] })
     return (train, test)
   }
 
@@ -110,7 +110,7 @@ enum MitigationBench {
     let (train, test) = try load(options)
     let kind = options.string("constraint", default: "dp")
     let parity: UtilityParity = kind == "eo" ? .equalizedOdds() : .demographicParity()
-    var model: ExponentiatedGradient.Model?
+    var model: ExponentiatedGradient<LogisticRegression>.Model?
     let (wall, cpu) = try timed(options.int("runs", default: 1)) {
       model = try ExponentiatedGradient(constraint: parity).fitted(
         features: train.x, labels: train.y, groups: train.groups)

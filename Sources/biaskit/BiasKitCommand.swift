@@ -26,7 +26,7 @@ enum Main {
       var command = try BiasKitCommand.parseAsRoot()
       try command.run()
     } catch let error as BiasKitError {
-      FileHandle.standardError.write(Data("biaskit: error: \(error.message)\n".utf8))
+      FileHandle.standardError.write(Data("biaskit: error: \(error.commandLineMessage)\n".utf8))
       exit(2)
     } catch let error as ExitCode {
       exit(error.rawValue)

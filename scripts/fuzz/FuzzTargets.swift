@@ -72,7 +72,7 @@ private func fuzzAudit(_ bytes: UnsafeRawBufferPointer) {
   let path = writeScratch("input.csv", bytes)
   guard let header = try? CSVReader(path: path).header, header.count >= 3 else { return }
   // At most two group columns: every column of a seed as an intersection makes up to 2²²
-  // groups by design (GroupIndex.maximumGroups), seconds per input instead of milliseconds.
+  // groups by design (Groups.maximumGroups), seconds per input instead of milliseconds.
   let h = Array(header.prefix(6))
   func groups(from k: Int) -> [String] { Array(h[k..<min(h.count, k + 2)]) }
   var variants: [AuditColumns] = [

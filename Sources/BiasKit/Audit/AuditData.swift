@@ -46,4 +46,52 @@ public struct AuditData: Sendable {
     if case .classification(_, _, let scores) = outcomes { return scores != nil }
     return false
   }
+
+  /// Throws unless the arrays fit the counting pass: one value per row in every array, labels
+  /// and predictions 0 or 1, finite scores, finite non-negative weights, and every row's cell
+  /// in `0..<cellCount`. A wrong value through the public API must throw, never index another
+  /// cell's table.
+  ///
+  /// - Complexity: O(n).
+  public func validate(cells: [Int32], cellCount: Int) throws {
+    let n = rowCount
+    guard cells.count == n else { throw BiasKitError.lengthMismatch("audit cells", cells.count, n) }
+    if let bad = cells.firstIndex(where: { $0 < 0 || Int($0) >= cellCount }) {
+      throw BiasKitError(
+        .invalidArgument,
+        "the cell of row \(bad + 1) is \(cells[bad]); the audit has \(cellCount) cells")
+    }
+    switch outcomes {
+    case .classification(let labels, let predictions, let scores):
+      guard predictions.count == n else {
+        throw BiasKitError.lengthMismatch("audit predictions", predictions.count, n)
+      }
+      try checkBinaryLabels(labels, "audit labels")
+      try checkBinaryLabels(predictions, "audit predictions")
+      if let scores {
+        guard scores.count == n else {
+          throw BiasKitError.lengthMismatch("audit scores", scores.count, n)
+        }
+        if let bad = scores.firstIndex(where: { !$0.isFinite }) {
+          throw BiasKitError(
+            .invalidValue, "the score of row \(bad + 1) is \(scores[bad]); expected a finite number"
+          )
+        }
+      }
+    case .regression(_, let predictions):
+      guard predictions.count == n else {
+        throw BiasKitError.lengthMismatch("audit predictions", predictions.count, n)
+      }
+    }
+    if let weights {
+      guard weights.count == n else {
+        throw BiasKitError.lengthMismatch("audit sample weights", weights.count, n)
+      }
+      if let bad = weights.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
+        throw BiasKitError(
+          .invalidValue,
+          "the sample weight of row \(bad + 1) is \(weights[bad]); expected a finite number ≥ 0")
+      }
+    }
+  }
 }

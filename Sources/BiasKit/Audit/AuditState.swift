@@ -9,7 +9,7 @@ import Foundation
 /// file audit builds, so every metric, aggregate and fairness scalar is computed by one engine.
 ///
 /// Merging is a union: the levels of each feature are the sorted union of the parts' levels (in
-/// ``GroupIndex``'s order), every part's cells are remapped into the union's mixed-radix layout,
+/// ``Groups``'s order), every part's cells are remapped into the union's mixed-radix layout,
 /// and cells that meet are merged (``GroupStatistics/merge(_:)``). It is associative and
 /// commutative up to floating-point order:
 ///
@@ -123,7 +123,7 @@ public struct AuditState: Sendable, Equatable, Codable {
       switch metric {
       case .rocAUC, .averagePrecision:
         if have?.scores == nil {
-          throw BiasKitError.stateLacks(metric, "score counts (audit with --y-score)")
+          throw BiasKitError.stateLacks(metric, "score counts (audit with \(.yScore))")
         }
       case .brierScore, .logLoss, .expectedCalibrationError:
         if have?.calibration == nil {
@@ -131,11 +131,11 @@ public struct AuditState: Sendable, Equatable, Codable {
             metric,
             scoreHistogram == nil
               ? "calibration sums (save the state with this metric requested)"
-              : "exact scores (the scores were binned past --max-distinct-scores)")
+              : "exact scores (the scores were binned past \(.maxDistinctScores))")
         }
       case .meanAbsoluteError, .meanSquaredError, .r2Score, .meanPrediction:
         if have?.regression == nil {
-          throw BiasKitError.stateLacks(metric, "regression sums (--task regression)")
+          throw BiasKitError.stateLacks(metric, "regression sums (\(.task, "regression"))")
         }
       default: break
       }
@@ -143,7 +143,7 @@ public struct AuditState: Sendable, Equatable, Codable {
     if needs.calibration, let bins = have?.calibration?.binWeight.count, bins != options.bins {
       throw BiasKitError(
         .invalidArgument,
-        "the state's calibration sums use \(bins) bins; audit it with --bins \(bins)")
+        "the state's calibration sums use \(bins) bins; audit it with \(.bins, "\(bins)")")
     }
     return MetricFrame(
       metrics: metrics, statistics: statistics, sensitiveFeatures: sensitiveFeatures,
@@ -303,7 +303,7 @@ public struct AuditState: Sendable, Equatable, Codable {
   static func union(_ levels: [[[String]]], features: Int) -> [[String]] {
     (0..<features).map { f in
       let all = Array(Set(levels.flatMap { $0[f] }))
-      return GroupIndex.sortedOrder(all).map { all[$0] }
+      return Groups.sortedOrder(all).map { all[$0] }
     }
   }
 
@@ -443,9 +443,10 @@ public struct AuditState: Sendable, Equatable, Codable {
 }
 
 extension BiasKitError {
-  static func stateLacks(_ metric: Metric, _ what: String) -> BiasKitError {
+  static func stateLacks(_ metric: Metric, _ what: BiasKitError.Message) -> BiasKitError {
     BiasKitError(
-      .invalidArgument, "the metric '\(metric.rawValue)' needs \(what); the audit state has none")
+      .invalidArgument,
+      "the metric '\(metric.rawValue)' needs " + what + "; the audit state has none")
   }
   static func stateMismatch(_ index: Int, _ what: String) -> BiasKitError {
     BiasKitError(
@@ -456,7 +457,7 @@ extension BiasKitError {
   ) -> BiasKitError {
     BiasKitError(
       .invalidArgument,
-      "the states bin scores differently ([\(a.lower), \(a.upper)) in \(a.bins) bins vs [\(b.lower), \(b.upper)) in \(b.bins)); use the same --max-distinct-scores and --score-range"
+      "the states bin scores differently ([\(a.lower), \(a.upper)) in \(a.bins) bins vs [\(b.lower), \(b.upper)) in \(b.bins)); use the same \(.maxDistinctScores) and \(.scoreRange)"
     )
   }
 }

@@ -23,6 +23,15 @@ public struct AuditColumns: Sendable, Equatable {
   /// The group that empty sensitive values join; without it an empty value is an error.
   public var missingGroup: String?
 
+  /// The dataset schema of these columns.
+  public var schema: DatasetSchema {
+    DatasetSchema(
+      target: yTrue, prediction: yPred, score: yScore, weight: sampleWeight,
+      sensitive: sensitive, control: control, features: .none,
+      task: task == .regression ? .regression : .binary(positiveLabel: positiveLabel),
+      missingGroup: missingGroup)
+  }
+
   public init(
     task: Task = .classification, yTrue: String, yPred: String, yScore: String? = nil,
     sensitive: [String],
@@ -41,23 +50,25 @@ public struct AuditColumns: Sendable, Equatable {
   }
 }
 
-/// An audit's input read from a delimited file and validated: the typed ``AuditData`` and the
-/// group indices of the sensitive and control features.
+/// An audit's input read from a table and validated: the typed ``AuditData`` and the groups of
+/// the sensitive and control features.
 ///
-/// Every check on user data happens here, once, with the file and line of the offending value:
-/// scores that are NaN or infinite (or outside [0, 1] when a metric reads them as
-/// probabilities), negative or non-finite weights, a label column with a single class, and
-/// options that contradict each other.
+/// A thin view of a ``Dataset`` read with the audit's schema (``AuditColumns/schema``): every
+/// check on user data happens there, once, with the file and line of the offending value; the
+/// audit adds its own rule that the label column holds both classes.
 public struct AuditTable: Sendable {
   public let path: String
   public let columns: AuditColumns
   public let data: AuditData
-  public let sensitive: GroupIndex
-  public let control: GroupIndex?
+  public let sensitive: Groups
+  public let control: Groups?
+  /// The validated rows.
+  public let dataset: Dataset
 
   public var rowCount: Int { data.rowCount }
 
-  /// Reads and validates the audit columns of `path`.
+  /// Reads and validates the audit columns of the file `path` (any format of ``TableFormat``,
+  /// chosen by extension).
   ///
   /// - Parameter probabilityScores: whether the scores must lie in [0, 1] (Brier score, log
   ///   loss and calibration read them as probabilities; ROC AUC does not).
@@ -66,84 +77,48 @@ public struct AuditTable: Sendable {
     progress: (@Sendable (Double) -> Void)? = nil
   ) throws {
     try AuditTable.checkOptions(columns)
-    let reader = try CSVReader(path: path, delimiter: delimiter)
-    var requests: [ColumnRequest] = []
-    switch columns.task {
-    case .classification:
-      requests.append(.label(columns.yTrue, positive: columns.positiveLabel))
-      requests.append(.label(columns.yPred, positive: columns.positiveLabel))
-    case .regression:
-      requests.append(.number(columns.yTrue))
-      requests.append(.number(columns.yPred))
-    }
-    if let score = columns.yScore { requests.append(.number(score)) }
-    if let weight = columns.sampleWeight { requests.append(.number(weight)) }
-    for name in columns.sensitive + columns.control {
-      requests.append(.category(name, missingGroup: columns.missingGroup))
-    }
-    let table = try reader.read(requests, progress: progress)
-    var next = 2
-    func location(_ row: Int, _ name: String) -> SourceLocation {
-      let index = reader.header.firstIndex(of: name) ?? 0
-      return SourceLocation(
-        file: path, line: reader.line(ofRow: row), column: index + 1, columnName: name)
-    }
+    let source = try TableSources.open(path, options: TableReadOptions(delimiter: delimiter))
+    try self.init(
+      source: source, columns: columns, probabilityScores: probabilityScores, progress: progress)
+  }
 
-    var scores: [Double]? = nil
-    if columns.yScore != nil {
-      let values = table.columns[next].numbers!
-      next += 1
-      for (i, v) in values.enumerated()
-      where !v.isFinite || (probabilityScores && !(0...1).contains(v)) {
-        let name = columns.yScore!
-        if !v.isFinite { throw BiasKitError.nonFiniteScore(location(i, name), v) }
-        throw BiasKitError.scoreNotProbability(location(i, name), v)
-      }
-      scores = values
-    }
-    var weights: [Double]? = nil
-    if let name = columns.sampleWeight {
-      let values = table.columns[next].numbers!
-      next += 1
-      for (i, v) in values.enumerated() where !v.isFinite || v < 0 {
-        throw BiasKitError.invalidWeight(location(i, name), v)
-      }
-      weights = values
-    }
+  /// Reads and validates the audit columns of `source`.
+  public init(
+    source: any TableSource, columns: AuditColumns, probabilityScores: Bool = false,
+    progress: (@Sendable (Double) -> Void)? = nil
+  ) throws {
+    try AuditTable.checkOptions(columns)
+    var schema = columns.schema
+    schema.scoresAreProbabilities = probabilityScores
+    let dataset = try Dataset(reading: source, schema: schema, progress: progress)
     switch columns.task {
     case .classification:
-      let labels = table.columns[0].labels!
+      guard let labels = dataset.labels, let predictions = dataset.predictedLabels else {
+        preconditionFailure("a classification schema reads labels and predictions")
+      }
       if let single = AuditTable.singleClass(labels.values) {
         let name = (single == 1 ? labels.positiveName : labels.negativeName) ?? "\(single)"
         throw BiasKitError.singleClassLabels(
-          path, column: columns.yTrue, value: name, rows: table.rowCount)
+          source.name, column: columns.yTrue, value: name, rows: dataset.rowCount)
       }
       data = .classification(
-        labels: labels.values, predictions: table.columns[1].labels!.values, scores: scores,
-        weights: weights)
+        labels: labels.values, predictions: predictions, scores: dataset.scores,
+        weights: dataset.weights)
     case .regression:
-      for (k, name) in [columns.yTrue, columns.yPred].enumerated() {
-        if let i = table.columns[k].numbers!.firstIndex(where: { !$0.isFinite }) {
-          throw BiasKitError.nonFiniteValue(location(i, name), table.columns[k].numbers![i])
-        }
+      guard let targets = dataset.targets, let predictions = dataset.predictedValues else {
+        preconditionFailure("a regression schema reads targets and predictions")
       }
       data = AuditData(
-        outcomes: .regression(
-          targets: table.columns[0].numbers!, predictions: table.columns[1].numbers!),
-        weights: weights)
+        outcomes: .regression(targets: targets, predictions: predictions),
+        weights: dataset.weights)
     }
-    let sensitiveColumns = (0..<columns.sensitive.count).map {
-      table.columns[next + $0].categories!
+    guard let sensitive = dataset.groups else {
+      preconditionFailure("checkOptions requires a sensitive feature")
     }
-    next += columns.sensitive.count
-    sensitive = try GroupIndex(names: columns.sensitive, columns: sensitiveColumns)
-    if columns.control.isEmpty {
-      control = nil
-    } else {
-      let controlColumns = (0..<columns.control.count).map { table.columns[next + $0].categories! }
-      control = try GroupIndex(names: columns.control, columns: controlColumns)
-    }
-    self.path = path
+    self.sensitive = sensitive
+    self.control = dataset.control
+    self.dataset = dataset
+    self.path = source.name
     self.columns = columns
   }
 
@@ -155,7 +130,7 @@ public struct AuditTable: Sendable {
   static func checkOptions(_ columns: AuditColumns) throws {
     if columns.sensitive.isEmpty {
       throw BiasKitError(
-        .invalidArgument, "name at least one sensitive feature (--sensitive COL[,COL…])")
+        .invalidArgument, "name at least one sensitive feature (\(.sensitive, "COL[,COL…]"))")
     }
     if let repeated = columns.sensitive.first(where: { columns.control.contains($0) }) {
       throw BiasKitError(
@@ -164,16 +139,19 @@ public struct AuditTable: Sendable {
     if Set(columns.sensitive).count != columns.sensitive.count
       || Set(columns.control).count != columns.control.count
     {
-      throw BiasKitError(.invalidArgument, "a feature is listed twice in --sensitive or --control")
+      throw BiasKitError(
+        .invalidArgument, "a feature is listed twice in \(.sensitive) or \(.control)")
     }
     if columns.task == .regression {
       if columns.yScore != nil {
         throw BiasKitError(
-          .invalidArgument, "--y-score is for classification; it conflicts with --task regression")
+          .invalidArgument,
+          "\(.yScore) is for classification; it conflicts with \(.task, "regression")")
       }
       if columns.positiveLabel != nil {
         throw BiasKitError(
-          .invalidArgument, "--pos-label is for classification; it conflicts with --task regression"
+          .invalidArgument,
+          "\(.positiveLabel) is for classification; it conflicts with \(.task, "regression")"
         )
       }
     }
@@ -181,22 +159,6 @@ public struct AuditTable: Sendable {
 }
 
 extension BiasKitError {
-  static func nonFiniteScore(_ location: SourceLocation, _ value: Double) -> BiasKitError {
-    BiasKitError(.invalidValue, "\(location): the score is \(value); expected a finite number")
-  }
-  static func nonFiniteValue(_ location: SourceLocation, _ value: Double) -> BiasKitError {
-    BiasKitError(.invalidValue, "\(location): the value is \(value); expected a finite number")
-  }
-  static func scoreNotProbability(_ location: SourceLocation, _ value: Double) -> BiasKitError {
-    BiasKitError(
-      .invalidValue,
-      "\(location): the score \(value) is outside [0, 1]; brier_score, log_loss and expected_calibration_error need probabilities"
-    )
-  }
-  static func invalidWeight(_ location: SourceLocation, _ value: Double) -> BiasKitError {
-    BiasKitError(
-      .invalidValue, "\(location): the sample weight is \(value); expected a finite number ≥ 0")
-  }
   static func singleClassLabels(
     _ path: String, column: String, value: String, rows: Int
   ) -> BiasKitError {

@@ -44,11 +44,13 @@ public struct Bootstrap: Sendable {
     progress: (@Sendable (Int) -> Void)? = nil
   ) throws -> [AuditValues] {
     guard samples >= 1 else {
-      throw BiasKitError(.invalidArgument, "--bootstrap needs at least 1 sample")
+      throw BiasKitError(.invalidArgument, "\(.bootstrap) needs at least 1 sample")
     }
     guard quantiles.allSatisfy({ (0...1).contains($0) }), !quantiles.isEmpty else {
-      throw BiasKitError(.invalidArgument, "the confidence quantiles (--ci) must lie in [0, 1]")
+      throw BiasKitError(
+        .invalidArgument, "the confidence quantiles (\(.quantiles)) must lie in [0, 1]")
     }
+    try data.validate(cells: cells, cellCount: frame.statistics.count)
     let needs = CountingPass.Needs(metrics: frame.metrics)
     let pooled =
       data.weights == nil && !needs.scoreCounts && !needs.calibration && !needs.regression
@@ -216,9 +218,10 @@ final class ManagedCounter: @unchecked Sendable {
 
 extension MetricFrame {
   /// The cell of each row: control level × group count + sensitive group.
-  public static func cells(sensitive: GroupIndex, control: GroupIndex?) -> [Int32] {
-    guard let control else { return sensitive.codes }
-    let groups = Int32(sensitive.groupCount)
+  public static func cells(sensitive: Groups, control: Groups?) -> [Int32] {
+    let sensitive = sensitive.product()
+    guard let control = control?.product() else { return sensitive.codes }
+    let groups = Int32(sensitive.count)
     var cells = [Int32](repeating: 0, count: sensitive.codes.count)
     for i in cells.indices { cells[i] = control.codes[i] * groups + sensitive.codes[i] }
     return cells

@@ -7,7 +7,7 @@
 /// - ``overall``: each metric on all rows (with control features: on the rows of each control
 ///   level).
 /// - ``byGroup``: each metric on each group. With several sensitive features the groups are
-///   every combination of their levels (``GroupIndex``); a combination without rows has every
+///   every combination of their levels (``Groups``); a combination without rows has every
 ///   metric undefined. With control features, a group is a control level × sensitive group.
 /// - ``groupMin``, ``groupMax``, ``difference(_:)``, ``ratio(_:)``: per metric (and per
 ///   control level), as ``Aggregates``.
@@ -52,28 +52,30 @@ public struct MetricFrame: Sendable {
   /// - Throws: ``BiasKitError`` when a metric needs a column the data lacks (scores for
   ///   `roc_auc`, numeric outcomes for regression metrics) or the columns differ in length.
   public init(
-    metrics: [Metric], data: AuditData, sensitive: GroupIndex, control: GroupIndex? = nil,
+    metrics: [Metric], data: AuditData, sensitive: Groups, control: Groups? = nil,
     options: AuditOptions = AuditOptions(), aggregation: FairnessMeasure.Aggregation = .worstCase
   ) throws {
     try MetricFrame.check(metrics: metrics, data: data)
-    guard sensitive.codes.count == data.rowCount,
-      control.map({ $0.codes.count == data.rowCount }) ?? true
+    let sensitive = sensitive.product()
+    let control = control?.product()
+    guard sensitive.rowCount == data.rowCount, control.map({ $0.rowCount == data.rowCount }) ?? true
     else {
       throw BiasKitError(
         .invalidArgument, "the group columns and the outcome columns differ in length")
     }
-    let cellCount = (control?.groupCount ?? 1) * sensitive.groupCount
-    guard cellCount <= GroupIndex.maximumGroups else {
+    let cellCount = (control?.count ?? 1) * sensitive.count
+    guard cellCount <= Groups.maximumGroups else {
       throw BiasKitError(
         .invalidArgument, "the control and sensitive features have too many combinations")
     }
     let cells = MetricFrame.cells(sensitive: sensitive, control: control)
+    try data.validate(cells: cells, cellCount: cellCount)
     let statistics = CountingPass.statistics(
       of: data, cells: cells, cellCount: cellCount, needs: CountingPass.Needs(metrics: metrics),
       options: options)
     self.init(
-      metrics: metrics, statistics: statistics, sensitiveFeatures: sensitive.names,
-      sensitiveLevels: sensitive.levels, controlFeatures: control?.names ?? [],
+      metrics: metrics, statistics: statistics, sensitiveFeatures: sensitive.features,
+      sensitiveLevels: sensitive.levels, controlFeatures: control?.features ?? [],
       controlLevels: control?.levels ?? [], options: options, aggregation: aggregation)
   }
 
@@ -105,24 +107,25 @@ public struct MetricFrame: Sendable {
       switch metric.requirement {
       case .scores where !data.hasScores:
         throw BiasKitError(
-          .invalidArgument, "the metric '\(metric.rawValue)' needs a score column (--y-score)")
+          .invalidArgument, "the metric '\(metric.rawValue)' needs a score column (\(.yScore))")
       case .regression where !data.isRegression:
         throw BiasKitError(
-          .invalidArgument, "the metric '\(metric.rawValue)' is for regression (--task regression)")
+          .invalidArgument,
+          "the metric '\(metric.rawValue)' is for regression (\(.task, "regression"))")
       case .predictions where data.isRegression && metric != .count:
         throw BiasKitError(
           .invalidArgument,
-          "the metric '\(metric.rawValue)' is for classification, not --task regression")
+          "the metric '\(metric.rawValue)' is for classification, not \(.task, "regression")")
       default: break
       }
     }
   }
 
   /// The levels of sensitive group `group`, one per sensitive feature.
-  public func groupKey(_ group: Int) -> [String] { GroupIndex.key(group, levels: sensitiveLevels) }
+  public func groupKey(_ group: Int) -> [String] { Groups.key(group, levels: sensitiveLevels) }
   /// The levels of control level `control`, one per control feature.
   public func controlKey(_ control: Int) -> [String] {
-    GroupIndex.key(control, levels: controlLevels)
+    Groups.key(control, levels: controlLevels)
   }
 
   /// The value of `metric` for sensitive group `group` (within control level `control`).

@@ -33,15 +33,22 @@ extension BiasKitError {
   static func invalidNumber(_ location: SourceLocation, _ text: String) -> BiasKitError {
     BiasKitError(.invalidValue, "\(location): '\(text)' is not a number")
   }
+  /// An empty field where a value is needed; `suggestMissingGroup` for a group column, where
+  /// the caller can make empty values a group.
   static func missingValue(
-    _ location: SourceLocation, expected: String, hint: String = ""
+    _ location: SourceLocation, expected: String, suggestMissingGroup: Bool = false
   ) -> BiasKitError {
-    BiasKitError(.invalidValue, "\(location): the field is empty; expected \(expected)\(hint)")
+    suggestMissingGroup
+      ? BiasKitError(
+        .invalidValue,
+        "\(location): the field is empty; expected \(expected) (use \(.missingGroup, "NAME") to make empty values a group)"
+      )
+      : BiasKitError(.invalidValue, "\(location): the field is empty; expected \(expected)")
   }
   static func invalidLabel(_ location: SourceLocation, _ text: String) -> BiasKitError {
     BiasKitError(
       .invalidValue,
-      "\(location): '\(text)' is not a binary label; expected 0/1, -1/1 or true/false (use --pos-label VALUE for other labels)"
+      "\(location): '\(text)' is not a binary label; expected 0/1, -1/1 or true/false (use \(.positiveLabel, "VALUE") for other labels)"
     )
   }
   static func tooManyClasses(

@@ -89,7 +89,7 @@ public struct LabelColumn: Sendable, Equatable {
 
 /// A categorical column: `levels[codes[i]]` is the value of row `i`.
 ///
-/// Levels are in order of first appearance; ``GroupIndex`` sorts them as pandas does.
+/// Levels are in order of first appearance; ``Groups`` sorts them as pandas does.
 public struct CategoricalColumn: Sendable, Equatable {
   /// One code per row, indexing ``levels``.
   public var codes: [Int32]

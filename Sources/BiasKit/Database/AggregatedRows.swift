@@ -131,7 +131,7 @@ public struct AggregatedRows: Sendable {
       guard bin >= 0, bin < Double(histogram.bins), bin == bin.rounded() else {
         throw BiasKitError(
           .malformedInput,
-          "\(source), \(location()): score_bin \(row[k].display) is not a bin of \(histogram.bins); read the result with the --max-distinct-scores and --score-range it was made with"
+          "\(source), \(location()): score_bin \(row[k].display) is not a bin of \(histogram.bins); read the result with the \(.maxDistinctScores) and \(.scoreRange) it was made with"
         )
       }
       bins.append(Int(bin))
@@ -212,14 +212,14 @@ public struct AggregatedRows: Sendable {
     var sortedLevels: [[String]] = []
     var remaps: [[Int32]] = []
     for f in levelNames.indices {
-      let order = GroupIndex.sortedOrder(levelNames[f])
+      let order = Groups.sortedOrder(levelNames[f])
       var remap = [Int32](repeating: 0, count: order.count)
       for (rank, original) in order.enumerated() { remap[original] = Int32(rank) }
       sortedLevels.append(order.map { levelNames[f][$0] })
       remaps.append(remap)
     }
     let cellCount = sortedLevels.reduce(1) { $0 * $1.count }
-    guard cellCount <= GroupIndex.maximumGroups else {
+    guard cellCount <= Groups.maximumGroups else {
       throw BiasKitError(
         .invalidArgument, "the control and sensitive features have too many combinations")
     }
@@ -306,13 +306,19 @@ extension AggregatedRows {
   /// Reads an aggregation result saved as CSV (`--state-from rows.csv`), with the column names
   /// of ``columnNames`` in any order (other columns are ignored).
   public mutating func add(csv path: String, delimiter: UInt8? = nil) throws {
-    let reader = try CSVReader(path: path, delimiter: delimiter)
+    try add(table: TableSources.open(path, options: TableReadOptions(delimiter: delimiter)))
+  }
+
+  /// Reads an aggregation result from a table of any format (the rows of the `--emit-sql`
+  /// query as a Spark job wrote them, for example).
+  public mutating func add(table reader: any TableSource) throws {
+    let path = reader.name
     let names = columnNames
-    let missing = names.filter { !reader.header.contains($0) }
+    let missing = names.filter { !reader.columnNames.contains($0) }
     if !missing.isEmpty {
       throw BiasKitError(
         .unknownName,
-        "\(path): no column \(missing.map { "'\($0)'" }.joined(separator: ", ")) (the columns are \(reader.header.joined(separator: ", "))); expected the result of `biaskit audit --emit-sql` with the same --sensitive, --control, --y-score and --sample-weight"
+        "\(path): no column \(missing.map { "'\($0)'" }.joined(separator: ", ")) (the columns are \(reader.columnNames.joined(separator: ", "))); expected the result of `biaskit audit --emit-sql` with the same \(.sensitive), \(.control), \(.yScore) and \(.sampleWeight)"
       )
     }
     let table = try reader.read(names.map { .category($0, missingGroup: "") })
@@ -322,7 +328,7 @@ extension AggregatedRows {
         let text = column.levels[Int(column.codes[i])]
         return text.isEmpty ? .null : .text(text)
       }
-      try add(row, where: "line \(reader.line(ofRow: i))")
+      try add(row, where: reader.location(row: i, column: names[0]).positionDescription)
     }
   }
 }
@@ -349,7 +355,7 @@ extension BiasKitError {
   ) -> BiasKitError {
     BiasKitError(
       .invalidValue,
-      "\(source), \(location): column '\(column)' is NULL or empty; give --missing-group NAME to make it a group"
+      "\(source), \(location): column '\(column)' is NULL or empty; give \(.missingGroup, "NAME") to make it a group"
     )
   }
 }

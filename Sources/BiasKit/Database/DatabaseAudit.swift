@@ -40,7 +40,8 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
       var path = String(text.dropFirst("sqlite:".count))
       if path.hasPrefix("//") { path.removeFirst(2) }
       guard !path.isEmpty else {
-        throw BiasKitError(.invalidArgument, "--db sqlite: needs a file, as sqlite:preds.db")
+        throw BiasKitError(
+          .invalidArgument, "\(.database) sqlite: needs a file, as sqlite:preds.db")
       }
       self = .sqlite(path: path)
     } else if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
@@ -49,19 +50,19 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
       if let at = authority.lastIndex(of: "@"), authority[..<at].contains(":") {
         throw BiasKitError(
           .invalidArgument,
-          "--db: do not put the password in the URL (it would show in the process list and shell history); set PGPASSWORD or use ~/.pgpass"
+          "\(.database): do not put the password in the URL (it would show in the process list and shell history); set PGPASSWORD or use ~/.pgpass"
         )
       }
       if text.contains("password=") {
         throw BiasKitError(
           .invalidArgument,
-          "--db: do not put the password in the URL; set PGPASSWORD or use ~/.pgpass")
+          "\(.database): do not put the password in the URL; set PGPASSWORD or use ~/.pgpass")
       }
       self = .postgres(uri: text)
     } else {
       throw BiasKitError(
         .invalidArgument,
-        "--db takes sqlite:FILE or postgres://user@host:port/database, not '\(text)'")
+        "\(.database) takes sqlite:FILE or postgres://user@host:port/database, not '\(text)'")
     }
   }
 
@@ -127,7 +128,7 @@ public struct DatabaseAudit: Sendable {
     try AuditTable.checkOptions(columns)
     guard columns.task == .classification else {
       throw BiasKitError(
-        .invalidArgument, "--db audits classification; --task regression needs a file")
+        .invalidArgument, "\(.database) audits classification; \(.task, "regression") needs a file")
     }
     let connection = try location.connect(connectTimeout: connectTimeout)
     let available = try connection.describe(source)
@@ -184,7 +185,7 @@ public struct DatabaseAudit: Sendable {
       if c.kind == .other {
         throw BiasKitError(
           .invalidValue,
-          "\(database): column '\(name)' has type \(c.type), which is not a label; expected boolean, integer or text (0/1, true/false or --pos-label)"
+          "\(database): column '\(name)' has type \(c.type), which is not a label; expected boolean, integer or text (0/1, true/false or \(.positiveLabel))"
         )
       }
     }
@@ -277,18 +278,16 @@ public struct ImportedCSV: Sendable {
 extension BiasKitError {
   static func unknownTable(_ database: String, _ table: String, existing: [String]) -> BiasKitError
   {
-    BiasKitError(
-      .unknownName,
-      "\(database): no table '\(table)'; the tables are "
-        + (existing.isEmpty ? "(none)" : existing.map { "'\($0)'" }.joined(separator: ", ")))
+    let list = existing.isEmpty ? "(none)" : existing.map { "'\($0)'" }.joined(separator: ", ")
+    return BiasKitError(.unknownName, "\(database): no table '\(table)'; the tables are \(list)")
   }
   static func unknownColumn(
     _ database: String, _ column: String, source: SQLSource, existing: [DatabaseColumn]
   ) -> BiasKitError {
-    BiasKitError(
+    let list = existing.map { $0.type.isEmpty ? "'\($0.name)'" : "'\($0.name)' (\($0.type))" }
+      .joined(separator: ", ")
+    return BiasKitError(
       .unknownName,
-      "\(database): \(source.description) has no column '\(column)'; its columns are "
-        + existing.map { $0.type.isEmpty ? "'\($0.name)'" : "'\($0.name)' (\($0.type))" }.joined(
-          separator: ", "))
+      "\(database): \(source.description) has no column '\(column)'; its columns are \(list)")
   }
 }

@@ -213,7 +213,7 @@ final class PostgresDatabase: DatabaseConnection {
         if f.sqlState == "42P07" {
           throw BiasKitError(
             .invalidArgument,
-            "\(name): table '\(table)' already exists; add --replace to replace it")
+            "\(name): table '\(table)' already exists; add \(.replaceTable) to replace it")
         }
         throw f.error
       }

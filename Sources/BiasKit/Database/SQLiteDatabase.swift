@@ -153,7 +153,8 @@ final class SQLiteDatabase: DatabaseConnection {
       try? execute("ROLLBACK")
       if let e = error as? BiasKitError, e.message.contains("already exists") {
         throw BiasKitError(
-          .invalidArgument, "\(name): table '\(table)' already exists; add --replace to replace it")
+          .invalidArgument,
+          "\(name): table '\(table)' already exists; add \(.replaceTable) to replace it")
       }
       throw error
     }

@@ -51,7 +51,7 @@ public enum WEATPermutations: Sendable, Equatable {
       guard first.count + second.count <= Self.exactLimit else {
         throw BiasKitError(
           .invalidArgument,
-          "an exact WEAT p-value enumerates C(\(first.count + second.count), \(first.count)) splits; use at most \(Self.exactLimit) target words or --permutations N"
+          "an exact WEAT p-value enumerates C(\(first.count + second.count), \(first.count)) splits; use at most \(Self.exactLimit) target words or \(.permutations, "N")"
         )
       }
       return (Self.exactPValue(first: first, second: second, statistic: statistic), "exact")

@@ -31,12 +31,17 @@ public struct ExpectedOutcome: Sendable, Equatable {
   public var falsePositiveRateDifference: Double
   /// Expected error-rate difference.
   public var errorRateDifference: Double
-  /// Expected selection rate of each group.
+  /// Expected selection rate of each group (0 for a group without rows), in the order of
+  /// ``groupNames``.
   public var selectionRateByGroup: [Double]
+  /// The groups' names: the groups that have rows, in fairlearn's order (``Groups/occurring()``).
+  public var groupNames: [String]
 
   public init(
-    probabilities p: [Double], labels: [UInt8], groups: SensitiveGroups, weights: [Double]? = nil
+    probabilities p: [Double], labels: [UInt8], groups: Groups, weights: [Double]? = nil
   ) {
+    let groups = groups.occurring()
+    groupNames = groups.names
     let n = p.count
     let k = groups.count
     var correct = 0.0

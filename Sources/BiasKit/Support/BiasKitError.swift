@@ -32,15 +32,37 @@ public struct BiasKitError: Error, Sendable, Equatable, CustomStringConvertible 
 
   /// What kind of problem this is.
   public var code: Code
-  /// One line for a person: where the problem is and what was expected.
-  public var message: String
+  /// The message: text, and references to the parameters of the call that the caller may name
+  /// differently (a command-line tool names them by its flags).
+  public var parts: [Message.Part]
 
   /// An error of `code`. Control characters in `message` (a line break or tab inside a quoted
   /// CSV field, bytes of a binary header quoted back) are written as escapes (`\n`, `\t`,
   /// `\u{1B}`), so that the message stays one line whatever input it quotes.
-  public init(_ code: Code, _ message: String) {
+  public init(_ code: Code, _ message: Message) {
     self.code = code
-    self.message = BiasKitError.singleLine(message)
+    self.parts = message.parts.map {
+      if case .text(let text) = $0 { return .text(BiasKitError.singleLine(text)) }
+      return $0
+    }
+  }
+
+  /// One line for a person, naming parameters as the library does (``Parameter/libraryName``).
+  public var message: String { rendered { $0.libraryName } }
+
+  /// The message with each parameter named by `name` and its value after it: `name(.yScore)`
+  /// is what a caller calls the score column (the CLI: `--y-score`).
+  public func rendered(naming name: (Parameter) -> String) -> String {
+    var text = ""
+    for part in parts {
+      switch part {
+      case .text(let piece): text += piece
+      case .parameter(let parameter, let value):
+        text += name(parameter)
+        if let value { text += " " + value }
+      }
+    }
+    return text
   }
 
   /// `text` with every control character (C0, DEL, C1 and the Unicode line and paragraph
@@ -65,32 +87,200 @@ public struct BiasKitError: Error, Sendable, Equatable, CustomStringConvertible 
   }
 
   public var description: String { message }
+
+  /// The text of an error message, written as a string literal whose interpolations may name a
+  /// ``Parameter`` of the call:
+  ///
+  ///     BiasKitError(.invalidArgument, "the metric 'roc_auc' needs a score column (\(.yScore))")
+  ///     BiasKitError(.invalidArgument, "brier_score is for classification (not \(.task, "regression"))")
+  public struct Message: ExpressibleByStringInterpolation, Sendable, Equatable {
+    /// A piece of a message.
+    public enum Part: Sendable, Equatable {
+      case text(String)
+      /// A parameter, with the value it was given, if the message names one.
+      case parameter(Parameter, value: String?)
+    }
+
+    public var parts: [Part]
+
+    public init(stringLiteral value: String) { parts = [.text(value)] }
+    public init(parts: [Part]) { self.parts = parts }
+
+    /// The two messages one after the other.
+    public static func + (lhs: Message, rhs: Message) -> Message {
+      Message(parts: lhs.parts + rhs.parts)
+    }
+    public init(stringInterpolation: StringInterpolation) { parts = stringInterpolation.parts }
+
+    public struct StringInterpolation: StringInterpolationProtocol {
+      var parts: [Part] = []
+      public init(literalCapacity: Int, interpolationCount: Int) {}
+      public mutating func appendLiteral(_ literal: String) { text(literal) }
+      public mutating func appendInterpolation<T>(_ value: T) { text(String(describing: value)) }
+      public mutating func appendInterpolation(_ parameter: Parameter) {
+        parts.append(.parameter(parameter, value: nil))
+      }
+      public mutating func appendInterpolation(_ parameter: Parameter, _ value: String) {
+        parts.append(.parameter(parameter, value: value))
+      }
+      private mutating func text(_ piece: String) {
+        if case .text(let last)? = parts.last {
+          parts[parts.count - 1] = .text(last + piece)
+        } else {
+          parts.append(.text(piece))
+        }
+      }
+    }
+  }
 }
 
-/// A position in a text input, used to point error messages at the offending field.
+/// A parameter of a BiasKit call that an error message may refer to. The library names it by
+/// its Swift name (``libraryName``); the command-line tool by its flag.
+public enum Parameter: String, Sendable, CaseIterable {
+  /// The task (``AuditColumns/task``, ``DatasetSchema/task``).
+  case task
+  /// The column of true labels or targets.
+  case yTrue
+  /// The column of predictions.
+  case yPred
+  /// The column of scores.
+  case yScore
+  /// The sensitive feature columns.
+  case sensitive
+  /// The control feature columns.
+  case control
+  /// The sample weight column.
+  case sampleWeight
+  /// The positive label's text.
+  case positiveLabel
+  /// The group that empty sensitive values join.
+  case missingGroup
+  /// The bins of the calibration metrics.
+  case bins
+  /// The bootstrap sample count.
+  case bootstrap
+  /// The bootstrap interval quantiles.
+  case quantiles
+  /// A database location.
+  case database
+  /// Distinct scores counted exactly before a database audit bins them.
+  case maxDistinctScores
+  /// The range of the score histogram.
+  case scoreRange
+  /// Upper bounds of a fairness check.
+  case maximum
+  /// Lower bounds of a fairness check.
+  case minimum
+  /// Replacing an existing database table.
+  case replaceTable
+  /// The sampled permutations of a permutation test.
+  case permutations
+  /// A machine-readable output format.
+  case jsonFormat
+
+  /// How the library's documentation names the parameter.
+  public var libraryName: String {
+    switch self {
+    case .task: return "task"
+    case .yTrue: return "yTrue"
+    case .yPred: return "yPred"
+    case .yScore: return "yScore"
+    case .sensitive: return "sensitive"
+    case .control: return "control"
+    case .sampleWeight: return "sampleWeight"
+    case .positiveLabel: return "positiveLabel"
+    case .missingGroup: return "missingGroup"
+    case .bins: return "bins"
+    case .bootstrap: return "bootstrap samples"
+    case .quantiles: return "quantiles"
+    case .database: return "database location"
+    case .maxDistinctScores: return "maxDistinctScores"
+    case .scoreRange: return "scoreLower/scoreUpper"
+    case .maximum: return "maximum bounds"
+    case .minimum: return "minimum bounds"
+    case .replaceTable: return "replace"
+    case .permutations: return "permutations"
+    case .jsonFormat: return "the JSON report"
+    }
+  }
+}
+
+/// Where in an input a problem is: a line and field of a text file, or a row (of a row group)
+/// of a binary one, used to point error messages at the offending value.
 public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
+  /// A place in the file.
+  public enum Position: Sendable, Equatable {
+    /// 1-based line of a text file (the header is line 1).
+    case line(Int)
+    /// 0-based data row of a table without lines.
+    case row(Int)
+    /// 0-based row group and 0-based row within it (Parquet).
+    case rowGroup(Int, row: Int)
+    /// 0-based record (an Arrow batch row, a JSON Lines record).
+    case record(Int)
+  }
+
   /// The file name as the user gave it.
   public var file: String
-  /// 1-based line number (the header is line 1).
-  public var line: Int
+  /// Where in the file.
+  public var position: Position
   /// 1-based column (field) number, if the problem is about one field.
   public var column: Int?
   /// The column's name from the header, if known.
   public var columnName: String?
 
+  /// A line and field of a text file.
   public init(file: String, line: Int, column: Int? = nil, columnName: String? = nil) {
+    self.init(file: file, position: .line(line), column: column, columnName: columnName)
+  }
+
+  public init(file: String, position: Position, column: Int? = nil, columnName: String? = nil) {
     self.file = file
-    self.line = line
+    self.position = position
     self.column = column
     self.columnName = columnName
   }
 
-  public var description: String {
-    var text = "\(file):\(line)"
-    if let column {
-      text += ":\(column)"
-      if let columnName { text += " (column '\(columnName)')" }
+  /// The same place without the column: `file:line`, or `file: row group 2, row 17`.
+  public var withoutColumn: SourceLocation { SourceLocation(file: file, position: position) }
+
+  /// The position alone: `line 5`, `row 17`, `row group 2, row 17`, `record 3`.
+  public var positionDescription: String {
+    switch position {
+    case .line(let line): return "line \(line)"
+    case .row(let row): return "row \(row)"
+    case .rowGroup(let group, let row): return "row group \(group), row \(row)"
+    case .record(let record): return "record \(record)"
     }
-    return text
+  }
+
+  /// The 1-based line, for text files.
+  public var line: Int? {
+    if case .line(let line) = position { return line }
+    return nil
+  }
+
+  /// `file:line:column (column 'name')` for text; `file: row group 2, row 17, column 'name'`
+  /// otherwise (rows counted from 0, as the formats count them).
+  public var description: String {
+    switch position {
+    case .line(let line):
+      var text = "\(file):\(line)"
+      if let column {
+        text += ":\(column)"
+        if let columnName { text += " (column '\(columnName)')" }
+      }
+      return text
+    case .row(let row): return "\(file): row \(row)" + columnText
+    case .rowGroup(let group, let row):
+      return "\(file): row group \(group), row \(row)" + columnText
+    case .record(let record): return "\(file): record \(record)" + columnText
+    }
+  }
+
+  private var columnText: String {
+    if let columnName { return ", column '\(columnName)'" }
+    if let column { return ", column \(column)" }
+    return ""
   }
 }

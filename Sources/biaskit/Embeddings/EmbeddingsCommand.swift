@@ -133,7 +133,7 @@ struct EmbeddingsWEATCommand: ParsableCommand {
             case .failure(let error):
               fields += [
                 ("statistic", .null), ("effect_size", .null), ("p_value", .null),
-                ("error", .string(error.message)),
+                ("error", .string(error.commandLineMessage)),
               ]
             case .success(let r):
               fields += [
@@ -170,7 +170,7 @@ struct EmbeddingsWEATCommand: ParsableCommand {
         ]
         switch outcome {
         case .failure(let error):
-          notes += "test \(index): \(error.message)\n"
+          notes += "test \(index): \(error.commandLineMessage)\n"
           return names + ["-", "-", "n/a", "n/a", "n/a"]
         case .success(let r):
           return names + [

@@ -45,8 +45,8 @@ struct SampleWeightOptions: ParsableArguments {
   /// A weights file with `group` and `label` columns (as `biaskit mitigate reweighing --output`
   /// writes) must list the training rows in order: each row's group and label must match.
   func checkAlignment(_ path: String, _ train: MitigationSet) throws {
-    let reader = try CSVReader(path: path)
-    guard reader.header.contains("group"), reader.header.contains("label") else { return }
+    let reader = try TableSources.open(path)
+    guard reader.columnNames.contains("group"), reader.columnNames.contains("label") else { return }
     let table = try reader.read([.category("group"), .label("label")])
     let groups = table.columns[0].categories!
     let labels = table.columns[1].labels!.values
@@ -56,7 +56,7 @@ struct SampleWeightOptions: ParsableArguments {
       if name != expected || labels[i] != train.labels[i] {
         throw BiasKitError(
           .invalidArgument,
-          "\(path):\(reader.line(ofRow: i)): group '\(name)', label \(labels[i]), but row \(i + 1) of \(train.path) has group '\(expected)', label \(train.labels[i]); the weights do not follow the training rows"
+          "\(reader.location(row: i, column: "group").withoutColumn): group '\(name)', label \(labels[i]), but row \(i + 1) of \(train.path) has group '\(expected)', label \(train.labels[i]); the weights do not follow the training rows"
         )
       }
     }

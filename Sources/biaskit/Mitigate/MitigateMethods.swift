@@ -534,7 +534,7 @@ func emitTransformed(
       + input.sensitiveColumns.map(CSVText.escape).joined(separator: ",") + "\n"
     // One column per sensitive feature, as in the input.
     let groupFields = data.train.groups.names.map {
-      SensitiveGroups.key(of: $0, columns: input.sensitiveColumns.count).map(CSVText.escape).joined(
+      Groups.key(ofName: $0, features: input.sensitiveColumns.count).map(CSVText.escape).joined(
         separator: ",")
     }
     for i in 0..<train.rows {

@@ -50,6 +50,16 @@ struct MitigationInputOptions: ParsableArguments {
     LogisticRegression(inverseRegularization: learnerC, maxIterations: learnerMaxIter)
   }
 
+  /// The schema of the training file: the label, the sensitive and control columns, the score
+  /// and weight columns, and every other column but `--drop` as a feature.
+  func schema(sampleWeight: String?, controlColumns: [String]) -> DatasetSchema {
+    DatasetSchema(
+      target: target, score: score, weight: sampleWeight, sensitive: sensitiveColumns,
+      control: controlColumns,
+      features: .allExcept(AuditInputOptions.split(drop.map { [$0] } ?? [])),
+      task: .binary(positiveLabel: posLabel))
+  }
+
   /// - Parameters:
   ///   - sampleWeight: a column of instance weights; never a feature. Read from the training
   ///     file (or from `weightFile`, one row per training row) into `train.weights`.
@@ -57,21 +67,38 @@ struct MitigationInputOptions: ParsableArguments {
   ///     features.
   func load(
     sampleWeight: String? = nil, weightFile: String? = nil, controlColumns: [String] = []
-  ) throws -> MitigationData {
-    var trainSet = try MitigationSet(
-      path: train, options: self, featureNames: nil, groupNames: nil,
-      sampleWeight: sampleWeight, readWeights: weightFile == nil, controlColumns: controlColumns)
-    if let sampleWeight, let weightFile {
-      let reader = try CSVReader(path: weightFile)
-      let weights = try MitigationSet.sampleWeights(reader: reader, column: sampleWeight)
-      guard weights.count == trainSet.labels.count else {
-        throw BiasKitError(
-          .invalidArgument,
-          "\(weightFile): \(weights.count) rows of sample weights for the \(trainSet.labels.count) rows of \(train)"
-        )
-      }
-      trainSet.weights = weights
+  )
+    throws -> MitigationData
+  {
+    guard !sensitiveColumns.isEmpty else {
+      throw BiasKitError(.invalidArgument, "--sensitive names no column")
     }
+    let schema = self.schema(sampleWeight: sampleWeight, controlColumns: controlColumns)
+    var trainSchema = schema
+    if weightFile != nil { trainSchema.weight = nil }
+    let trainData = try Dataset(reading: TableSources.open(train), schema: trainSchema)
+    var weights = trainData.weights
+    if let sampleWeight {
+      if let weightFile {
+        let source = try TableSources.open(weightFile)
+        let read = try Dataset(
+          reading: source, schema: DatasetSchema(weight: sampleWeight, task: .regression))
+        guard read.rowCount == trainData.rowCount else {
+          throw BiasKitError(
+            .invalidArgument,
+            "\(weightFile): \(read.rowCount) rows of sample weights for the \(trainData.rowCount) rows of \(train)"
+          )
+        }
+        weights = read.weights
+        try MitigationSet.requirePositiveWeight(
+          read.weights ?? [], source: source, column: sampleWeight)
+      } else {
+        try MitigationSet.requirePositiveWeight(
+          trainData.weights ?? [], source: TableSources.open(train), column: sampleWeight)
+      }
+    }
+    var trainSet = MitigationSet(dataset: trainData)
+    trainSet.weights = weights
     guard trainSet.groups.count >= 2 else {
       throw BiasKitError(
         .degenerateData,
@@ -85,9 +112,12 @@ struct MitigationInputOptions: ParsableArguments {
     }
     var testSet: MitigationSet?
     if let test {
-      testSet = try MitigationSet(
-        path: test, options: self, featureNames: trainSet.featureNames,
-        groupNames: trainSet.groups.names)
+      var testSchema = schema
+      testSchema.weight = nil
+      testSchema.control = []
+      let testData = try Dataset(
+        reading: TableSources.open(test), schema: testSchema, matching: trainData)
+      testSet = try MitigationSet(dataset: testData, groupsLike: trainSet.groups)
     }
     return MitigationData(train: trainSet, test: testSet)
   }
@@ -95,96 +125,46 @@ struct MitigationInputOptions: ParsableArguments {
 
 /// One file's rows: features, labels, groups, optional scores.
 struct MitigationSet {
-  var path: String
-  var features: Matrix
-  var featureNames: [String]
+  var dataset: Dataset
+  var path: String { dataset.name }
+  var features: Matrix { dataset.features }
+  var featureNames: [String] { dataset.featureNames }
   var labels: [UInt8]
-  var groups: SensitiveGroups
-  var scores: [Double]?
+  /// The groups, in fairlearn's mitigation layout (``Groups/occurring()``).
+  var groups: Groups
+  var scores: [Double]? { dataset.scores }
   /// Instance weights (`--sample-weight`), or nil for unit weights.
   var weights: [Double]?
   /// The strata of the control features, when some were asked for.
-  var controls: SensitiveGroups?
+  var controls: Groups? { dataset.control?.occurring() }
 
-  /// Reads `column` as sample weights: finite, ≥ 0 and not all 0; errors name file, line, column.
-  static func sampleWeights(reader: CSVReader, column: String) throws -> [Double] {
-    let values = try reader.read([.number(column)]).columns[0].numbers!
-    let index = try reader.columnIndex(of: column) + 1
-    if let bad = values.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
-      let at = SourceLocation(
-        file: reader.path, line: reader.line(ofRow: bad), column: index, columnName: column)
-      throw BiasKitError(
-        .invalidValue, "\(at): the sample weight is \(values[bad]); expected a finite number ≥ 0")
-    }
-    guard values.contains(where: { $0 > 0 }) else {
-      throw BiasKitError(
-        .degenerateData, "\(reader.path): column \(index) ('\(column)'): every sample weight is 0")
-    }
-    return values
+  /// A training set: its own groups.
+  init(dataset: Dataset) {
+    self.dataset = dataset
+    self.labels = dataset.labels?.values ?? []
+    self.groups = dataset.groups?.occurring() ?? Groups([String]())
+    self.weights = dataset.weights
   }
 
-  init(
-    path: String, options: MitigationInputOptions, featureNames: [String]?, groupNames: [String]?,
-    sampleWeight: String? = nil, readWeights: Bool = false, controlColumns: [String] = []
+  /// A test set: its rows in the training set's group table (a group of the test set that the
+  /// training set lacks is an error).
+  init(dataset: Dataset, groupsLike train: Groups) throws {
+    self.dataset = dataset
+    self.labels = dataset.labels?.values ?? []
+    let own = dataset.groups?.occurring() ?? Groups([String]())
+    let codes = try own.codes(matching: train.names)
+    self.groups = try train.assigning(codes)
+    self.weights = nil
+  }
+
+  /// Throws unless some weight is positive.
+  static func requirePositiveWeight(
+    _ values: [Double], source: any TableSource, column: String
   ) throws {
-    self.path = path
-    let reader = try CSVReader(path: path)
-    let dropped = Set(AuditInputOptions.split(options.drop.map { [$0] } ?? []))
-    for name in dropped { _ = try reader.columnIndex(of: name) }
-    var excluded = dropped
-    excluded.insert(options.target)
-    let sensitiveColumns = options.sensitiveColumns
-    guard !sensitiveColumns.isEmpty else {
-      throw BiasKitError(.invalidArgument, "--sensitive names no column")
-    }
-    excluded.formUnion(sensitiveColumns)
-    excluded.formUnion(controlColumns)
-    if let score = options.score { excluded.insert(score) }
-    if let sampleWeight { excluded.insert(sampleWeight) }
-    let names = featureNames ?? reader.header.filter { !excluded.contains($0) }
-    var requests: [ColumnRequest] = [.label(options.target, positive: options.posLabel)]
-    requests += sensitiveColumns.map { .category($0) }
-    if let score = options.score { requests.append(.number(score)) }
-    requests += controlColumns.map { .category($0) }
-    let table = try reader.read(requests)
-    labels = table.columns[0].labels!.values
-    let column = SensitiveGroups.intersection(
-      table.columns[1...sensitiveColumns.count].map { $0.categories! })
-    if let groupNames {
-      groups = try SensitiveGroups(codes: [], names: groupNames).encode(
-        column.codes.map { column.levels[Int($0)] })
-    } else {
-      groups = SensitiveGroups(column: column)
-    }
-    scores = options.score == nil ? nil : table.columns[1 + sensitiveColumns.count].numbers
-    if !controlColumns.isEmpty {
-      let first = table.columns.count - controlColumns.count
-      controls = SensitiveGroups(
-        column: SensitiveGroups.intersection(table.columns[first...].map { $0.categories! }))
-    }
-    if let scores, let bad = scores.firstIndex(where: { !$0.isFinite }), let score = options.score {
-      let at = SourceLocation(
-        file: path, line: reader.line(ofRow: bad), column: try reader.columnIndex(of: score) + 1,
-        columnName: score)
+    guard values.contains(where: { $0 > 0 }) else {
+      let index = (source.columnNames.firstIndex(of: column) ?? 0) + 1
       throw BiasKitError(
-        .invalidValue, "\(at): the score is \(scores[bad]); expected a finite number")
-    }
-    if let sampleWeight, readWeights {
-      weights = try Self.sampleWeights(reader: reader, column: sampleWeight)
-    }
-    self.featureNames = names
-    if names.isEmpty {
-      features = Matrix(rows: labels.count, columns: 0)
-    } else {
-      features = try reader.readMatrix(columns: names)
-      if let bad = features.values.firstIndex(where: { !$0.isFinite }) {
-        let name = names[bad % names.count]
-        let at = SourceLocation(
-          file: path, line: reader.line(ofRow: bad / names.count),
-          column: try reader.columnIndex(of: name) + 1, columnName: name)
-        throw BiasKitError(
-          .invalidValue, "\(at): the feature is \(features.values[bad]); expected a finite number")
-      }
+        .degenerateData, "\(source.name): column \(index) ('\(column)'): every sample weight is 0")
     }
   }
 }

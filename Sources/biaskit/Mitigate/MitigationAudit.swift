@@ -24,9 +24,7 @@ struct MitigationAudit {
       let model = try data.fitLearner(learner, warnings: &warnings)
       baseline = model.predictions(set.features).map { UInt8($0) }
     }
-    let groups = try GroupIndex(
-      names: ["group"],
-      columns: [CategoricalColumn(codes: set.groups.codes, levels: set.groups.names)])
+    let groups = set.groups
     func report(_ predictions: [UInt8]) throws -> AuditReport {
       let frame = try MetricFrame(
         metrics: MitigationAudit.metrics,
@@ -71,7 +69,7 @@ struct MitigationAudit {
     let widths = (0..<4).map { c in rows.map { $0[c].count }.max() ?? 0 }
     var out =
       "\nAudit of the predictions on \(source), before and after mitigation (\(after.frame.rowCount) rows, "
-      + "groups: \(after.frame.sensitiveLevels[0].joined(separator: ", ")))\n"
+      + "groups: \((0..<after.frame.groupCount).map { after.frame.groupKey($0).joined(separator: " × ") }.joined(separator: ", ")))\n"
     for (r, row) in rows.enumerated() {
       out += "  " + row[0].padding(toLength: widths[0], withPad: " ", startingAt: 0)
       for c in 1..<4 {

@@ -101,15 +101,15 @@ struct ResampleInputOptions: ParsableArguments {
 
   private func loadCSV(_ path: String, target: String, allCategorical: Bool) throws -> ResampleData
   {
-    let reader = try CSVReader(path: path)
-    _ = try reader.columnIndex(of: target)
-    if let sensitive { _ = try reader.columnIndex(of: sensitive) }
+    let reader = try TableSources.open(path)
+    try reader.requireColumn(target)
+    if let sensitive { try reader.requireColumn(sensitive) }
     var names: [String]
     if let features {
       names = features.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-      for name in names { _ = try reader.columnIndex(of: name) }
+      for name in names { try reader.requireColumn(name) }
     } else {
-      names = reader.header.filter { $0 != target && $0 != sensitive }
+      names = reader.columnNames.filter { $0 != target && $0 != sensitive }
     }
     guard !names.isEmpty else {
       throw BiasKitError(.invalidArgument, "\(path): no feature columns besides the target")
@@ -142,7 +142,8 @@ struct ResampleInputOptions: ParsableArguments {
       return categories.codes.map { Double(rank[Int($0)]) }
     }
     let matrix = Matrix(columnVectors: vectors, columnNames: names)
-    try checkFinite(matrix, path: path, line: { reader.line(ofRow: $0) })
+    try checkFinite(
+      matrix, path: path, line: { reader.location(row: $0, column: names[0]).withoutColumn })
     let targetColumn = table.columns[names.count].categories!
     // Classes in imbalanced-learn's order: numeric labels by value, text labels alphabetically.
     let numeric = targetColumn.levels.map { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -168,7 +169,7 @@ struct ResampleInputOptions: ParsableArguments {
     return data
   }
 
-  private func checkFinite(_ m: Matrix, path: String, line: ((Int) -> Int)?) throws {
+  private func checkFinite(_ m: Matrix, path: String, line: ((Int) -> SourceLocation)?) throws {
     guard let bad = m.values.firstIndex(where: { !$0.isFinite }) else { return }
     let row = bad / m.columns
     let column = bad % m.columns
@@ -176,7 +177,7 @@ struct ResampleInputOptions: ParsableArguments {
     if let line {
       throw BiasKitError(
         .invalidValue,
-        "\(path):\(line(row)): \(name) is \(m.values[bad]); resampling needs finite numbers (no NaN or infinity)"
+        "\(line(row)): \(name) is \(m.values[bad]); resampling needs finite numbers (no NaN or infinity)"
       )
     }
     throw BiasKitError(

@@ -14,7 +14,7 @@ enum PostprocessingFixture {
   static let labels = (json["labels"] as? [Int] ?? []).map { UInt8($0) }
   static let predicted = (json["predicted_labels"] as? [Int] ?? []).map { UInt8($0) }
   static let sex = json["sex"] as? [String] ?? []
-  static let groups = SensitiveGroups(sex)
+  static let groups = Groups(sex)
   static var fit: Range<Int> { 0..<rows }
   static var apply: Range<Int> { rows..<(2 * rows) }
 
@@ -258,7 +258,7 @@ struct AIF360PostprocessingTests {
 
   @Test("negative, NaN, infinite or misaligned weights, and a group weighing 0, throw")
   func badWeights() throws {
-    let groups = SensitiveGroups(["a", "b", "b", "a"])
+    let groups = Groups(["a", "b", "b", "a"])
     let scores = [0.1, 0.7, 0.3, 0.9]
     let labels: [UInt8] = [0, 1, 0, 1]
     func codes(_ w: [Double]) -> [BiasKitError.Code?] {
@@ -316,12 +316,12 @@ struct AIF360PostprocessingTests {
 
   @Test("post-processors need exactly two groups and a known privileged group")
   func groupErrors() throws {
-    let three = SensitiveGroups(["a", "b", "c", "a"])
+    let three = Groups(["a", "b", "c", "a"])
     #expect(throws: BiasKitError.self) {
       _ = try CalibratedEqualizedOdds(privilegedGroup: "a").fitted(
         scores: [0.1, 0.2, 0.3, 0.4], labels: [0, 1, 0, 1], groups: three)
     }
-    let two = SensitiveGroups(["a", "b", "b", "a"])
+    let two = Groups(["a", "b", "b", "a"])
     #expect(throws: BiasKitError.self) {
       _ = try EqualizedOddsPostprocessing(privilegedGroup: "z").fitted(
         predictions: [0, 1, 0, 1], labels: [0, 1, 0, 1], groups: two)

@@ -7,7 +7,7 @@ import Testing
 struct BoundedGroupLossTests {
   // Rows: groups a a a b b, labels 1 0 1 0 0.
   static let labels: [UInt8] = [1, 0, 1, 0, 0]
-  static let groups = SensitiveGroups(["a", "a", "a", "b", "b"])
+  static let groups = Groups(["a", "a", "a", "b", "b"])
 
   @Test("γ is each group's error rate, in sorted group order")
   func gammaIsGroupErrorRate() {
@@ -34,15 +34,15 @@ struct BoundedGroupLossTests {
   @Test("the loss grid is fairlearn's: L1 norm = grid limit, axes in order of appearance")
   func lossGrid() {
     // "b" appears first, so it is the first axis; λ is indexed by sorted code (a = 0, b = 1).
-    let groups = SensitiveGroups(["b", "a", "b"])
-    let grid = GridSearch.lossGrid(groups: groups, gridSize: 10, gridLimit: 2)
+    let groups = Groups(["b", "a", "b"])
+    let grid = GridSearch<LogisticRegression>.lossGrid(groups: groups, gridSize: 10, gridLimit: 2)
     #expect(grid.count == 10)
     for (i, lambda) in grid.enumerated() {
       #expect(abs(lambda[1] - Double(i) * 2 / 9) < 1e-12)
       #expect(abs(lambda[0] - Double(9 - i) * 2 / 9) < 1e-12)
     }
-    let three = GridSearch.lossGrid(
-      groups: SensitiveGroups(["a", "b", "c"]), gridSize: 7, gridLimit: 1)
+    let three = GridSearch<LogisticRegression>.lossGrid(
+      groups: Groups(["a", "b", "c"]), gridSize: 7, gridLimit: 1)
     #expect(three.count == 7)
     for lambda in three {
       #expect(abs(lambda.reduce(0, +) - 1) < 1e-12 && lambda.allSatisfy { $0 >= 0 })
@@ -53,7 +53,7 @@ struct BoundedGroupLossTests {
   func invalidUpperBound() {
     let x = Matrix(rows: 4, columns: 1, values: [0, 1, 2, 3])
     let y: [UInt8] = [0, 1, 0, 1]
-    let g = SensitiveGroups(["a", "b", "a", "b"])
+    let g = Groups(["a", "b", "a", "b"])
     for bad in [-0.1, Double.nan, Double.infinity] {
       #expect(throws: BiasKitError.self) {
         _ = try ExponentiatedGradient(constraint: BoundedGroupLoss(upperBound: bad)).fitted(
@@ -77,7 +77,7 @@ struct BoundedGroupLossTests {
       (fixture["exponentiated_gradient"] as! [String: Any])["bounded_group_loss"] as! [String: Any]
     let train = AdultDesign.train.prefix(rows)
     let labels = train.labels.map { UInt8($0) }
-    let groups = SensitiveGroups(train.sex)
+    let groups = Groups(train.sex)
     let model = try ExponentiatedGradient(constraint: BoundedGroupLoss(upperBound: 0.1))
       .fitted(features: train.features, labels: labels, groups: groups)
     let p = model.classifier.positiveProbabilities(AdultDesign.test.features)
@@ -110,7 +110,7 @@ struct BoundedGroupLossTests {
     let model = try GridSearch(constraint: BoundedGroupLoss(upperBound: 0.1))
       .fitted(
         features: train.features, labels: train.labels.map { UInt8($0) },
-        groups: SensitiveGroups(train.sex))
+        groups: Groups(train.sex))
     #expect(model.predictors.count == ref["n_predictors"] as! Int)
     #expect(model.bestIndex == ref["best_idx"] as! Int)
     let lambdaBest = (ref["lambda_best"] as! [NSNumber]).map(\.doubleValue)

@@ -51,8 +51,8 @@ struct CompasGermanData: @unchecked Sendable {
 
   var sensitive: String { reference["sensitive"] as! String }
   var privileged: String { reference["privileged"] as! String }
-  var trainGroups: SensitiveGroups { SensitiveGroups(train.raw[sensitive]!) }
-  var testGroups: SensitiveGroups { try! trainGroups.encode(test.raw[sensitive]!) }
+  var trainGroups: Groups { Groups(train.raw[sensitive]!) }
+  var testGroups: Groups { try! trainGroups.encoding(test.raw[sensitive]!) }
 
   /// A reference entry at a path of keys.
   func value(_ path: String...) -> Any? {
@@ -140,7 +140,7 @@ struct CompasGermanTests {
     let d = CompasGermanData.named(name == "compas" ? "compas" : "german")
     let key = name == "german-age" ? "reweighing_age" : "reweighing"
     let raw = d.train.raw[name == "german-age" ? "age_raw" : d.sensitive]!
-    let groups = SensitiveGroups(raw)
+    let groups = Groups(raw)
     let model = try Reweighing().fitted(labels: d.train.labels, groups: groups)
     var a = Agreement("\(name) reweighing")
     for (g, group) in groups.names.enumerated() {
@@ -238,7 +238,7 @@ struct CompasGermanTests {
   func exponentiatedGradient(name: String, constraint: String) throws {
     let d = CompasGermanData.named(name)
     let ref = d.value("exponentiated_gradient", constraint) as! [String: Any]
-    let eg: ExponentiatedGradient
+    let eg: ExponentiatedGradient<LogisticRegression>
     switch constraint {
     case "demographic_parity": eg = ExponentiatedGradient(constraint: .demographicParity())
     case "equalized_odds": eg = ExponentiatedGradient(constraint: .equalizedOdds())

@@ -13,8 +13,8 @@ struct ControlFeaturesTests {
 
   @Test("events are fairlearn's control=C,EVENT names, in its order")
   func eventNames() {
-    let groups = SensitiveGroups(["a", "b", "a", "b"])
-    let controls = SensitiveGroups(["x y", "x", "x", "x y"])
+    let groups = Groups(["a", "b", "a", "b"])
+    let controls = Groups(["x y", "x", "x", "x y"])
     let loaded = UtilityParity.Loaded(
       parity: .equalizedOdds(), labels: [0, 1, 1, 0], groups: groups, controls: controls)
     // ' ' sorts before ',', so 'control=x y,…' comes first, as in pandas.
@@ -41,8 +41,8 @@ struct ControlFeaturesTests {
     let ref = (fixture["library"] as! [String: Any])[name] as! [String: Any]
     let train = AdultDesign.train.prefix(rows)
     let labels = train.labels.map { UInt8($0) }
-    let groups = SensitiveGroups(train.sex)
-    let controls = SensitiveGroups(train.race)
+    let groups = Groups(train.sex)
+    let controls = Groups(train.race)
     let loaded = UtilityParity.Loaded(
       parity: parity, labels: labels, groups: groups, controls: controls)
     #expect(loaded.eventNames == ref["events"] as! [String])
@@ -104,8 +104,8 @@ struct ControlFeaturesTests {
     let eg = ExponentiatedGradient(constraint: BoundedGroupLoss(upperBound: 0.1))
     #expect(throws: BiasKitError.self) {
       try eg.fitted(
-        features: features, labels: [0, 1, 0, 1], groups: SensitiveGroups(["a", "a", "b", "b"]),
-        controls: SensitiveGroups(["x", "y", "x", "y"]))
+        features: features, labels: [0, 1, 0, 1], groups: Groups(["a", "a", "b", "b"]),
+        controls: Groups(["x", "y", "x", "y"]))
     }
   }
 }

@@ -21,7 +21,7 @@ struct DisparateImpactRemoverTests {
   func matchesAIF360(level: String) throws {
     let f = try Self.fixture()
     let input = Self.matrix(f["input"] as! [[NSNumber]])
-    let groups = SensitiveGroups(f["sex"] as! [String])
+    let groups = Groups(f["sex"] as! [String])
     let expected = Self.matrix((f["repaired"] as! [String: Any])[level] as! [[NSNumber]])
     let out = try DisparateImpactRemover(repairLevel: Double(level)!).repaired(
       input, groups: groups)
@@ -39,7 +39,7 @@ struct DisparateImpactRemoverTests {
     let full = (f["full"] as! [String: Any])[level] as! [String: Any]
     let reader = try CSVReader(path: TestData.shared("fixtures/adult_train_design.csv").path)
     let x = try reader.readMatrix(columns: columns)
-    let groups = SensitiveGroups(AdultDesign.train.sex)
+    let groups = Groups(AdultDesign.train.sex)
     let out = try DisparateImpactRemover(repairLevel: Double(level)!).repaired(x, groups: groups)
     let sums = (full["sum"] as! [NSNumber]).map(\.doubleValue)
     let squares = (full["sum_of_squares"] as! [NSNumber]).map(\.doubleValue)
@@ -61,7 +61,7 @@ struct DisparateImpactRemoverTests {
   func levelsOnSmallData() throws {
     // Group a: 1 2 3 4, group b: 10 20 30 40 → same number of distinct values, 4 quantiles.
     let x = Matrix(rows: 8, columns: 1, values: [1, 2, 3, 4, 10, 20, 30, 40])
-    let g = SensitiveGroups(["a", "a", "a", "a", "b", "b", "b", "b"])
+    let g = Groups(["a", "a", "a", "a", "b", "b", "b", "b"])
     #expect(try DisparateImpactRemover(repairLevel: 0).repaired(x, groups: g) == x)
     let full = try DisparateImpactRemover(repairLevel: 1).repaired(x, groups: g)
     // Lower median of each pair (1, 10), (2, 20), … is the group-a value.
@@ -74,7 +74,7 @@ struct DisparateImpactRemoverTests {
   @Test("ties: rows sharing a value move together; the repaired values are values of the column")
   func tiesMoveTogether() throws {
     let x = Matrix(rows: 7, columns: 1, values: [5, 5, 7, 1, 1, 9, 3])
-    let g = SensitiveGroups(["a", "a", "a", "b", "b", "b", "b"])
+    let g = Groups(["a", "a", "a", "b", "b", "b", "b"])
     let out = try DisparateImpactRemover(repairLevel: 0.7).repaired(x, groups: g)
     #expect(out.values[0] == out.values[1])
     #expect(out.values[3] == out.values[4])
@@ -84,14 +84,14 @@ struct DisparateImpactRemoverTests {
   @Test("a repair level outside [0, 1] or a length mismatch is an error")
   func invalidInput() {
     let x = Matrix(rows: 2, columns: 1, values: [1, 2])
-    let g = SensitiveGroups(["a", "b"])
+    let g = Groups(["a", "b"])
     for bad in [-0.1, 1.5, Double.nan] {
       #expect(throws: BiasKitError.self) {
         _ = try DisparateImpactRemover(repairLevel: bad).repaired(x, groups: g)
       }
     }
     #expect(throws: BiasKitError.self) {
-      _ = try DisparateImpactRemover().repaired(x, groups: SensitiveGroups(["a", "b", "a"]))
+      _ = try DisparateImpactRemover().repaired(x, groups: Groups(["a", "b", "a"]))
     }
   }
 

@@ -62,7 +62,7 @@ struct ExponentiatedGradientConstraintTests {
     let ref = (fixture["exponentiated_gradient"] as! [String: Any])[name] as! [String: Any]
     let train = AdultDesign.train.prefix(rows)
     let labels = train.labels.map { UInt8($0) }
-    let groups = SensitiveGroups(train.sex)
+    let groups = Groups(train.sex)
     let model = try ExponentiatedGradient(constraint: parity).fitted(
       features: train.features, labels: labels, groups: groups)
     let p = model.classifier.positiveProbabilities(AdultDesign.test.features)
@@ -98,7 +98,7 @@ struct GridSearchTests {
     let model = try GridSearch(constraint: parity)
       .fitted(
         features: train.features, labels: train.labels.map { UInt8($0) },
-        groups: SensitiveGroups(train.sex))
+        groups: Groups(train.sex))
     #expect(model.predictors.count == ref["n_predictors"] as! Int)
     #expect(model.bestIndex == ref["best_idx"] as! Int)
     let lambdaBest = (ref["lambda_best"] as! [NSNumber]).map(\.doubleValue)

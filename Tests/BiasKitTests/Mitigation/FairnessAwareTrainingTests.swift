@@ -6,13 +6,13 @@ import Testing
 @Suite("Mitigation.FairnessAwareTraining")
 struct FairnessAwareTrainingTests {
   static let rows = 4000
-  static var data: (Matrix, [UInt8], SensitiveGroups) {
+  static var data: (Matrix, [UInt8], Groups) {
     let train = AdultDesign.train.prefix(rows)
-    return (train.features, train.labels.map { UInt8($0) }, SensitiveGroups(train.race))
+    return (train.features, train.labels.map { UInt8($0) }, Groups(train.race))
   }
 
   static func groupLosses(
-    _ model: LogisticRegression.Model, _ x: Matrix, _ y: [UInt8], _ g: SensitiveGroups
+    _ model: LogisticRegression.Model, _ x: Matrix, _ y: [UInt8], _ g: Groups
   ) -> [Double] {
     let z = model.decisionFunction(x)
     var loss = [Double](repeating: 0, count: g.count)
@@ -43,7 +43,7 @@ struct FairnessAwareTrainingTests {
     let train = AdultDesign.train.prefix(Self.rows)
     let x = train.features
     let y = train.labels.map { UInt8($0) }
-    let g = SensitiveGroups(train.sex)
+    let g = Groups(train.sex)
     func gap(_ m: LogisticRegression.Model) -> Double {
       ExpectedOutcome(probabilities: m.probabilities(x), labels: y, groups: g)
         .demographicParityDifference
@@ -62,7 +62,7 @@ struct FairnessAwareTrainingTests {
     let x = Matrix(rows: 4, columns: 1, values: [0, 1, 2, 3])
     #expect(throws: BiasKitError.self) {
       _ = try WorstGroupLogisticRegression().fitted(
-        features: x, labels: [0, 1, 0, 1], groups: SensitiveGroups(["a", "a", "a", "a"]))
+        features: x, labels: [0, 1, 0, 1], groups: Groups(["a", "a", "a", "a"]))
     }
   }
 }

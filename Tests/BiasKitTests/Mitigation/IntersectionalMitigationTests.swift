@@ -54,14 +54,14 @@ struct IntersectionalMitigationTests {
   }
 
   @Test("the groups of two columns are fairlearn's merged names, in its order")
-  func namesAndOrderAreFairlearns() {
+  func namesAndOrderAreFairlearns() throws {
     let a = CategoricalColumn(["b", "a", "b", "a,x"])
     let b = CategoricalColumn(["1", "2", "1", "2"])
-    let merged = SensitiveGroups(column: SensitiveGroups.intersection([a, b]))
+    let merged = try Groups(features: ["a", "b"], columns: [a, b]).occurring()
     #expect(merged.names == ["a,2", "a\\,x,2", "b,1"])
     #expect(merged.codes == [2, 0, 2, 1])
-    #expect(SensitiveGroups.key(of: "a\\,x,2", columns: 2) == ["a,x", "2"])
-    #expect(SensitiveGroups.key(of: "a,x", columns: 1) == ["a,x"])
+    #expect(Groups.key(ofName: "a\\,x,2", features: 2) == ["a,x", "2"])
+    #expect(Groups.key(ofName: "a,x", features: 1) == ["a,x"])
   }
 
   @Test(

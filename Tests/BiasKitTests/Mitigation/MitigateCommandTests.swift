@@ -142,7 +142,7 @@ struct MitigateCommandTests {
     // Group a: labels 1,1,0 with p .9,.5,.2; group b: labels 1,0,0 with p .6,.4,0.
     let o = ExpectedOutcome(
       probabilities: [0.9, 0.5, 0.2, 0.6, 0.4, 0], labels: [1, 1, 0, 1, 0, 0],
-      groups: SensitiveGroups(["a", "a", "a", "b", "b", "b"]))
+      groups: Groups(["a", "a", "a", "b", "b", "b"]))
     #expect(abs(o.truePositiveRateDifference - 0.1) < 1e-15)  // .7 vs .6
     #expect(abs(o.falsePositiveRateDifference - 0.0) < 1e-15)  // .2 vs .2
     #expect(abs(o.errorRateDifference) < 1e-15)  // .8/3 in both groups
@@ -168,7 +168,7 @@ struct MitigateCommandTests {
   func weightedOutcome() throws {
     let p = [0.9, 0.5, 0.2, 0.6, 0.4, 0.0]
     let labels: [UInt8] = [1, 1, 0, 1, 0, 0]
-    let groups = SensitiveGroups(["a", "a", "a", "b", "b", "b"])
+    let groups = Groups(["a", "a", "a", "b", "b", "b"])
     let plain = ExpectedOutcome(probabilities: p, labels: labels, groups: groups)
     #expect(
       ExpectedOutcome(

@@ -10,7 +10,7 @@ struct PreprocessingTests {
   )
   func reweighingMatchesAIF360() throws {
     let train = AdultDesign.train
-    let groups = SensitiveGroups(train.sex)  // Female = 0, Male = 1, as the reference's sex=0/1
+    let groups = Groups(train.sex)  // Female = 0, Male = 1, as the reference's sex=0/1
     let labels = train.labels.map { UInt8($0) }
     let model = try Reweighing().fitted(labels: labels, groups: groups)
     for a in 0..<2 {
@@ -34,7 +34,7 @@ struct PreprocessingTests {
   @Test("Reweighing with one group throws")
   func reweighingOneGroup() {
     #expect(throws: BiasKitError.self) {
-      _ = try Reweighing().fitted(labels: [0, 1], groups: SensitiveGroups(["a", "a"]))
+      _ = try Reweighing().fitted(labels: [0, 1], groups: Groups(["a", "a"]))
     }
   }
 

@@ -9,15 +9,15 @@ enum AdultModel {
     features: AdultDesign.train.features, labels: AdultDesign.train.labels)
   static let trainScores = model.probabilities(AdultDesign.train.features)
   static let testScores = model.probabilities(AdultDesign.test.features)
-  static let trainGroups = SensitiveGroups(AdultDesign.train.sex)
-  static let testGroups = try! trainGroups.encode(AdultDesign.test.sex)
+  static let trainGroups = Groups(AdultDesign.train.sex)
+  static let testGroups = try! trainGroups.encoding(AdultDesign.test.sex)
   static let trainLabels = AdultDesign.train.labels.map { UInt8($0) }
   static let testLabels = AdultDesign.test.labels.map { UInt8($0) }
 }
 
 /// Expected accuracy, selection rate and violation (DP or EO) of expected predictions `p`.
 func expectedSummary(
-  _ p: [Double], labels: [UInt8], groups: SensitiveGroups
+  _ p: [Double], labels: [UInt8], groups: Groups
 )
   -> (accuracy: Double, selectionRate: Double, dp: Double, eo: Double)
 {
@@ -95,7 +95,7 @@ struct ThresholdOptimizerTests {
 
   @Test("a group whose labels have one class is an error")
   func degenerateLabels() {
-    let groups = SensitiveGroups(["a", "a", "b", "b"])
+    let groups = Groups(["a", "a", "b", "b"])
     #expect(throws: BiasKitError.self) {
       _ = try ThresholdOptimizer().fitted(
         scores: [0.1, 0.9, 0.2, 0.8], labels: [0, 1, 1, 1], groups: groups)
@@ -104,7 +104,7 @@ struct ThresholdOptimizerTests {
 
   @Test("equalized odds refuses objectives other than accuracy and balanced accuracy")
   func equalizedOddsObjective() {
-    let groups = SensitiveGroups(["a", "a", "b", "b"])
+    let groups = Groups(["a", "a", "b", "b"])
     #expect(throws: BiasKitError.self) {
       _ = try ThresholdOptimizer(constraint: .equalizedOdds, objective: .selectionRate)
         .fitted(scores: [0.1, 0.9, 0.2, 0.8], labels: [0, 1, 0, 1], groups: groups)
@@ -116,7 +116,7 @@ struct ThresholdOptimizerTests {
   /// The expected constrained rate of each group under positive probabilities `p`.
   static func constrainedRates(
     _ constraint: ThresholdOptimizer.Constraint, _ p: [Double],
-    labels: [UInt8], groups: SensitiveGroups
+    labels: [UInt8], groups: Groups
   ) -> [Double] {
     var sum = [Double](repeating: 0, count: groups.count)
     var count = [Double](repeating: 0, count: groups.count)
@@ -222,7 +222,7 @@ struct ThresholdOptimizerTests {
   )
   func toleranceMatchesFairlearnOnTies() throws {
     let data = ToleranceFixture.shared.synthetic
-    let groups = SensitiveGroups(data.groups)
+    let groups = Groups(data.groups)
     #expect(data.cases.count == 75)
     for c in data.cases {
       var optimizer = ThresholdOptimizer(
@@ -234,7 +234,7 @@ struct ThresholdOptimizerTests {
       let model = try optimizer.fitted(scores: data.scores, labels: data.labels, groups: groups)
       Self.expectSameFit(model, c, label)
       for name in model.groupNames {
-        let g = try groups.encode([String](repeating: name, count: data.levels.count))
+        let g = try groups.encoding([String](repeating: name, count: data.levels.count))
         #expect(
           try model.positiveProbabilities(scores: data.levels, groups: g) == c.probabilities![
             name]!, "\(label) \(name)")
@@ -256,8 +256,8 @@ struct ThresholdOptimizerTests {
   func toleranceMatchesFairlearnOnAdult() throws {
     let cases = ToleranceFixture.shared.adult
     #expect(cases.count == 105)
-    let race = SensitiveGroups(AdultDesign.train.race)
-    let raceTest = try race.encode(AdultDesign.test.race)
+    let race = Groups(AdultDesign.train.race)
+    let raceTest = try race.encoding(AdultDesign.test.race)
     var worst = 0.0
     var strictObjective: [String: Double] = [:]
     var previousObjective: [String: Double] = [:]
@@ -310,7 +310,7 @@ struct ThresholdOptimizerTests {
   @Test("tol nil and tol 0 give the same model (0 is falsy in fairlearn); tol 1 and +inf too")
   func toleranceZeroIsStrict() throws {
     let data = ToleranceFixture.shared.synthetic
-    let (scores, labels, groups) = (data.scores, data.labels, SensitiveGroups(data.groups))
+    let (scores, labels, groups) = (data.scores, data.labels, Groups(data.groups))
     for constraint in ThresholdOptimizer.Constraint.allCases where constraint != .equalizedOdds {
       for objective in ThresholdOptimizer.Objective.allCases {
         func fit(_ tolerance: Double?) throws -> ThresholdOptimizer.Model {
@@ -342,7 +342,7 @@ struct ThresholdOptimizerTests {
   func toleranceErrors(
     constraint: ThresholdOptimizer.Constraint, tolerance: Double, message: String
   ) {
-    let groups = SensitiveGroups(["a", "a", "b", "b"])
+    let groups = Groups(["a", "a", "b", "b"])
     let optimizer = ThresholdOptimizer(constraint: constraint, tolerance: tolerance)
     #expect(throws: BiasKitError.self) { try optimizer.validate() }
     do {

@@ -24,8 +24,9 @@ public struct FairnessRegularizedLogisticRegression: Sendable {
   }
 
   public func fitted(
-    features: Matrix, labels: [UInt8], groups: SensitiveGroups
+    features: Matrix, labels: [UInt8], groups: Groups
   ) throws -> LogisticRegression.Model {
+    let groups = groups.occurring()
     let n = features.rows
     let p = features.columns
     guard labels.count == n, groups.rowCount == n else {

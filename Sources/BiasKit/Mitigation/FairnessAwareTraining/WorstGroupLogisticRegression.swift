@@ -40,7 +40,8 @@ public struct WorstGroupLogisticRegression: Sendable {
     public var warnings: [String]
   }
 
-  public func fitted(features: Matrix, labels: [UInt8], groups: SensitiveGroups) throws -> Model {
+  public func fitted(features: Matrix, labels: [UInt8], groups: Groups) throws -> Model {
+    let groups = groups.occurring()
     let n = features.rows
     guard labels.count == n, groups.rowCount == n else {
       throw BiasKitError.lengthMismatch("WorstGroupLogisticRegression", labels.count, n)

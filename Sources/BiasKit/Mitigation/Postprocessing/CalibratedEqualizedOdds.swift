@@ -74,17 +74,12 @@ public struct CalibratedEqualizedOdds: Sendable {
     public var privilegedBaseRate: Double
     public var unprivilegedBaseRate: Double
 
-    func check(_ scores: [Double], _ groups: SensitiveGroups) throws {
+    func check(_ scores: [Double], _ groups: Groups) throws -> [Int32] {
       guard scores.count == groups.rowCount else {
         throw BiasKitError.postprocessingLengths(
           "CalibratedEqualizedOdds", "scores", scores.count, groups.rowCount)
       }
-      guard groups.names == groupNames else {
-        throw BiasKitError(
-          .invalidArgument,
-          "CalibratedEqualizedOdds: the groups (\(groups.names.joined(separator: ", "))) differ from the fitted ones (\(groupNames.joined(separator: ", ")))"
-        )
-      }
+      return try groups.codes(matching: groupNames)
     }
 
     /// Probability that a row of the group is mixed: `P(U ≤ α) = clip(α, 0, 1)`, NaN → 0.
@@ -94,11 +89,11 @@ public struct CalibratedEqualizedOdds: Sendable {
 
     /// `P(ŷ = 1)` of each row: `(1 − π_a)·1[s ≥ t] + π_a·1[μ_a ≥ t]` with `π_a = clip(α_a, 0, 1)`.
     public func positiveProbabilities(
-      scores: [Double], groups: SensitiveGroups, threshold: Double = 0.5
+      scores: [Double], groups: Groups, threshold: Double = 0.5
     ) throws -> [Double] {
-      try check(scores, groups)
+      let codes = try check(scores, groups)
       return scores.indices.map { i in
-        let priv = groups.codes[i] == privilegedCode
+        let priv = codes[i] == privilegedCode
         let mix = Self.mixingProbability(priv ? privilegedMixRate : unprivilegedMixRate)
         let base = priv ? privilegedBaseRate : unprivilegedBaseRate
         return (1 - mix) * (scores[i] >= threshold ? 1 : 0) + mix * (base >= threshold ? 1 : 0)
@@ -108,11 +103,11 @@ public struct CalibratedEqualizedOdds: Sendable {
     /// Scores with a random share `α_a` of each group's replaced by its base rate: row i is
     /// replaced when `U_i ≤ α_a`, `U_i ~ Uniform[0, 1)` drawn in row order from `generator`.
     public func adjustedScores<G: RandomNumberGenerator>(
-      scores: [Double], groups: SensitiveGroups, using generator: inout G
+      scores: [Double], groups: Groups, using generator: inout G
     ) throws -> [Double] {
-      try check(scores, groups)
+      let codes = try check(scores, groups)
       return scores.indices.map { i in
-        let priv = groups.codes[i] == privilegedCode
+        let priv = codes[i] == privilegedCode
         let mix = priv ? privilegedMixRate : unprivilegedMixRate
         let u = Double.random(in: 0..<1, using: &generator)
         return u <= mix ? (priv ? privilegedBaseRate : unprivilegedBaseRate) : scores[i]
@@ -121,7 +116,7 @@ public struct CalibratedEqualizedOdds: Sendable {
 
     /// Labels `1[s' ≥ threshold]` of ``adjustedScores(scores:groups:using:)``.
     public func predictions<G: RandomNumberGenerator>(
-      scores: [Double], groups: SensitiveGroups, threshold: Double = 0.5, using generator: inout G
+      scores: [Double], groups: Groups, threshold: Double = 0.5, using generator: inout G
     ) throws -> [UInt8] {
       try adjustedScores(scores: scores, groups: groups, using: &generator).map {
         $0 >= threshold ? 1 : 0
@@ -135,8 +130,9 @@ public struct CalibratedEqualizedOdds: Sendable {
   /// - Throws: for sizes that differ, other than two groups, an unknown privileged group, a
   ///   weight that is negative or not finite, or a group whose weights sum to 0.
   public func fitted(
-    scores: [Double], labels: [UInt8], groups: SensitiveGroups, weights: [Double]? = nil
+    scores: [Double], labels: [UInt8], groups: Groups, weights: [Double]? = nil
   ) throws -> Model {
+    let groups = groups.occurring()
     let name = "CalibratedEqualizedOdds"
     guard labels.count == scores.count else {
       throw BiasKitError.postprocessingLengths(name, "labels", labels.count, scores.count)

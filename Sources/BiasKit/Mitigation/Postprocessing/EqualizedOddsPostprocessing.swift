@@ -71,28 +71,23 @@ public struct EqualizedOddsPostprocessing: Sendable {
       ]
     }
 
-    func check(_ predictions: [UInt8], _ groups: SensitiveGroups) throws {
+    func check(_ predictions: [UInt8], _ groups: Groups) throws -> [Int32] {
       guard predictions.count == groups.rowCount else {
         throw BiasKitError.postprocessingLengths(
           "EqualizedOddsPostprocessing", "predictions", predictions.count, groups.rowCount)
       }
-      guard groups.names == groupNames else {
-        throw BiasKitError(
-          .invalidArgument,
-          "EqualizedOddsPostprocessing: the groups (\(groups.names.joined(separator: ", "))) differ from the fitted ones (\(groupNames.joined(separator: ", ")))"
-        )
-      }
+      return try groups.codes(matching: groupNames)
     }
 
     /// `P(ŷ' = 1)` of each row given its prediction and group.
     public func positiveProbabilities(
-      predictions: [UInt8], groups: SensitiveGroups
+      predictions: [UInt8], groups: Groups
     ) throws
       -> [Double]
     {
-      try check(predictions, groups)
+      let codes = try check(predictions, groups)
       return predictions.indices.map { i in
-        let priv = groups.codes[i] == privilegedCode
+        let priv = codes[i] == privilegedCode
         if predictions[i] == 1 { return priv ? privilegedKeepPositive : unprivilegedKeepPositive }
         return priv ? privilegedNegativeToPositive : unprivilegedNegativeToPositive
       }
@@ -102,14 +97,14 @@ public struct EqualizedOddsPostprocessing: Sendable {
     /// predicted-negative rows are shuffled (Fisher–Yates with `generator`), then the first
     /// `⌊n₊·(1 − p2p)⌋` positives become 0 and the first `⌊n₋·n2p⌋` negatives become 1.
     public func predictions<G: RandomNumberGenerator>(
-      predictions: [UInt8], groups: SensitiveGroups, using generator: inout G
+      predictions: [UInt8], groups: Groups, using generator: inout G
     ) throws -> [UInt8] {
-      try check(predictions, groups)
+      let codes = try check(predictions, groups)
       var out = predictions
       for priv in [true, false] {
         var positives: [Int] = []
         var negatives: [Int] = []
-        for i in predictions.indices where (groups.codes[i] == privilegedCode) == priv {
+        for i in predictions.indices where (codes[i] == privilegedCode) == priv {
           if predictions[i] == 1 { positives.append(i) } else { negatives.append(i) }
         }
         positives.shuffle(using: &generator)
@@ -130,8 +125,9 @@ public struct EqualizedOddsPostprocessing: Sendable {
   ///   group without both labels, a weight that is negative or not finite, or an infeasible
   ///   program.
   public func fitted(
-    predictions: [UInt8], labels: [UInt8], groups: SensitiveGroups, weights: [Double]? = nil
+    predictions: [UInt8], labels: [UInt8], groups: Groups, weights: [Double]? = nil
   ) throws -> Model {
+    let groups = groups.occurring()
     let name = "EqualizedOddsPostprocessing"
     let n = predictions.count
     guard labels.count == n else {

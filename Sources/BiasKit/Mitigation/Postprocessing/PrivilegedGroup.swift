@@ -5,12 +5,12 @@
 ///
 /// - Complexity: O(n) to split n rows.
 struct PrivilegedSplit {
-  /// Code of the privileged group in the ``SensitiveGroups`` table.
+  /// Code of the privileged group in the ``Groups`` table.
   var privilegedCode: Int32
   /// `true` for rows of the privileged group.
   var isPrivileged: [Bool]
 
-  init(groups: SensitiveGroups, privileged: String, algorithm: String) throws {
+  init(groups: Groups, privileged: String, algorithm: String) throws {
     guard groups.count == 2 else {
       throw BiasKitError.notTwoGroups(algorithm, groups.names)
     }

@@ -87,20 +87,15 @@ public struct RejectOptionClassification: Sendable {
     public var satisfiedBounds: Bool
 
     /// Labels of rows with `scores` in `groups`.
-    public func predictions(scores: [Double], groups: SensitiveGroups) throws -> [UInt8] {
+    public func predictions(scores: [Double], groups: Groups) throws -> [UInt8] {
       guard scores.count == groups.rowCount else {
         throw BiasKitError.postprocessingLengths(
           "RejectOptionClassification", "scores", scores.count, groups.rowCount)
       }
-      guard groups.names == groupNames else {
-        throw BiasKitError(
-          .invalidArgument,
-          "RejectOptionClassification: the groups (\(groups.names.joined(separator: ", "))) differ from the fitted ones (\(groupNames.joined(separator: ", ")))"
-        )
-      }
+      let codes = try groups.codes(matching: groupNames)
       return RejectOptionClassification.label(
         scores: scores,
-        isPrivileged: groups.codes.map { $0 == privilegedCode }, threshold: threshold,
+        isPrivileged: codes.map { $0 == privilegedCode }, threshold: threshold,
         margin: margin)
     }
   }
@@ -138,8 +133,9 @@ public struct RejectOptionClassification: Sendable {
   ///   settings AIF360 rejects (thresholds outside [0, 1] or not increasing, counts < 1), or a
   ///   weight that is negative or not finite, or a group whose weights sum to 0.
   public func fitted(
-    scores: [Double], labels: [UInt8], groups: SensitiveGroups, weights: [Double]? = nil
+    scores: [Double], labels: [UInt8], groups: Groups, weights: [Double]? = nil
   ) throws -> Model {
+    let groups = groups.occurring()
     let name = "RejectOptionClassification"
     let n = scores.count
     guard labels.count == n else {

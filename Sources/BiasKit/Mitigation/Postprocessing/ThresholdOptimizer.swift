@@ -156,20 +156,14 @@ public struct ThresholdOptimizer: Sendable {
     public var rateRange: Double { (groupRates.max() ?? 0) - (groupRates.min() ?? 0) }
 
     /// `P(ŷ = 1)` for each row (fairlearn `_pmf_predict(...)[:, 1]`).
-    public func positiveProbabilities(scores: [Double], groups: SensitiveGroups) throws -> [Double]
-    {
+    public func positiveProbabilities(scores: [Double], groups: Groups) throws -> [Double] {
       guard scores.count == groups.rowCount else {
         throw BiasKitError.lengthMismatch("ThresholdOptimizer", scores.count, groups.rowCount)
       }
-      guard groups.names == groupNames else {
-        throw BiasKitError(
-          .invalidArgument,
-          "ThresholdOptimizer: the groups (\(groups.names.joined(separator: ", "))) differ from the fitted ones (\(groupNames.joined(separator: ", ")))"
-        )
-      }
+      let codes = try groups.codes(matching: groupNames)
       var out = [Double](repeating: 0, count: scores.count)
       for i in 0..<scores.count {
-        let rule = rules[Int(groups.codes[i])]
+        let rule = rules[Int(codes[i])]
         let s = scores[i]
         var p = rule.p0 * (rule.operation0(s) ? 1 : 0) + rule.p1 * (rule.operation1(s) ? 1 : 0)
         if let ignore = rule.pIgnore, let constant = rule.predictionConstant {
@@ -182,7 +176,7 @@ public struct ThresholdOptimizer: Sendable {
 
     /// Randomised predictions `1[p ≥ U]`, `U ~ Uniform[0, 1)` from `generator`.
     public func predictions<G: RandomNumberGenerator>(
-      scores: [Double], groups: SensitiveGroups, using generator: inout G
+      scores: [Double], groups: Groups, using generator: inout G
     ) throws -> [UInt8] {
       let p = try positiveProbabilities(scores: scores, groups: groups)
       return p.map { $0 >= Double.random(in: 0..<1, using: &generator) ? 1 : 0 }
@@ -214,7 +208,8 @@ public struct ThresholdOptimizer: Sendable {
   ///
   /// - Throws: for sizes that differ, one group, a group whose labels have one class
   ///   (fairlearn: "Degenerate labels"), or a configuration that ``validate()`` rejects.
-  public func fitted(scores: [Double], labels: [UInt8], groups: SensitiveGroups) throws -> Model {
+  public func fitted(scores: [Double], labels: [UInt8], groups: Groups) throws -> Model {
+    let groups = groups.occurring()
     let n = scores.count
     guard labels.count == n else {
       throw BiasKitError.lengthMismatch("ThresholdOptimizer labels", labels.count, n)

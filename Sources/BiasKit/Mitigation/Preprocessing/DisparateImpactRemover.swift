@@ -43,7 +43,8 @@ public struct DisparateImpactRemover: Sendable, Equatable {
   ///
   /// - Throws: for a repair level outside [0, 1], sizes that differ, or a value that is not
   ///   finite.
-  public func repaired(_ features: Matrix, groups: SensitiveGroups) throws -> Matrix {
+  public func repaired(_ features: Matrix, groups: Groups) throws -> Matrix {
+    let groups = groups.occurring()
     guard repairLevel >= 0 && repairLevel <= 1 else {
       throw BiasKitError.invalidRepairLevel(repairLevel)
     }
@@ -70,7 +71,7 @@ public struct DisparateImpactRemover: Sendable, Equatable {
   /// Python's `round` to an integer: half to even.
   @inline(__always) static func pythonRound(_ x: Double) -> Int { Int(x.rounded(.toNearestOrEven)) }
 
-  func repairColumn(_ column: [Double], groups: SensitiveGroups) -> [Double] {
+  func repairColumn(_ column: [Double], groups: Groups) -> [Double] {
     let n = column.count
     // Rows sorted by (value, row); distinct values U and each row's position in U.
     let order = (0..<n).sorted { column[$0] != column[$1] ? column[$0] < column[$1] : $0 < $1 }

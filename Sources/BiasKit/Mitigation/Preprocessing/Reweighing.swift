@@ -29,16 +29,18 @@ public struct Reweighing: Sendable {
 
     /// New instance weights: `initial[i] · factors[a_i][y_i]`.
     public func weights(
-      labels: [UInt8], groups: SensitiveGroups, initial: [Double]? = nil
+      labels: [UInt8], groups: Groups, initial: [Double]? = nil
     )
       throws -> [Double]
     {
       guard labels.count == groups.rowCount else {
         throw BiasKitError.lengthMismatch("Reweighing", labels.count, groups.rowCount)
       }
+      try checkBinaryLabels(labels, "Reweighing")
+      let codes = try groups.codes(matching: groupNames)
       var out = [Double](repeating: 0, count: labels.count)
       for i in 0..<labels.count {
-        out[i] = (initial?[i] ?? 1) * factors[Int(groups.codes[i])][Int(labels[i])]
+        out[i] = (initial?[i] ?? 1) * factors[Int(codes[i])][Int(labels[i])]
       }
       return out
     }
@@ -47,10 +49,11 @@ public struct Reweighing: Sendable {
   /// Computes the factors from 0/1 `labels`, `groups` and optional initial `weights`.
   /// - Throws: when sizes differ or there is one group.
   public func fitted(
-    labels: [UInt8], groups: SensitiveGroups, weights: [Double]? = nil
+    labels: [UInt8], groups: Groups, weights: [Double]? = nil
   )
     throws -> Model
   {
+    let groups = groups.occurring()
     let n = labels.count
     guard n == groups.rowCount else {
       throw BiasKitError.lengthMismatch("Reweighing", n, groups.rowCount)

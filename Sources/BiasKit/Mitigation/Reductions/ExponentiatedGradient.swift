@@ -4,20 +4,26 @@ import Foundation
 ///
 ///     P(ŷ = 1 | x) = Σ_t Q_t · h_t(x)
 ///
-/// Each `h_t` is a hard classifier (a ``LogisticRegression`` model's `predict`, or a constant
-/// when the relabelled problem had one class).
-public struct RandomizedClassifier: Sendable {
+/// Each `h_t` is a hard classifier: a fitted model's `predict`, or a constant when the
+/// relabelled problem had one class.
+public struct RandomizedClassifier<Model: FittedClassifier>: Sendable {
   /// One base predictor.
-  public enum Predictor: Sendable, Equatable {
-    case logistic(LogisticRegression.Model)
+  public enum Predictor: Sendable {
+    case model(Model)
     case constant(UInt8)
 
     /// Hard 0/1 predictions on `features`.
     public func predictions(_ features: Matrix) -> [UInt8] {
       switch self {
-      case .logistic(let model): return model.predictions(features)
+      case .model(let model): return model.predictions(features)
       case .constant(let value): return [UInt8](repeating: value, count: features.rows)
       }
+    }
+
+    /// The fitted model, unless the predictor is a constant.
+    public var model: Model? {
+      if case .model(let model) = self { return model }
+      return nil
     }
   }
 
@@ -75,8 +81,9 @@ public struct RandomizedClassifier: Sendable {
 /// ## References
 /// - Agarwal, Beygelzimer, Dudík, Langford, Wallach. A Reductions Approach to Fair
 ///   Classification. ICML 2018.
-public struct ExponentiatedGradient: Sendable {
-  public var learner: LogisticRegression
+public struct ExponentiatedGradient<Learner: WeightedLearner>: Sendable {
+  /// The learner fitted at each best response (fairlearn `estimator`).
+  public var learner: Learner
   public var constraint: ReductionConstraint
   /// Allowed constraint violation of the result (fairlearn `eps`); also sets `B = 1/eps`.
   public var eps: Double = 0.01
@@ -91,19 +98,20 @@ public struct ExponentiatedGradient: Sendable {
   /// Start each learner fit from the previous fit's coefficients.
   public var warmStart = false
 
-  public init(learner: LogisticRegression = LogisticRegression(), constraint: UtilityParity) {
+  /// A reduction of `learner` under a parity constraint.
+  public init(learner: Learner, constraint: UtilityParity) {
     self.learner = learner
     self.constraint = .parity(constraint)
   }
 
   /// A reduction under a bound on every group's loss.
-  public init(learner: LogisticRegression = LogisticRegression(), constraint: BoundedGroupLoss) {
+  public init(learner: Learner, constraint: BoundedGroupLoss) {
     self.learner = learner
     self.constraint = .boundedGroupLoss(constraint)
   }
 
   /// Either kind of constraint.
-  public init(learner: LogisticRegression = LogisticRegression(), constraint: ReductionConstraint) {
+  public init(learner: Learner, constraint: ReductionConstraint) {
     self.learner = learner
     self.constraint = constraint
   }
@@ -111,7 +119,7 @@ public struct ExponentiatedGradient: Sendable {
   /// The fitted reduction.
   public struct Model: Sendable {
     /// The randomised classifier (best iterate).
-    public var classifier: RandomizedClassifier
+    public var classifier: RandomizedClassifier<Learner.Model>
     /// The duality gap of the best iterate (`best_gap_`).
     public var bestGap: Double
     /// Index of the last iteration (`last_iter_`).
@@ -136,8 +144,10 @@ public struct ExponentiatedGradient: Sendable {
   /// - Throws: for sizes that differ, one group, one class in the labels, bad bounds, or
   ///   control features with ``BoundedGroupLoss`` (fairlearn's takes none either).
   public func fitted(
-    features: Matrix, labels: [UInt8], groups: SensitiveGroups, controls: SensitiveGroups? = nil
+    features: Matrix, labels: [UInt8], groups: Groups, controls: Groups? = nil
   ) throws -> Model {
+    let groups = groups.occurring()
+    let controls = controls?.occurring()
     let n = features.rows
     if let controls {
       guard controls.rowCount == n else {
@@ -155,10 +165,16 @@ public struct ExponentiatedGradient: Sendable {
     }
     try constraint.validate(
       "ExponentiatedGradient", features: features, labels: labels, groups: groups)
-    var lagrangian = Lagrangian(
-      features: features, labels: labels,
-      moment: constraint.loaded(labels: labels, groups: groups, controls: controls),
-      learner: learner, bound: 1 / eps, warmStart: warmStart)
+    guard maxIterations >= 1 else {
+      throw BiasKitError(
+        .invalidArgument, "ExponentiatedGradient: maxIterations must be at least 1")
+    }
+    var lagrangian = try Lagrangian(
+      oracle: ReductionOracle(
+        learner: learner, features: features, labels: labels,
+        moment: constraint.loaded(labels: labels, groups: groups, controls: controls),
+        weighting: .lagrangian),
+      bound: 1 / eps, warmStart: warmStart)
     let k = lagrangian.moment.count
     let bigB = 1 / eps
     var theta = [Double](repeating: 0, count: k)
@@ -244,7 +260,8 @@ public struct ExponentiatedGradient: Sendable {
       )
     }
     return Model(
-      classifier: RandomizedClassifier(predictors: lagrangian.predictors, weights: weights),
+      classifier: RandomizedClassifier<Learner.Model>(
+        predictors: lagrangian.predictors, weights: weights),
       bestGap: gaps[bestIteration], lastIteration: gaps.count - 1, bestIteration: bestIteration,
       oracleCalls: lagrangian.oracleCalls, nu: nu, errors: lagrangian.errors,
       gammas: lagrangian.gammas, warnings: warnings)
@@ -253,34 +270,24 @@ public struct ExponentiatedGradient: Sendable {
 
 /// The Lagrangian of a reduction: the predictors found so far, their errors and γ, and the
 /// learner's best response (fairlearn `_Lagrangian`).
-struct Lagrangian {
-  let features: Matrix
-  let design: Design
-  let labels: [UInt8]
-  let labelValues: [Double]
-  let moment: any LoadedMoment
-  let learner: LogisticRegression
+struct Lagrangian<Learner: WeightedLearner> {
+  let oracle: ReductionOracle<Learner>
   let bound: Double
   let warmStart: Bool
-  var predictors: [RandomizedClassifier.Predictor] = []
+  var predictors: [RandomizedClassifier<Learner.Model>.Predictor] = []
   var trainPredictions: [[UInt8]] = []
   var errors: [Double] = []
   var gammas: [[Double]] = []
   var oracleCalls = 0
   var warnings: [String] = []
-  var lastModel: LogisticRegression.Model? = nil
+  var lastModel: Learner.Model? = nil
   var lastLinearProgram: (count: Int, q: [Int: Double], gap: Double)? = nil
 
-  init(
-    features: Matrix, labels: [UInt8], moment: any LoadedMoment, learner: LogisticRegression,
-    bound: Double, warmStart: Bool
-  ) {
-    self.features = features
-    self.design = Design(features)
-    self.labels = labels
-    self.labelValues = labels.map { Double($0) }
-    self.moment = moment
-    self.learner = learner
+  var labels: [UInt8] { oracle.labels }
+  var moment: any LoadedMoment { oracle.moment }
+
+  init(oracle: ReductionOracle<Learner>, bound: Double, warmStart: Bool) {
+    self.oracle = oracle
     self.bound = bound
     self.warmStart = warmStart
   }
@@ -293,31 +300,18 @@ struct Lagrangian {
   }
 
   /// Fits the learner to the relabelled, reweighted problem for `lambda`.
-  mutating func callOracle(_ lambda: [Double]) throws -> (RandomizedClassifier.Predictor, [UInt8]) {
-    let constraintWeights = moment.signedWeights(lambda)
-    let n = labels.count
-    var redY = [Double](repeating: 0, count: n)
-    var redW = [Double](repeating: 0, count: n)
-    var sum = 0.0
-    for i in 0..<n {
-      let w = moment.objectiveWeight(label: labels[i]) + constraintWeights[i]
-      redY[i] = moment.relabels ? (w > 0 ? 1 : 0) : labelValues[i]
-      redW[i] = abs(w)
-      sum += redW[i]
-    }
-    for i in 0..<n { redW[i] = Double(n) * redW[i] / sum }
+  mutating func callOracle(
+    _ lambda: [Double]
+  ) throws -> (
+    RandomizedClassifier<Learner.Model>.Predictor, [UInt8]
+  ) {
     oracleCalls += 1
-    let first = redY[0]
-    if !redY.contains(where: { $0 != first }) {
-      let value = UInt8(first)
-      return (.constant(value), [UInt8](repeating: value, count: n))
+    let response = try oracle.bestResponse(lambda, startingFrom: warmStart ? lastModel : nil)
+    if let model = response.model {
+      if warmStart { lastModel = model }
+      for w in model.warnings where !warnings.contains(w) { warnings.append(w) }
     }
-    let model = learner.fitted(
-      design: design, labels: redY, weights: redW,
-      initial: warmStart ? lastModel : nil)
-    if warmStart { lastModel = model }
-    for w in model.warnings where !warnings.contains(w) { warnings.append(w) }
-    return (.logistic(model), model.predictions(design))
+    return (response.predictor, response.predictions)
   }
 
   /// Best response to `lambda`; returns the index of the chosen predictor (a new one if it
@@ -421,5 +415,22 @@ struct Lagrangian {
     let gap = try evaluateGap(q, lambda, nu: nu).gap
     lastLinearProgram = (hs, q, gap)
     return (q, gap)
+  }
+}
+
+extension ExponentiatedGradient where Learner == LogisticRegression {
+  /// A reduction of the built-in logistic regression under a parity constraint.
+  public init(constraint: UtilityParity) {
+    self.init(learner: LogisticRegression(), constraint: constraint)
+  }
+
+  /// A reduction of the built-in logistic regression under a bound on every group's loss.
+  public init(constraint: BoundedGroupLoss) {
+    self.init(learner: LogisticRegression(), constraint: constraint)
+  }
+
+  /// A reduction of the built-in logistic regression under either kind of constraint.
+  public init(constraint: ReductionConstraint) {
+    self.init(learner: LogisticRegression(), constraint: constraint)
   }
 }

@@ -19,8 +19,9 @@ import Foundation
 /// of first appearance for the grid axes, as fairlearn's `unique()`.
 ///
 /// - Complexity: gridSize learner fits.
-public struct GridSearch: Sendable {
-  public var learner: LogisticRegression
+public struct GridSearch<Learner: WeightedLearner>: Sendable {
+  /// The learner fitted at each grid point (fairlearn `estimator`).
+  public var learner: Learner
   public var constraint: ReductionConstraint
   /// Number of grid points (`grid_size`).
   public var gridSize: Int = 10
@@ -29,26 +30,26 @@ public struct GridSearch: Sendable {
   /// Weight of the violation in the selection rule (`constraint_weight`).
   public var constraintWeight: Double = 0.5
 
-  public init(learner: LogisticRegression = LogisticRegression(), constraint: UtilityParity) {
+  public init(learner: Learner, constraint: UtilityParity) {
     self.learner = learner
     self.constraint = .parity(constraint)
   }
 
   /// A grid search under a bound on every group's loss.
-  public init(learner: LogisticRegression = LogisticRegression(), constraint: BoundedGroupLoss) {
+  public init(learner: Learner, constraint: BoundedGroupLoss) {
     self.learner = learner
     self.constraint = .boundedGroupLoss(constraint)
   }
 
   /// Either kind of constraint.
-  public init(learner: LogisticRegression = LogisticRegression(), constraint: ReductionConstraint) {
+  public init(learner: Learner, constraint: ReductionConstraint) {
     self.learner = learner
     self.constraint = constraint
   }
 
   public struct Model: Sendable {
     /// Every fitted predictor, in grid order (`predictors_`).
-    public var predictors: [RandomizedClassifier.Predictor]
+    public var predictors: [RandomizedClassifier<Learner.Model>.Predictor]
     /// Multipliers of each grid point, in the moment's constraint order (`lambda_vecs_`).
     public var lambdas: [[Double]]
     /// Training error and γ of each predictor (`objectives_`, `gammas_`).
@@ -64,7 +65,8 @@ public struct GridSearch: Sendable {
     }
   }
 
-  public func fitted(features: Matrix, labels: [UInt8], groups: SensitiveGroups) throws -> Model {
+  public func fitted(features: Matrix, labels: [UInt8], groups: Groups) throws -> Model {
+    let groups = groups.occurring()
     let n = features.rows
     guard gridSize >= 1 else {
       throw BiasKitError(.invalidArgument, "GridSearch: grid size must be at least 1")
@@ -80,38 +82,18 @@ public struct GridSearch: Sendable {
     case .boundedGroupLoss:
       lambdas = Self.lossGrid(groups: groups, gridSize: gridSize, gridLimit: gridLimit)
     }
-    let design = Design(features)
-    let labelValues = labels.map { Double($0) }
+    let oracle = try ReductionOracle(
+      learner: learner, features: features, labels: labels, moment: moment, weighting: .grid)
     var model = Model(
       predictors: [], lambdas: [], errors: [], gammas: [], bestIndex: 0, warnings: [])
     var bestLoss = Double.infinity
     for lambda in lambdas {
-      let constraintWeights = moment.signedWeights(lambda)
-      var redY = [Double](repeating: 0, count: n)
-      var redW = [Double](repeating: 0, count: n)
-      for i in 0..<n {
-        if moment.relabels {
-          // The objective is not in the span of the constraints: add its weights, relabel.
-          let w = constraintWeights[i] + moment.objectiveWeight(label: labels[i])
-          redY[i] = w > 0 ? 1 : 0
-          redW[i] = abs(w)
-        } else {
-          // Loss moments: the objective is in the span (λ sums to gridLimit); keep the labels.
-          redY[i] = labelValues[i]
-          redW[i] = constraintWeights[i]
-        }
+      let response = try oracle.bestResponse(lambda)
+      let h = response.predictions
+      for w in response.model?.warnings ?? [] where !model.warnings.contains(w) {
+        model.warnings.append(w)
       }
-      let predictor: RandomizedClassifier.Predictor
-      let h: [UInt8]
-      if !redY.contains(where: { $0 != redY[0] }) {
-        predictor = .constant(UInt8(redY[0]))
-        h = [UInt8](repeating: UInt8(redY[0]), count: n)
-      } else {
-        let fit = learner.fitted(design: design, labels: redY, weights: redW, initial: nil)
-        for w in fit.warnings where !model.warnings.contains(w) { model.warnings.append(w) }
-        predictor = .logistic(fit)
-        h = fit.predictions(design)
-      }
+      let predictor = response.predictor
       var wrong = 0
       for i in 0..<n where h[i] != labels[i] { wrong += 1 }
       let error = Double(wrong) / Double(n)
@@ -132,7 +114,7 @@ public struct GridSearch: Sendable {
   /// fairlearn's `_GridGenerator` for a `UtilityParity` moment: axes `λ(+) − λ(−)` for each
   /// event and every group but the last (orders of appearance), negative values allowed.
   static func parityGrid(
-    _ moment: UtilityParity.Loaded, groups: SensitiveGroups, gridSize: Int,
+    _ moment: UtilityParity.Loaded, groups: Groups, gridSize: Int,
     gridLimit: Double
   ) -> [[Double]] {
     // Axes: events (order of appearance) × groups but the last (order of appearance).
@@ -192,7 +174,7 @@ public struct GridSearch: Sendable {
   /// fairlearn's `_GridGenerator` for a loss moment: one non-negative axis per group (order of
   /// appearance), points with L1 norm exactly `units` (the last coordinate takes the rest),
   /// scaled to `gridLimit`; λ is indexed by the sorted group code.
-  static func lossGrid(groups: SensitiveGroups, gridSize: Int, gridLimit: Double) -> [[Double]] {
+  static func lossGrid(groups: Groups, gridSize: Int, gridLimit: Double) -> [[Double]] {
     var groupOrder: [Int] = []
     var seenGroup = Set<Int32>()
     for c in groups.codes where !seenGroup.contains(c) {
@@ -235,5 +217,22 @@ extension Double {
   /// `self^(1/dim)` (fairlearn's `(grid_size / 2^dim) ** (1 / dim)`).
   fileprivate func squareRootIfDim(_ dim: Int) -> Double {
     dim == 0 ? self : pow(self, 1 / Double(dim))
+  }
+}
+
+extension GridSearch where Learner == LogisticRegression {
+  /// A grid search over the built-in logistic regression under a parity constraint.
+  public init(constraint: UtilityParity) {
+    self.init(learner: LogisticRegression(), constraint: constraint)
+  }
+
+  /// A grid search over the built-in logistic regression under a bound on every group's loss.
+  public init(constraint: BoundedGroupLoss) {
+    self.init(learner: LogisticRegression(), constraint: constraint)
+  }
+
+  /// A grid search over the built-in logistic regression under either kind of constraint.
+  public init(constraint: ReductionConstraint) {
+    self.init(learner: LogisticRegression(), constraint: constraint)
   }
 }

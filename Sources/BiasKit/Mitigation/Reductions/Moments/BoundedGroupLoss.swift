@@ -44,7 +44,7 @@ public struct BoundedGroupLoss: Sendable, Equatable {
     let probabilityGroup: [Double]
     let groupSize: [Int]
 
-    init(moment: BoundedGroupLoss, labels: [UInt8], groups: SensitiveGroups) {
+    init(moment: BoundedGroupLoss, labels: [UInt8], groups: Groups) {
       self.moment = moment
       self.labels = labels
       groupOf = groups.codes

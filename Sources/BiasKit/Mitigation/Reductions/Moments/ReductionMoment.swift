@@ -22,7 +22,7 @@ public enum ReductionConstraint: Sendable, Equatable {
   /// least two groups, both classes, finite features, and a valid constraint. `algorithm`
   /// names the reduction in the messages.
   func validate(
-    _ algorithm: String, features: Matrix, labels: [UInt8], groups: SensitiveGroups
+    _ algorithm: String, features: Matrix, labels: [UInt8], groups: Groups
   ) throws {
     let n = features.rows
     guard labels.count == n else {
@@ -42,7 +42,7 @@ public enum ReductionConstraint: Sendable, Equatable {
   }
 
   func loaded(
-    labels: [UInt8], groups: SensitiveGroups, controls: SensitiveGroups? = nil
+    labels: [UInt8], groups: Groups, controls: Groups? = nil
   ) -> any LoadedMoment {
     switch self {
     case .parity(let p):

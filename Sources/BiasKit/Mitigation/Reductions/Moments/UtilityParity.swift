@@ -148,8 +148,8 @@ public struct UtilityParity: Sendable, Equatable {
     var count: Int { 2 * cells.count }
 
     init(
-      parity: UtilityParity, labels: [UInt8], groups: SensitiveGroups,
-      controls: SensitiveGroups? = nil
+      parity: UtilityParity, labels: [UInt8], groups: Groups,
+      controls: Groups? = nil
     ) {
       self.parity = parity
       n = labels.count

@@ -25,13 +25,30 @@ import Foundation
 /// Corresponds to `pandas.read_csv(path, usecols=…, sep=…)` with its default quoting.
 ///
 /// - Complexity: O(file size) time; O(rows × kept columns) memory.
-public struct CSVReader: Sendable {
+public struct CSVReader: FileTableSource {
   /// The path as the user gave it (used in messages).
   public let path: String
   /// The field separator.
   public let delimiter: UInt8
   /// The column names, in file order.
   public let header: [String]
+
+  public static let format = TableFormat.csv
+  public static let fileExtensions = ["csv", "tsv", "tab", "txt"]
+  public var name: String { path }
+  public var columnNames: [String] { header }
+
+  /// Opens `path` with the delimiter of `options` (``TableSource`` conformance).
+  public init(path: String, options: TableReadOptions) throws {
+    try self.init(path: path, delimiter: options.delimiter)
+  }
+
+  /// The line and field of data row `row` in `column`.
+  public func location(row: Int, column: String) -> SourceLocation {
+    let index = header.firstIndex(of: column) ?? 0
+    return SourceLocation(
+      file: path, line: line(ofRow: row), column: index + 1, columnName: column)
+  }
 
   private let file: MappedFile
   private let bodyStart: Int
@@ -80,15 +97,6 @@ public struct CSVReader: Sendable {
       throw BiasKitError.unknownColumn(name, in: path, available: header)
     }
     return index
-  }
-
-  /// Reads the requested columns, in request order.
-  ///
-  /// - Throws: ``BiasKitError`` naming file, line and column for the first bad field,
-  ///   `headerOnly` when there are no data rows, or `columnReadTwoWays` when one column is
-  ///   requested as two different kinds.
-  public func read(_ requests: [ColumnRequest]) throws -> Table {
-    try read(requests, progress: nil)
   }
 
   /// Reads the requested columns, calling `progress` with the fraction of the file scanned
@@ -175,12 +183,6 @@ public struct CSVReader: Sendable {
     }
     return Table(
       rowCount: rowCount, names: requests.map(\.name), columns: firstSlot.map { columns[$0] })
-  }
-
-  /// Reads the named columns as numbers into a row-major matrix.
-  public func readMatrix(columns names: [String]) throws -> Matrix {
-    let table = try read(names.map { ColumnRequest.number($0) })
-    return Matrix(columnVectors: table.columns.map { $0.numbers ?? [] }, columnNames: names)
   }
 
   /// The 1-based line on which data row `row` (0-based) starts, for error messages about values
@@ -277,20 +279,6 @@ public struct CSVReader: Sendable {
     return count
   }
 
-  /// The columns read from a file.
-  public struct Table: Sendable {
-    /// Number of data rows.
-    public let rowCount: Int
-    /// The requested names, in request order.
-    public let names: [String]
-    /// The typed columns, in request order.
-    public let columns: [Column]
-
-    /// The column called `name`, if it was requested.
-    public subscript(name: String) -> Column? {
-      names.firstIndex(of: name).map { columns[$0] }
-    }
-  }
 }
 
 /// An array of `count` trivial values whose contents the caller overwrites before reading
@@ -368,7 +356,7 @@ struct ScanFailure: Error {
     case unterminatedQuote
     case textAfterQuote
     case invalidNumber(String)
-    case missing(expected: String, hint: String)
+    case missing(expected: String, suggestMissingGroup: Bool)
     case invalidLabel(String)
     case tooManyClasses(String, [String])
     case io(String)
@@ -394,8 +382,8 @@ struct ScanFailure: Error {
     case .unterminatedQuote: return .unterminatedQuote(location)
     case .textAfterQuote: return .textAfterQuote(location)
     case .invalidNumber(let text): return .invalidNumber(location, text)
-    case .missing(let expected, let hint):
-      return .missingValue(location, expected: expected, hint: hint)
+    case .missing(let expected, let suggest):
+      return .missingValue(location, expected: expected, suggestMissingGroup: suggest)
     case .invalidLabel(let text): return .invalidLabel(location, text)
     case .tooManyClasses(let text, let classes):
       return .tooManyClasses(location, text, classes: classes)
@@ -626,7 +614,8 @@ struct ChunkScanner {
     if isBlank(p, n) {
       if allowMissing { return .nan }
       throw ScanFailure(
-        offset: record, field: field, kind: .missing(expected: "a number", hint: ""))
+        offset: record, field: field,
+        kind: .missing(expected: "a number", suggestMissingGroup: false))
     }
     throw ScanFailure(offset: record, field: field, kind: .invalidNumber(text(p, n)))
   }
@@ -642,7 +631,7 @@ struct ChunkScanner {
           offset: record, field: field,
           kind: .missing(
             expected: "a group name",
-            hint: " (use --missing-group NAME to make empty values a group)"))
+            suggestMissingGroup: true))
       }
       return interners[slot].code(Array(missingGroup.utf8))
     }
@@ -660,7 +649,8 @@ struct ChunkScanner {
       let spelling = text(p, n)
       if spelling.trimmingCharacters(in: .whitespaces).isEmpty {
         throw ScanFailure(
-          offset: record, field: field, kind: .missing(expected: "a label", hint: ""))
+          offset: record, field: field,
+          kind: .missing(expected: "a label", suggestMissingGroup: false))
       }
       let seen = interners[slot].strings.dropLast()
       if case .label(let positive?) = requests[slot].kind {
