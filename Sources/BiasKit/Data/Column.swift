@@ -21,6 +21,7 @@ public struct ColumnRequest: Sendable, Equatable {
   /// How to type it.
   public var kind: Kind
 
+  /// A request for column `name`, typed as `kind`.
   public init(_ name: String, _ kind: Kind) {
     self.name = name
     self.kind = kind
@@ -78,8 +79,10 @@ public struct LabelColumn: Sendable, Equatable {
   public var values: [UInt8]
   /// The text of the negative and positive classes as they appeared (`nil` if one never did).
   public var negativeName: String?
+  /// The text of the positive class as it appeared (`nil` if it never did).
   public var positiveName: String?
 
+  /// A label column of 0/1 `values` and the classes' text.
   public init(values: [UInt8], negativeName: String? = "0", positiveName: String? = "1") {
     self.values = values
     self.negativeName = negativeName
@@ -96,6 +99,7 @@ public struct CategoricalColumn: Sendable, Equatable {
   /// The distinct values.
   public var levels: [String]
 
+  /// A column of `codes` into `levels` (``Groups`` checks the codes when it reads them).
   public init(codes: [Int32], levels: [String]) {
     self.codes = codes
     self.levels = levels

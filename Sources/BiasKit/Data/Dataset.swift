@@ -45,6 +45,7 @@ public struct DatasetSchema: Sendable, Equatable {
   /// Whether scores must lie in [0, 1] (they are read as probabilities).
   public var scoresAreProbabilities: Bool
 
+  /// A schema; every role is optional.
   public init(
     target: String? = nil, prediction: String? = nil, score: String? = nil,
     weight: String? = nil, sensitive: [String] = [], control: [String] = [],

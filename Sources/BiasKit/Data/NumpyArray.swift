@@ -38,7 +38,9 @@ public enum NumpyArray {
 
   /// The parsed header of a `.npy` file.
   public struct Header: Sendable, Equatable {
+    /// The element type (`descr`).
     public var elementType: ElementType
+    /// The array's shape (`shape`).
     public var shape: [Int]
     /// Byte offset of the first element.
     public var dataOffset: Int

@@ -81,8 +81,11 @@ public protocol FileTableSource: TableSource {
 
 /// A file format BiasKit reads tables from.
 public struct TableFormat: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+  /// The format's name, as `--input-format` takes it.
   public let rawValue: String
+  /// A format of this name.
   public init(rawValue: String) { self.rawValue = rawValue }
+  /// The format's name.
   public var description: String { rawValue }
 
   /// Delimited text (RFC 4180; `.csv`, `.tsv`, `.txt`).
@@ -112,6 +115,7 @@ public struct TableReadOptions: Sendable, Equatable {
   /// The field separator of delimited text; `nil` chooses by extension (tab for `.tsv`).
   public var delimiter: UInt8?
 
+  /// Options with a delimiter (`nil`: by extension).
   public init(delimiter: UInt8? = nil) {
     self.delimiter = delimiter
   }

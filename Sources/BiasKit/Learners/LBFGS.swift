@@ -35,6 +35,7 @@ public struct LBFGS: Sendable {
   /// Maximum function evaluations in one line search (SciPy `maxls`).
   public var maxLineSearchSteps: Int = 20
 
+  /// An optimizer with SciPy's defaults (see the properties).
   public init() {}
 
   /// Why the iteration stopped.

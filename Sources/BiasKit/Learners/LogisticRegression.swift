@@ -32,6 +32,7 @@ public struct LogisticRegression: Sendable {
   /// Gradient tolerance (`tol`): stop when `max |∂L/∂θⱼ| ≤ tolerance`.
   public var tolerance: Double
 
+  /// A logistic regression with scikit-learn's settings (but `maxIterations` 1000).
   public init(
     inverseRegularization: Double = 1.0, fitsIntercept: Bool = true, maxIterations: Int = 1000,
     tolerance: Double = 1e-4
@@ -55,6 +56,7 @@ public struct LogisticRegression: Sendable {
     /// Problems worth telling the user, e.g. "did not converge in 1000 iterations".
     public var warnings: [String]
 
+    /// A model from its coefficients and intercept (and the fit's diagnostics).
     public init(
       coefficients: [Double], intercept: Double, iterations: Int = 0,
       converged: Bool = true, warnings: [String] = []

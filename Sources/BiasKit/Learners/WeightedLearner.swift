@@ -9,6 +9,7 @@ public protocol FittedClassifier: Sendable {
 }
 
 extension FittedClassifier {
+  /// No warnings.
   public var warnings: [String] { [] }
 }
 
@@ -80,6 +81,8 @@ extension LogisticRegression: WeightedLearner {
     public var rows: Int { design.rows }
   }
 
+  /// The design of `features` (sparse when fewer than a third of the entries are non-zero).
+  /// - Throws: when a feature is not finite.
   public func prepared(_ features: Matrix) throws -> PreparedFeatures {
     for v in features.values where !v.isFinite {
       throw BiasKitError(.invalidValue, "LogisticRegression: a feature value is not finite")
@@ -121,6 +124,7 @@ extension LogisticRegression: WeightedLearner {
       initial: previous)
   }
 
+  /// `1[z > 0]` on the prepared rows.
   public func predictions(of model: Model, on features: PreparedFeatures) -> [UInt8] {
     model.predictions(features.design)
   }

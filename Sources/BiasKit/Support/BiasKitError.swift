@@ -86,6 +86,7 @@ public struct BiasKitError: Error, Sendable, Equatable, CustomStringConvertible 
     return result
   }
 
+  /// The message, as ``message`` renders it.
   public var description: String { message }
 
   /// The text of an error message, written as a string literal whose interpolations may name a
@@ -101,25 +102,35 @@ public struct BiasKitError: Error, Sendable, Equatable, CustomStringConvertible 
       case parameter(Parameter, value: String?)
     }
 
+    /// The pieces, in order.
     public var parts: [Part]
 
+    /// A message of plain text.
     public init(stringLiteral value: String) { parts = [.text(value)] }
+    /// A message of these pieces.
     public init(parts: [Part]) { self.parts = parts }
 
     /// The two messages one after the other.
     public static func + (lhs: Message, rhs: Message) -> Message {
       Message(parts: lhs.parts + rhs.parts)
     }
+    /// A message from a string literal with interpolations.
     public init(stringInterpolation: StringInterpolation) { parts = stringInterpolation.parts }
 
+    /// Collects the pieces of an interpolated message literal.
     public struct StringInterpolation: StringInterpolationProtocol {
       var parts: [Part] = []
+      /// An empty interpolation.
       public init(literalCapacity: Int, interpolationCount: Int) {}
+      /// Appends literal text.
       public mutating func appendLiteral(_ literal: String) { text(literal) }
+      /// Appends any value as its text (`String(describing:)`).
       public mutating func appendInterpolation<T>(_ value: T) { text(String(describing: value)) }
+      /// Appends a reference to a parameter, named by whoever renders the message.
       public mutating func appendInterpolation(_ parameter: Parameter) {
         parts.append(.parameter(parameter, value: nil))
       }
+      /// Appends a parameter with a value (`--task regression`).
       public mutating func appendInterpolation(_ parameter: Parameter, _ value: String) {
         parts.append(.parameter(parameter, value: value))
       }
@@ -234,6 +245,7 @@ public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
     self.init(file: file, position: .line(line), column: column, columnName: columnName)
   }
 
+  /// A place in a file of any kind.
   public init(file: String, position: Position, column: Int? = nil, columnName: String? = nil) {
     self.file = file
     self.position = position

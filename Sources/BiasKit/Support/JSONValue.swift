@@ -13,6 +13,7 @@ public indirect enum JSONValue: Sendable, Equatable {
   case array([JSONValue])
   case object([(String, JSONValue)])
 
+  /// Two documents are equal when they serialise to the same text (key order matters).
   public static func == (a: JSONValue, b: JSONValue) -> Bool { a.serialized() == b.serialized() }
 
   /// A number, or `null` when it is nil or not finite.

@@ -46,6 +46,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
   }
 
   @inlinable
+  /// The next 64 random bits (xoshiro256**).
   public mutating func next() -> UInt64 {
     let result = rotl(s1 &* 5, 7) &* 9
     let t = s1 << 17

@@ -33,9 +33,13 @@ public struct CSVReader: FileTableSource {
   /// The column names, in file order.
   public let header: [String]
 
+  /// Delimited text.
   public static let format = TableFormat.csv
+  /// `.csv`, `.tsv`, `.tab`, `.txt` (tab-separated for `.tsv` and `.tab`).
   public static let fileExtensions = ["csv", "tsv", "tab", "txt"]
+  /// The path.
   public var name: String { path }
+  /// The header's names.
   public var columnNames: [String] { header }
 
   /// Opens `path` with the delimiter of `options` (``TableSource`` conformance).
