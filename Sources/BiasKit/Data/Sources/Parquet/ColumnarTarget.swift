@@ -495,7 +495,7 @@ struct ColumnarTarget {
     switch request.kind {
     case .number: break
     case .label:
-      part.labelSpellings = levelSpellings
+      part.labelSpellings = Array(levelSpellings.prefix(classes.count))
       part.labelClasses = classes
       part.labelFirstRows = firstRows
     case .category:

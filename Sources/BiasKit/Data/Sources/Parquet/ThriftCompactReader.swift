@@ -158,9 +158,11 @@ struct ThriftCompactReader {
     guard depth <= Self.maximumDepth else { throw failure("structures nest too deeply") }
     let start = position
     let header = try readByte()
-    let type = try fieldType(header & 0x0F, at: start)
     var count = UInt64(header >> 4)
     if count == 15 { count = try readVarint() }
+    // An empty list's element type is not looked at (fastparquet writes 0 there).
+    if count == 0 { return }
+    let type = try fieldType(header & 0x0F, at: start)
     guard count <= UInt64(bytes.count - position) else {
       throw failure(
         "a list of \(count) elements runs past the end of the data (\(bytes.count - position) bytes left)",
