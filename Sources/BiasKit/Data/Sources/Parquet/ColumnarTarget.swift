@@ -104,11 +104,26 @@ struct ColumnarTarget {
     dictionaryArena = []
     dictionaryStarts = []
     dictionaryLengths = []
-    dictionaryCodes = [Int32](repeating: -1, count: n)
+    dictionaryNumbers = []
+    dictionaryStatus = []
+    dictionaryAllNumbers = true
+    var isNumber = false
+    if case .number = request.kind { isNumber = true }
+    // Labels and categories resolve entries when first used; numbers convert them all now.
+    dictionaryCodes = isNumber ? [] : [Int32](repeating: -1, count: n)
     switch batch {
     case .fixed(let base, _):
-      let width = kind.fixedWidth ?? 8
-      dictionaryBits = (0..<n).map { ColumnarSpelling.bits(base, $0, width: width) }
+      if isNumber {
+        var converted: [Double] = uninitializedArray(count: n)
+        try converted.withUnsafeMutableBufferPointer { out in
+          try writeNumbers(batch, count: n, into: out.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!)
+        }
+        dictionaryNumbers = converted
+        dictionaryStatus = [UInt8](repeating: 0, count: n)
+      } else {
+        let width = kind.fixedWidth ?? 8
+        dictionaryBits = (0..<n).map { ColumnarSpelling.bits(base, $0, width: width) }
+      }
     case .bytes(let values):
       for i in 0..<n {
         let v = values.value(i)
@@ -116,27 +131,18 @@ struct ColumnarTarget {
         dictionaryLengths.append(v.count)
         dictionaryArena.append(contentsOf: v)
       }
+      if isNumber {
+        dictionaryNumbers = [Double](repeating: .nan, count: n)
+        dictionaryStatus = [UInt8](repeating: 0, count: n)
+        for i in 0..<n {
+          let (value, status) = number(bytes: values.value(i))
+          dictionaryNumbers[i] = value
+          dictionaryStatus[i] = status
+          if status != 0 { dictionaryAllNumbers = false }
+        }
+      }
     case .indices:
       preconditionFailure("a dictionary of indices")
-    }
-    if case .number = request.kind {
-      dictionaryNumbers = [Double](repeating: .nan, count: n)
-      dictionaryStatus = [UInt8](repeating: 0, count: n)
-      dictionaryAllNumbers = true
-      if kind.isBytes {
-        dictionaryArena.withUnsafeBytes { arena in
-          for i in 0..<n {
-            let v = UnsafeRawBufferPointer(
-              rebasing: arena[dictionaryStarts[i]..<(dictionaryStarts[i] + dictionaryLengths[i])])
-            let (value, status) = number(bytes: v)
-            dictionaryNumbers[i] = value
-            dictionaryStatus[i] = status
-            if status != 0 { dictionaryAllNumbers = false }
-          }
-        }
-      } else {
-        for i in 0..<n { dictionaryNumbers[i] = ColumnarSpelling.number(bits: dictionaryBits[i], kind: kind) }
-      }
     }
   }
 
@@ -427,18 +433,43 @@ struct ColumnarTarget {
       }
     case .indices(let indices, _):
       guard dictionaryCount >= 0 else { throw ValueFailure(row: 0, kind: .noDictionary) }
-      let count = dictionaryCount
-      for i in 0..<n {
-        let index = Int(indices[i])
-        guard index >= 0, index < count else {
-          throw ValueFailure(row: i, kind: .dictionaryIndex(Int64(index), count: count))
+      let count = UInt(dictionaryCount)
+      var i = 0
+      while i < n {
+        // Runs of entries already resolved: a table lookup per row.
+        let stop: Int = dictionaryCodes.withUnsafeBufferPointer { table in
+          var j = i
+          if let labels {
+            let out = labels + rowStart
+            while j < n {
+              let index = UInt(bitPattern: Int(indices[j]))
+              guard index < count else { break }
+              let code = table[Int(index)]
+              if code < 0 { break }
+              out[j] = UInt8(truncatingIfNeeded: code)
+              j += 1
+            }
+          } else if let codes {
+            let out = codes + rowStart
+            while j < n {
+              let index = UInt(bitPattern: Int(indices[j]))
+              guard index < count else { break }
+              let code = table[Int(index)]
+              if code < 0 { break }
+              out[j] = code
+              j += 1
+            }
+          }
+          return j
         }
-        var code = dictionaryCodes[index]
-        if code < 0 {
-          code = try resolveEntry(index, valueIndex: i)
-          dictionaryCodes[index] = code
+        if stop == n { break }
+        let index = Int(indices[stop])
+        guard index >= 0, UInt(index) < count else {
+          throw ValueFailure(row: stop, kind: .dictionaryIndex(Int64(index), count: Int(count)))
         }
-        if isLabel { labels![rowStart + i] = UInt8(code) } else { codes![rowStart + i] = code }
+        // An entry used for the first time: typed once, then looked up.
+        dictionaryCodes[index] = try resolveEntry(index, valueIndex: stop)
+        i = stop
       }
     }
   }

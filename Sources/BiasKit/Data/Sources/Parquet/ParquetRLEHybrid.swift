@@ -14,7 +14,25 @@
 enum RLEHybrid {
   /// Decodes `count` values of `bitWidth` (0…32) bits from `data` into `output`; returns the
   /// bytes consumed.
-  static func decode<T: FixedWidthInteger>(
+  static func decode(
+    _ data: UnsafeRawBufferPointer, bitWidth: Int, count: Int,
+    into output: UnsafeMutablePointer<Int32>
+  ) throws -> Int {
+    try decodeValues(data, bitWidth: bitWidth, count: count, into: output)
+  }
+
+  /// Decodes `count` levels or booleans of `bitWidth` (0…8) bits.
+  static func decode(
+    _ data: UnsafeRawBufferPointer, bitWidth: Int, count: Int,
+    into output: UnsafeMutablePointer<UInt8>
+  ) throws -> Int {
+    try decodeValues(data, bitWidth: bitWidth, count: count, into: output)
+  }
+
+  // Generic code is specialized only within its file (the debug build compiles files one by
+  // one), so the entry points above are concrete.
+  @inline(__always)
+  private static func decodeValues<T: FixedWidthInteger>(
     _ data: UnsafeRawBufferPointer, bitWidth: Int, count: Int,
     into output: UnsafeMutablePointer<T>
   ) throws -> Int {
@@ -53,7 +71,7 @@ enum RLEHybrid {
         let total = groups >= UInt64(count) ? Int.max : Int(groups) * 8
         let n = min(total, count - produced)
         let bytes = Int(groups) * bitWidth
-        BitUnpacking.unpack(
+        BitUnpacking.unpackValues(
           UnsafeRawBufferPointer(rebasing: data[position..<(position + bytes)]),
           bitWidth: bitWidth, count: n, into: output + produced)
         position += bytes
@@ -93,8 +111,21 @@ enum RLEHybrid {
 enum BitUnpacking {
   /// Unpacks `count` values of `bitWidth` (0…64) bits from `data`, which must hold at least
   /// ⌈count · bitWidth / 8⌉ bytes.
+  static func unpack(
+    _ data: UnsafeRawBufferPointer, bitWidth: Int, count: Int, into output: UnsafeMutablePointer<UInt8>
+  ) {
+    unpackValues(data, bitWidth: bitWidth, count: count, into: output)
+  }
+
+  static func unpack(
+    _ data: UnsafeRawBufferPointer, bitWidth: Int, count: Int,
+    into output: UnsafeMutablePointer<UInt64>
+  ) {
+    unpackValues(data, bitWidth: bitWidth, count: count, into: output)
+  }
+
   @inline(__always)
-  static func unpack<T: FixedWidthInteger>(
+  static func unpackValues<T: FixedWidthInteger>(
     _ data: UnsafeRawBufferPointer, bitWidth: Int, count: Int, into output: UnsafeMutablePointer<T>
   ) {
     if count == 0 { return }
