@@ -22,7 +22,9 @@
 ///   owns the output), compression allocates its output and a 32 KiB table.
 enum Snappy {
   /// The uncompressed length recorded in the preamble of `source`, and the preamble's size.
-  static func uncompressedLength(_ source: UnsafeRawBufferPointer) throws -> (
+  static func uncompressedLength(
+    _ source: UnsafeRawBufferPointer
+  ) throws -> (
     length: Int, headerSize: Int
   ) {
     var value = 0

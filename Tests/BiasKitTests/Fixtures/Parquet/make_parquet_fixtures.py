@@ -199,6 +199,28 @@ def main():
     feather.write_feather(dict_table, os.path.join(HERE, "dictionary.feather"), compression="uncompressed",
                           chunksize=ROW_GROUP)
     exp["arrow_files"].append("dictionary.feather")
+    # Labels: the CSV reader's rules across two row groups (a third class first seen in the second).
+    labels = pa.table({
+        "int01": pa.array([0, 1, 1, 0, 1, 0, 0, 1], pa.int64()),
+        "pm1": pa.array([-1, 1, 1, -1, 1, -1, -1, 1], pa.int8()),
+        "flag": pa.array([False, True, True, False, True, False, False, True]),
+        "yesno": pa.array(["no", "yes", "yes", "no", "yes", "no", "no", "yes"]),
+        "tf": pa.array(["False", "TRUE", "true", "false", "True", "0", "1", "true"]),
+        "score01": pa.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1.0]),
+        "third": pa.array(["a", "b", "a", "b", "a", "c", "a", "b"]),
+        "zero_minus": pa.array([0, 1, 0, 1, 1, -1, 0, 1], pa.int32()),
+        "with_null": pa.array([0, 1, 1, 0, 1, None, 0, 1], pa.int64()),
+        "bad": pa.array(["0", "1", "1", "maybe", "1", "0", "0", "1"]),
+    })
+    for name, dictionary in [("labels.parquet", True), ("labels-plain.parquet", False)]:
+        pq.write_table(labels, os.path.join(HERE, name), row_group_size=4, use_dictionary=dictionary)
+    # Examples/adult-predictions.csv as pandas reads it, under each compression (the audit of each
+    # must equal the CSV audit bit for bit).
+    adult = pd.read_csv(os.path.join(HERE, "../../../../Examples/adult-predictions.csv"))
+    for compression in ["none", "snappy", "gzip", "zstd"]:
+        pq.write_table(pa.Table.from_pandas(adult, preserve_index=False),
+                       os.path.join(HERE, f"adult-predictions-{compression}.parquet"),
+                       compression=compression)
     with open(os.path.join(HERE, "expected_types.json"), "w") as fh:
         json.dump(exp, fh, indent=0, ensure_ascii=False)
         fh.write("\n")

@@ -116,7 +116,8 @@ struct ColumnarTarget {
       if isNumber {
         var converted: [Double] = uninitializedArray(count: n)
         try converted.withUnsafeMutableBufferPointer { out in
-          try writeNumbers(batch, count: n, into: out.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!)
+          try writeNumbers(
+            batch, count: n, into: out.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!)
         }
         dictionaryNumbers = converted
         dictionaryStatus = [UInt8](repeating: 0, count: n)
@@ -277,12 +278,17 @@ struct ColumnarTarget {
         UnsafeMutableRawPointer(out).copyMemory(from: base, byteCount: n * 8)
       case .float32:
         for i in 0..<n {
-          out[i] = Double(Float(bitPattern: base.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+          out[i] = Double(
+            Float(bitPattern: base.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
         }
       case .integer(4, true, 0):
-        for i in 0..<n { out[i] = Double(base.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)) }
+        for i in 0..<n {
+          out[i] = Double(base.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))
+        }
       case .integer(8, true, 0):
-        for i in 0..<n { out[i] = Double(base.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)) }
+        for i in 0..<n {
+          out[i] = Double(base.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))
+        }
       case .integer(1, true, 0):
         for i in 0..<n { out[i] = Double(base.load(fromByteOffset: i, as: Int8.self)) }
       case .boolean:
@@ -290,7 +296,8 @@ struct ColumnarTarget {
       default:
         let width = kind.fixedWidth ?? 8
         for i in 0..<n {
-          out[i] = ColumnarSpelling.number(bits: ColumnarSpelling.bits(base, i, width: width), kind: kind)
+          out[i] = ColumnarSpelling.number(
+            bits: ColumnarSpelling.bits(base, i, width: width), kind: kind)
         }
       }
     case .bytes(let values):
@@ -409,7 +416,11 @@ struct ColumnarTarget {
         if isNew {
           try inserted(text: ColumnarSpelling.text(bits: bits, kind: kind), index: i)
         }
-        if isLabel { labels![rowStart + i] = classes[Int(code)] } else { codes![rowStart + i] = code }
+        if isLabel {
+          labels![rowStart + i] = classes[Int(code)]
+        } else {
+          codes![rowStart + i] = code
+        }
       }
     case .bytes(let values):
       for i in 0..<n {
@@ -429,7 +440,11 @@ struct ColumnarTarget {
             try inserted(text: ColumnarSpelling.text(bytes: v, kind: kind), index: i)
           }
         }
-        if isLabel { labels![rowStart + i] = classes[Int(code)] } else { codes![rowStart + i] = code }
+        if isLabel {
+          labels![rowStart + i] = classes[Int(code)]
+        } else {
+          codes![rowStart + i] = code
+        }
       }
     case .indices(let indices, _):
       guard dictionaryCount >= 0 else { throw ValueFailure(row: 0, kind: .noDictionary) }

@@ -117,7 +117,8 @@ enum ColumnarSpelling {
     case .integer(let w, let isSigned, let scale):
       if isSigned {
         let v = signed(bits, width: w)
-        return scale == 0 ? Double(v) : decimal(negative: v < 0, magnitude: v.magnitude, scale: scale)
+        return scale == 0
+          ? Double(v) : decimal(negative: v < 0, magnitude: v.magnitude, scale: scale)
       }
       return scale == 0 ? Double(bits) : decimal(negative: false, magnitude: bits, scale: scale)
     case .float16: return Double(half(UInt16(truncatingIfNeeded: bits)))

@@ -81,11 +81,14 @@ struct ParquetColumnChunkReader {
     } catch let kind as ParquetFailure.Kind {
       throw ParquetFailure(rowGroup: rowGroup, page: page, row: nil, kind: kind)
     } catch let failure as ValueFailure {
-      throw ParquetFailure(rowGroup: rowGroup, page: page, row: failure.row, kind: .value(failure.kind))
+      throw ParquetFailure(
+        rowGroup: rowGroup, page: page, row: failure.row, kind: .value(failure.kind))
     } catch let failure as EncodingFailure {
-      throw ParquetFailure(rowGroup: rowGroup, page: page, row: nil, kind: .malformed(failure.reason))
+      throw ParquetFailure(
+        rowGroup: rowGroup, page: page, row: nil, kind: .malformed(failure.reason))
     } catch let failure as DecompressionFailure {
-      throw ParquetFailure(rowGroup: rowGroup, page: page, row: nil, kind: .malformed(failure.reason))
+      throw ParquetFailure(
+        rowGroup: rowGroup, page: page, row: nil, kind: .malformed(failure.reason))
     } catch let failure as ThriftFailure {
       throw ParquetFailure(
         rowGroup: rowGroup, page: page, row: nil,
@@ -137,8 +140,9 @@ struct ParquetColumnChunkReader {
         guard header.hasTypeHeader, header.valueCount >= 0 else {
           throw ParquetFailure.Kind.malformed("the dictionary page has no valid header")
         }
-        guard header.encoding == ParquetEncoding.plain.rawValue
-          || header.encoding == ParquetEncoding.plainDictionary.rawValue
+        guard
+          header.encoding == ParquetEncoding.plain.rawValue
+            || header.encoding == ParquetEncoding.plainDictionary.rawValue
         else {
           throw ParquetFailure.Kind.malformed(
             "the dictionary page's encoding \(Self.encodingName(header.encoding)) is not PLAIN")
@@ -232,14 +236,16 @@ struct ParquetColumnChunkReader {
         ? try decompress(stored, codec: codec, size: size, scratch: scratch)
         : try decompress(stored, codec: .uncompressed, size: size, scratch: scratch)
     } else {
-      let page = try decompress(body, codec: codec, size: Int(header.uncompressedSize), scratch: scratch)
+      let page = try decompress(
+        body, codec: codec, size: Int(header.uncompressedSize), scratch: scratch)
       var offset = 0
       if maxLevel > 0 {
         let out = scratch.levels.typed(max(count, 1), as: UInt8.self)
         switch header.definitionLevelEncoding {
         case ParquetEncoding.rle.rawValue:
           guard page.count >= 4 else {
-            throw ParquetFailure.Kind.malformed("the page ends inside its definition levels' length")
+            throw ParquetFailure.Kind.malformed(
+              "the page ends inside its definition levels' length")
           }
           let length = Int(page.loadUnaligned(as: UInt32.self).littleEndian)
           guard length <= page.count - 4 else {
@@ -282,7 +288,8 @@ struct ParquetColumnChunkReader {
         )
       }
     }
-    let batch = try decodeValues(values, encoding: header.encoding, count: present, scratch: scratch)
+    let batch = try decodeValues(
+      values, encoding: header.encoding, count: present, scratch: scratch)
     try target.write(
       batch, validity: present < count ? UnsafePointer(levels) : nil, rows: count,
       rowStart: rowStart)
@@ -317,10 +324,13 @@ struct ParquetColumnChunkReader {
       return .indices(out, count: count)
     case .rle:
       guard physical == .boolean else { throw invalid() }
-      guard data.count >= 4 else { throw ParquetFailure.Kind.malformed("the RLE booleans' length is cut off") }
+      guard data.count >= 4 else {
+        throw ParquetFailure.Kind.malformed("the RLE booleans' length is cut off")
+      }
       let length = Int(data.loadUnaligned(as: UInt32.self).littleEndian)
       guard length <= data.count - 4 else {
-        throw ParquetFailure.Kind.malformed("the RLE booleans' \(length) bytes run past the end of the page")
+        throw ParquetFailure.Kind.malformed(
+          "the RLE booleans' \(length) bytes run past the end of the page")
       }
       let out = scratch.values.typed(max(count, 1), as: UInt8.self)
       _ = try RLEHybrid.decode(
@@ -340,7 +350,8 @@ struct ParquetColumnChunkReader {
       if physical == .fixedLengthByteArray, case .bytes(let values) = batch {
         for i in 0..<count where values.lengths![i] != column.typeLength {
           throw ParquetFailure.Kind.malformed(
-            "a DELTA_BYTE_ARRAY value has \(values.lengths![i]) bytes; the column's are \(column.typeLength)")
+            "a DELTA_BYTE_ARRAY value has \(values.lengths![i]) bytes; the column's are \(column.typeLength)"
+          )
         }
         if !isBytes {
           // FLOAT16 stored as FIXED_LEN_BYTE_ARRAY(2): the rebuilt values are end to end.

@@ -132,8 +132,9 @@ enum ParquetDeltaEncoding {
     let used = try decodeLengths(
       data, count: count, into: prefixes, scratch: scratch, what: "DELTA_BYTE_ARRAY prefix length")
     let suffixData = UnsafeRawBufferPointer(rebasing: data[used...])
-    guard case .bytes(let suffixes) = try decodeLengthByteArrays(
-      suffixData, count: count, scratch: scratch)
+    guard
+      case .bytes(let suffixes) = try decodeLengthByteArrays(
+        suffixData, count: count, scratch: scratch)
     else { return .fixed(UnsafeRawPointer(bitPattern: 16)!, count: 0) }
     // Sizes first, so the rebuilt values go in one buffer.
     var total = 0

@@ -63,7 +63,8 @@ enum RLEHybrid {
         if n == 0 && position >= data.count { break }
       } else {
         let groups = header >> 1
-        let available = bitWidth == 0 ? UInt64.max : UInt64(data.count - position) / UInt64(bitWidth)
+        let available =
+          bitWidth == 0 ? UInt64.max : UInt64(data.count - position) / UInt64(bitWidth)
         guard groups <= available else {
           throw EncodingFailure(
             "a bit-packed run of \(groups) groups of 8 values runs past the end of the data")
@@ -112,7 +113,8 @@ enum BitUnpacking {
   /// Unpacks `count` values of `bitWidth` (0…64) bits from `data`, which must hold at least
   /// ⌈count · bitWidth / 8⌉ bytes.
   static func unpack(
-    _ data: UnsafeRawBufferPointer, bitWidth: Int, count: Int, into output: UnsafeMutablePointer<UInt8>
+    _ data: UnsafeRawBufferPointer, bitWidth: Int, count: Int,
+    into output: UnsafeMutablePointer<UInt8>
   ) {
     unpackValues(data, bitWidth: bitWidth, count: count, into: output)
   }

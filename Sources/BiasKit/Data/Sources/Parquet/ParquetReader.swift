@@ -64,7 +64,8 @@ public struct ParquetReader: Sendable {
     }
     guard size >= 12 else {
       throw BiasKitError.notParquet(
-        path, "it has \(size) bytes; the smallest Parquet file has 12 (two magics and a footer length)")
+        path,
+        "it has \(size) bytes; the smallest Parquet file has 12 (two magics and a footer length)")
     }
     guard magic(at: 0) == "PAR1" else {
       throw BiasKitError.notParquet(path, "it does not start with the magic 'PAR1'")
@@ -76,7 +77,8 @@ public struct ParquetReader: Sendable {
       throw BiasKitError.notParquet(
         path, "it does not end with the magic 'PAR1' (the file is truncated or not Parquet)")
     }
-    let footerLength = Int(bytes.loadUnaligned(fromByteOffset: size - 8, as: UInt32.self).littleEndian)
+    let footerLength = Int(
+      bytes.loadUnaligned(fromByteOffset: size - 8, as: UInt32.self).littleEndian)
     guard footerLength <= size - 12 else {
       throw BiasKitError.notParquet(
         path, "its footer length \(footerLength) is beyond the file (\(size) bytes)")
@@ -146,205 +148,53 @@ public struct ParquetReader: Sendable {
   public func read(
     _ requests: [ColumnRequest], progress: (@Sendable (Double) -> Void)?
   ) throws -> CSVReader.Table {
-    // Each distinct column is read once, as one kind.
-    var slots: [Int] = []  // the schema column of each slot
-    var slotOf: [Int: Int] = [:]
-    var slotRequests: [ColumnRequest] = []
-    var requestSlot: [Int] = []
-    for request in requests {
-      guard let index = columnNames.firstIndex(of: request.name) else {
-        throw BiasKitError.unknownColumn(request.name, in: path, available: columnNames)
-      }
-      let column = schema.columns[index]
-      if let refusal = column.refusal {
-        throw BiasKitError.unreadableColumn(column.name, in: path, refusal)
-      }
-      if let slot = slotOf[index] {
-        if slotRequests[slot].kind != request.kind {
-          throw BiasKitError.columnReadTwoWays(
-            column.name, in: path, slotRequests[slot].kind, request.kind)
-        }
-        requestSlot.append(slot)
-      } else {
-        slotOf[index] = slots.count
-        requestSlot.append(slots.count)
-        slots.append(index)
-        slotRequests.append(request)
-      }
-    }
-    if rowCount == 0 { throw BiasKitError.noDataRows(path) }
-
-    var numbers: [[Double]] = slotRequests.map {
-      if case .number = $0.kind { return uninitializedArray(count: rowCount) }
-      return []
-    }
-    var labels: [[UInt8]] = slotRequests.map {
-      if case .label = $0.kind { return uninitializedArray(count: rowCount) }
-      return []
-    }
-    var codes: [[Int32]] = slotRequests.map {
-      if case .category = $0.kind { return uninitializedArray(count: rowCount) }
-      return []
-    }
-    // The arrays are not resized while these pointers are in use.
-    let numberOut = numbers.indices.map { k in
-      numbers[k].isEmpty ? nil : numbers[k].withUnsafeMutableBufferPointer { $0.baseAddress }
-    }
-    let labelOut = labels.indices.map { k in
-      labels[k].isEmpty ? nil : labels[k].withUnsafeMutableBufferPointer { $0.baseAddress }
-    }
-    let codeOut = codes.indices.map { k in
-      codes[k].isEmpty ? nil : codes[k].withUnsafeMutableBufferPointer { $0.baseAddress }
-    }
-    let outputs = Outputs(numbers: numberOut, labels: labelOut, codes: codeOut)
-
-    // One task per (row group, slot), the largest chunks first so the cores finish together.
-    let groupCount = metadata.rowGroups.count
-    var tasks: [(group: Int, slot: Int, bytes: Int)] = []
-    for g in 0..<groupCount where rowGroupRowCounts[g] > 0 {
-      for (s, index) in slots.enumerated() {
-        let size = metadata.rowGroups[g].columns[schema.columns[index].leaf].metadata?
-          .totalCompressedSize ?? 0
-        tasks.append((g, s, Int(clamping: size)))
-      }
-    }
-    let totalBytes = max(1, tasks.reduce(0) { $0 &+ max(0, $1.bytes) })
-    let done = ProgressCounter(total: totalBytes)
-    var results = [TaskResult?](repeating: nil, count: tasks.count)
     let bytes = UnsafeRawBufferPointer(file.bytes)
-    results.withUnsafeMutableBufferPointer { results in
-      DispatchQueue.concurrentPerform(iterations: tasks.count) { t in
-        let task = tasks[t]
-        results[t] = decode(
-          group: task.group, slot: task.slot, column: schema.columns[slots[task.slot]],
-          request: slotRequests[task.slot], outputs: outputs, bytes: bytes)
-        if let progress { progress(done.add(max(0, task.bytes))) }
-      }
+    let columns = schema.columns.map {
+      ColumnarTableRead.FileColumn(name: $0.name, kind: $0.kind, refusal: $0.refusal)
     }
-
-    // The first failure in row order (then file column order), across tasks and label merges.
-    var failure: (key: [Int], error: BiasKitError)? = nil
-    func consider(_ key: [Int], _ error: @autoclosure () -> BiasKitError) {
-      if failure == nil || key.lexicographicallyPrecedes(failure!.key) { failure = (key, error()) }
-    }
-    var parts = [[ColumnarTarget.Part]](
-      repeating: [ColumnarTarget.Part](repeating: .init(), count: groupCount), count: slots.count)
-    for (t, task) in tasks.enumerated() {
-      guard let result = results[t] else { continue }
-      parts[task.slot][task.group] = result.part
-      if let f = result.failure {
-        let name = schema.columns[slots[task.slot]].name
-        consider(
-          [f.rowGroup, f.row ?? 0, slots[task.slot]],
-          ParquetReader.error(f, path: path, column: name))
-      }
-    }
-    var labelNames: [Int: (String?, String?)] = [:]
-    for (s, request) in slotRequests.enumerated() {
-      guard case .label(let positive) = request.kind else { continue }
-      switch ColumnarMerge.labelNames(parts[s], positive: positive) {
-      case .success(let names): labelNames[s] = names
-      case .failure(let f):
-        consider(
-          [f.part, f.row, slots[s]],
-          BiasKitError.columnarValue(
-            ColumnarLocation(
-              file: path, part: f.part, row: f.row, column: schema.columns[slots[s]].name),
-            f.kind))
-      }
-    }
-    if let failure { throw failure.error }
-
-    var columns: [Column] = []
-    for (s, request) in slotRequests.enumerated() {
-      switch request.kind {
-      case .number:
-        columns.append(.numbers(numbers[s]))
-        numbers[s] = []
-      case .label:
-        let names = labelNames[s] ?? (nil, nil)
-        columns.append(
-          .labels(LabelColumn(values: labels[s], negativeName: names.0, positiveName: names.1)))
-        labels[s] = []
-      case .category:
-        let levels = ColumnarMerge.categories(
-          parts[s], codes: codeOut[s]!, starts: rowGroupStarts, counts: rowGroupRowCounts)
-        columns.append(.categories(CategoricalColumn(codes: codes[s], levels: levels)))
-        codes[s] = []
-      }
-    }
-    return CSVReader.Table(
-      rowCount: rowCount, names: requests.map(\.name), columns: requestSlot.map { columns[$0] })
+    return try ColumnarTableRead.read(
+      path: path, partName: "row group", columns: columns, partRowCounts: rowGroupRowCounts,
+      requests: requests, progress: progress,
+      cost: { group, index in
+        Int(
+          clamping: metadata.rowGroups[group].columns[schema.columns[index].leaf].metadata?
+            .totalCompressedSize ?? 0)
+      },
+      decode: { group, index, target in
+        decode(group: group, column: schema.columns[index], into: &target, bytes: bytes)
+      })
   }
 
-  /// Raw output pointers, one per slot (rows of the whole file).
-  private struct Outputs: @unchecked Sendable {
-    var numbers: [UnsafeMutablePointer<Double>?]
-    var labels: [UnsafeMutablePointer<UInt8>?]
-    var codes: [UnsafeMutablePointer<Int32>?]
-  }
-
-  private struct TaskResult {
-    var part: ColumnarTarget.Part
-    var failure: ParquetFailure?
-  }
-
-  /// Decodes the chunk of `column` in row group `group` into its rows of the outputs.
+  /// Decodes the chunk of `column` in row group `group` into `target`.
   private func decode(
-    group: Int, slot: Int, column: ParquetSchema.Column, request: ColumnRequest,
-    outputs: Outputs, bytes: UnsafeRawBufferPointer
-  ) -> TaskResult {
-    let start = rowGroupStarts[group]
-    var target = ColumnarTarget(
-      request: request, kind: column.kind!, numbers: outputs.numbers[slot].map { $0 + start },
-      labels: outputs.labels[slot].map { $0 + start }, codes: outputs.codes[slot].map { $0 + start })
+    group: Int, column: ParquetSchema.Column, into target: inout ColumnarTarget,
+    bytes: UnsafeRawBufferPointer
+  ) -> ParquetFailure? {
     let rows = rowGroupRowCounts[group]
-    var failure: ParquetFailure? = nil
     let chunk = metadata.rowGroups[group].columns[column.leaf]
-    if let metadata = chunk.metadata, chunk.filePath == nil, !chunk.encrypted {
-      let reader = ParquetColumnChunkReader(
-        file: bytes, dataRange: dataRange, column: column, metadata: metadata, rowGroup: group,
-        rowCount: rows)
-      do {
-        try reader.read(into: &target, scratch: ParquetScratch())
-      } catch let f as ParquetFailure {
-        failure = f
-      } catch {
-        failure = ParquetFailure(rowGroup: group, page: nil, row: nil, kind: .malformed("\(error)"))
-      }
-      if let range = try? ParquetColumnChunkReader.byteRange(of: metadata, dataRange: dataRange) {
-        file.release(range)
-      }
-    } else {
+    guard let metadata = chunk.metadata, chunk.filePath == nil, !chunk.encrypted else {
       let reason =
         chunk.encrypted
         ? "the column chunk is encrypted, which is not supported"
         : chunk.filePath != nil
           ? "the column chunk is in another file ('\(chunk.filePath!)'), which is not supported"
           : "the column chunk has no metadata"
-      failure = ParquetFailure(rowGroup: group, page: nil, row: nil, kind: .malformed(reason))
+      return ParquetFailure(rowGroup: group, page: nil, row: nil, kind: .malformed(reason))
     }
-    return TaskResult(part: target.finish(rowCount: failure == nil ? rows : 0), failure: failure)
-  }
-
-  static func error(_ failure: ParquetFailure, path: String, column: String) -> BiasKitError {
-    switch failure.kind {
-    case .malformed(let reason):
-      return .malformedParquet(
-        ColumnarLocation(file: path, part: failure.rowGroup, column: column, page: failure.page),
-        reason)
-    case .value(let kind):
-      switch kind {
-      case .dictionaryIndex, .noDictionary:
-        return .columnarValue(
-          ColumnarLocation(
-            file: path, part: failure.rowGroup, row: failure.row, column: column,
-            page: failure.page), kind)
-      default:
-        return .columnarValue(
-          ColumnarLocation(file: path, part: failure.rowGroup, row: failure.row, column: column),
-          kind)
-      }
+    let reader = ParquetColumnChunkReader(
+      file: bytes, dataRange: dataRange, column: column, metadata: metadata, rowGroup: group,
+      rowCount: rows)
+    var failure: ParquetFailure? = nil
+    do {
+      try reader.read(into: &target, scratch: ParquetScratch())
+    } catch let f as ParquetFailure {
+      failure = f
+    } catch {
+      failure = ParquetFailure(rowGroup: group, page: nil, row: nil, kind: .malformed("\(error)"))
     }
+    if let range = try? ParquetColumnChunkReader.byteRange(of: metadata, dataRange: dataRange) {
+      file.release(range)
+    }
+    return failure
   }
 }

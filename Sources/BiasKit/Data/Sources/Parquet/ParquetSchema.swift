@@ -41,7 +41,8 @@ struct ParquetSchema: Sendable {
       var pending = 1
       while pending > 0 {
         guard index < elements.count else {
-          throw ThriftFailure(offset: 0, reason: "the schema's groups declare more children than it has elements")
+          throw ThriftFailure(
+            offset: 0, reason: "the schema's groups declare more children than it has elements")
         }
         let element = elements[index]
         index += 1
@@ -49,7 +50,10 @@ struct ParquetSchema: Sendable {
         if let children = element.childCount, element.type == nil || children > 0 {
           guard children >= 0, children <= elements.count - index else {
             throw ThriftFailure(
-              offset: 0, reason: "a schema group declares \(children) children; \(elements.count - index) elements follow")
+              offset: 0,
+              reason:
+                "a schema group declares \(children) children; \(elements.count - index) elements follow"
+            )
           }
           pending += Int(children)
         } else {
@@ -60,7 +64,8 @@ struct ParquetSchema: Sendable {
     }
     for _ in 0..<Int(rootChildren) {
       guard index < elements.count else {
-        throw ThriftFailure(offset: 0, reason: "the schema's root declares \(rootChildren) columns; fewer follow")
+        throw ThriftFailure(
+          offset: 0, reason: "the schema's root declares \(rootChildren) columns; fewer follow")
       }
       let element = elements[index]
       let first = leafCount
@@ -71,7 +76,8 @@ struct ParquetSchema: Sendable {
         name: element.name, leaf: first, physicalType: nil, typeLength: 0, kind: nil,
         refusal: nil, maximumDefinitionLevel: 0, typeDescription: "group")
       if isGroup || element.repetition == 2 || element.annotation == .nested {
-        column.refusal = "it is a nested (\(isGroup ? "group" : "repeated")) column; only flat columns can be read"
+        column.refusal =
+          "it is a nested (\(isGroup ? "group" : "repeated")) column; only flat columns can be read"
       } else if let code = element.type, let physical = ParquetPhysicalType(rawValue: code) {
         column.physicalType = physical
         column.typeLength = Int(element.typeLength ?? 0)
@@ -84,7 +90,8 @@ struct ParquetSchema: Sendable {
       columns.append(column)
     }
     if index != elements.count {
-      throw ThriftFailure(offset: 0, reason: "the schema has \(elements.count - index) elements outside its root")
+      throw ThriftFailure(
+        offset: 0, reason: "the schema has \(elements.count - index) elements outside its root")
     }
   }
 

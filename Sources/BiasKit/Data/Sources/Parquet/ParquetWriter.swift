@@ -46,7 +46,7 @@ public struct ParquetWriter: Sendable {
   }
 
   /// A named column.
-  public struct Column: Sendable, Equatable {
+  public struct OutputColumn: Sendable, Equatable {
     public var name: String
     public var values: Values
 
@@ -58,7 +58,7 @@ public struct ParquetWriter: Sendable {
     /// A column read by a ``TableSource`` written back: numbers as doubles, labels as integers
     /// 0/1 when their classes are spelled `0`/`1` (else as their spellings), categories as
     /// strings.
-    public init(_ name: String, from column: BiasKit.Column) {
+    public init(_ name: String, from column: Column) {
       self.name = name
       switch column {
       case .numbers(let v): values = .doubles(v)
@@ -94,13 +94,13 @@ public struct ParquetWriter: Sendable {
   ///
   /// - Throws: ``BiasKitError`` for columns of different lengths, no columns, duplicate names,
   ///   a category code outside its levels, or a file that cannot be written.
-  public func write(_ columns: [Column], to path: String) throws {
+  public func write(_ columns: [OutputColumn], to path: String) throws {
     let bytes = try encoded(columns)
     try AtomicFileWriter.write(bytes, to: path)
   }
 
   /// The bytes of the Parquet file holding `columns`.
-  func encoded(_ columns: [Column]) throws -> [UInt8] {
+  func encoded(_ columns: [OutputColumn]) throws -> [UInt8] {
     guard let first = columns.first else {
       throw BiasKitError(.invalidArgument, "a Parquet file needs at least one column")
     }
@@ -110,7 +110,8 @@ public struct ParquetWriter: Sendable {
       guard column.values.count == rows else {
         throw BiasKitError(
           .invalidArgument,
-          "the column '\(column.name)' has \(column.values.count) rows; '\(first.name)' has \(rows)")
+          "the column '\(column.name)' has \(column.values.count) rows; '\(first.name)' has \(rows)"
+        )
       }
       guard names.insert(column.name).inserted else {
         throw BiasKitError(.invalidArgument, "the column '\(column.name)' is named twice")
@@ -193,7 +194,9 @@ public struct ParquetWriter: Sendable {
     }
   }
 
-  private func writeChunk(_ column: Column, rows: Range<Int>, into file: inout [UInt8])
+  private func writeChunk(
+    _ column: OutputColumn, rows: Range<Int>, into file: inout [UInt8]
+  )
     -> ChunkMetadata
   {
     let chunkStart = file.count
@@ -240,7 +243,9 @@ public struct ParquetWriter: Sendable {
           }
         }
         let encodedLevels = RLEHybridEncoder.encode(levels.map { UInt32($0) }, bitWidth: 1)
-        withUnsafeBytes(of: UInt32(encodedLevels.count).littleEndian) { body.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt32(encodedLevels.count).littleEndian) {
+          body.append(contentsOf: $0)
+        }
         body.append(contentsOf: encodedLevels)
         if present == page.count {
           values[page].withUnsafeBytes { body.append(contentsOf: $0) }
@@ -391,14 +396,16 @@ public struct ParquetWriter: Sendable {
     let compressed = chunks.reduce(0) { $0 + $1.compressedSize }
     w.i64(2, Int64(total))
     w.i64(3, Int64(rows))
-    if let first = chunks.first { w.i64(5, Int64(first.dictionaryPageOffset ?? first.dataPageOffset)) }
+    if let first = chunks.first {
+      w.i64(5, Int64(first.dictionaryPageOffset ?? first.dataPageOffset))
+    }
     w.i64(6, Int64(compressed))
     w.fieldHeader(7, .i16)
     w.zigzag(Int64(ordinal))
     return w.finish()
   }
 
-  private func fileMetadata(_ columns: [Column], rows: Int, rowGroups: [[UInt8]]) -> [UInt8] {
+  private func fileMetadata(_ columns: [OutputColumn], rows: Int, rowGroups: [[UInt8]]) -> [UInt8] {
     var w = ThriftCompactWriter()
     w.i32(1, 2)
     w.list(2, .structure, count: columns.count + 1) { w in
@@ -497,7 +504,9 @@ enum RLEHybridEncoder {
       if run >= 8 && literals.count % 8 == 0 {
         flushLiterals()
         varint(run << 1)
-        for k in 0..<valueBytes { out.append(UInt8(truncatingIfNeeded: values[i] >> (8 * UInt32(k)))) }
+        for k in 0..<valueBytes {
+          out.append(UInt8(truncatingIfNeeded: values[i] >> (8 * UInt32(k))))
+        }
         i += run
       } else {
         // Fill literals up to the next multiple of eight (or take the run into them).
