@@ -166,6 +166,29 @@ struct ParquetReaderTests {
     }
   }
 
+  @Test(
+    "Examples/adult-predictions.csv as Parquet reads into the same columns as the CSV",
+    arguments: ["none", "snappy", "gzip", "zstd"])
+  func adultPredictionsEqualTheCSV(compression: String) throws {
+    let requests: [ColumnRequest] = [
+      .label("y_true"), .label("y_pred"), .number("y_score"), .category("sex"), .category("race"),
+    ]
+    let csv = try CSVReader(
+      path: TestData.packageRoot.appendingPathComponent("Examples/adult-predictions.csv").path
+    ).read(requests)
+    let parquet = try ParquetReader(
+      path: ParquetFixtures.path("adult-predictions-\(compression).parquet")
+    ).read(requests)
+    #expect(parquet.rowCount == csv.rowCount)
+    for (a, b) in zip(parquet.columns, csv.columns) {
+      if let x = a.numbers, let y = b.numbers {
+        #expect(x.map(\.bitPattern) == y.map(\.bitPattern))
+      } else {
+        #expect(a == b)
+      }
+    }
+  }
+
   @Test func projectsColumnsInRequestOrderAndReadsRepeatsOnce() throws {
     let reader = try ParquetReader(path: ParquetFixtures.path("types-dictionary-snappy-v1.parquet"))
     let table = try reader.read([
@@ -191,8 +214,9 @@ struct ParquetReaderTests {
     for t in texts where !order.contains(t) { order.append(t) }
     #expect(column.levels == order)
     // The same as the CSV reader gives the same values.
-    let csv = texts.map { $0 == "NA" ? "" : "\"\($0)\"" }.joined(separator: "\n")
-    let csvPath = try writeTemporary("s\n" + csv + "\n")
+    // (A second column keeps the rows with an empty field from being blank lines.)
+    let csv = texts.map { $0 == "NA" ? "0," : "0,\"\($0)\"" }.joined(separator: "\n")
+    let csvPath = try writeTemporary("i,s\n" + csv + "\n")
     let fromCSV = try CSVReader(path: csvPath).read([.category("s", missingGroup: "NA")])
     #expect(fromCSV.columns[0].categories == column)
   }
@@ -207,7 +231,8 @@ struct ParquetReaderTests {
       ("tf", "False", "TRUE"), ("score01", "0.0", "1.0"),
     ] {
       let column = try #require(try reader.read([.label(name)]).columns[0].labels)
-      #expect(column.values == expected, "\(name)")
+      // tf: False, TRUE, true, false, True, 0, 1, true
+      #expect(column.values == (name == "tf" ? [0, 1, 1, 0, 1, 0, 1, 1] : expected), "\(name)")
       #expect(column.negativeName == negative && column.positiveName == positive, "\(name)")
     }
     let yes = try #require(try reader.read([.label("yesno", positive: "yes")]).columns[0].labels)
@@ -399,9 +424,9 @@ struct ParquetReaderTests {
     let snappy = body.withUnsafeBytes { Snappy.compress($0) }
     let short = CraftedParquet.page(
       values: 2, body: snappy, compressedSize: Int32(snappy.count), uncompressedSize: 24)
+    let snappyMessage = try failure(CraftedParquet.file(rows: 2, chunk: short, codec: 1))
     #expect(
-      try failure(CraftedParquet.file(rows: 2, chunk: short, codec: 1)).contains(
-        "page 0: the Snappy data declares 16 bytes; the page header says 24"))
+      snappyMessage.contains("page 0: the Snappy data declares 16 bytes; the page header says 24"))
     // More values than the row group has rows; fewer than it needs.
     let many = CraftedParquet.page(values: 3, body: CraftedParquet.int64s([1, 2, 3]))
     #expect(
@@ -420,11 +445,13 @@ struct ParquetReaderTests {
   @Test func rleRunOverflowingThePageAndDictionaryIndexOutOfRange() throws {
     let dictionary = CraftedParquet.page(
       type: ParquetPageHeader.dictionaryPage, values: 2, body: CraftedParquet.int64s([10, 20]))
-    // bit width 1, an RLE run of 100 copies of 0.
-    let overflow = CraftedParquet.page(values: 4, encoding: .rleDictionary, body: [1, 200, 0])
+    // bit width 1, an RLE run of 100 copies of 0 (header 200 as a varint).
+    let overflow = CraftedParquet.page(
+      values: 4, encoding: .rleDictionary, body: [1, 0xC8, 0x01, 0])
+    let overflowMessage = try failure(
+      CraftedParquet.file(rows: 4, chunk: dictionary + overflow, dictionaryOffset: true))
     #expect(
-      try failure(
-        CraftedParquet.file(rows: 4, chunk: dictionary + overflow, dictionaryOffset: true))
+      overflowMessage
         == "F: row group 0, column 'x', page 1: an RLE run of 100 values overflows the page (4 values left)"
     )
     // bit width 3, one bit-packed group: indices 0, 1, 5, …

@@ -130,7 +130,6 @@ struct ParquetColumnChunkReader {
       }
       let body = UnsafeRawBufferPointer(rebasing: chunk[bodyStart..<(bodyStart + compressed)])
       position = bodyStart + compressed
-      defer { page += 1 }
       switch header.type {
       case ParquetPageHeader.dictionaryPage:
         guard !sawDictionary, rowsRead == 0 else {
@@ -168,8 +167,9 @@ struct ParquetColumnChunkReader {
           scratch: scratch)
         rowsRead += count
       default:
-        continue  // index pages, and types from the future, are skipped
+        break  // index pages, and types from the future, are skipped
       }
+      page += 1
     }
   }
 
