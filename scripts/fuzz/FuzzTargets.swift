@@ -166,7 +166,7 @@ private func fuzzWordSets(_ bytes: UnsafeRawBufferPointer) {
 }
 
 /// Every column of a columnar file (Parquet, Arrow) as each kind of request.
-private func fuzzColumnar(names: [String], read: ([ColumnRequest]) throws -> CSVReader.Table) {
+private func fuzzColumnar(names: [String], read: ([ColumnRequest]) throws -> Table) {
   let names = Array(Set(names)).sorted()
   guard !names.isEmpty else { return }
   expectingBiasKitErrors { _ = try read(names.map { .init($0, .number(allowMissing: true)) }) }

@@ -217,15 +217,10 @@ public struct ArrowReader: Sendable {
       buffers: buffers.map { (offset: $0.0, length: $0.1) }, body: body, codec: codec)
   }
 
-  /// Reads the requested columns, in request order.
-  public func read(_ requests: [ColumnRequest]) throws -> CSVReader.Table {
-    try read(requests, progress: nil)
-  }
-
   /// Reads the requested columns, calling `progress` with the fraction decoded.
   public func read(
     _ requests: [ColumnRequest], progress: (@Sendable (Double) -> Void)?
-  ) throws -> CSVReader.Table {
+  ) throws -> Table {
     if batches.isEmpty { throw BiasKitError.noDataRows(path) }
     // The dictionaries of the requested dictionary-encoded columns, decoded once.
     var dictionaries: [Int64: ArrowDictionary] = [:]
@@ -297,6 +292,25 @@ public struct ArrowReader: Sendable {
           return ParquetFailure(rowGroup: b, page: nil, row: nil, kind: .malformed("\(error)"))
         }
       })
+  }
+}
+
+extension TableFormat {
+  /// Arrow IPC files, Feather v2 (`.arrow`, `.feather`, `.ipc`).
+  public static let arrow = TableFormat(rawValue: "arrow")
+}
+
+extension ArrowReader: FileTableSource {
+  public static var format: TableFormat { .arrow }
+  /// The path, as the user gave it.
+  public var name: String { path }
+
+  /// Opens `path` (options are for delimited text; Arrow has none).
+  public init(path: String, options: TableReadOptions) throws { try self.init(path: path) }
+
+  /// Where data row `row` (0-based, of the whole file) of `column` is.
+  public func location(row: Int, column: String) -> SourceLocation {
+    SourceLocation(file: path, position: .row(row), columnName: column)
   }
 }
 

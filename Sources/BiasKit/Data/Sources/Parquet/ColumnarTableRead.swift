@@ -32,7 +32,7 @@ enum ColumnarTableRead {
     requests: [ColumnRequest], progress: (@Sendable (Double) -> Void)?,
     cost: (Int, Int) -> Int,
     decode: (Int, Int, inout ColumnarTarget) -> ParquetFailure?
-  ) throws -> CSVReader.Table {
+  ) throws -> Table {
     let names = columns.map(\.name)
     var slots: [Int] = []  // the file column of each slot
     var slotOf: [Int: Int] = [:]
@@ -164,7 +164,7 @@ enum ColumnarTableRead {
         codes[s] = []
       }
     }
-    return CSVReader.Table(
+    return Table(
       rowCount: rowCount, names: requests.map(\.name), columns: requestSlot.map { result[$0] })
   }
 

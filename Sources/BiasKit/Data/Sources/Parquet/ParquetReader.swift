@@ -130,14 +130,9 @@ public struct ParquetReader: Sendable {
   }
 
   /// The location of data row `row` of `column`, for messages about values found after reading.
-  public func location(row: Int, column: String) -> String {
+  public func location(row: Int, column: String) -> SourceLocation {
     let (group, inner) = position(ofRow: row)
-    return ColumnarLocation(file: path, part: group, row: inner, column: column).description
-  }
-
-  /// Reads the requested columns, in request order.
-  public func read(_ requests: [ColumnRequest]) throws -> CSVReader.Table {
-    try read(requests, progress: nil)
+    return SourceLocation(file: path, position: .rowGroup(group, row: inner), columnName: column)
   }
 
   /// Reads the requested columns, calling `progress` with the fraction of the chunks decoded
@@ -147,7 +142,7 @@ public struct ParquetReader: Sendable {
   ///   as two kinds, a file without rows, and the first bad value or page (in row order).
   public func read(
     _ requests: [ColumnRequest], progress: (@Sendable (Double) -> Void)?
-  ) throws -> CSVReader.Table {
+  ) throws -> Table {
     let bytes = UnsafeRawBufferPointer(file.bytes)
     let columns = schema.columns.map {
       ColumnarTableRead.FileColumn(name: $0.name, kind: $0.kind, refusal: $0.refusal)
@@ -197,4 +192,18 @@ public struct ParquetReader: Sendable {
     }
     return failure
   }
+}
+
+extension TableFormat {
+  /// Apache Parquet (`.parquet`, `.parq`, `.pq`).
+  public static let parquet = TableFormat(rawValue: "parquet")
+}
+
+extension ParquetReader: FileTableSource {
+  public static var format: TableFormat { .parquet }
+  /// The path, as the user gave it.
+  public var name: String { path }
+
+  /// Opens `path` (options are for delimited text; Parquet has none).
+  public init(path: String, options: TableReadOptions) throws { try self.init(path: path) }
 }
