@@ -34,7 +34,15 @@ let package = Package(
                    providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
     .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
                    providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
-    .target(name: "BiasKit", dependencies: ["CSQLite", "CLibPQ"], swiftSettings: optimizedInDebug),
+    // Parquet / Arrow (Sources/BiasKit/Data/Sources/Parquet, Support/Compression): zlib for GZIP
+    // pages, bound like the databases (Debian: zlib1g-dev). Snappy and LZ4 are written by hand;
+    // ZSTD is loaded at run time with dlopen (the machines have libzstd.so.1 but not its headers),
+    // so no other C library is needed to build.
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                   providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+    .target(
+      name: "BiasKit", dependencies: ["CSQLite", "CLibPQ", "CZlib"], swiftSettings: optimizedInDebug
+    ),
     .executableTarget(
       name: "biaskit",
       dependencies: [

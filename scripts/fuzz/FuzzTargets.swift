@@ -165,9 +165,40 @@ private func fuzzWordSets(_ bytes: UnsafeRawBufferPointer) {
   expectingBiasKitErrors { _ = try WEATWordSets.decode(Data(bytes), path: "input.json") }
 }
 
+/// Every column of a columnar file (Parquet, Arrow) as each kind of request.
+private func fuzzColumnar(names: [String], read: ([ColumnRequest]) throws -> Table) {
+  let names = Array(Set(names)).sorted()
+  guard !names.isEmpty else { return }
+  expectingBiasKitErrors { _ = try read(names.map { .init($0, .number(allowMissing: true)) }) }
+  expectingBiasKitErrors { _ = try read(names.map { .number($0) }) }
+  expectingBiasKitErrors { _ = try read(names.map { .category($0) }) }
+  expectingBiasKitErrors { _ = try read(names.map { .category($0, missingGroup: "NA") }) }
+  expectingBiasKitErrors { _ = try read(names.map { .label($0) }) }
+  expectingBiasKitErrors { _ = try read(names.map { .label($0, positive: "yes") }) }
+}
+
+/// ParquetReader: the footer, then every column as each kind (and every page of each chunk).
+private func fuzzParquet(_ bytes: UnsafeRawBufferPointer) {
+  let path = writeScratch("input.parquet", bytes)
+  expectingBiasKitErrors {
+    let reader = try ParquetReader(path: path)
+    fuzzColumnar(names: reader.columnNames) { try reader.read($0) }
+    if reader.rowCount > 0 { _ = reader.location(row: reader.rowCount - 1, column: "x") }
+  }
+}
+
+/// ArrowReader: the footer and messages, then every column as each kind.
+private func fuzzArrow(_ bytes: UnsafeRawBufferPointer) {
+  let path = writeScratch("input.arrow", bytes)
+  expectingBiasKitErrors {
+    let reader = try ArrowReader(path: path)
+    fuzzColumnar(names: reader.columnNames) { try reader.read($0) }
+  }
+}
+
 private let targets: [String: (UnsafeRawBufferPointer) -> Void] = [
   "csv": fuzzCSV, "audit": fuzzAudit, "npy": fuzzNumpy, "embedding": fuzzEmbedding,
-  "state": fuzzState, "wordsets": fuzzWordSets,
+  "state": fuzzState, "wordsets": fuzzWordSets, "parquet": fuzzParquet, "arrow": fuzzArrow,
 ]
 
 private let selected: (UnsafeRawBufferPointer) -> Void = {

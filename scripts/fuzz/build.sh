@@ -13,7 +13,7 @@ PQ_CFLAGS=$(pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgre
 # shellcheck disable=SC2046
 swiftc -O -g -sanitize=fuzzer,address -parse-as-library -swift-version 5 \
   -module-name BiasKit -module-cache-path "$OUT/module-cache" \
-  -I Sources/CSQLite -I Sources/CLibPQ -Xcc $PQ_CFLAGS -lsqlite3 -lpq \
+  -I Sources/CSQLite -I Sources/CLibPQ -I Sources/CZlib -Xcc $PQ_CFLAGS -lsqlite3 -lpq -lz \
   $(find "$OUT/src/BiasKit" -name '*.swift' | sort) "$OUT/src/FuzzTargets.swift" \
   -o "$OUT/biaskit-fuzz"
 echo "built $OUT/biaskit-fuzz"

@@ -7,7 +7,12 @@ cd "$(dirname "$0")/../.."
 OUT=${1:-/work/fuzz-build}
 BIASKIT=${2:-}
 C="$OUT/corpus"
-mkdir -p "$C/csv" "$C/audit" "$C/npy" "$C/embedding" "$C/state" "$C/wordsets"
+mkdir -p "$C/csv" "$C/audit" "$C/npy" "$C/embedding" "$C/state" "$C/wordsets" "$C/parquet" "$C/arrow"
+# Parquet and Arrow: the small fixtures (every encoding and codec) and the files the writer makes.
+for f in Tests/BiasKitTests/Fixtures/Parquet/*.parquet; do
+  [ "$(wc -c < "$f")" -le 40000 ] && cp "$f" "$C/parquet/"
+done
+cp Tests/BiasKitTests/Fixtures/Parquet/*.arrow Tests/BiasKitTests/Fixtures/Parquet/*.feather "$C/arrow/"
 # CSV: the first lines of each example and every CSV fixture (small inputs fuzz faster).
 for f in Examples/*.csv Tests/BiasKitTests/Fixtures/*/*.csv; do
   head -n 12 "$f" > "$C/csv/$(basename "$f")"

@@ -93,7 +93,7 @@ public struct TableFormat: RawRepresentable, Hashable, Sendable, CustomStringCon
 
   /// Every file format, in the order extensions are matched: one line per format.
   public static let registered: [any FileTableSource.Type] = [
-    CSVReader.self
+    CSVReader.self, ParquetReader.self, ArrowReader.self,
   ]
 
   /// The source type of this format, if it is registered.
@@ -131,6 +131,10 @@ public enum TableSources {
   public static func open(
     _ path: String, format: TableFormat? = nil, options: TableReadOptions = TableReadOptions()
   ) throws -> any TableSource {
+    // A pattern naming several files (`logs/*.parquet`) is one table of them all.
+    if ConcatenatedTableSource.isPattern(path) {
+      return try ConcatenatedTableSource(pattern: path, format: format, options: options)
+    }
     let chosen = format ?? TableFormat.of(path: path) ?? .csv
     guard let type = chosen.sourceType else {
       throw BiasKitError.unknownFormat(chosen, known: TableFormat.registered.map { $0.format })
