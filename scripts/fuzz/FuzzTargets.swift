@@ -196,9 +196,40 @@ private func fuzzArrow(_ bytes: UnsafeRawBufferPointer) {
   }
 }
 
+/// JSONLines: every record's members, then each language-model reader and scorer on the records.
+private func fuzzJSONLines(_ bytes: UnsafeRawBufferPointer) {
+  let file = JSONLines(bytes: Array(bytes), name: "input.jsonl")
+  expectingBiasKitErrors {
+    _ = try file.map { record in
+      record.root.members.map { ($0.key, $0.value.text(), $0.value.string, $0.value.number) }
+    }
+  }
+  expectingBiasKitErrors {
+    let responses = try BBQResponses(reading: file)
+    for convention in BBQ.Convention.allCases {
+      _ = try BBQ(convention: convention, bootstrap: BootstrapOptions(samples: 3)).scored(responses)
+    }
+  }
+  expectingBiasKitErrors { _ = try CrowSPairs().scored(try CrowSPairs.Pair.read(file)) }
+  expectingBiasKitErrors { _ = try Winogender().scored(try Winogender.Answer.read(file)) }
+  expectingBiasKitErrors {
+    let questions = try MultipleChoiceQuestions(reading: file, normalization: .renormalize)
+    _ = try PriDe(estimation: .allPermuted).fitted(to: questions)
+  }
+  expectingBiasKitErrors {
+    let records = try CounterfactualRecord.read(file)
+    expectingBiasKitErrors { _ = try CounterfactualProbes(permutations: 20).scored(records) }
+    expectingBiasKitErrors {
+      _ = try LexiconRates(lexicons: [try Lexicon(name: "l", terms: ["a", "b c", "d*"])])
+        .scored(records)
+    }
+  }
+}
+
 private let targets: [String: (UnsafeRawBufferPointer) -> Void] = [
   "csv": fuzzCSV, "audit": fuzzAudit, "npy": fuzzNumpy, "embedding": fuzzEmbedding,
   "state": fuzzState, "wordsets": fuzzWordSets, "parquet": fuzzParquet, "arrow": fuzzArrow,
+  "jsonl": fuzzJSONLines,
 ]
 
 private let selected: (UnsafeRawBufferPointer) -> Void = {

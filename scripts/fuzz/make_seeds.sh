@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 OUT=${1:-/work/fuzz-build}
 BIASKIT=${2:-}
 C="$OUT/corpus"
-mkdir -p "$C/csv" "$C/audit" "$C/npy" "$C/embedding" "$C/state" "$C/wordsets" "$C/parquet" "$C/arrow"
+mkdir -p "$C/csv" "$C/audit" "$C/npy" "$C/embedding" "$C/state" "$C/wordsets" "$C/parquet" "$C/arrow" "$C/jsonl"
 # Parquet and Arrow: the small fixtures (every encoding and codec) and the files the writer makes.
 for f in Tests/BiasKitTests/Fixtures/Parquet/*.parquet; do
   [ "$(wc -c < "$f")" -le 40000 ] && cp "$f" "$C/parquet/"
@@ -25,6 +25,10 @@ cp Tests/BiasKitTests/Fixtures/Embeddings/*.bin Tests/BiasKitTests/Fixtures/Embe
 # WEAT word sets.
 cp Tests/BiasKitTests/Fixtures/Embeddings/tiny_weat.json Tests/BiasKitTests/Fixtures/Embeddings/tiny_lists.json \
   Tests/BiasKitTests/Fixtures/Embeddings/empty_defining_sets.json "$C/wordsets/"
+# JSON Lines: the first records of each language-model fixture.
+for f in Tests/BiasKitTests/Fixtures/LanguageModels/*.jsonl; do
+  head -n 4 "$f" > "$C/jsonl/$(basename "$f")"
+done
 # .npy: one file per element type and rank.
 PY=/work/venv/bin/python
 [ -x "$PY" ] || PY=python3
