@@ -42,7 +42,7 @@ struct JSONLinesTests {
   @Test(
     "malformed lines name the line and column",
     arguments: [
-      ("{\"a\": 1}\n{\"a\": }\n", "input.jsonl:2:7: expected a JSON value"),
+      ("{\"a\": 1}\n{\"a\": }\n", "input.jsonl:2:7: expected a value before '}'"),
       ("{\"a\": 1,}\n", "input.jsonl:1:9: expected a quoted key"),
       ("[1, 2]\n", "input.jsonl:1:1: expected a JSON object ('{'), one record per line"),
       ("{\"a\": 1} x\n", "input.jsonl:1:10: unexpected text after the end of the JSON object"),
