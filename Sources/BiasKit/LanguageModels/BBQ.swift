@@ -227,7 +227,8 @@ public struct BBQResponses: Sendable, Equatable {
   public init(categories: [String], codes: [Int32], flags: [UInt8]) throws {
     guard codes.count == flags.count else {
       throw BiasKitError(
-        .invalidArgument, "BBQ responses need one category per answer (\(codes.count) vs \(flags.count))")
+        .invalidArgument,
+        "BBQ responses need one category per answer (\(codes.count) vs \(flags.count))")
     }
     guard codes.allSatisfy({ $0 >= 0 && Int($0) < categories.count }) else {
       throw BiasKitError(.invalidArgument, "a BBQ category code is outside the category list")

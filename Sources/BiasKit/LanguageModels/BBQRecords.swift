@@ -351,7 +351,8 @@ enum BBQRecordReader {
       }
       k += 1
     }
-    return try outcome(record, doc: doc, label: label, answers: answers, choices: choices, answer: best)
+    return try outcome(
+      record, doc: doc, label: label, answers: answers, choices: choices, answer: best)
   }
 
   /// `_process_results` for an answer index into the 12 choices (−1: no answer recognised).
@@ -402,7 +403,8 @@ enum BBQRecordReader {
       // The groups of the two non-UNKNOWN answers; as there, a later match overrides an
       // earlier one.
       let groups = try answerGroups(record, doc: doc, answers: answers)
-      for (i, names) in groups.enumerated() where names.contains(where: { wordSet.contains(cleaned($0)) }) {
+      for (i, names) in groups.enumerated()
+      where names.contains(where: { wordSet.contains(cleaned($0)) }) {
         answer = i
       }
     }

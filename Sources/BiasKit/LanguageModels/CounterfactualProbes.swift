@@ -162,7 +162,8 @@ public struct CounterfactualProbes: Sendable {
       } else if !grid.cells.allSatisfy({ $0.text != nil }) {
         throw BiasKitError(
           .invalidValue,
-          "template '\(grid.template)': every record needs the same kind of output (a label or a score)")
+          "template '\(grid.template)': every record needs the same kind of output (a label or a score)"
+        )
       }
       var means: [Double] = []
       var gap = Double.nan
@@ -211,7 +212,11 @@ public struct CounterfactualProbes: Sendable {
     // All relabellings of one instance.
     var orders: [[Int]] = [[]]
     for f in 0..<k {
-      orders = orders.flatMap { o in (0...o.count).map { at in var c = o; c.insert(f, at: at); return c } }
+      orders = orders.flatMap { o in
+        (0...o.count).map { at in
+          var c = o; c.insert(f, at: at); return c
+        }
+      }
     }
     let perInstance = orders.count
     var total = 1.0

@@ -90,7 +90,8 @@ public struct CrowSPairs: Sendable {
     guard !pairs.isEmpty else {
       throw BiasKitError(.degenerateData, "CrowS-Pairs needs at least one sentence pair")
     }
-    for (i, p) in pairs.enumerated() where !p.moreStereotypical.isFinite || !p.lessStereotypical.isFinite {
+    for (i, p) in pairs.enumerated()
+    where !p.moreStereotypical.isFinite || !p.lessStereotypical.isFinite {
       throw BiasKitError(
         .invalidValue, "CrowS-Pairs pair \(i + 1): the sentence scores must be finite numbers")
     }
@@ -196,7 +197,8 @@ enum LMEvaluationHarnessLog {
       let value = pair.kind == .array ? pair.elements.first : pair
       guard let ll = value?.numberOrNumericString, !ll.isNaN else {
         throw record.problem(
-          "a log-likelihood must be a number (or [number, is_greedy]), not \(pair.text())", at: pair)
+          "a log-likelihood must be a number (or [number, is_greedy]), not \(pair.text())", at: pair
+        )
       }
       values.append(ll)
     }

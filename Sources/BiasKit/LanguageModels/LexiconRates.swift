@@ -18,9 +18,12 @@ public struct Lexicon: Sendable, Equatable {
     self.name = name
     self.terms = terms.compactMap { term in
       let words = LexiconRates.words(term)
-      return words.isEmpty ? nil : words.enumerated().map { i, w in
-        i == words.count - 1 && term.trimmingCharacters(in: .whitespaces).hasSuffix("*") ? w + "*" : w
-      }
+      return words.isEmpty
+        ? nil
+        : words.enumerated().map { i, w in
+          i == words.count - 1 && term.trimmingCharacters(in: .whitespaces).hasSuffix("*")
+            ? w + "*" : w
+        }
     }
     guard !self.terms.isEmpty else {
       throw BiasKitError(.invalidValue, "the lexicon '\(name)' has no terms")
@@ -134,7 +137,7 @@ public struct LexiconRates: Sendable {
     for (i, s) in scalars.enumerated() {
       if isWord(s) {
         current.append(s)
-      } else if (s == "'" || s == "\u{2019}" || s == "-"), !current.isEmpty, i + 1 < scalars.count,
+      } else if s == "'" || s == "\u{2019}" || s == "-", !current.isEmpty, i + 1 < scalars.count,
         isWord(scalars[i + 1])
       {
         current.append(s)
@@ -163,7 +166,8 @@ public struct LexiconRates: Sendable {
     guard let ref = fillers.firstIndex(of: reference) else {
       throw BiasKitError(
         .unknownName,
-        "the reference filler '\(reference)' does not occur; the fillers are \(fillers.map { "'\($0)'" }.joined(separator: ", "))")
+        "the reference filler '\(reference)' does not occur; the fillers are \(fillers.map { "'\($0)'" }.joined(separator: ", "))"
+      )
     }
     let fillerIndex = Dictionary(uniqueKeysWithValues: fillers.enumerated().map { ($1, $0) })
     let L = lexicons.count

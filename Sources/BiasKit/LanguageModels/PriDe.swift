@@ -87,7 +87,8 @@ public struct PriDe: Sendable {
       guard size >= 1 else {
         throw BiasKitError(
           .degenerateData,
-          "a PriDe estimation fraction of \(k) of \(n) questions selects none; use a larger fraction")
+          "a PriDe estimation fraction of \(k) of \(n) questions selects none; use a larger fraction"
+        )
       }
       guard size <= candidates.count else {
         throw BiasKitError(
@@ -103,7 +104,8 @@ public struct PriDe: Sendable {
     guard !chosen.isEmpty else {
       throw BiasKitError(
         .degenerateData,
-        "PriDe needs questions answered under all \(m) cyclic permutations of their options; none has them")
+        "PriDe needs questions answered under all \(m) cyclic permutations of their options; none has them"
+      )
     }
     let eps = Self.epsilon
     var prior = [Double](repeating: 0, count: m)
@@ -167,7 +169,9 @@ extension MultipleChoiceQuestions {
   /// Reads questions from JSON Lines: `answer` (an index, or a letter A, B, …), `probs` (the m
   /// option-ID probabilities, or m rows of them for the cyclic permutations, row p showing
   /// option (i + p) mod m at position i), and optionally `id`.
-  public init(reading file: JSONLines, normalization: Normalization = .require(tolerance: 1e-6))
+  public init(
+    reading file: JSONLines, normalization: Normalization = .require(tolerance: 1e-6)
+  )
     throws
   {
     struct Row {
@@ -226,13 +230,15 @@ extension MultipleChoiceQuestions {
           "the answer \(answer) is outside the \(rows[0].count) options (0–\(rows[0].count - 1))",
           at: answerValue)
       }
-      return Row(id: record.root["id"]?.string, answer: answer, rows: rows, line: record.line.lowerBound)
+      return Row(
+        id: record.root["id"]?.string, answer: answer, rows: rows, line: record.line.lowerBound)
     }
     for r in rows {
       if let m = optionCount, m != r.rows[0].count {
         throw BiasKitError(
           .invalidValue,
-          "\(file.location(ofByte: r.line)): this question has \(r.rows[0].count) options; the first has \(m)")
+          "\(file.location(ofByte: r.line)): this question has \(r.rows[0].count) options; the first has \(m)"
+        )
       }
       optionCount = r.rows[0].count
     }

@@ -14,7 +14,8 @@ public struct SentenceEmbeddings: Sendable {
   /// - Throws: ``BiasKitError`` when the counts differ or the matrix is empty.
   public init(sentences: [String], vectors: Matrix, source: String = "the embeddings") throws {
     guard vectors.rows == sentences.count else {
-      throw BiasKitError.embeddingRowsDoNotMatch(source, rows: vectors.rows, sentences: sentences.count)
+      throw BiasKitError.embeddingRowsDoNotMatch(
+        source, rows: vectors.rows, sentences: sentences.count)
     }
     guard vectors.columns >= 1 else {
       throw BiasKitError(.invalidValue, "\(source): the embeddings have no columns")
@@ -134,7 +135,8 @@ public struct SEAT: Sendable {
       throw BiasKitError(.malformedInput, "\(path): not a SEAT test (invalid JSON)")
     }
     guard let object = json as? [String: Any] else {
-      throw BiasKitError(.malformedInput, "\(path): a SEAT test is a JSON object with targ1, targ2, attr1, attr2")
+      throw BiasKitError(
+        .malformedInput, "\(path): a SEAT test is a JSON object with targ1, targ2, attr1, attr2")
     }
     func set(_ key: String) throws -> WordSet {
       guard let entry = object[key] as? [String: Any], let examples = entry["examples"] as? [String]

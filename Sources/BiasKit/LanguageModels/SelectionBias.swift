@@ -51,7 +51,9 @@ public struct MultipleChoiceQuestions: Sendable, Equatable {
     guard identifiers.isEmpty || identifiers.count == answers.count else {
       throw BiasKitError(.invalidArgument, "give one identifier per question or none")
     }
-    func name(_ q: Int) -> String { identifiers.isEmpty ? "question \(q + 1)" : "question '\(identifiers[q])'" }
+    func name(_ q: Int) -> String {
+      identifiers.isEmpty ? "question \(q + 1)" : "question '\(identifiers[q])'"
+    }
     for (q, a) in answers.enumerated() where a < 0 || a >= m {
       throw BiasKitError.answerOutsideOptions(name(q), answer: a, optionCount: m)
     }
@@ -82,12 +84,14 @@ public struct MultipleChoiceQuestions: Sendable, Equatable {
     for q in 0..<answers.count { try check(&rows, q * m, q) }
     for (q, block) in permuted {
       guard q >= 0, q < answers.count else {
-        throw BiasKitError(.invalidArgument, "permuted probabilities for question \(q + 1), which does not exist")
+        throw BiasKitError(
+          .invalidArgument, "permuted probabilities for question \(q + 1), which does not exist")
       }
       guard block.count == m * m else {
         throw BiasKitError(
           .invalidValue,
-          "\(name(q)): the cyclic permutations need \(m) rows of \(m) probabilities, got \(block.count) values")
+          "\(name(q)): the cyclic permutations need \(m) rows of \(m) probabilities, got \(block.count) values"
+        )
       }
       var b = block
       for p in 0..<m { try check(&b, p * m, q) }
@@ -151,10 +155,12 @@ extension BiasKitError {
   static func answerOutsideOptions(_ question: String, answer: Int, optionCount: Int) -> Self {
     BiasKitError(
       .invalidValue,
-      "\(question): the answer \(answer) is outside the \(optionCount) options (0–\(optionCount - 1))")
+      "\(question): the answer \(answer) is outside the \(optionCount) options (0–\(optionCount - 1))"
+    )
   }
 
-  static func probabilitiesDoNotSumToOne(_ question: String, sum: Double, tolerance: Double) -> Self {
+  static func probabilitiesDoNotSumToOne(_ question: String, sum: Double, tolerance: Double) -> Self
+  {
     BiasKitError(
       .invalidValue,
       "\(question): the option probabilities sum to \(sum), not 1 (tolerance \(tolerance)); renormalize them (--renormalize) if they are a vocabulary's probabilities of the option IDs"

@@ -20,10 +20,12 @@ struct JSONLinesTests {
     } catch { return "\(error)" }
   }
 
-  @Test("values, nesting, escapes, Python's NaN and Infinity, blank lines, a BOM and no final newline")
+  @Test(
+    "values, nesting, escapes, Python's NaN and Infinity, blank lines, a BOM and no final newline")
   func values() throws {
     let file = LanguageModelFixtures.lines(
-      "\u{FEFF}{\"a\": 1, \"b\": [true, false, null], \"c\": {\"d\": \"x\\ty\\u00e9\\ud83d\\ude00\"}}\n\n  \r\n{\"n\": NaN, \"i\": -Infinity, \"e\": 1.5e-3, \"a\": 2, \"a\": 3}")
+      "\u{FEFF}{\"a\": 1, \"b\": [true, false, null], \"c\": {\"d\": \"x\\ty\\u00e9\\ud83d\\ude00\"}}\n\n  \r\n{\"n\": NaN, \"i\": -Infinity, \"e\": 1.5e-3, \"a\": 2, \"a\": 3}"
+    )
     let rows = try file.map { r -> [String: String] in
       var out: [String: String] = [:]
       if let a = r.root["a"]?.integer { out["a"] = String(a) }
@@ -31,7 +33,9 @@ struct JSONLinesTests {
       if let n = r.root["n"]?.number { out["n"] = n.isNaN ? "nan" : "\(n)" }
       if let i = r.root["i"]?.number { out["i"] = "\(i)" }
       if let e = r.root["e"]?.number { out["e"] = "\(e)" }
-      if let b = r.root["b"] { out["b"] = b.elements.map { $0.bool.map(String.init) ?? "null" }.joined(separator: ",") }
+      if let b = r.root["b"] {
+        out["b"] = b.elements.map { $0.bool.map(String.init) ?? "null" }.joined(separator: ",")
+      }
       return out
     }
     #expect(rows.count == 2)
@@ -46,7 +50,9 @@ struct JSONLinesTests {
       ("{\"a\": 1,}\n", "input.jsonl:1:9: expected a quoted key"),
       ("[1, 2]\n", "input.jsonl:1:1: expected a JSON object ('{'), one record per line"),
       ("{\"a\": 1} x\n", "input.jsonl:1:10: unexpected text after the end of the JSON object"),
-      ("{\"a\": \"é\t\"}\n", "input.jsonl:1:9: a control character inside a string must be escaped"),
+      (
+        "{\"a\": \"é\t\"}\n", "input.jsonl:1:9: a control character inside a string must be escaped"
+      ),
       ("{\"a\": 01}\n", "input.jsonl:1:7: a number cannot start with 0 followed by digits"),
       ("{\"a\": [1, 2\n", "input.jsonl:1:12: the line ends inside a value"),
       ("{\"a\": \"\\x\"}\n", "input.jsonl:1:8: invalid escape in a string"),
@@ -74,7 +80,9 @@ struct JSONLinesTests {
     } throws: { ($0 as? BiasKitError)?.message == "input.jsonl:2:1: the record has no field 'a'" }
     // Over a megabyte: several chunks.
     var text = ""
-    for i in 0..<60_000 { text += "{\"i\": \(i), \"pad\": \"\(String(repeating: "x", count: i % 13))\"}\n" }
+    for i in 0..<60_000 {
+      text += "{\"i\": \(i), \"pad\": \"\(String(repeating: "x", count: i % 13))\"}\n"
+    }
     let file = LanguageModelFixtures.lines(text)
     let values = try file.map { $0.root["i"]!.integer! }
     #expect(values == Array(0..<60_000))

@@ -19,9 +19,11 @@ struct BBQTests {
       let amb = values["amb_bias_score_\(scores.name)"]
       let dis = values["disamb_bias_score_\(scores.name)"]
       #expect(
-        matches(scores.ambiguousBias.value, amb), "\(file) \(scores.name) s_AMB \(scores.ambiguousBias.value) vs \(amb ?? "nil")")
+        matches(scores.ambiguousBias.value, amb),
+        "\(file) \(scores.name) s_AMB \(scores.ambiguousBias.value) vs \(amb ?? "nil")")
       #expect(
-        matches(scores.disambiguatedBias.value, dis), "\(file) \(scores.name) s_DIS \(scores.disambiguatedBias.value) vs \(dis ?? "nil")")
+        matches(scores.disambiguatedBias.value, dis),
+        "\(file) \(scores.name) s_DIS \(scores.disambiguatedBias.value) vs \(dis ?? "nil")")
       seen += 1
     }
     #expect(seen == 11)
@@ -84,21 +86,28 @@ struct BBQTests {
   @Test("the two conventions differ only where lm-eval returns 0 for no biased answers")
   func conventionsDiffer() throws {
     // Two disambiguated answers, both non-UNKNOWN and neither biased: the paper gives -1.
-    let flags = BBQResponses.flags(disambiguated: true, correct: true, unknown: false, biased: false)
+    let flags = BBQResponses.flags(
+      disambiguated: true, correct: true, unknown: false, biased: false)
     let responses = try BBQResponses(categories: ["Age"], codes: [0, 0], flags: [flags, flags])
-    #expect(try BBQ(convention: .parrish2022).scored(responses).overall.disambiguatedBias.value == -1)
     #expect(
-      try BBQ(convention: .lmEvaluationHarness).scored(responses).overall.disambiguatedBias.value == 0)
+      try BBQ(convention: .parrish2022).scored(responses).overall.disambiguatedBias.value == -1)
+    #expect(
+      try BBQ(convention: .lmEvaluationHarness).scored(responses).overall.disambiguatedBias.value
+        == 0)
     // No ambiguous items: s_AMB is undefined in both.
     #expect(try BBQ().scored(responses).overall.ambiguousBias.value.isNaN)
     // Every ambiguous answer UNKNOWN: the paper's s_AMB is 0 (accuracy 1).
-    let unknown = BBQResponses.flags(disambiguated: false, correct: true, unknown: true, biased: false)
+    let unknown = BBQResponses.flags(
+      disambiguated: false, correct: true, unknown: true, biased: false)
     let allUnknown = try BBQResponses(categories: ["Age"], codes: [0], flags: [unknown])
     #expect(try BBQ(convention: .parrish2022).scored(allUnknown).overall.ambiguousBias.value == 0)
-    #expect(try BBQ(convention: .parrish2022).scored(allUnknown).overall.disambiguatedBias.value.isNaN)
+    #expect(
+      try BBQ(convention: .parrish2022).scored(allUnknown).overall.disambiguatedBias.value.isNaN)
   }
 
-  @Test("bootstrap intervals are reproducible for a seed, bracket the median and skip undefined samples")
+  @Test(
+    "bootstrap intervals are reproducible for a seed, bracket the median and skip undefined samples"
+  )
   func bootstrapIntervals() throws {
     let responses = try BBQResponses(
       reading: JSONLines(path: LanguageModelFixtures.path("bbq_flat.jsonl")))

@@ -35,7 +35,9 @@ struct CounterfactualTests {
     #expect(result.templates[result.worst[0]].template == "pair30")
     #expect(abs(result.flipRate - 0.7) < 1e-15 && result.instances == 10)
     // Reproducible for a seed.
-    #expect(try CounterfactualProbes(seed: 3).scored(records).templates.map(\.pValue) == result.templates.map(\.pValue))
+    #expect(
+      try CounterfactualProbes(seed: 3).scored(records).templates.map(\.pValue)
+        == result.templates.map(\.pValue))
   }
 
   @Test("a template with one filler, unpaired instances and missing outputs are errors")
@@ -46,7 +48,10 @@ struct CounterfactualTests {
     ]
     #expect {
       try CounterfactualProbes().scored(one)
-    } throws: { ($0 as? BiasKitError)?.message == "template 't' has one filler ('she'); a counterfactual needs at least two" }
+    } throws: {
+      ($0 as? BiasKitError)?.message
+        == "template 't' has one filler ('she'); a counterfactual needs at least two"
+    }
     let ragged = [
       CounterfactualRecord(template: "t", filler: "she", score: 1),
       CounterfactualRecord(template: "t", filler: "he", score: 2),
@@ -54,14 +59,20 @@ struct CounterfactualTests {
     ]
     #expect {
       try CounterfactualProbes().scored(ragged)
-    } throws: { ($0 as? BiasKitError)?.message.contains("different numbers of records (2, 1)") == true }
+    } throws: {
+      ($0 as? BiasKitError)?.message.contains("different numbers of records (2, 1)") == true
+    }
     let file = LanguageModelFixtures.lines("{\"template\": \"t\", \"filler\": \"a\"}\n")
     #expect {
       try CounterfactualRecord.read(file)
-    } throws: { ($0 as? BiasKitError)?.message == "input.jsonl:1:1: the record has no output: give 'label', 'score' or 'text'" }
+    } throws: {
+      ($0 as? BiasKitError)?.message
+        == "input.jsonl:1:1: the record has no output: give 'label', 'score' or 'text'"
+    }
   }
 
-  @Test("lexicon rates per 1,000 words by filler, differences from the reference, texts with a match")
+  @Test(
+    "lexicon rates per 1,000 words by filler, differences from the reference, texts with a match")
   func lexiconRates() throws {
     let records = try CounterfactualRecord.read(
       JSONLines(path: LanguageModelFixtures.path("counterfactual_texts.jsonl")))
@@ -78,7 +89,8 @@ struct CounterfactualTests {
       #expect(groups.map(\.filler) == ["Joseph", "Kelly"])
       for g in groups {
         let e = table[name]![g.filler]!
-        #expect(g.words == e["words"] as! Int && g.matches == e["matches"] as! Int, "\(name) \(g.filler)")
+        #expect(
+          g.words == e["words"] as! Int && g.matches == e["matches"] as! Int, "\(name) \(g.filler)")
         #expect(matches(g.rate.value, e["rate"]), "\(name) \(g.filler)")
         #expect(matches(g.textsWithMatch, e["texts_with_match"]))
         #expect(g.rate.quantiles.count == 3)
@@ -88,6 +100,7 @@ struct CounterfactualTests {
       #expect(abs(groups[0].difference.value - (joseph - kelly)) < 1e-12)
       #expect(groups[1].difference.value == 0)
     }
-    #expect(LexiconRates.words("I'm well-known -- it's 2nd.") == ["i'm", "well-known", "it's", "2nd"])
+    #expect(
+      LexiconRates.words("I'm well-known -- it's 2nd.") == ["i'm", "well-known", "it's", "2nd"])
   }
 }

@@ -65,10 +65,14 @@ struct CrowSPairsWinogenderTests {
     let e = Self.expected["winogender"] as! [String: Any]
     #expect(matches(result.accuracy.value, e["acc"]))
     #expect(result.genders.map(\.gender) == ["female", "male", "neutral"])
-    for g in result.genders { #expect(matches(g.accuracy.value, e["acc_\(g.gender)"]), "\(g.gender)") }
+    for g in result.genders {
+      #expect(matches(g.accuracy.value, e["acc_\(g.gender)"]), "\(g.gender)")
+    }
     let femaleMinusMale = result.gaps.first { $0.first == "male" && $0.second == "female" }!
     #expect(
-      matches(femaleMinusMale.difference.value, (e["acc_male"] as! Double) - (e["acc_female"] as! Double)))
+      matches(
+        femaleMinusMale.difference.value, (e["acc_male"] as! Double) - (e["acc_female"] as! Double))
+    )
     #expect(result.pairedSchemas == 30)
     #expect(matches(result.disagreement, e["disagreement"]))
     let q = femaleMinusMale.difference.quantiles

@@ -7,7 +7,9 @@ import Testing
 struct PriDeTests {
   static let expected = LanguageModelFixtures.json("pride_expected.json")
 
-  @Test("worked example: a prior times content, seen under every cyclic permutation, gives the prior back")
+  @Test(
+    "worked example: a prior times content, seen under every cyclic permutation, gives the prior back"
+  )
   func workedExample() throws {
     let e = Self.expected["worked_example"] as! [String: Any]
     let block = (e["block"] as! [[Double]]).flatMap { $0 }
@@ -38,7 +40,9 @@ struct PriDeTests {
     for (name, bias) in [("before", model.before), ("after", model.after)] {
       #expect(matches(bias.accuracy, e["\(name)_accuracy"]))
       #expect(matches(bias.recallStandardDeviation, e["\(name)_rstd"]), "\(name)")
-      for (a, b) in zip(bias.recalls, e["\(name)_recalls"] as! [Double]) { #expect(abs(a - b) < 1e-12) }
+      for (a, b) in zip(bias.recalls, e["\(name)_recalls"] as! [Double]) {
+        #expect(abs(a - b) < 1e-12)
+      }
     }
     #expect(model.after.recallStandardDeviation < model.before.recallStandardDeviation)
     for q in 0..<questions.count {
@@ -57,7 +61,9 @@ struct PriDeTests {
     #expect(a.estimationQuestions.count == 20)
     #expect(Set(a.estimationQuestions).isSubset(of: Set(questions.permuted.keys)))
     #expect(abs(a.cost - (20.0 * 4 + 380) / 400) < 1e-15)
-    #expect(throws: BiasKitError.self) { try PriDe(estimation: .fraction(0.1, seed: 1)).fitted(to: questions) }
+    #expect(throws: BiasKitError.self) {
+      try PriDe(estimation: .fraction(0.1, seed: 1)).fitted(to: questions)
+    }
   }
 
   @Test("bad questions: an answer outside the options, probabilities not summing to 1")
@@ -75,11 +81,13 @@ struct PriDeTests {
     let renormalized = try MultipleChoiceQuestions(
       optionCount: 2, answers: [0], probabilities: [0.2, 0.6], normalization: .renormalize)
     #expect(abs(renormalized.probabilities[1] - 0.75) < 1e-15)
-    let file = LanguageModelFixtures.lines("{\"answer\": 1, \"probs\": [0.5, 0.5]}\n{\"answer\": \"E\", \"probs\": [0.5, 0.5]}\n")
+    let file = LanguageModelFixtures.lines(
+      "{\"answer\": 1, \"probs\": [0.5, 0.5]}\n{\"answer\": \"E\", \"probs\": [0.5, 0.5]}\n")
     #expect {
       try MultipleChoiceQuestions(reading: file)
     } throws: { error in
-      (error as? BiasKitError)?.message.hasPrefix("input.jsonl:2:12: the answer 4 is outside") == true
+      (error as? BiasKitError)?.message.hasPrefix("input.jsonl:2:12: the answer 4 is outside")
+        == true
     }
   }
 }

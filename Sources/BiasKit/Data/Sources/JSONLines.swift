@@ -599,7 +599,8 @@ public struct JSONValueView {
         if keyNode.flag {
           if decodedString(keyNode).utf8.elementsEqual(wanted) { found = value }
         } else if keyNode.end - keyNode.start == wanted.count,
-          wanted.count == 0 || memcmp(record.bytes + keyNode.start, wanted.baseAddress!, wanted.count) == 0
+          wanted.count == 0
+            || memcmp(record.bytes + keyNode.start, wanted.baseAddress!, wanted.count) == 0
         {
           found = value
         }
@@ -683,11 +684,14 @@ public struct JSONValueView {
 
   /// The raw bytes of a string without escapes, for hashing and interning (nil if escaped or
   /// not a string).
-  public func withUnescapedBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows
+  public func withUnescapedBytes<R>(
+    _ body: (UnsafeBufferPointer<UInt8>) throws -> R
+  ) rethrows
     -> R?
   {
     guard node.kind == .string, !node.flag else { return nil }
-    return try body(UnsafeBufferPointer(start: record.bytes + node.start, count: node.end - node.start))
+    return try body(
+      UnsafeBufferPointer(start: record.bytes + node.start, count: node.end - node.start))
   }
 
   /// The value as written in the file (for messages), shortened to `limit` characters.
@@ -695,7 +699,8 @@ public struct JSONValueView {
     let n = node
     let start = n.kind == .string ? n.start - 1 : n.start
     let end = n.kind == .string ? n.end + 1 : n.end
-    let raw = String(decoding: UnsafeBufferPointer(start: record.bytes + start, count: end - start), as: UTF8.self)
+    let raw = String(
+      decoding: UnsafeBufferPointer(start: record.bytes + start, count: end - start), as: UTF8.self)
     return raw.count > limit ? String(raw.prefix(limit)) + "…" : raw
   }
 
