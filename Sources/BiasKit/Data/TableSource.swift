@@ -94,6 +94,7 @@ public struct TableFormat: RawRepresentable, Hashable, Sendable, CustomStringCon
   /// Every file format, in the order extensions are matched: one line per format.
   public static let registered: [any FileTableSource.Type] = [
     CSVReader.self, ParquetReader.self, ArrowReader.self,
+    JSONLines.self,
   ]
 
   /// The source type of this format, if it is registered.

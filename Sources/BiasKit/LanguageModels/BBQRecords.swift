@@ -458,3 +458,66 @@ enum BBQRecordReader {
   /// Python's `string.punctuation`.
   static let punctuation = Set(Array("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~".utf8))
 }
+
+extension BBQResponses {
+  /// Reads flat BBQ records from a table (CSV, or JSON Lines through ``TableSources``):
+  /// `category`, `context_condition`, `question_polarity`, `label`, `prediction`, `target_loc`,
+  /// `unknown_loc` (indices 0–2 into the item's three answers).
+  public init(reading source: any TableSource) throws {
+    let table = try source.read([
+      .category("category"), .category("context_condition"), .category("question_polarity"),
+      .number("label"), .number("prediction"), .number("target_loc"), .number("unknown_loc"),
+    ])
+    let category = table["category"]!.categories!
+    let context = table["context_condition"]!.categories!
+    let polarity = table["question_polarity"]!.categories!
+    var indices: [[Int]] = []
+    for name in ["label", "prediction", "target_loc", "unknown_loc"] {
+      let values = table[name]!.numbers!
+      indices.append(
+        try values.enumerated().map { row, x in
+          guard x == 0 || x == 1 || x == 2 else {
+            throw BiasKitError(
+              .invalidValue,
+              "\(source.location(row: row, column: name)): '\(name)' must be 0, 1 or 2 (an index into the three answers), not \(x)"
+            )
+          }
+          return Int(x)
+        })
+    }
+    let contextIs = try context.levels.enumerated().map { k, level -> Bool in
+      guard level == "ambig" || level == "disambig" else {
+        let row = context.codes.firstIndex(of: Int32(k)) ?? 0
+        throw BiasKitError(
+          .invalidValue,
+          "\(source.location(row: row, column: "context_condition")): 'context_condition' must be ambig or disambig, not '\(level)'"
+        )
+      }
+      return level == "disambig"
+    }
+    let negative = try polarity.levels.enumerated().map { k, level -> Bool in
+      guard level == "neg" || level == "nonneg" else {
+        let row = polarity.codes.firstIndex(of: Int32(k)) ?? 0
+        throw BiasKitError(
+          .invalidValue,
+          "\(source.location(row: row, column: "question_polarity")): 'question_polarity' must be neg or nonneg, not '\(level)'"
+        )
+      }
+      return level == "neg"
+    }
+    var flags = [UInt8](repeating: 0, count: table.rowCount)
+    for i in 0..<table.rowCount {
+      let (label, prediction, target, unknown) = (
+        indices[0][i], indices[1][i], indices[2][i], indices[3][i]
+      )
+      let answeredUnknown = prediction == unknown
+      let biased =
+        negative[Int(polarity.codes[i])]
+        ? prediction == target : (prediction != target && !answeredUnknown)
+      flags[i] = BBQResponses.flags(
+        disambiguated: contextIs[Int(context.codes[i])], correct: prediction == label,
+        unknown: answeredUnknown, biased: biased)
+    }
+    try self.init(categories: category.levels, codes: category.codes, flags: flags)
+  }
+}

@@ -313,7 +313,7 @@ struct CounterfactualGrid {
           guard let cell else {
             throw BiasKitError(
               .invalidValue,
-              missingMessage(template, fillers[f], key, counted: occurrence))
+              "\(missingMessage(template, fillers[f], key, counted: occurrence))")
           }
           cells.append(cell)
         }

@@ -760,3 +760,169 @@ public struct JSONValueView {
     return String(scalars)
   }
 }
+
+// MARK: - As a table
+
+extension TableFormat {
+  /// JSON Lines (`.jsonl`, `.ndjson`): one object per line; a column is a top-level key or a
+  /// dotted path into nested objects (`doc.category`).
+  public static let jsonLines = TableFormat(rawValue: "jsonl")
+}
+
+extension JSONLines: FileTableSource {
+  public static var format: TableFormat { .jsonLines }
+  public static var fileExtensions: [String] { ["jsonl", "ndjson"] }
+
+  public init(path: String, options: TableReadOptions) throws {
+    try self.init(path: path)
+  }
+
+  public var name: String { path }
+
+  /// The keys of the first record, nested objects flattened to dotted paths, in order.
+  public var columnNames: [String] {
+    var names: [String] = []
+    var done = false
+    try? forEach { record in
+      guard !done else { return }
+      done = true
+      func walk(_ value: JSONValueView, _ prefix: String) {
+        for (key, member) in value.members {
+          let name = prefix.isEmpty ? key : prefix + "." + key
+          if member.kind == .object { walk(member, name) } else { names.append(name) }
+        }
+      }
+      walk(record.root, "")
+    }
+    return names
+  }
+
+  /// Reads the requested fields of every record as typed columns (a missing key or `null` is
+  /// an empty field: NaN with `allowMissing`, the missing group, or an error).
+  public func read(
+    _ requests: [ColumnRequest], progress: (@Sendable (Double) -> Void)?
+  ) throws -> Table {
+    let known = Set(columnNames)
+    for r in requests where !known.contains(r.name) {
+      // A key absent from the first record may still occur later; only a name no record
+      // has is unknown.
+      let anywhere = try map { $0.value(at: r.name) != nil }.contains(true)
+      if !anywhere { throw BiasKitError.unknownColumn(r.name, in: path, available: columnNames) }
+    }
+    enum Cell {
+      case number(Double)
+      case text(String?)
+    }
+    let rows = try map { record -> [Cell] in
+      try requests.map { request in
+        let value = record.value(at: request.name)
+        let missing = value == nil || value!.isNull
+        switch request.kind {
+        case .number(let allowMissing):
+          if missing {
+            guard allowMissing else {
+              throw record.problem("the field '\(request.name)' is missing; expected a number", at: value)
+            }
+            return .number(.nan)
+          }
+          guard let x = value!.numberOrNumericString else {
+            throw record.problem("'\(request.name)' is \(value!.text()), not a number", at: value)
+          }
+          return .number(x)
+        case .label, .category:
+          if missing { return .text(nil) }
+          if let s = value!.string { return .text(s) }
+          switch value!.kind {
+          case .number, .bool: return .text(value!.text(limit: 64))
+          default:
+            throw record.problem(
+              "'\(request.name)' is \(value!.text()), not a string, number or boolean", at: value)
+          }
+        }
+      }
+    }
+    progress?(1)
+    var columns: [Column] = []
+    for (k, request) in requests.enumerated() {
+      switch request.kind {
+      case .number:
+        columns.append(.numbers(rows.map { if case .number(let x) = $0[k] { return x } else { return .nan } }))
+      case .category(let missingGroup):
+        var index: [String: Int32] = [:]
+        var levels: [String] = []
+        var codes: [Int32] = []
+        codes.reserveCapacity(rows.count)
+        for (i, row) in rows.enumerated() {
+          guard case .text(let t) = row[k], let text = t ?? missingGroup else {
+            throw BiasKitError(
+              .invalidValue, "\(location(row: i, column: request.name)): the field is missing; expected a group")
+          }
+          if let code = index[text] {
+            codes.append(code)
+          } else {
+            index[text] = Int32(levels.count)
+            codes.append(Int32(levels.count))
+            levels.append(text)
+          }
+        }
+        columns.append(.categories(CategoricalColumn(codes: codes, levels: levels)))
+      case .label(let positive):
+        var values: [UInt8] = []
+        values.reserveCapacity(rows.count)
+        var negativeName: String? = nil
+        var positiveName: String? = nil
+        for (i, row) in rows.enumerated() {
+          guard case .text(let t) = row[k], let text = t else {
+            throw BiasKitError(
+              .invalidValue, "\(location(row: i, column: request.name)): the field is missing; expected a label")
+          }
+          let value: UInt8
+          if let positive {
+            if text == positive {
+              value = 1
+              positiveName = text
+            } else {
+              if let n = negativeName, n != text {
+                throw BiasKitError(
+                  .invalidValue,
+                  "\(location(row: i, column: request.name)): '\(text)' is a third class; a binary label column may hold two (already seen: '\(positive)', '\(n)')")
+              }
+              negativeName = text
+              value = 0
+            }
+          } else {
+            switch text.lowercased() {
+            case "1", "1.0", "true": value = 1
+            case "0", "0.0", "-1", "false": value = 0
+            default:
+              throw BiasKitError(
+                .invalidValue,
+                "\(location(row: i, column: request.name)): '\(text)' is not a binary label; expected 0/1, -1/1 or true/false")
+            }
+            if value == 1 { positiveName = positiveName ?? text } else { negativeName = negativeName ?? text }
+          }
+          values.append(value)
+        }
+        columns.append(
+          .labels(LabelColumn(values: values, negativeName: negativeName, positiveName: positiveName)))
+      }
+    }
+    guard !rows.isEmpty else { throw BiasKitError.headerOnly(path) }
+    return Table(rowCount: rows.count, names: requests.map(\.name), columns: columns)
+  }
+
+  /// The line of record `row` (0-based).
+  public func location(row: Int, column: String) -> SourceLocation {
+    var offset = 0
+    var k = 0
+    try? withBytes { bytes in
+      var parser = JSONTapeParser()
+      try? Self.scan(bytes, 0..<bytes.count, parser: &parser) { record in
+        if k == row { offset = record.line.lowerBound }
+        k += 1
+      }
+    }
+    let line = location(ofByte: offset)
+    return SourceLocation(file: path, line: line.line ?? 1, column: nil, columnName: column)
+  }
+}
