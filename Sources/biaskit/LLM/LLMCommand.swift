@@ -489,7 +489,9 @@ struct LLMSEAT: ParsableCommand {
       throw BiasKitError(.invalidArgument, "give --embeddings FILE.npy and --sentences FILE.txt (or --print-sentences)")
     }
     let vectors = try SentenceEmbeddings(npy: embeddings, sentences: sentences)
-    let seat = SEAT(permutations: permutations.map { .sampled($0, seed: seed) } ?? .automatic(seed: seed))
+    let method: WEATPermutations =
+      permutations.map { .sampled($0, seed: seed) } ?? .automatic(seed: seed)
+    let seat = SEAT(permutations: method)
     let results = try tests.map { try seat.run($0, on: vectors) }
     try output.write(
       json: .object([

@@ -915,7 +915,7 @@ extension JSONLines: FileTableSource {
   public func location(row: Int, column: String) -> SourceLocation {
     var offset = 0
     var k = 0
-    try? withBytes { bytes in
+    withBytes { bytes in
       var parser = JSONTapeParser()
       try? Self.scan(bytes, 0..<bytes.count, parser: &parser) { record in
         if k == row { offset = record.line.lowerBound }
