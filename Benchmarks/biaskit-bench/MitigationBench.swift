@@ -52,7 +52,9 @@ enum MitigationBench {
       let table = try reader.read([.label("y"), .category("sex_raw")])
       let sex = table.columns[1].categories!
       return (
-        Adult(x: x, y: table.columns[0].labels!.values, groups: try Groups(features: ["sex_raw"], columns: [sex])),
+        Adult(
+          x: x, y: table.columns[0].labels!.values,
+          groups: try Groups(features: ["sex_raw"], columns: [sex])),
         features
       )
     }
@@ -117,9 +119,9 @@ enum MitigationBench {
     }
     let m = model!
     let p = m.classifier.positiveProbabilities(test.x)
-    let o = ExpectedOutcome(probabilities: p, labels: test.y, groups: test.groups)
+    let o = try ExpectedOutcome(probabilities: p, labels: test.y, groups: test.groups)
     let ptr = m.classifier.positiveProbabilities(train.x)
-    let otr = ExpectedOutcome(probabilities: ptr, labels: train.y, groups: train.groups)
+    let otr = try ExpectedOutcome(probabilities: ptr, labels: train.y, groups: train.groups)
     emit(
       task: "expgrad-adult", rows: train.x.rows, seconds: wall,
       variant:
@@ -156,7 +158,7 @@ enum MitigationBench {
       model = m
     }
     p = try model!.positiveProbabilities(scores: testScores, groups: test.groups)
-    let o = ExpectedOutcome(probabilities: p, labels: test.y, groups: test.groups)
+    let o = try ExpectedOutcome(probabilities: p, labels: test.y, groups: test.groups)
     emit(
       task: "threshold-adult", rows: train.x.rows, seconds: wall,
       variant:

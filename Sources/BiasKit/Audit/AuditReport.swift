@@ -281,13 +281,8 @@ extension Int: IntervalIndexable {
 
 /// Text helpers for CSV output.
 public enum CSVText {
-  /// Quotes a field when it holds a comma, quote or line break.
-  public static func escape(_ field: String) -> String {
-    if field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-      return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-    return field
-  }
+  /// Quotes a field when it holds a comma, quote or line break (``CSVWriter/field(_:)``).
+  public static func escape(_ field: String) -> String { CSVWriter.field(field) }
 
   /// A number in full precision, or empty when undefined.
   public static func number(_ value: Double?) -> String {

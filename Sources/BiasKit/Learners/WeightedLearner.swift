@@ -1,3 +1,5 @@
+import Foundation
+
 /// A fitted binary classifier: scores and hard predictions for rows of features.
 public protocol FittedClassifier: Sendable {
   /// `P(y = 1 | x)` for each row (scikit-learn `predict_proba(X)[:, 1]`).
@@ -6,11 +8,27 @@ public protocol FittedClassifier: Sendable {
   func predictions(_ features: Matrix) -> [UInt8]
   /// Problems of the fit worth telling the user (e.g. "did not converge").
   var warnings: [String] { get }
+  /// The fitted state as JSON (coefficients, trees, …), for reports.
+  var summary: JSONValue { get }
+  /// The log loss `−[y log p + (1 − y) log(1 − p)]` of each row for 0/1 `labels`
+  /// (``WorstGroupTraining`` averages it per group).
+  func logLosses(_ features: Matrix, labels: [UInt8]) -> [Double]
 }
 
 extension FittedClassifier {
   /// No warnings.
   public var warnings: [String] { [] }
+  /// An empty object.
+  public var summary: JSONValue { .object([]) }
+  /// From ``scores(_:)``, each probability clipped to `[ε, 1 − ε]` (ε = 2⁻⁵², scikit-learn's
+  /// `log_loss` clipping).
+  public func logLosses(_ features: Matrix, labels: [UInt8]) -> [Double] {
+    let epsilon = Double.ulpOfOne
+    return zip(scores(features), labels).map { p, y in
+      let q = min(max(p, epsilon), 1 - epsilon)
+      return y == 1 ? -log(q) : -log(1 - q)
+    }
+  }
 }
 
 /// A learner fitted to 0/1 labels with sample weights: what every mitigation takes.
@@ -70,6 +88,21 @@ extension WeightedLearner {
 extension LogisticRegression.Model: FittedClassifier {
   /// `P(y = 1 | x)` for each row (``probabilities(_:)``).
   public func scores(_ features: Matrix) -> [Double] { probabilities(features) }
+
+  /// `intercept`, `coefficients` and `iterations`.
+  public var summary: JSONValue {
+    .object([
+      ("intercept", .number(intercept)), ("coefficients", .array(coefficients.map { .number($0) })),
+      ("iterations", .integer(iterations)),
+    ])
+  }
+
+  /// From the decision function `z`, stably: `max(z, 0) + log(1 + e^{−|z|}) − y·z`.
+  public func logLosses(_ features: Matrix, labels: [UInt8]) -> [Double] {
+    zip(decisionFunction(features), labels).map { z, y in
+      (z > 0 ? z : 0) + log1p(exp(-abs(z))) - Double(y) * z
+    }
+  }
 }
 
 extension LogisticRegression: WeightedLearner {

@@ -37,9 +37,23 @@ public struct ExpectedOutcome: Sendable, Equatable {
   /// The groups' names: the groups that have rows, in fairlearn's order (``Groups/occurring()``).
   public var groupNames: [String]
 
+  /// The expected outcome of probabilities `p` of predicting 1 against 0/1 `labels`, in
+  /// `groups` (occurring layout), with optional instance `weights`.
+  ///
+  /// - Throws: ``BiasKitError`` when the lengths differ or a label is not 0 or 1.
   public init(
     probabilities p: [Double], labels: [UInt8], groups: Groups, weights: [Double]? = nil
-  ) {
+  ) throws {
+    guard labels.count == p.count else {
+      throw BiasKitError.lengthMismatch("ExpectedOutcome labels", labels.count, p.count)
+    }
+    guard groups.rowCount == p.count else {
+      throw BiasKitError.lengthMismatch("ExpectedOutcome groups", groups.rowCount, p.count)
+    }
+    if let weights, weights.count != p.count {
+      throw BiasKitError.lengthMismatch("ExpectedOutcome weights", weights.count, p.count)
+    }
+    try checkBinaryLabels(labels, "ExpectedOutcome")
     let groups = groups.occurring()
     groupNames = groups.names
     let n = p.count
@@ -84,5 +98,48 @@ public struct ExpectedOutcome: Sendable, Equatable {
       (sumByLabel[$0][0] + (countByLabel[$0][1] - sumByLabel[$0][1])) / count[$0]
     }
     errorRateDifference = (errors.max() ?? 0) - (errors.min() ?? 0)
+  }
+}
+
+extension ExpectedOutcome {
+  /// The gap that a mitigation's constraint equalises, read from an ``ExpectedOutcome``:
+  /// `max − min` over groups of the expected rate the constraint names.
+  ///
+  /// | violation | value |
+  /// |---|---|
+  /// | `demographic_parity` | ``demographicParityDifference`` (selection rates) |
+  /// | `equalized_odds` | ``equalizedOddsDifference`` (the larger of the TPR and FPR gaps) |
+  /// | `true_positive_rate_parity`, `false_negative_rate_parity` | ``truePositiveRateDifference`` |
+  /// | `false_positive_rate_parity`, `true_negative_rate_parity` | ``falsePositiveRateDifference`` |
+  /// | `error_rate_parity` | ``errorRateDifference`` |
+  ///
+  /// The raw values are fairlearn's constraint names (`ThresholdOptimizer(constraints=…)`), as
+  /// `biaskit mitigate` reports them in `violation_kind`.
+  public enum Violation: String, Sendable, CaseIterable {
+    /// The selection-rate gap.
+    case demographicParity = "demographic_parity"
+    /// The larger of the TPR and FPR gaps.
+    case equalizedOdds = "equalized_odds"
+    /// The TPR gap.
+    case truePositiveRateParity = "true_positive_rate_parity"
+    /// The FNR gap (= the TPR gap).
+    case falseNegativeRateParity = "false_negative_rate_parity"
+    /// The FPR gap.
+    case falsePositiveRateParity = "false_positive_rate_parity"
+    /// The TNR gap (= the FPR gap).
+    case trueNegativeRateParity = "true_negative_rate_parity"
+    /// The error-rate gap.
+    case errorRateParity = "error_rate_parity"
+  }
+
+  /// The expected gap of `violation` (see ``Violation``).
+  public func value(of violation: Violation) -> Double {
+    switch violation {
+    case .demographicParity: return demographicParityDifference
+    case .equalizedOdds: return equalizedOddsDifference
+    case .truePositiveRateParity, .falseNegativeRateParity: return truePositiveRateDifference
+    case .falsePositiveRateParity, .trueNegativeRateParity: return falsePositiveRateDifference
+    case .errorRateParity: return errorRateDifference
+    }
   }
 }

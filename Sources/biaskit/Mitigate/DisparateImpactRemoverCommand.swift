@@ -17,15 +17,11 @@ struct DisparateImpactRemoverCommand: ParsableCommand {
 
   func run() throws {
     let data = try input.load()
-    let remover = DisparateImpactRemover(repairLevel: repairLevel)
-    let out = try remover.repaired(data.train.features, groups: data.train.groups)
-    var result = MitigationResult(
-      method: "disparate-impact-remover", fitted: ["repair_level": repairLevel], warnings: [])
     // As AIF360's note asks, the test file is repaired on its own (same procedure).
-    try emitTransformed(
-      &result, train: out,
-      test: out.columns > 0
-        ? try data.test.map { try remover.repaired($0.features, groups: $0.groups) } : nil,
-      data: data, input: input, output: output)
+    try MitigationSession(
+      method: "disparate-impact-remover", input: input, output: output, data: data
+    ).runPreprocessor(DisparateImpactRemover(repairLevel: repairLevel)) { [input] in
+      transformedTrainingCSV($0, data: data, input: input)
+    }
   }
 }

@@ -1,42 +1,9 @@
 import BiasKit
 import Foundation
 
-/// `--then-audit`: the audit of `biaskit audit` on the test predictions of the unmitigated model
-/// (the built-in learner fitted without mitigation, or `--score ≥ 0.5`) and of the mitigated one,
-/// with the same metrics and groups, shown side by side.
-struct MitigationAudit {
-  var before: AuditReport
-  var after: AuditReport
-  /// The file whose rows were audited (the test file, else the training file).
-  var source: String
-
-  static let metrics: [Metric] = Metric.confusionMetrics
-
-  init(
-    data: MitigationData, learner: LogisticRegression, after predictions: [UInt8],
-    set: MitigationSet
-  ) throws {
-    let baseline: [UInt8]
-    if let scores = set.scores {
-      baseline = scores.map { $0 >= 0.5 ? 1 : 0 }
-    } else {
-      var warnings: [String] = []
-      let model = try data.fitLearner(learner, warnings: &warnings)
-      baseline = model.predictions(set.features).map { UInt8($0) }
-    }
-    let groups = set.groups
-    func report(_ predictions: [UInt8]) throws -> AuditReport {
-      let frame = try MetricFrame(
-        metrics: MitigationAudit.metrics,
-        data: .classification(labels: set.labels, predictions: predictions),
-        sensitive: groups)
-      return AuditReport(frame: frame)
-    }
-    source = set.path
-    before = try report(baseline)
-    after = try report(predictions)
-  }
-
+/// `--then-audit`: the library's ``MitigationAudit`` (the audit of `biaskit audit` on the
+/// decisions before and after mitigation) rendered as a table.
+extension MitigationAudit {
   /// Overall metrics, differences between groups and fairness scalars, before and after.
   func comparisonTable() -> String {
     func f(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "—" }

@@ -279,10 +279,7 @@ struct ResampleOutputOptions: ParsableArguments {
     throws
   {
     let input = data.features
-    func field(_ s: String) -> String {
-      s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-        ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
+    func field(_ s: String) -> String { CSVWriter.field(s) }
     func number(_ v: Double) -> String {
       v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)"
     }

@@ -81,10 +81,10 @@ struct BoundedGroupLossTests {
     let model = try ExponentiatedGradient(constraint: BoundedGroupLoss(upperBound: 0.1))
       .fitted(features: train.features, labels: labels, groups: groups)
     let p = model.classifier.positiveProbabilities(AdultDesign.test.features)
-    let s = ExpectedOutcome(
+    let s = try ExpectedOutcome(
       probabilities: p, labels: AdultModel.testLabels, groups: AdultModel.testGroups)
     let ptr = model.classifier.positiveProbabilities(train.features)
-    let str = ExpectedOutcome(probabilities: ptr, labels: labels, groups: groups)
+    let str = try ExpectedOutcome(probabilities: ptr, labels: labels, groups: groups)
     print(
       "INFO EG bgl: acc \(s.accuracy) vs \(ref["test_expected_accuracy"]!), predictors \(model.classifier.predictors.count) vs \(ref["n_predictors"]!), weights \(model.classifier.weights) vs \(ref["weights"]!), last \(model.lastIteration) vs \(ref["last_iter"]!), calls \(model.oracleCalls) vs \(ref["n_oracle_calls"]!), gap \(model.bestGap)"
     )
@@ -116,7 +116,7 @@ struct BoundedGroupLossTests {
     let lambdaBest = (ref["lambda_best"] as! [NSNumber]).map(\.doubleValue)
     for (a, b) in zip(model.lambdas[model.bestIndex], lambdaBest) { #expect(abs(a - b) < 1e-12) }
     let p = model.predictions(AdultDesign.test.features).map(Double.init)
-    let s = ExpectedOutcome(
+    let s = try ExpectedOutcome(
       probabilities: p, labels: AdultModel.testLabels, groups: AdultModel.testGroups)
     #expect(abs(s.accuracy - (ref["test_expected_accuracy"] as! Double)) < 0.002)
     #expect(

@@ -253,10 +253,10 @@ struct CompasGermanTests {
     }
     let model = try eg.fitted(
       features: d.train.features, labels: d.train.labels, groups: d.trainGroups)
-    let s = ExpectedOutcome(
+    let s = try ExpectedOutcome(
       probabilities: model.classifier.positiveProbabilities(d.test.features),
       labels: d.test.labels, groups: d.testGroups)
-    let str = ExpectedOutcome(
+    let str = try ExpectedOutcome(
       probabilities: model.classifier.positiveProbabilities(d.train.features),
       labels: d.train.labels, groups: d.trainGroups)
     var a = Agreement("\(name) EG \(constraint)")
@@ -299,7 +299,7 @@ struct CompasGermanTests {
       a.check("lambda", x, y, within: 1e-12)
     }
     let p = model.predictions(d.test.features).map(Double.init)
-    let s = ExpectedOutcome(probabilities: p, labels: d.test.labels, groups: d.testGroups)
+    let s = try ExpectedOutcome(probabilities: p, labels: d.test.labels, groups: d.testGroups)
     func want(_ key: String) -> Double { (ref[key] as! NSNumber).doubleValue }
     a.check("test accuracy", s.accuracy, want("test_expected_accuracy"), within: 0.002)
     a.check(
@@ -332,7 +332,7 @@ struct CompasGermanTests {
         let model = try ThresholdOptimizer(constraint: constraint, objective: objective)
           .fitted(scores: trainScores, labels: d.train.labels, groups: d.trainGroups)
         let p = try model.positiveProbabilities(scores: testScores, groups: d.testGroups)
-        let s = ExpectedOutcome(probabilities: p, labels: d.test.labels, groups: d.testGroups)
+        let s = try ExpectedOutcome(probabilities: p, labels: d.test.labels, groups: d.testGroups)
         func want(_ key: String) -> Double { (c[key] as! NSNumber).doubleValue }
         let what = "\(constraint.rawValue)/\(objective.rawValue)"
         a.check("\(what) accuracy", s.accuracy, want("test_expected_accuracy"), within: tolerance)

@@ -51,7 +51,7 @@ struct ControlFeaturesTests {
     #expect(model.lastIteration == ref["last_iter"] as! Int, "\(name)")
     #expect(model.oracleCalls == ref["n_oracle_calls"] as! Int, "\(name)")
     let p = model.classifier.positiveProbabilities(AdultDesign.test.features)
-    let s = ExpectedOutcome(
+    let s = try ExpectedOutcome(
       probabilities: p, labels: AdultModel.testLabels, groups: AdultModel.testGroups)
     print(
       "INFO EG control \(name): predictors \(model.classifier.predictors.count) vs \(ref["n_predictors"]!), acc \(s.accuracy) vs \(ref["test_expected_accuracy"]!), dp \(s.demographicParityDifference) vs \(ref["test_expected_violation_dp"]!)"

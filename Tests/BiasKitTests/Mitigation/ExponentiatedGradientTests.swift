@@ -16,10 +16,10 @@ struct ExponentiatedGradientTests {
         features: train.features, labels: AdultModel.trainLabels, groups: AdultModel.trainGroups)
     let seconds = Date().timeIntervalSince(start)
     let p = model.classifier.positiveProbabilities(AdultDesign.test.features)
-    let s = ExpectedOutcome(
+    let s = try ExpectedOutcome(
       probabilities: p, labels: AdultModel.testLabels, groups: AdultModel.testGroups)
     let ptr = model.classifier.positiveProbabilities(train.features)
-    let str = ExpectedOutcome(
+    let str = try ExpectedOutcome(
       probabilities: ptr, labels: AdultModel.trainLabels, groups: AdultModel.trainGroups)
     print(
       "INFO EG dp \(seconds) s, predictors \(model.classifier.predictors.count), weights \(model.classifier.weights), last \(model.lastIteration), calls \(model.oracleCalls), gap \(model.bestGap), acc \(s.accuracy), dp \(s.demographicParityDifference), train dp \(str.demographicParityDifference)"
@@ -66,7 +66,7 @@ struct ExponentiatedGradientConstraintTests {
     let model = try ExponentiatedGradient(constraint: parity).fitted(
       features: train.features, labels: labels, groups: groups)
     let p = model.classifier.positiveProbabilities(AdultDesign.test.features)
-    let s = ExpectedOutcome(
+    let s = try ExpectedOutcome(
       probabilities: p, labels: AdultModel.testLabels, groups: AdultModel.testGroups)
     print(
       "INFO EG \(name): acc \(s.accuracy) vs \(ref["test_expected_accuracy"]!), predictors \(model.classifier.predictors.count) vs \(ref["n_predictors"]!), last \(model.lastIteration) vs \(ref["last_iter"]!), calls \(model.oracleCalls) vs \(ref["n_oracle_calls"]!)"
@@ -104,7 +104,7 @@ struct GridSearchTests {
     let lambdaBest = (ref["lambda_best"] as! [NSNumber]).map(\.doubleValue)
     for (a, b) in zip(model.lambdas[model.bestIndex], lambdaBest) { #expect(abs(a - b) < 1e-12) }
     let p = model.predictions(AdultDesign.test.features).map(Double.init)
-    let s = ExpectedOutcome(
+    let s = try ExpectedOutcome(
       probabilities: p, labels: AdultModel.testLabels, groups: AdultModel.testGroups)
     #expect(abs(s.accuracy - (ref["test_expected_accuracy"] as! Double)) < 0.002)
     #expect(

@@ -140,7 +140,7 @@ struct MitigateCommandTests {
   @Test("expected_violation is the gap of the rate the constraint names")
   func violationOfTheConstrainedRate() throws {
     // Group a: labels 1,1,0 with p .9,.5,.2; group b: labels 1,0,0 with p .6,.4,0.
-    let o = ExpectedOutcome(
+    let o = try ExpectedOutcome(
       probabilities: [0.9, 0.5, 0.2, 0.6, 0.4, 0], labels: [1, 1, 0, 1, 0, 0],
       groups: Groups(["a", "a", "a", "b", "b", "b"]))
     #expect(abs(o.truePositiveRateDifference - 0.1) < 1e-15)  // .7 vs .6
@@ -169,13 +169,13 @@ struct MitigateCommandTests {
     let p = [0.9, 0.5, 0.2, 0.6, 0.4, 0.0]
     let labels: [UInt8] = [1, 1, 0, 1, 0, 0]
     let groups = Groups(["a", "a", "a", "b", "b", "b"])
-    let plain = ExpectedOutcome(probabilities: p, labels: labels, groups: groups)
+    let plain = try ExpectedOutcome(probabilities: p, labels: labels, groups: groups)
     #expect(
-      ExpectedOutcome(
+      try ExpectedOutcome(
         probabilities: p, labels: labels, groups: groups, weights: [Double](repeating: 1, count: 6))
         == plain)
     let w = [2.0, 1, 1, 1, 1, 3]
-    let o = ExpectedOutcome(probabilities: p, labels: labels, groups: groups, weights: w)
+    let o = try ExpectedOutcome(probabilities: p, labels: labels, groups: groups, weights: w)
     #expect(abs(o.selectionRateByGroup[0] - (2 * 0.9 + 0.5 + 0.2) / 4) < 1e-15)
     #expect(abs(o.selectionRateByGroup[1] - (0.6 + 0.4) / 5) < 1e-15)
     #expect(abs(o.accuracy - (2 * 0.9 + 0.5 + 0.8 + 0.6 + 0.6 + 3 * 1.0) / 9) < 1e-15)

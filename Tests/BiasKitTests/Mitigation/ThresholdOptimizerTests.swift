@@ -18,10 +18,10 @@ enum AdultModel {
 /// Expected accuracy, selection rate and violation (DP or EO) of expected predictions `p`.
 func expectedSummary(
   _ p: [Double], labels: [UInt8], groups: Groups
-)
+) throws
   -> (accuracy: Double, selectionRate: Double, dp: Double, eo: Double)
 {
-  let summary = ExpectedOutcome(probabilities: p, labels: labels, groups: groups)
+  let summary = try ExpectedOutcome(probabilities: p, labels: labels, groups: groups)
   return (
     summary.accuracy, summary.selectionRate, summary.demographicParityDifference,
     summary.equalizedOddsDifference
@@ -42,7 +42,7 @@ struct ThresholdOptimizerTests {
     let p = try model.positiveProbabilities(
       scores: AdultModel.testScores, groups: AdultModel.testGroups)
     print("INFO threshold optimizer fit+predict \(Date().timeIntervalSince(start)) s")
-    let s = expectedSummary(p, labels: AdultModel.testLabels, groups: AdultModel.testGroups)
+    let s = try expectedSummary(p, labels: AdultModel.testLabels, groups: AdultModel.testGroups)
     let ref = "threshold_optimizer_demographic_parity_fairlearn"
     print("INFO TO dp", s, model.rules)
     #expect(abs(s.accuracy - referenceNumber(ref, "results", "test_expected_accuracy")) < 0.002)
@@ -83,7 +83,7 @@ struct ThresholdOptimizerTests {
           groups: AdultModel.trainGroups)
       let p = try model.positiveProbabilities(
         scores: AdultModel.testScores, groups: AdultModel.testGroups)
-      let s = expectedSummary(p, labels: AdultModel.testLabels, groups: AdultModel.testGroups)
+      let s = try expectedSummary(p, labels: AdultModel.testLabels, groups: AdultModel.testGroups)
       let label = "\(constraint) \(objective) flip=\(flip)"
       #expect(abs(s.accuracy - (c["test_expected_accuracy"] as! Double)) < 0.002, "\(label)")
       #expect(
@@ -240,7 +240,7 @@ struct ThresholdOptimizerTests {
             name]!, "\(label) \(name)")
       }
       let p = try model.positiveProbabilities(scores: data.scores, groups: groups)
-      let s = expectedSummary(p, labels: data.labels, groups: groups)
+      let s = try expectedSummary(p, labels: data.labels, groups: groups)
       #expect(abs(s.accuracy - c.trainExpectedAccuracy) < 1e-15, "\(label)")
       #expect(abs(s.dp - c.trainExpectedViolationDp) < 1e-15, "\(label)")
       let spread = Self.range(
@@ -285,7 +285,7 @@ struct ThresholdOptimizerTests {
         )
       }
       let p = try model.positiveProbabilities(scores: AdultModel.testScores, groups: testGroups)
-      let s = expectedSummary(p, labels: AdultModel.testLabels, groups: testGroups)
+      let s = try expectedSummary(p, labels: AdultModel.testLabels, groups: testGroups)
       let diffs = [
         s.accuracy - c.testExpectedAccuracy!, s.selectionRate - c.testExpectedSelectionRate!,
         s.dp - c.testExpectedViolationDp!, s.eo - c.testExpectedViolationEo!,

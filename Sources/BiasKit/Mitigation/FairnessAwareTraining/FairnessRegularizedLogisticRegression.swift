@@ -12,17 +12,70 @@ import Foundation
 /// From the fairness-aware training of the seed paper ("loss + λ · disparity"); there is no
 /// fairlearn/AIF360 counterpart.
 ///
+/// Specific to logistic regression, unlike ``WorstGroupTraining``: the penalty is a function of
+/// the model's own outputs `σ(x·w + b)`, and its gradient needs their derivative in the
+/// parameters, which the whole objective is minimised over at once. A ``WeightedLearner`` only
+/// fits to labels and sample weights, and no reweighting of the rows expresses a penalty on the
+/// gap between group means of the predictions.
+///
 /// - Complexity: O(n · p) per objective evaluation.
 public struct FairnessRegularizedLogisticRegression: Sendable {
+  /// The logistic regression whose loss, penalty `C`, iterations and tolerance are used.
   public var learner: LogisticRegression
   /// Weight λ of the disparity penalty.
   public var fairnessWeight: Double
 
+  /// Penalised training of `learner` with weight `fairnessWeight` (λ ≥ 0).
   public init(learner: LogisticRegression = LogisticRegression(), fairnessWeight: Double = 1) {
     self.learner = learner
     self.fairnessWeight = fairnessWeight
   }
 
+  /// The penalised logistic regression fitted to a ``Dataset`` (``fitted(to:)``).
+  public struct Model: MitigatedModel, DecidesByRule {
+    /// The fitted logistic regression.
+    public var model: LogisticRegression.Model
+    /// The penalty weight λ it was fitted with.
+    public var fairnessWeight: Double
+    /// Feature columns of the training rows.
+    public var featureCount: Int
+    /// The training groups (occurring layout).
+    public var groupNames: [String]
+
+    /// The hard predictions `1[z > 0]` as 0 or 1.
+    public func positiveProbabilities(on data: Dataset) throws -> [Double] {
+      try decisions(data).map(Double.init)
+    }
+
+    /// The hard predictions `1[z > 0]`; draws nothing.
+    public func predictions<G: RandomNumberGenerator>(
+      on data: Dataset, using generator: inout G
+    ) throws -> [UInt8] {
+      try decisions(data)
+    }
+
+    private func decisions(_ data: Dataset) throws -> [UInt8] {
+      try data.checkApplicable(
+        featureCount: featureCount, groupNames: groupNames,
+        "FairnessRegularizedLogisticRegression")
+      return model.predictions(data.features)
+    }
+
+    var decisionRule: DecisionRule { .deterministic }
+
+    /// `lambda`, then `intercept`, `coefficients` and `iterations`.
+    public var summary: JSONValue {
+      .object([("lambda", .number(fairnessWeight))] + model.summary.members)
+    }
+
+    /// The fit's warnings.
+    public var warnings: [String] { model.warnings }
+  }
+
+  /// Fits to `features`, 0/1 `labels` and `groups`.
+  ///
+  /// - Throws: for sizes that differ, a label other than 0 or 1, one group, one class, λ < 0, or
+  ///   a feature that is not finite.
   public func fitted(
     features: Matrix, labels: [UInt8], groups: Groups
   ) throws -> LogisticRegression.Model {
@@ -32,6 +85,7 @@ public struct FairnessRegularizedLogisticRegression: Sendable {
     guard labels.count == n, groups.rowCount == n else {
       throw BiasKitError.lengthMismatch("FairnessRegularizedLogisticRegression", labels.count, n)
     }
+    try checkBinaryLabels(labels, "FairnessRegularizedLogisticRegression")
     guard groups.count >= 2 else { throw BiasKitError.oneSensitiveGroup(groups.names.first ?? "") }
     guard labels.contains(0) && labels.contains(1) else {
       throw BiasKitError.oneClassLabel(labels.first == 1 ? 1 : 0)
@@ -103,5 +157,21 @@ public struct FairnessRegularizedLogisticRegression: Sendable {
       coefficients: Array(result.x[0..<p]),
       intercept: learner.fitsIntercept ? result.x[p] : 0, iterations: result.iterations,
       converged: result.status.converged, warnings: warnings)
+  }
+}
+
+// MARK: - Mitigator
+
+extension FairnessRegularizedLogisticRegression: Mitigator {
+  /// Fits to the dataset's features, labels and groups.
+  ///
+  /// - Throws: as ``fitted(features:labels:groups:)``, and when the data has no labels or
+  ///   groups.
+  public func fitted(to data: Dataset) throws -> Model {
+    let (labels, groups) = try data.mitigationTarget("FairnessRegularizedLogisticRegression")
+    return Model(
+      model: try fitted(features: data.features, labels: labels, groups: groups),
+      fairnessWeight: fairnessWeight, featureCount: data.features.columns,
+      groupNames: groups.names)
   }
 }

@@ -55,24 +55,39 @@ public struct CalibratedEqualizedOdds: Sendable {
   public var costConstraint: CostConstraint
   /// Name of the privileged group (the other one is unprivileged).
   public var privilegedGroup: String
+  /// The label of a row is `1[s' ≥ threshold]` when the model decides on a ``Dataset``
+  /// (AIF360: `predict(threshold=0.5)`).
+  public var threshold: Double
 
-  public init(costConstraint: CostConstraint = .weighted, privilegedGroup: String) {
+  /// Post-processing that equalises `costConstraint` between `privilegedGroup` and the other
+  /// group; the ``Dataset`` entry points label `1[s' ≥ threshold]`.
+  public init(
+    costConstraint: CostConstraint = .weighted, privilegedGroup: String, threshold: Double = 0.5
+  ) {
     self.costConstraint = costConstraint
     self.privilegedGroup = privilegedGroup
+    self.threshold = threshold
   }
 
   /// Fitted mixing rates.
   public struct Model: Sendable, Equatable {
     /// The fitted groups' names and the privileged one's code.
     public var groupNames: [String]
+    /// Index of the privileged group in ``groupNames``.
     public var privilegedCode: Int32
     /// Share of privileged rows whose score is replaced (AIF360: `priv_mix_rate`).
     public var privilegedMixRate: Double
     /// Share of unprivileged rows whose score is replaced (`unpriv_mix_rate`).
     public var unprivilegedMixRate: Double
-    /// Base rates of the fit data (`base_rate_priv`, `base_rate_unpriv`).
+    /// Base rate of the privileged group in the fit data (`base_rate_priv`).
     public var privilegedBaseRate: Double
+    /// Base rate of the unprivileged group (`base_rate_unpriv`).
     public var unprivilegedBaseRate: Double
+    /// The cost that was equalised.
+    public var costConstraint: CostConstraint = .weighted
+    /// The labelling threshold of the ``Dataset`` entry points
+    /// (``CalibratedEqualizedOdds/threshold``).
+    public var threshold: Double = 0.5
 
     func check(_ scores: [Double], _ groups: Groups) throws -> [Int32] {
       guard scores.count == groups.rowCount else {
@@ -140,6 +155,7 @@ public struct CalibratedEqualizedOdds: Sendable {
     guard groups.rowCount == scores.count else {
       throw BiasKitError.postprocessingLengths(name, "groups", groups.rowCount, scores.count)
     }
+    try checkBinaryLabels(labels, name)
     let split = try PrivilegedSplit(groups: groups, privileged: privilegedGroup, algorithm: name)
     try checkInstanceWeights(weights, split: split, algorithm: name)
     var priv = GroupCounts()
@@ -188,6 +204,57 @@ public struct CalibratedEqualizedOdds: Sendable {
       privilegedMixRate: unprivCostsMore ? (unprivCost - privCost) / (privTrivial - privCost) : 0,
       unprivilegedMixRate: unprivCostsMore
         ? 0 : (privCost - unprivCost) / (unprivTrivial - unprivCost),
-      privilegedBaseRate: mp, unprivilegedBaseRate: mu)
+      privilegedBaseRate: mp, unprivilegedBaseRate: mu, costConstraint: costConstraint,
+      threshold: threshold)
+  }
+}
+
+// MARK: - Mitigator
+
+extension CalibratedEqualizedOdds: ScorePostprocessor {
+  /// Fits the mixing rates to the dataset's scores, labels, groups and weights.
+  ///
+  /// - Throws: as ``fitted(scores:labels:groups:weights:)``, and when the data has no scores,
+  ///   labels or groups, one class or one group.
+  public func fitted(to data: Dataset) throws -> Model {
+    let name = "CalibratedEqualizedOdds"
+    let (labels, groups) = try data.mitigationTarget(name)
+    return try fitted(
+      scores: data.requiredScores(name), labels: labels, groups: groups, weights: data.weights)
+  }
+
+  /// The equalized-odds gap.
+  public var violation: ExpectedOutcome.Violation { .equalizedOdds }
+}
+
+extension CalibratedEqualizedOdds.Model: MitigatedModel {
+  /// ``positiveProbabilities(scores:groups:threshold:)`` of the dataset's scores and groups.
+  public func positiveProbabilities(on data: Dataset) throws -> [Double] {
+    let name = "CalibratedEqualizedOdds"
+    return try positiveProbabilities(
+      scores: data.requiredScores(name), groups: data.requiredGroups(name), threshold: threshold)
+  }
+
+  /// ``predictions(scores:groups:threshold:using:)`` of the dataset's scores and groups.
+  public func predictions<G: RandomNumberGenerator>(
+    on data: Dataset, using generator: inout G
+  ) throws -> [UInt8] {
+    let name = "CalibratedEqualizedOdds"
+    return try predictions(
+      scores: data.requiredScores(name), groups: data.requiredGroups(name), threshold: threshold,
+      using: &generator)
+  }
+
+  /// `cost_constraint`, `privileged`, `threshold` and AIF360's `priv_mix_rate`,
+  /// `unpriv_mix_rate`, `base_rate_priv`, `base_rate_unpriv`.
+  public var summary: JSONValue {
+    .object([
+      ("cost_constraint", .string(costConstraint.rawValue)),
+      ("privileged", .string(groupNames[Int(privilegedCode)])), ("threshold", .number(threshold)),
+      ("priv_mix_rate", .number(privilegedMixRate)),
+      ("unpriv_mix_rate", .number(unprivilegedMixRate)),
+      ("base_rate_priv", .number(privilegedBaseRate)),
+      ("base_rate_unpriv", .number(unprivilegedBaseRate)),
+    ])
   }
 }

@@ -43,14 +43,22 @@
 public struct EqualizedOddsPostprocessing: Sendable {
   /// Name of the privileged group (the other one is unprivileged).
   public var privilegedGroup: String
+  /// Scores above this are predicted 1 when the post-processor reads a ``Dataset``'s scores
+  /// (``fitted(to:)``); hard predictions given as scores 0/1 stay as they are.
+  public var threshold: Double
 
-  public init(privilegedGroup: String) {
+  /// Post-processing with `privilegedGroup` as the privileged group; the ``Dataset`` entry
+  /// points predict `1[score > threshold]` before post-processing.
+  public init(privilegedGroup: String, threshold: Double = 0.5) {
     self.privilegedGroup = privilegedGroup
+    self.threshold = threshold
   }
 
   /// The fitted flip probabilities.
   public struct Model: Sendable, Equatable {
+    /// The two groups, sorted.
     public var groupNames: [String]
+    /// Index of the privileged group in ``groupNames``.
     public var privilegedCode: Int32
     /// `P(ŷ' = 1 | ŷ = 1)` in the privileged group (AIF360: `sp2p`).
     public var privilegedKeepPositive: Double
@@ -62,6 +70,9 @@ public struct EqualizedOddsPostprocessing: Sendable {
     public var unprivilegedNegativeToPositive: Double
     /// The program's optimal value (SciPy: `fun`).
     public var objective: Double
+    /// The threshold that turns a ``Dataset``'s scores into the predictions it post-processes
+    /// (``EqualizedOddsPostprocessing/threshold``).
+    public var threshold: Double = 0.5
 
     /// `[sp2p, sn2p, op2p, on2p]`, AIF360's `model_params.x`.
     public var mixingProbabilities: [Double] {
@@ -136,6 +147,8 @@ public struct EqualizedOddsPostprocessing: Sendable {
     guard groups.rowCount == n else {
       throw BiasKitError.postprocessingLengths(name, "groups", groups.rowCount, n)
     }
+    try checkBinaryLabels(labels, name)
+    try checkBinaryLabels(predictions, "\(name) predictions")
     let split = try PrivilegedSplit(groups: groups, privileged: privilegedGroup, algorithm: name)
     try checkInstanceWeights(weights, split: split, algorithm: name)
     // s, o: counts (AIF360's A_eq); ws, wo: weighted sums (its rates and base rates).
@@ -192,6 +205,61 @@ public struct EqualizedOddsPostprocessing: Sendable {
     return Model(
       groupNames: groups.names, privilegedCode: split.privilegedCode,
       privilegedKeepPositive: x[0], privilegedNegativeToPositive: x[1],
-      unprivilegedKeepPositive: x[2], unprivilegedNegativeToPositive: x[3], objective: value)
+      unprivilegedKeepPositive: x[2], unprivilegedNegativeToPositive: x[3], objective: value,
+      threshold: threshold)
+  }
+}
+
+// MARK: - Mitigator
+
+extension EqualizedOddsPostprocessing: ScorePostprocessor {
+  /// Fits to the predictions `1[score > threshold]` of the dataset's scores, its labels, groups
+  /// and weights.
+  ///
+  /// - Throws: as ``fitted(predictions:labels:groups:weights:)``, and when the data has no
+  ///   scores, labels or groups, one class or one group.
+  public func fitted(to data: Dataset) throws -> Model {
+    let name = "EqualizedOddsPostprocessing"
+    let (labels, groups) = try data.mitigationTarget(name)
+    let predicted = try data.requiredScores(name).map { $0 > threshold ? UInt8(1) : 0 }
+    return try fitted(
+      predictions: predicted, labels: labels, groups: groups, weights: data.weights)
+  }
+
+  /// The equalized-odds gap.
+  public var violation: ExpectedOutcome.Violation { .equalizedOdds }
+}
+
+extension EqualizedOddsPostprocessing.Model: MitigatedModel {
+  private func thresholded(_ data: Dataset) throws -> (predictions: [UInt8], groups: Groups) {
+    let name = "EqualizedOddsPostprocessing"
+    let predicted = try data.requiredScores(name).map { $0 > threshold ? UInt8(1) : 0 }
+    return (predicted, try data.requiredGroups(name))
+  }
+
+  /// ``positiveProbabilities(predictions:groups:)`` of `1[score > threshold]`.
+  public func positiveProbabilities(on data: Dataset) throws -> [Double] {
+    let (predicted, groups) = try thresholded(data)
+    return try positiveProbabilities(predictions: predicted, groups: groups)
+  }
+
+  /// ``predictions(predictions:groups:using:)`` of `1[score > threshold]` (AIF360's shuffled
+  /// flips).
+  public func predictions<G: RandomNumberGenerator>(
+    on data: Dataset, using generator: inout G
+  ) throws -> [UInt8] {
+    let (predicted, groups) = try thresholded(data)
+    return try predictions(predictions: predicted, groups: groups, using: &generator)
+  }
+
+  /// `privileged`, `threshold`, AIF360's `sp2p`, `sn2p`, `op2p`, `on2p` and the program's
+  /// `objective`.
+  public var summary: JSONValue {
+    .object([
+      ("privileged", .string(groupNames[Int(privilegedCode)])), ("threshold", .number(threshold)),
+      ("sp2p", .number(privilegedKeepPositive)), ("sn2p", .number(privilegedNegativeToPositive)),
+      ("op2p", .number(unprivilegedKeepPositive)),
+      ("on2p", .number(unprivilegedNegativeToPositive)), ("objective", .number(objective)),
+    ])
   }
 }

@@ -38,25 +38,50 @@
 public struct RejectOptionClassification: Sendable {
   /// The fairness metric kept within bounds (AIF360: `metric_name`).
   public enum Metric: String, Sendable, CaseIterable {
+    /// `P(ŷ=1 | u) − P(ŷ=1 | p)`.
     case statisticalParityDifference = "Statistical parity difference"
+    /// `½[(FPR_u − FPR_p) + (TPR_u − TPR_p)]`.
     case averageOddsDifference = "Average odds difference"
+    /// `TPR_u − TPR_p`.
     case equalOpportunityDifference = "Equal opportunity difference"
+
+    /// The metric's name in snake case (`statistical_parity_difference`, …), as
+    /// `biaskit mitigate reject-option --metric` takes it.
+    public var name: String {
+      switch self {
+      case .statisticalParityDifference: return "statistical_parity_difference"
+      case .averageOddsDifference: return "average_odds_difference"
+      case .equalOpportunityDifference: return "equal_opportunity_difference"
+      }
+    }
+
+    /// The metric named `name`: its snake-case ``name`` or AIF360's `metric_name`.
+    public init?(name: String) {
+      guard let metric = Metric.allCases.first(where: { $0.name == name || $0.rawValue == name })
+      else { return nil }
+      self = metric
+    }
   }
 
   /// Name of the privileged group (the other one is unprivileged).
   public var privilegedGroup: String
+  /// The fairness metric kept within bounds (`metric_name`).
   public var metric: Metric
-  /// Smallest and largest classification threshold (`low_class_thresh`, `high_class_thresh`).
+  /// Smallest classification threshold (`low_class_thresh`).
   public var lowThreshold: Double
+  /// Largest classification threshold (`high_class_thresh`).
   public var highThreshold: Double
   /// Thresholds in the grid (`num_class_thresh`).
   public var thresholdCount: Int
   /// Margins per threshold (`num_ROC_margin`).
   public var marginCount: Int
-  /// Bounds on the metric (`metric_lb`, `metric_ub`).
+  /// Lower bound on the metric (`metric_lb`).
   public var lowerBound: Double
+  /// Upper bound on the metric (`metric_ub`).
   public var upperBound: Double
 
+  /// Reject-option classification favouring the group other than `privilegedGroup`, with
+  /// AIF360's defaults.
   public init(
     privilegedGroup: String, metric: Metric = .statisticalParityDifference,
     lowThreshold: Double = 0.01, highThreshold: Double = 0.99, thresholdCount: Int = 100,
@@ -74,17 +99,22 @@ public struct RejectOptionClassification: Sendable {
 
   /// The chosen threshold and margin.
   public struct Model: Sendable, Equatable {
+    /// The two groups, sorted.
     public var groupNames: [String]
+    /// Index of the privileged group in ``groupNames``.
     public var privilegedCode: Int32
     /// AIF360: `classification_threshold`.
     public var threshold: Double
     /// AIF360: `ROC_margin`.
     public var margin: Double
-    /// Balanced accuracy and metric of the chosen grid point on the fit data.
+    /// Balanced accuracy of the chosen grid point on the fit data.
     public var balancedAccuracy: Double
+    /// The metric's value at the chosen grid point on the fit data.
     public var metricValue: Double
     /// Whether some grid point met the bounds (AIF360 warns "Unable to satisy fairness constraints").
     public var satisfiedBounds: Bool
+    /// The metric kept within bounds.
+    public var metric: Metric = .statisticalParityDifference
 
     /// Labels of rows with `scores` in `groups`.
     public func predictions(scores: [Double], groups: Groups) throws -> [UInt8] {
@@ -144,6 +174,7 @@ public struct RejectOptionClassification: Sendable {
     guard groups.rowCount == n else {
       throw BiasKitError.postprocessingLengths(name, "groups", groups.rowCount, n)
     }
+    try checkBinaryLabels(labels, name)
     guard lowThreshold >= 0, lowThreshold <= 1, highThreshold >= 0, highThreshold <= 1,
       lowThreshold < highThreshold, thresholdCount >= 1, marginCount >= 1
     else {
@@ -237,11 +268,70 @@ public struct RejectOptionClassification: Sendable {
     if let b = best {
       return Model(
         groupNames: groups.names, privilegedCode: split.privilegedCode, threshold: b.t, margin: b.m,
-        balancedAccuracy: b.accuracy, metricValue: b.metric, satisfiedBounds: true)
+        balancedAccuracy: b.accuracy, metricValue: b.metric, satisfiedBounds: true, metric: metric)
     }
     let f = fallback!
     return Model(
       groupNames: groups.names, privilegedCode: split.privilegedCode, threshold: f.t, margin: f.m,
-      balancedAccuracy: f.accuracy, metricValue: f.metric, satisfiedBounds: false)
+      balancedAccuracy: f.accuracy, metricValue: f.metric, satisfiedBounds: false, metric: metric)
+  }
+}
+
+// MARK: - Mitigator
+
+extension RejectOptionClassification: ScorePostprocessor {
+  /// Chooses the threshold and margin on the dataset's scores, labels, groups and weights.
+  ///
+  /// - Throws: as ``fitted(scores:labels:groups:weights:)``, and when the data has no scores,
+  ///   labels or groups, one class or one group.
+  public func fitted(to data: Dataset) throws -> Model {
+    let name = "RejectOptionClassification"
+    let (labels, groups) = try data.mitigationTarget(name)
+    return try fitted(
+      scores: data.requiredScores(name), labels: labels, groups: groups, weights: data.weights)
+  }
+
+  /// The demographic-parity gap for statistical parity, else the equalized-odds gap.
+  public var violation: ExpectedOutcome.Violation {
+    metric == .statisticalParityDifference ? .demographicParity : .equalizedOdds
+  }
+}
+
+extension RejectOptionClassification.Model: MitigatedModel, DecidesByRule {
+  /// The deterministic labels (``predictions(scores:groups:)``) as 0 or 1.
+  public func positiveProbabilities(on data: Dataset) throws -> [Double] {
+    try labels(on: data).map(Double.init)
+  }
+
+  /// ``predictions(scores:groups:)`` of the dataset's scores and groups; draws nothing.
+  public func predictions<G: RandomNumberGenerator>(
+    on data: Dataset, using generator: inout G
+  ) throws -> [UInt8] {
+    try labels(on: data)
+  }
+
+  private func labels(on data: Dataset) throws -> [UInt8] {
+    let name = "RejectOptionClassification"
+    return try predictions(scores: data.requiredScores(name), groups: data.requiredGroups(name))
+  }
+
+  var decisionRule: DecisionRule { .deterministic }
+
+  /// `privileged`, `metric`, `classification_threshold`, `roc_margin`, `balanced_accuracy` and
+  /// `metric_value` (AIF360's names).
+  public var summary: JSONValue {
+    .object([
+      ("privileged", .string(groupNames[Int(privilegedCode)])), ("metric", .string(metric.name)),
+      ("classification_threshold", .number(threshold)), ("roc_margin", .number(margin)),
+      ("balanced_accuracy", .number(balancedAccuracy)), ("metric_value", .number(metricValue)),
+    ])
+  }
+
+  /// A warning when no grid point met the bounds (AIF360: "Unable to satisy fairness
+  /// constraints").
+  public var warnings: [String] {
+    satisfiedBounds
+      ? []
+      : ["reject-option: no grid point meets the metric bounds; took the smallest metric value"]
   }
 }

@@ -46,14 +46,20 @@
 ///
 /// ## References
 /// - Hardt, Price, Srebro. Equality of Opportunity in Supervised Learning. NeurIPS 2016.
-public struct ThresholdOptimizer: Sendable {
+public struct ThresholdOptimizer: Sendable, Equatable {
   /// The rate made equal across groups.
   public enum Constraint: String, Sendable, CaseIterable {
+    /// Equal selection rates.
     case demographicParity = "demographic_parity"
+    /// Equal true- and false-positive rates.
     case equalizedOdds = "equalized_odds"
+    /// Equal true-positive rates.
     case truePositiveRateParity = "true_positive_rate_parity"
+    /// Equal false-positive rates.
     case falsePositiveRateParity = "false_positive_rate_parity"
+    /// Equal true-negative rates.
     case trueNegativeRateParity = "true_negative_rate_parity"
+    /// Equal false-negative rates.
     case falseNegativeRateParity = "false_negative_rate_parity"
 
     var rate: Rate {
@@ -66,14 +72,31 @@ public struct ThresholdOptimizer: Sendable {
       case .falseNegativeRateParity: return .falseNegativeRate
       }
     }
+
+    /// The expected gap the constraint equalises (the rate of the same name).
+    public var violation: ExpectedOutcome.Violation {
+      switch self {
+      case .demographicParity: return .demographicParity
+      case .equalizedOdds: return .equalizedOdds
+      case .truePositiveRateParity: return .truePositiveRateParity
+      case .falsePositiveRateParity: return .falsePositiveRateParity
+      case .trueNegativeRateParity: return .trueNegativeRateParity
+      case .falseNegativeRateParity: return .falseNegativeRateParity
+      }
+    }
   }
 
   /// What is maximised.
   public enum Objective: String, Sendable, CaseIterable {
+    /// Accuracy.
     case accuracy = "accuracy_score"
+    /// `½(TPR + TNR)`.
     case balancedAccuracy = "balanced_accuracy_score"
+    /// Selection rate.
     case selectionRate = "selection_rate"
+    /// True-positive rate.
     case truePositiveRate = "true_positive_rate"
+    /// True-negative rate.
     case trueNegativeRate = "true_negative_rate"
 
     var rate: Rate {
@@ -100,6 +123,7 @@ public struct ThresholdOptimizer: Sendable {
   /// equalized odds.
   public var tolerance: Double?
 
+  /// An optimizer of `objective` under `constraint` (fairlearn's defaults).
   public init(
     constraint: Constraint = .demographicParity, objective: Objective = .accuracy,
     gridSize: Int = 1000, flip: Bool = false, tolerance: Double? = nil
@@ -117,17 +141,23 @@ public struct ThresholdOptimizer: Sendable {
     public var greater: Bool
     /// The threshold (may be ±∞).
     public var threshold: Double
+    /// Whether score `s` passes the operation.
     @inline(__always) public func callAsFunction(_ s: Double) -> Bool {
       greater ? s > threshold : s < threshold
     }
+    /// fairlearn's notation, e.g. `[>0.5]`.
     public var description: String { "[\(greater ? ">" : "<")\(threshold)]" }
   }
 
   /// One group's randomised rule.
   public struct GroupRule: Sendable, Equatable {
+    /// Probability of the first operation (fairlearn `p0`).
     public var p0: Double
+    /// The first operation (`operation0`).
     public var operation0: ThresholdOperation
+    /// Probability of the second operation (`p1 = 1 − p0`).
     public var p1: Double
+    /// The second operation (`operation1`).
     public var operation1: ThresholdOperation
     /// Equalized odds only: probability of using the constant prediction instead.
     public var pIgnore: Double?
@@ -150,6 +180,15 @@ public struct ThresholdOptimizer: Sendable {
     /// ``groupNames`` (fairlearn `_x_best_per_group`); all equal to ``bestRate`` without a
     /// tolerance and for equalized odds.
     public var groupRates: [Double]
+    /// The configuration it was fitted with (for the summary; not compared by `==`).
+    public var configuration = ThresholdOptimizer()
+
+    /// Two models are equal when their fitted rules, groups, rates and objective are: the
+    /// configuration is not compared (`tol` nil and 0 fit the same rules).
+    public static func == (a: Model, b: Model) -> Bool {
+      a.rules == b.rules && a.groupNames == b.groupNames && a.bestRate == b.bestRate
+        && a.bestObjective == b.bestObjective && a.groupRates == b.groupRates
+    }
 
     /// `max − min` of ``groupRates`` (fairlearn `_between_groups`): the training range of the
     /// constrained rate, at most the tolerance.
@@ -209,6 +248,12 @@ public struct ThresholdOptimizer: Sendable {
   /// - Throws: for sizes that differ, one group, a group whose labels have one class
   ///   (fairlearn: "Degenerate labels"), or a configuration that ``validate()`` rejects.
   public func fitted(scores: [Double], labels: [UInt8], groups: Groups) throws -> Model {
+    var model = try fittedRules(scores: scores, labels: labels, groups: groups)
+    model.configuration = self
+    return model
+  }
+
+  private func fittedRules(scores: [Double], labels: [UInt8], groups: Groups) throws -> Model {
     let groups = groups.occurring()
     let n = scores.count
     guard labels.count == n else {
@@ -217,6 +262,7 @@ public struct ThresholdOptimizer: Sendable {
     guard groups.rowCount == n else {
       throw BiasKitError.lengthMismatch("ThresholdOptimizer groups", groups.rowCount, n)
     }
+    try checkBinaryLabels(labels, "ThresholdOptimizer")
     guard groups.count >= 2 else { throw BiasKitError.oneSensitiveGroup(groups.names.first ?? "") }
     try validate()
     for s in scores where !s.isFinite {
@@ -547,5 +593,74 @@ extension BiasKitError {
       .invalidArgument,
       "ThresholdOptimizer: tol (\(value)) is not supported for equalized_odds (fairlearn: relaxed constraints are not supported for equalized odds)"
     )
+  }
+}
+
+// MARK: - Mitigator
+
+extension ThresholdOptimizer: ScorePostprocessor {
+  /// Fits the rules to the dataset's scores, labels and groups (fairlearn `prefit=True`; wrap
+  /// the optimizer in a ``PostprocessedLearner`` for `prefit=False`).
+  ///
+  /// - Throws: as ``fitted(scores:labels:groups:)``, and when the data has no scores, labels or
+  ///   groups, one class or one group.
+  public func fitted(to data: Dataset) throws -> Model {
+    let (labels, groups) = try data.mitigationTarget("ThresholdOptimizer")
+    return try fitted(
+      scores: data.requiredScores("ThresholdOptimizer"), labels: labels, groups: groups)
+  }
+
+  /// The gap of the constrained rate.
+  public var violation: ExpectedOutcome.Violation { constraint.violation }
+}
+
+extension ThresholdOptimizer.Model: MitigatedModel, DecidesByRule {
+  /// ``positiveProbabilities(scores:groups:)`` of the dataset's scores and groups.
+  public func positiveProbabilities(on data: Dataset) throws -> [Double] {
+    try positiveProbabilities(
+      scores: data.requiredScores("ThresholdOptimizer"),
+      groups: data.requiredGroups("ThresholdOptimizer"))
+  }
+
+  /// ``predictions(scores:groups:using:)`` of the dataset's scores and groups.
+  public func predictions<G: RandomNumberGenerator>(
+    on data: Dataset, using generator: inout G
+  ) throws -> [UInt8] {
+    try predictions(
+      scores: data.requiredScores("ThresholdOptimizer"),
+      groups: data.requiredGroups("ThresholdOptimizer"), using: &generator)
+  }
+
+  var decisionRule: DecisionRule { .bernoulli }
+
+  /// `constraint`, `objective`, `grid_size`, `flip`, each group's rule (`interpolation`: `p0`,
+  /// `operation0`, `p1`, `operation1`, and for equalized odds `p_ignore`,
+  /// `prediction_constant`), `best_rate`, `tol` (`null`, a number or `"inf"`) and, with a
+  /// tolerance, each group's `rates` and their `rate_range`.
+  public var summary: JSONValue {
+    let rules = zip(groupNames, rules).map { name, rule -> (String, JSONValue) in
+      var members: [(String, JSONValue)] = [
+        ("p0", .number(rule.p0)), ("operation0", .string(rule.operation0.description)),
+        ("p1", .number(rule.p1)), ("operation1", .string(rule.operation1.description)),
+      ]
+      if let ignore = rule.pIgnore { members.append(("p_ignore", .number(ignore))) }
+      if let constant = rule.predictionConstant {
+        members.append(("prediction_constant", .number(constant)))
+      }
+      return (name, .object(members))
+    }
+    let tolerance = configuration.tolerance
+    var members: [(String, JSONValue)] = [
+      ("constraint", .string(configuration.constraint.rawValue)),
+      ("objective", .string(configuration.objective.rawValue)),
+      ("grid_size", .integer(configuration.gridSize)), ("flip", .bool(configuration.flip)),
+      ("interpolation", .object(rules)), ("best_rate", .number(bestRate)),
+      ("tol", tolerance.map { $0.isFinite ? .number($0) : .string("inf") } ?? .null),
+    ]
+    if tolerance != nil {
+      members.append(("rates", .byGroup(groupNames, groupRates)))
+      members.append(("rate_range", .number(rateRange)))
+    }
+    return .object(members)
   }
 }

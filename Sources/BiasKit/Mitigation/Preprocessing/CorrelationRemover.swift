@@ -20,6 +20,7 @@ public struct CorrelationRemover: Sendable {
   /// How much of the correlation to remove, in [0, 1] (fairlearn `alpha`).
   public var alpha: Double
 
+  /// A remover of the share `alpha` of the correlation.
   public init(alpha: Double = 1) { self.alpha = alpha }
 
   /// The fitted projection.
@@ -34,6 +35,10 @@ public struct CorrelationRemover: Sendable {
     public var alpha: Double
     /// Number of input columns.
     public var inputColumns: Int
+    /// For a model fitted to a ``Dataset`` (``CorrelationRemover/fitted(to:)``): the groups
+    /// whose indicators (all but the first) are the sensitive columns appended to the features.
+    /// Empty for a model fitted to a matrix.
+    public var groupNames: [String] = []
 
     /// The transformed matrix: the other columns with the correlation removed.
     public func transform(_ x: Matrix) throws -> Matrix {
@@ -164,4 +169,75 @@ func symmetricPseudoInverse(_ a: [Double], _ k: Int, tolerance: Double) -> [Doub
     for a in 0..<k { for b in 0..<k { out[a * k + b] += v[a * k + e] * inv * v[b * k + e] } }
   }
   return out
+}
+
+// MARK: - Preprocessor
+
+extension CorrelationRemover: Preprocessor {
+  /// Fits the projection on the dataset's features with the sensitive groups as indicator
+  /// columns: one column per group but the first (groups in ``Groups/occurring()`` order),
+  /// appended after the features, 1 for the rows of that group and 0 otherwise — a one-hot
+  /// encoding of the sensitive feature(s) with the first level dropped, as fairlearn is given
+  /// the encoded sensitive columns in `sensitive_feature_ids`.
+  ///
+  /// - Throws: when the data has no groups or one group, or as ``fitted(_:sensitiveColumns:)``.
+  public func fitted(to data: Dataset) throws -> Model {
+    let groups = try data.requiredGroups("CorrelationRemover").occurring()
+    guard groups.count >= 2 else { throw BiasKitError.oneSensitiveGroup(groups.names.first ?? "") }
+    let p = data.features.columns
+    var model = try fitted(
+      Self.augmented(data.features, codes: groups.codes, groupCount: groups.count),
+      sensitiveColumns: Array(p..<(p + groups.count - 1)))
+    model.groupNames = groups.names
+    return model
+  }
+
+  /// `features` with the indicators of groups 1..<groupCount appended to each row.
+  static func augmented(_ features: Matrix, codes: [Int32], groupCount: Int) -> Matrix {
+    let p = features.columns
+    let width = p + groupCount - 1
+    var values = [Double](repeating: 0, count: features.rows * width)
+    for i in 0..<features.rows {
+      for j in 0..<p { values[i * width + j] = features.values[i * p + j] }
+      let g = Int(codes[i])
+      if g > 0 { values[i * width + p + g - 1] = 1 }
+    }
+    return Matrix(rows: features.rows, columns: width, values: values)
+  }
+}
+
+extension CorrelationRemover.Model: PreprocessorModel {
+  /// The rows with ``transformedFeatures(_:)`` as features.
+  public func transformed(_ data: Dataset) throws -> Dataset {
+    try data.replacing(features: transformedFeatures(data))
+  }
+
+  /// The features with the correlation to the groups' indicators removed, keeping the feature
+  /// names (a model fitted to a matrix transforms the feature matrix itself: its sensitive
+  /// columns are among the features).
+  ///
+  /// - Throws: when the rows have no groups or one the model was not fitted on, or another
+  ///   number of feature columns.
+  public func transformedFeatures(_ data: Dataset) throws -> Matrix {
+    guard !groupNames.isEmpty else { return try transform(data.features) }
+    let codes = try data.requiredGroups("CorrelationRemover").occurring().codes(
+      matching: groupNames)
+    let expected = inputColumns - (groupNames.count - 1)
+    guard data.features.columns == expected else {
+      throw BiasKitError.featureCountMismatch(
+        "CorrelationRemover", data.features.columns, expected)
+    }
+    var out = try transform(
+      CorrelationRemover.augmented(data.features, codes: codes, groupCount: groupNames.count))
+    out.columnNames = data.features.columnNames
+    return out
+  }
+
+  /// `alpha` and `beta_norm`, the Frobenius norm of `beta_`.
+  public var summary: JSONValue {
+    .object([
+      ("alpha", .number(alpha)),
+      ("beta_norm", .number(beta.map { $0 * $0 }.reduce(0, +).squareRoot())),
+    ])
+  }
 }

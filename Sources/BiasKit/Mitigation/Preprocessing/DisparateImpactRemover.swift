@@ -35,6 +35,7 @@ public struct DisparateImpactRemover: Sendable, Equatable {
   /// How far each value moves towards its quantile's target, in [0, 1] (`repair_level`).
   public var repairLevel: Double
 
+  /// A repair of `repairLevel` (1: full repair).
   public init(repairLevel: Double = 1) {
     self.repairLevel = repairLevel
   }
@@ -138,5 +139,49 @@ extension BiasKitError {
   static func invalidRepairLevel(_ value: Double) -> BiasKitError {
     BiasKitError(
       .invalidArgument, "DisparateImpactRemover: the repair level must be in [0, 1] (got \(value))")
+  }
+}
+
+// MARK: - Preprocessor
+
+extension DisparateImpactRemover: Preprocessor {
+  /// The repair has no fitted state: as AIF360's note asks, every set of rows (training or
+  /// test) is repaired on its own, within its own groups. The model keeps the repair level and
+  /// the training groups (rows of other groups are refused).
+  public struct Model: PreprocessorModel, Sendable, Equatable {
+    /// How far each value moves, in [0, 1].
+    public var repairLevel: Double
+    /// The training groups.
+    public var groupNames: [String]
+
+    /// The rows with ``transformedFeatures(_:)`` as features.
+    public func transformed(_ data: Dataset) throws -> Dataset {
+      try data.replacing(features: transformedFeatures(data))
+    }
+
+    /// ``DisparateImpactRemover/repaired(_:groups:)`` of the rows' features within their groups.
+    ///
+    /// - Throws: when the rows have no groups or one the model was not fitted on.
+    public func transformedFeatures(_ data: Dataset) throws -> Matrix {
+      let groups = try data.requiredGroups("DisparateImpactRemover")
+      _ = try groups.occurring().codes(matching: groupNames)
+      return try DisparateImpactRemover(repairLevel: repairLevel).repaired(
+        data.features, groups: groups)
+    }
+
+    /// `repair_level`.
+    public var summary: JSONValue { .object([("repair_level", .number(repairLevel))]) }
+  }
+
+  /// Checks the repair level and the groups of the training rows.
+  ///
+  /// - Throws: for a repair level outside [0, 1], no groups or one group.
+  public func fitted(to data: Dataset) throws -> Model {
+    guard repairLevel >= 0 && repairLevel <= 1 else {
+      throw BiasKitError.invalidRepairLevel(repairLevel)
+    }
+    let groups = try data.requiredGroups("DisparateImpactRemover").occurring()
+    guard groups.count >= 2 else { throw BiasKitError.oneSensitiveGroup(groups.names.first ?? "") }
+    return Model(repairLevel: repairLevel, groupNames: groups.names)
   }
 }

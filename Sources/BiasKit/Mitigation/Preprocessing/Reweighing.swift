@@ -18,6 +18,7 @@
 /// - Kamiran, Calders. Data preprocessing techniques for classification without
 ///   discrimination. Knowledge and Information Systems 33, 2012.
 public struct Reweighing: Sendable {
+  /// Reweighing (it has no parameters).
   public init() {}
 
   /// The fitted factors.
@@ -37,6 +38,9 @@ public struct Reweighing: Sendable {
         throw BiasKitError.lengthMismatch("Reweighing", labels.count, groups.rowCount)
       }
       try checkBinaryLabels(labels, "Reweighing")
+      if let initial, initial.count != labels.count {
+        throw BiasKitError.lengthMismatch("Reweighing initial weights", initial.count, labels.count)
+      }
       let codes = try groups.codes(matching: groupNames)
       var out = [Double](repeating: 0, count: labels.count)
       for i in 0..<labels.count {
@@ -61,6 +65,7 @@ public struct Reweighing: Sendable {
     if let weights, weights.count != n {
       throw BiasKitError.lengthMismatch("Reweighing weights", weights.count, n)
     }
+    try checkBinaryLabels(labels, "Reweighing")
     guard groups.count >= 2 else { throw BiasKitError.oneSensitiveGroup(groups.names.first ?? "") }
     let k = groups.count
     var cell = [Double](repeating: 0, count: k * 2)
@@ -83,5 +88,49 @@ public struct Reweighing: Sendable {
       }
     }
     return Model(factors: factors, groupNames: groups.names)
+  }
+}
+
+// MARK: - Preprocessor
+
+extension Reweighing: Preprocessor {
+  /// Computes the factors from the dataset's labels, groups and weights (initial weights).
+  ///
+  /// - Throws: when the data has no labels or groups, one class or one group.
+  public func fitted(to data: Dataset) throws -> Model {
+    let (labels, groups) = try data.mitigationTarget("Reweighing")
+    return try fitted(labels: labels, groups: groups, weights: data.weights)
+  }
+}
+
+extension Reweighing.Model: PreprocessorModel {
+  /// The rows with weights `initial · factor(group, label)` (``weights(labels:groups:initial:)``
+  /// with the rows' own weights as `initial`).
+  public func transformed(_ data: Dataset) throws -> Dataset {
+    guard let labels = data.labels?.values else {
+      throw BiasKitError.missingInput("Reweighing", "labels")
+    }
+    let groups = try data.requiredGroups("Reweighing")
+    return try data.replacing(
+      weights: weights(labels: labels, groups: groups, initial: data.weights))
+  }
+
+  /// The features unchanged (weights only change the fit).
+  public func transformedFeatures(_ data: Dataset) throws -> Matrix {
+    if let groups = data.groups { _ = try groups.occurring().codes(matching: groupNames) }
+    return data.features
+  }
+
+  /// `weights`: each group's factors by label (`{"0": w(a, 0), "1": w(a, 1)}`).
+  public var summary: JSONValue {
+    .object([
+      (
+        "weights",
+        .object(
+          zip(groupNames, factors).map { name, f in
+            (name, .object([("0", .number(f[0])), ("1", .number(f[1]))]))
+          })
+      )
+    ])
   }
 }

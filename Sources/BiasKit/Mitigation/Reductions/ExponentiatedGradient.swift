@@ -9,7 +9,9 @@ import Foundation
 public struct RandomizedClassifier<Model: FittedClassifier>: Sendable {
   /// One base predictor.
   public enum Predictor: Sendable {
+    /// A fitted model's hard predictions.
     case model(Model)
+    /// The same prediction for every row (the relabelled problem had one class).
     case constant(UInt8)
 
     /// Hard 0/1 predictions on `features`.
@@ -32,7 +34,9 @@ public struct RandomizedClassifier<Model: FittedClassifier>: Sendable {
   /// Their weights `Q_t`, summing to 1 (fairlearn `weights_`).
   public var weights: [Double]
 
-  /// `P(ŷ = 1)` for each row (fairlearn `_pmf_predict(X)[:, 1]`).
+  /// `P(ŷ = 1)` for each row (fairlearn `_pmf_predict(X)[:, 1]`). The weights sum to 1 up to
+  /// rounding, so a row that every weighted predictor calls 1 may get 1 plus a few ulps, as in
+  /// fairlearn.
   public func positiveProbabilities(_ features: Matrix) -> [Double] {
     var out = [Double](repeating: 0, count: features.rows)
     for (t, predictor) in predictors.enumerated() where weights[t] != 0 {
@@ -84,6 +88,7 @@ public struct RandomizedClassifier<Model: FittedClassifier>: Sendable {
 public struct ExponentiatedGradient<Learner: WeightedLearner>: Sendable {
   /// The learner fitted at each best response (fairlearn `estimator`).
   public var learner: Learner
+  /// The constraint (fairlearn `constraints`).
   public var constraint: ReductionConstraint
   /// Allowed constraint violation of the result (fairlearn `eps`); also sets `B = 1/eps`.
   public var eps: Double = 0.01
@@ -130,19 +135,34 @@ public struct ExponentiatedGradient<Learner: WeightedLearner>: Sendable {
     public var oracleCalls: Int
     /// The `nu` used.
     public var nu: Double
-    /// Training error and γ of each predictor.
+    /// Training error of each predictor.
     public var errors: [Double]
+    /// γ of each predictor, in the moment's constraint order.
     public var gammas: [[Double]]
-    /// Warnings from the learner fits, and about convergence.
+    /// Warnings from the learner fits, about convergence, and about a parity constraint not
+    /// met on the training data.
     public var warnings: [String]
+    /// The constraint it was fitted under.
+    public var constraint: ReductionConstraint
+    /// The names of the control features (fairlearn `control_features`), if any.
+    public var controlFeatures: [String]
+    /// The training groups (occurring layout).
+    public var groupNames: [String]
+    /// Feature columns of the training rows.
+    public var featureCount: Int
   }
 
   /// Fits to `features`, 0/1 `labels` and sensitive `groups`; with `controls` (fairlearn
   /// `control_features`) a parity constraint holds within each control stratum (see
   /// ``UtilityParity``).
   ///
-  /// - Throws: for sizes that differ, one group, one class in the labels, bad bounds, or
-  ///   control features with ``BoundedGroupLoss`` (fairlearn's takes none either).
+  /// Without control features, a demographic-parity or equalized-odds constraint with a
+  /// difference bound `d` whose expected violation on the training data exceeds `d + eps`
+  /// (by more than 1e-9) adds a warning: the best iterate did not reach the bound.
+  ///
+  /// - Throws: for sizes that differ, a label other than 0 or 1, one group, one class in the
+  ///   labels, bad bounds, `maxIterations < 1`, or control features with ``BoundedGroupLoss``
+  ///   (fairlearn's takes none either).
   public func fitted(
     features: Matrix, labels: [UInt8], groups: Groups, controls: Groups? = nil
   ) throws -> Model {
@@ -241,14 +261,15 @@ public struct ExponentiatedGradient<Learner: WeightedLearner>: Sendable {
       }
       if gaps[t] < nu && t >= 5 { break }
       if Double(t) >= lastRegretChecked * 1.6 {
-        let bestGap = gapsEG.min()!
+        let bestGap = gapsEG.min() ?? .infinity
         if bestGap > lastGap * 0.8 { eta *= 0.8 }
         lastRegretChecked = Double(t)
         lastGap = bestGap
       }
       for j in 0..<k { theta[j] += eta * (gamma[j] - lagrangian.moment.bound) }
     }
-    let minGap = gaps.min()!
+    // maxIterations ≥ 1, so at least one gap was recorded.
+    let minGap = gaps.min() ?? .infinity
     var bestIteration = 0
     for (t, g) in gaps.enumerated() where g <= minGap + 1e-8 { bestIteration = t }
     let q = qs[bestIteration]
@@ -259,12 +280,42 @@ public struct ExponentiatedGradient<Learner: WeightedLearner>: Sendable {
         "ExponentiatedGradient did not reach the duality gap nu = \(nu) in \(maxIterations) iterations (best gap \(minGap)); the constraint may not be met"
       )
     }
+    if controls == nil,
+      let warning = try unmetConstraint(
+        weights: weights, trainPredictions: lagrangian.trainPredictions, labels: labels,
+        groups: groups)
+    {
+      warnings.append(warning)
+    }
     return Model(
       classifier: RandomizedClassifier<Learner.Model>(
         predictors: lagrangian.predictors, weights: weights),
       bestGap: gaps[bestIteration], lastIteration: gaps.count - 1, bestIteration: bestIteration,
       oracleCalls: lagrangian.oracleCalls, nu: nu, errors: lagrangian.errors,
-      gammas: lagrangian.gammas, warnings: warnings)
+      gammas: lagrangian.gammas, warnings: warnings, constraint: constraint,
+      controlFeatures: controls?.features ?? [], groupNames: groups.names,
+      featureCount: features.columns)
+  }
+
+  /// The warning that a demographic-parity or equalized-odds difference bound is not met on the
+  /// training rows by the expected predictions `Σ_t Q_t · h_t` (summed as
+  /// ``RandomizedClassifier/positiveProbabilities(_:)`` sums them), or nil.
+  func unmetConstraint(
+    weights: [Double], trainPredictions: [[UInt8]], labels: [UInt8], groups: Groups
+  ) throws -> String? {
+    guard case .parity(let parity) = constraint, case .difference(let bound) = parity.bound,
+      constraint.kind == .demographicParity || constraint.kind == .equalizedOdds
+    else { return nil }
+    var p = [Double](repeating: 0, count: labels.count)
+    for (t, h) in trainPredictions.enumerated() where weights[t] != 0 {
+      let w = weights[t]
+      for i in 0..<p.count { p[i] += w * Double(h[i]) }
+    }
+    let violation = try ExpectedOutcome(probabilities: p, labels: labels, groups: groups)
+      .value(of: constraint.violation)
+    guard violation > bound + eps + 1e-9 else { return nil }
+    return
+      "the constraint is not met on the training data: expected \(constraint.name) violation \(violation) > bound \(bound) + eps \(eps)"
   }
 }
 
@@ -432,5 +483,65 @@ extension ExponentiatedGradient where Learner == LogisticRegression {
   /// A reduction of the built-in logistic regression under either kind of constraint.
   public init(constraint: ReductionConstraint) {
     self.init(learner: LogisticRegression(), constraint: constraint)
+  }
+}
+
+// MARK: - Mitigator
+
+extension ExponentiatedGradient: Mitigator {
+  /// Fits to the dataset's features, labels, groups and control groups (fairlearn
+  /// `control_features`).
+  ///
+  /// - Throws: as ``fitted(features:labels:groups:controls:)``, and when the data has no labels
+  ///   or groups.
+  public func fitted(to data: Dataset) throws -> Model {
+    let (labels, groups) = try data.mitigationTarget("ExponentiatedGradient")
+    return try fitted(
+      features: data.features, labels: labels, groups: groups, controls: data.control)
+  }
+
+  /// The constraint's gap.
+  public var violation: ExpectedOutcome.Violation { constraint.violation }
+}
+
+extension ExponentiatedGradient.Model: MitigatedModel, DecidesByRule {
+  /// ``RandomizedClassifier/positiveProbabilities(_:)`` of the dataset's features.
+  public func positiveProbabilities(on data: Dataset) throws -> [Double] {
+    try data.checkApplicable(
+      featureCount: featureCount, groupNames: groupNames, "ExponentiatedGradient")
+    return classifier.positiveProbabilities(data.features)
+  }
+
+  /// ``RandomizedClassifier/predictions(_:using:)`` of the dataset's features.
+  public func predictions<G: RandomNumberGenerator>(
+    on data: Dataset, using generator: inout G
+  ) throws -> [UInt8] {
+    try data.checkApplicable(
+      featureCount: featureCount, groupNames: groupNames, "ExponentiatedGradient")
+    return classifier.predictions(data.features, using: &generator)
+  }
+
+  var decisionRule: DecisionRule { .bernoulli }
+
+  /// `constraint`, the predictors' `weights`, the number of `predictors`, `best_gap`,
+  /// `last_iter`, `best_iter`, `n_oracle_calls`, `nu` and `control_features` (fairlearn's
+  /// names).
+  public var summary: JSONValue {
+    .object([
+      ("constraint", .string(constraint.name)),
+      ("weights", .array(classifier.weights.map { .number($0) })),
+      ("predictors", .integer(classifier.predictors.count)), ("best_gap", .number(bestGap)),
+      ("last_iter", .integer(lastIteration)), ("best_iter", .integer(bestIteration)),
+      ("n_oracle_calls", .integer(oracleCalls)), ("nu", .number(nu)),
+      ("control_features", .array(controlFeatures.map { .string($0) })),
+    ])
+  }
+}
+
+extension RandomizedClassifier {
+  /// Every predictor's hard predictions on `features` with its weight `Q_t`, in order (the
+  /// candidates of a reduction's accuracy-versus-disparity trade-off).
+  public func candidatePredictions(_ features: Matrix) -> [(predictions: [UInt8], weight: Double)] {
+    zip(predictors, weights).map { ($0.predictions(features), $1) }
   }
 }

@@ -22,6 +22,7 @@ import Foundation
 public struct GridSearch<Learner: WeightedLearner>: Sendable {
   /// The learner fitted at each grid point (fairlearn `estimator`).
   public var learner: Learner
+  /// The constraint (fairlearn `constraints`).
   public var constraint: ReductionConstraint
   /// Number of grid points (`grid_size`).
   public var gridSize: Int = 10
@@ -30,6 +31,7 @@ public struct GridSearch<Learner: WeightedLearner>: Sendable {
   /// Weight of the violation in the selection rule (`constraint_weight`).
   public var constraintWeight: Double = 0.5
 
+  /// A grid search of `learner` under a parity constraint.
   public init(learner: Learner, constraint: UtilityParity) {
     self.learner = learner
     self.constraint = .parity(constraint)
@@ -47,17 +49,26 @@ public struct GridSearch<Learner: WeightedLearner>: Sendable {
     self.constraint = constraint
   }
 
+  /// The fitted grid: every predictor and the selected one.
   public struct Model: Sendable {
     /// Every fitted predictor, in grid order (`predictors_`).
     public var predictors: [RandomizedClassifier<Learner.Model>.Predictor]
     /// Multipliers of each grid point, in the moment's constraint order (`lambda_vecs_`).
     public var lambdas: [[Double]]
-    /// Training error and γ of each predictor (`objectives_`, `gammas_`).
+    /// Training error of each predictor (`objectives_`).
     public var errors: [Double]
+    /// γ of each predictor (`gammas_`).
     public var gammas: [[Double]]
     /// Index of the selected predictor (`best_idx_`).
     public var bestIndex: Int
+    /// Warnings of the learner fits.
     public var warnings: [String]
+    /// The constraint it was fitted under.
+    public var constraint: ReductionConstraint
+    /// The training groups (occurring layout).
+    public var groupNames: [String]
+    /// Feature columns of the training rows.
+    public var featureCount: Int
 
     /// The selected predictor's hard predictions.
     public func predictions(_ features: Matrix) -> [UInt8] {
@@ -65,6 +76,10 @@ public struct GridSearch<Learner: WeightedLearner>: Sendable {
     }
   }
 
+  /// Fits one learner per grid point to `features`, 0/1 `labels` and `groups`, and selects one.
+  ///
+  /// - Throws: for sizes that differ, a label other than 0 or 1, one group, one class, bad
+  ///   bounds or a grid size < 1.
   public func fitted(features: Matrix, labels: [UInt8], groups: Groups) throws -> Model {
     let groups = groups.occurring()
     let n = features.rows
@@ -85,7 +100,8 @@ public struct GridSearch<Learner: WeightedLearner>: Sendable {
     let oracle = try ReductionOracle(
       learner: learner, features: features, labels: labels, moment: moment, weighting: .grid)
     var model = Model(
-      predictors: [], lambdas: [], errors: [], gammas: [], bestIndex: 0, warnings: [])
+      predictors: [], lambdas: [], errors: [], gammas: [], bestIndex: 0, warnings: [],
+      constraint: constraint, groupNames: groups.names, featureCount: features.columns)
     var bestLoss = Double.infinity
     for lambda in lambdas {
       let response = try oracle.bestResponse(lambda)
@@ -234,5 +250,62 @@ extension GridSearch where Learner == LogisticRegression {
   /// A grid search over the built-in logistic regression under either kind of constraint.
   public init(constraint: ReductionConstraint) {
     self.init(learner: LogisticRegression(), constraint: constraint)
+  }
+}
+
+// MARK: - Mitigator
+
+extension GridSearch: Mitigator {
+  /// Fits to the dataset's features, labels and groups.
+  ///
+  /// - Throws: as ``fitted(features:labels:groups:)``, when the data has no labels or groups,
+  ///   or has control groups (not supported here).
+  public func fitted(to data: Dataset) throws -> Model {
+    let (labels, groups) = try data.mitigationTarget("GridSearch")
+    guard data.control == nil else {
+      throw BiasKitError(.invalidArgument, "GridSearch takes no control features")
+    }
+    return try fitted(features: data.features, labels: labels, groups: groups)
+  }
+
+  /// The constraint's gap.
+  public var violation: ExpectedOutcome.Violation { constraint.violation }
+}
+
+extension GridSearch.Model: MitigatedModel, DecidesByRule {
+  /// The selected predictor's hard predictions as 0 or 1.
+  public func positiveProbabilities(on data: Dataset) throws -> [Double] {
+    try decisions(data).map(Double.init)
+  }
+
+  /// The selected predictor's hard predictions (fairlearn `predict`); draws nothing.
+  public func predictions<G: RandomNumberGenerator>(
+    on data: Dataset, using generator: inout G
+  ) throws -> [UInt8] {
+    try decisions(data)
+  }
+
+  private func decisions(_ data: Dataset) throws -> [UInt8] {
+    try data.checkApplicable(featureCount: featureCount, groupNames: groupNames, "GridSearch")
+    return predictions(data.features)
+  }
+
+  var decisionRule: DecisionRule { .deterministic }
+
+  /// Every predictor's hard predictions on `features`, the selected one with weight 1 (the
+  /// candidates of the accuracy-versus-disparity trade-off).
+  public func candidatePredictions(_ features: Matrix) -> [(predictions: [UInt8], weight: Double)] {
+    predictors.enumerated().map { ($1.predictions(features), $0 == bestIndex ? 1 : 0) }
+  }
+
+  /// `constraint`, `best_idx`, `lambda_best` (its multipliers), the number of `predictors` and
+  /// every predictor's training `errors` (fairlearn's names).
+  public var summary: JSONValue {
+    .object([
+      ("constraint", .string(constraint.name)), ("best_idx", .integer(bestIndex)),
+      ("lambda_best", .array(lambdas[bestIndex].map { .number($0) })),
+      ("predictors", .integer(predictors.count)),
+      ("errors", .array(errors.map { .number($0) })),
+    ])
   }
 }

@@ -26,6 +26,7 @@ public struct BoundedGroupLoss: Sendable, Equatable {
   /// The largest allowed group error rate `ζ` (fairlearn `upper_bound`).
   public var upperBound: Double
 
+  /// Every group's error rate at most `upperBound`.
   public init(upperBound: Double) {
     self.upperBound = upperBound
   }

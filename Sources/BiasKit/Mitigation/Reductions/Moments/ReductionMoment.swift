@@ -31,6 +31,7 @@ public enum ReductionConstraint: Sendable, Equatable {
     guard groups.rowCount == n else {
       throw BiasKitError.lengthMismatch("\(algorithm) groups", groups.rowCount, n)
     }
+    try checkBinaryLabels(labels, algorithm)
     guard groups.count >= 2 else { throw BiasKitError.oneSensitiveGroup(groups.names.first ?? "") }
     guard labels.contains(0) && labels.contains(1) else {
       throw BiasKitError.oneClassLabel(labels.first == 1 ? 1 : 0)
@@ -51,6 +52,81 @@ public enum ReductionConstraint: Sendable, Equatable {
       return BoundedGroupLoss.Loaded(moment: b, labels: labels, groups: groups)
     }
   }
+}
+
+extension ReductionConstraint {
+  /// The named constraints of fairlearn's reductions (its moment classes), by the names
+  /// `biaskit mitigate --constraint` takes: five parity presets of ``UtilityParity`` and
+  /// ``BoundedGroupLoss``.
+  public enum Kind: String, Sendable, CaseIterable {
+    /// ``UtilityParity/demographicParity(_:)`` (fairlearn `DemographicParity`).
+    case demographicParity = "demographic_parity"
+    /// ``UtilityParity/equalizedOdds(_:)`` (`EqualizedOdds`).
+    case equalizedOdds = "equalized_odds"
+    /// ``UtilityParity/truePositiveRateParity(_:)`` (`TruePositiveRateParity`).
+    case truePositiveRateParity = "true_positive_rate_parity"
+    /// ``UtilityParity/falsePositiveRateParity(_:)`` (`FalsePositiveRateParity`).
+    case falsePositiveRateParity = "false_positive_rate_parity"
+    /// ``UtilityParity/errorRateParity(_:)`` (`ErrorRateParity`).
+    case errorRateParity = "error_rate_parity"
+    /// ``BoundedGroupLoss`` (`BoundedGroupLoss(ZeroOneLoss())`).
+    case boundedGroupLoss = "bounded_group_loss"
+  }
+
+  /// The preset of `kind` with `bound` (a parity), or with `upperBound` (bounded group loss).
+  ///
+  /// - Throws: ``BiasKitError`` for bounded group loss without an upper bound.
+  public init(
+    _ kind: Kind, bound: UtilityParity.Bound = .difference(0.01), upperBound: Double? = nil
+  ) throws {
+    switch kind {
+    case .demographicParity: self = .parity(.demographicParity(bound))
+    case .equalizedOdds: self = .parity(.equalizedOdds(bound))
+    case .truePositiveRateParity: self = .parity(.truePositiveRateParity(bound))
+    case .falsePositiveRateParity: self = .parity(.falsePositiveRateParity(bound))
+    case .errorRateParity: self = .parity(.errorRateParity(bound))
+    case .boundedGroupLoss:
+      guard let upperBound else { throw BiasKitError.missingUpperBound }
+      self = .boundedGroupLoss(BoundedGroupLoss(upperBound: upperBound))
+    }
+  }
+
+  /// The kind of the constraint: the preset whose event and utility it has (a parity on error
+  /// rates is error-rate parity whatever its event).
+  public var kind: Kind {
+    switch self {
+    case .boundedGroupLoss: return .boundedGroupLoss
+    case .parity(let parity):
+      if parity.utility == .error { return .errorRateParity }
+      switch parity.event {
+      case .all: return .demographicParity
+      case .eachLabel: return .equalizedOdds
+      case .label(let value): return value == 1 ? .truePositiveRateParity : .falsePositiveRateParity
+      }
+    }
+  }
+
+  /// The constraint's name (``Kind`` raw value: `demographic_parity`, …).
+  public var name: String { kind.rawValue }
+
+  /// The expected gap that the constraint bounds: the parity's rate gap, or the
+  /// demographic-parity gap for bounded group loss (which bounds each group's error, not a gap).
+  public var violation: ExpectedOutcome.Violation {
+    switch kind {
+    case .demographicParity, .boundedGroupLoss: return .demographicParity
+    case .equalizedOdds: return .equalizedOdds
+    case .truePositiveRateParity: return .truePositiveRateParity
+    case .falsePositiveRateParity: return .falsePositiveRateParity
+    case .errorRateParity: return .errorRateParity
+    }
+  }
+}
+
+extension BiasKitError {
+  /// Bounded group loss needs its bound.
+  static let missingUpperBound = BiasKitError(
+    .invalidArgument,
+    "bounded_group_loss needs an upper bound (the largest allowed group error rate)")
 }
 
 /// A moment loaded with data, as the Lagrangian of a reduction uses it (fairlearn `Moment`

@@ -66,10 +66,14 @@ public struct UtilityParity: Sendable, Equatable {
     case error
   }
 
+  /// The rows each rate is measured on.
   public var event: Event
+  /// How far the groups may differ.
   public var bound: Bound
+  /// What is averaged.
   public var utility: Utility
 
+  /// A parity on `utility` within `event`, up to `bound`.
   public init(event: Event, bound: Bound = .difference(0.01), utility: Utility = .prediction) {
     self.event = event
     self.bound = bound
