@@ -31,7 +31,7 @@ enum AuditBench {
       let samples = options.int("n-boot", default: 1000)
       let path = dataPath(rows: rows, options: options)
       let table = try AuditTable(path: path, columns: scaleColumns(score: false))
-      var intervals: [AuditValues] = []
+      var intervals: Bootstrap.Intervals? = nil
       var frame: MetricFrame? = nil
       let seconds = try measure(runs: options.int("runs", default: 3)) {
         frame = try MetricFrame(
@@ -39,11 +39,12 @@ enum AuditBench {
           data: table.data,
           sensitive: table.sensitive)
         intervals = try Bootstrap(samples: samples, quantiles: [0.025, 0.5, 0.975], seed: 12345)
-          .intervals(for: frame!, data: table.data, cells: table.sensitive.codes)
+          .intervals(for: frame!, data: table.data, sensitive: table.sensitive)
       }
       var results = overallResults(frame!)
-      results["overall_ci_0.025"] = intervals[0].overall[0].map { $0 ?? .nan }
-      results["overall_ci_0.975"] = intervals[2].overall[0].map { $0 ?? .nan }
+      let metrics = frame!.metrics
+      results["overall_ci_0.025"] = metrics.map { intervals!.values[0].overall($0) ?? .nan }
+      results["overall_ci_0.975"] = metrics.map { intervals!.values[2].overall($0) ?? .nan }
       emit(
         task: "bootstrap", rows: rows, seconds: seconds, variant: "n_boot=\(samples):a_x_b",
         results: results)
@@ -92,11 +93,10 @@ enum AuditBench {
 
   static func overallResults(_ frame: MetricFrame) -> [String: Any] {
     var overall: [String: Double] = [:]
-    for (m, metric) in frame.metrics.enumerated() {
-      overall[metric.rawValue] = frame.values.overall[0][m] ?? .nan
-    }
+    for metric in frame.metrics { overall[metric.rawValue] = frame.overall(metric) ?? .nan }
     return [
-      "overall": overall, "demographic_parity_difference": frame.values.fairness[0][0] ?? .nan,
+      "overall": overall,
+      "demographic_parity_difference": frame.fairness(.demographicParityDifference) ?? .nan,
     ]
   }
 }

@@ -36,9 +36,12 @@ enum Main {
         BiasKitCommand.exit(withError: error)
       }
       if code == .validationFailure {
-        // ArgumentParser's usage errors exit 64; BiasKit uses 2 for every bad input.
-        let message = BiasKitCommand.fullMessage(for: error)
-        FileHandle.standardError.write(Data("\(message)\n".utf8))
+        // ArgumentParser's usage errors exit 64; BiasKit uses 2 for every bad input, with one
+        // line (a bad option value names the flag, the value and why).
+        let message = BiasKitCommand.message(for: error).split(separator: "\n").joined(
+          separator: " ")
+        FileHandle.standardError.write(
+          Data("biaskit: error: \(message) (see --help)\n".utf8))
         exit(2)
       }
       BiasKitCommand.exit(withError: error)

@@ -15,53 +15,49 @@
 ///      "notes": ["roc_auc is undefined for Female|Other: …"],
 ///      "intervals": {…}}            // only with --bootstrap
 ///
-/// With control features, `overall` and each aggregate become arrays of
-/// `{"control": [...], "metrics": {...}}`, and each `by_group` entry carries its `control` key.
-/// `intervals` has the same shape with `[q₁, q₂, …]` arrays in place of numbers, plus
-/// `quantiles`, `samples` and `seed`.
+/// The aggregates come in ``Aggregate`` order. With control features, `overall` and each
+/// aggregate become arrays of `{"control": [...], "metrics": {...}}`, and each `by_group` entry
+/// carries its `control` key. `intervals` has the same shape with `[q₁, q₂, …]` arrays in place
+/// of numbers, plus `quantiles`, `samples` and `seed`. A regression audit has no `fairness`,
+/// `fairness_to_overall` or `inequality`.
+///
+/// - Complexity: O(cells × metrics) to render.
 public struct AuditReport: Sendable {
+  /// The audit.
   public let frame: MetricFrame
-  /// One set of values per bootstrap quantile.
-  public var intervals: [AuditValues]?
-  public var bootstrap: Bootstrap?
+  /// The bootstrap intervals of every value, when the audit was bootstrapped.
+  public let intervals: Bootstrap.Intervals?
 
-  public init(frame: MetricFrame, intervals: [AuditValues]? = nil, bootstrap: Bootstrap? = nil) {
+  /// The report of `frame`, with its bootstrap intervals if any.
+  public init(frame: MetricFrame, intervals: Bootstrap.Intervals? = nil) {
     self.frame = frame
     self.intervals = intervals
-    self.bootstrap = bootstrap
   }
 
-  /// The sections of aggregates, as named in the output.
-  public static let aggregateSections: [(name: String, path: KeyPath<AuditValues, [[Double?]]>)] = [
-    ("difference_between_groups", \.differenceBetweenGroups),
-    ("difference_to_overall", \.differenceToOverall),
-    ("ratio_between_groups", \.ratioBetweenGroups), ("ratio_to_overall", \.ratioToOverall),
-    ("group_min", \.groupMin), ("group_max", \.groupMax),
-  ]
+  /// Why values are undefined, one line per (cell, metric).
+  public var notes: [String] { notes(limit: .max).notes }
 
-  /// Why values are undefined, one line per (group, metric).
-  public var notes: [String] {
+  /// The first `limit` notes of ``notes``, and how many there are in all.
+  public func notes(limit: Int) -> (notes: [String], total: Int) {
     var notes: [String] = []
-    for cell in frame.statistics.indices {
-      let label = cellLabel(cell)
-      for (m, metric) in frame.metrics.enumerated() where frame.values.byGroup[cell][m] == nil {
+    var total = 0
+    let layout = frame.layout
+    for (index, cell) in layout.cells.enumerated() {
+      for (m, metric) in frame.metrics.enumerated()
+      where frame.values.value(at: m, cellIndex: index) == nil {
+        total += 1
+        guard notes.count < limit else { continue }
         notes.append(
-          "\(metric.rawValue) is undefined for \(label): \(metric.undefinedReason(frame.statistics[cell]))"
+          "\(metric.rawValue) is undefined for \(layout.label(of: cell)): \(metric.undefinedReason(frame.statistics[index]))"
         )
       }
     }
-    return notes
-  }
-
-  func cellLabel(_ cell: Int) -> String {
-    let g = cell % frame.groupCount
-    let c = cell / frame.groupCount
-    return (frame.controlFeatures.isEmpty ? [] : frame.controlKey(c)).joined(separator: "|")
-      + (frame.controlFeatures.isEmpty ? "" : "|") + frame.groupKey(g).joined(separator: "|")
+    return (notes, total)
   }
 
   // MARK: JSON
 
+  /// The report as the JSON of the output contract.
   public func json() -> JSONValue {
     var members: [(String, JSONValue)] = [
       ("rows", .integer(frame.rowCount)),
@@ -69,214 +65,143 @@ public struct AuditReport: Sendable {
       ("control_features", .array(frame.controlFeatures.map { .string($0) })),
       ("metrics", .array(frame.metrics.map { .string($0.rawValue) })),
     ]
-    members += sections(frame.values) { .number($0) }
+    members += sections { value in .number(value(frame.values)) }
     members.append(("notes", .array(notes.map { .string($0) })))
-    if let intervals, let bootstrap {
+    if let intervals {
+      let bootstrap = intervals.bootstrap
       var section: [(String, JSONValue)] = [
         ("quantiles", .array(bootstrap.quantiles.map { .number($0) })),
         ("samples", .integer(bootstrap.samples)),
         ("seed", .integer(Int(truncatingIfNeeded: bootstrap.seed))),
       ]
-      let combined = intervalValues(intervals)
-      section += sections(combined.template) { index in combined.lookup(index) }
+      section += sections { value in .array(intervals.values.map { .number(value($0)) }) }
       members.append(("intervals", .object(section)))
     }
     return .object(members)
   }
 
-  /// The values of every section, rendering each number with `render` (numbers or intervals).
-  /// `render` receives the value for plain output, or the flat index for intervals.
-  private func sections<T>(_ values: AuditValues, render: (T) -> JSONValue) -> [(String, JSONValue)]
-  where T: IntervalIndexable {
-    var flatIndex = 0
-    func cell(_ value: Double?) -> JSONValue {
-      defer { flatIndex += 1 }
-      return render(T.make(value: value, index: flatIndex))
-    }
+  /// The value sections, each number rendered by `render`, which receives the lookup of the
+  /// value in an ``AuditValues`` (the frame's own, or each interval quantile's).
+  private func sections(
+    _ render: ((AuditValues) -> Double?) -> JSONValue
+  ) -> [(String, JSONValue)] {
+    let layout = frame.layout
     let metrics = frame.metrics
-    let hasControl = !frame.controlFeatures.isEmpty
-    func metricObject(_ row: [Double?]) -> JSONValue {
-      .object(zip(metrics, row).map { ($0.rawValue, cell($1)) })
+    func controlKey(_ c: Int) -> JSONValue { .array(layout.controlKey(c).map { .string($0) }) }
+    func metricObject(_ value: @escaping (AuditValues, Int) -> Double?) -> JSONValue {
+      .object(metrics.indices.map { m in (metrics[m].rawValue, render { value($0, m) }) })
     }
-    func perControl(_ table: [[Double?]]) -> JSONValue {
-      if !hasControl { return metricObject(table[0]) }
+    func perControl(_ value: @escaping (AuditValues, Int, Int) -> Double?) -> JSONValue {
+      if !layout.hasControl { return metricObject { value($0, $1, 0) } }
       return .array(
-        table.enumerated().map { c, row in
-          .object([
-            ("control", .array(frame.controlKey(c).map { .string($0) })),
-            ("metrics", metricObject(row)),
-          ])
+        (0..<layout.controlCount).map { c in
+          .object([("control", controlKey(c)), ("metrics", metricObject { value($0, $1, c) })])
         })
     }
     var out: [(String, JSONValue)] = []
-    out.append(("overall", perControl(values.overall)))
+    out.append(("overall", perControl { $0.overall(at: $1, control: $2) }))
     out.append(
       (
         "by_group",
         .array(
-          values.byGroup.enumerated().map { index, row in
+          layout.cells.enumerated().map { index, cell in
             var entry: [(String, JSONValue)] = []
-            if hasControl {
-              entry.append(
-                ("control", .array(frame.controlKey(index / frame.groupCount).map { .string($0) })))
-            }
-            entry.append(
-              ("group", .array(frame.groupKey(index % frame.groupCount).map { .string($0) })))
-            entry.append(("metrics", metricObject(row)))
+            if layout.hasControl { entry.append(("control", controlKey(cell.control))) }
+            entry.append(("group", .array(layout.groupKey(cell.group).map { .string($0) })))
+            entry.append(("metrics", metricObject { $0.value(at: $1, cellIndex: index) }))
             return .object(entry)
           })
       ))
-    let order = AuditValues.aggregatesInFlatOrder
-    var rendered: [String: JSONValue] = [:]
-    for (name, path) in order { rendered[name] = perControl(values[keyPath: path]) }
-    for (name, _) in AuditReport.aggregateSections { out.append((name, rendered[name]!)) }
-    let isRegression = frame.statistics.contains { $0.regression != nil }
-    func named(_ table: [[Double?]], _ names: [String]) -> JSONValue {
-      func object(_ row: [Double?]) -> JSONValue { .object(zip(names, row).map { ($0, cell($1)) }) }
-      if !hasControl { return object(table[0]) }
+    for aggregate in Aggregate.allCases {
+      out.append(
+        (aggregate.rawValue, perControl { $0.aggregate(aggregate, at: $1, control: $2) }))
+    }
+    guard !frame.isRegression else { return out }
+    func named<Name: RawRepresentable>(
+      _ names: [Name], _ value: @escaping (AuditValues, Name, Int) -> Double?
+    ) -> JSONValue where Name.RawValue == String {
+      func object(_ c: Int) -> JSONValue {
+        .object(names.map { name in (name.rawValue, render { value($0, name, c) }) })
+      }
+      if !layout.hasControl { return object(0) }
       return .array(
-        table.enumerated().map { c, row in
-          .object([
-            ("control", .array(frame.controlKey(c).map { .string($0) })), ("values", object(row)),
-          ])
+        (0..<layout.controlCount).map { c in
+          .object([("control", controlKey(c)), ("values", object(c))])
         })
     }
-    let measures = FairnessMeasure.allCases.map(\.rawValue)
-    let fairness = named(values.fairness, measures)
-    let toOverall = named(values.fairnessToOverall, measures)
-    let inequality = named(values.betweenGroupInequality, AuditValues.betweenGroupInequalityNames)
-    if !isRegression {
-      out.append(("fairness", fairness))
-      out.append(("fairness_to_overall", toOverall))
-      out.append(("inequality", inequality))
-    }
+    out.append(("fairness", named(FairnessMeasure.allCases) { $0.fairness($1, control: $2) }))
+    out.append(
+      (
+        "fairness_to_overall",
+        named(FairnessMeasure.allCases) { $0.fairness($1, method: .toOverall, control: $2) }
+      ))
+    out.append(
+      ("inequality", named(BetweenGroupIndex.allCases) { $0.inequality($1, control: $2) }))
     return out
-  }
-
-  private func intervalValues(
-    _ intervals: [AuditValues]
-  ) -> (template: AuditValues, lookup: (Int) -> JSONValue) {
-    let flats = intervals.map(\.flattened)
-    return (frame.values, { index in .array(flats.map { .number($0[index]) }) })
   }
 
   // MARK: CSV
 
-  /// Long form: `section,control,group,metric,value` (plus `q…` columns with intervals).
+  /// Long form: `section,control,group,metric,value` (plus `q…` columns with intervals), the
+  /// sections in the JSON order.
   public func csv() -> String {
     var lines = [
-      "section,control,group,metric,value" + (bootstrap?.quantiles.map { ",q\($0)" }.joined() ?? "")
+      "section,control,group,metric,value"
+        + (intervals?.bootstrap.quantiles.map { ",q\($0)" }.joined() ?? "")
     ]
-    let flats = intervals?.map(\.flattened)
-    var flatIndex = 0
     func add(
-      _ section: String, _ control: String, _ group: String, _ metric: String, _ value: Double?
+      _ section: String, _ control: String, _ group: String, _ metric: String,
+      _ value: (AuditValues) -> Double?
     ) {
       var line = [section, control, group, metric].map(CSVText.escape).joined(separator: ",")
-      line += "," + CSVText.number(value)
-      if let flats {
-        for f in flats { line += "," + CSVText.number(f[flatIndex].isNaN ? nil : f[flatIndex]) }
-      }
-      flatIndex += 1
+      line += "," + CSVText.number(value(frame.values))
+      for quantile in intervals?.values ?? [] { line += "," + CSVText.number(value(quantile)) }
       lines.append(line)
     }
-    let v = frame.values
-    let controls = frame.controlCount
+    let layout = frame.layout
     func controlName(_ c: Int) -> String {
-      frame.controlFeatures.isEmpty ? "" : frame.controlKey(c).joined(separator: "|")
+      layout.hasControl ? layout.controlKey(c).joined(separator: "|") : ""
     }
-    for c in 0..<controls {
-      for (m, metric) in frame.metrics.enumerated() {
-        add("overall", controlName(c), "", metric.rawValue, v.overall[c][m])
+    let metrics = frame.metrics
+    for c in 0..<layout.controlCount {
+      for (m, metric) in metrics.enumerated() {
+        add("overall", controlName(c), "", metric.rawValue) { $0.overall(at: m, control: c) }
       }
     }
-    for (cell, row) in v.byGroup.enumerated() {
-      for (m, metric) in frame.metrics.enumerated() {
+    for (index, cell) in layout.cells.enumerated() {
+      for (m, metric) in metrics.enumerated() {
         add(
-          "by_group", controlName(cell / frame.groupCount),
-          frame.groupKey(cell % frame.groupCount).joined(separator: "|"),
-          metric.rawValue, row[m])
+          "by_group", controlName(cell.control), layout.groupKey(cell.group).joined(separator: "|"),
+          metric.rawValue
+        ) { $0.value(at: m, cellIndex: index) }
       }
     }
-    let order = AuditValues.aggregatesInFlatOrder
-    for (name, path) in order {
-      for c in 0..<controls {
-        for (m, metric) in frame.metrics.enumerated() {
-          add(name, controlName(c), "", metric.rawValue, v[keyPath: path][c][m])
+    for aggregate in Aggregate.allCases {
+      for c in 0..<layout.controlCount {
+        for (m, metric) in metrics.enumerated() {
+          add(aggregate.rawValue, controlName(c), "", metric.rawValue) {
+            $0.aggregate(aggregate, at: m, control: c)
+          }
         }
       }
     }
-    let measures = FairnessMeasure.allCases.map(\.rawValue)
-    for (section, table, names) in [
-      ("fairness", v.fairness, measures), ("fairness_to_overall", v.fairnessToOverall, measures),
-      ("inequality", v.betweenGroupInequality, AuditValues.betweenGroupInequalityNames),
-    ] {
-      for c in 0..<controls {
-        for (k, name) in names.enumerated() { add(section, controlName(c), "", name, table[c][k]) }
+    for method in AggregateMethod.allCases {
+      let section = method == .betweenGroups ? "fairness" : "fairness_to_overall"
+      for c in 0..<layout.controlCount {
+        for measure in FairnessMeasure.allCases {
+          add(section, controlName(c), "", measure.rawValue) {
+            $0.fairness(measure, method: method, control: c)
+          }
+        }
+      }
+    }
+    for c in 0..<layout.controlCount {
+      for index in BetweenGroupIndex.allCases {
+        add("inequality", controlName(c), "", index.rawValue) { $0.inequality(index, control: c) }
       }
     }
     return lines.joined(separator: "\n") + "\n"
   }
-
-  // MARK: Lookup (for bounds)
-
-  /// The values a bound names: a fairness scalar (`demographic_parity_difference`), an
-  /// inequality index, `SECTION.METRIC` for an aggregate or `overall` (one value per control
-  /// level), or `by_group.METRIC` (every group). Nil if the name is unknown.
-  public func values(named name: String) -> [(label: String, value: Double?)]? {
-    let v = frame.values
-    func label(_ c: Int) -> String {
-      frame.controlFeatures.isEmpty
-        ? name : "\(name) [\(frame.controlKey(c).joined(separator: "|"))]"
-    }
-    func perControl(_ table: [[Double?]], _ k: Int) -> [(label: String, value: Double?)] {
-      table.indices.map { (label($0), table[$0][k]) }
-    }
-    if let k = FairnessMeasure.allCases.firstIndex(where: { $0.rawValue == name }) {
-      return perControl(v.fairness, k)
-    }
-    if name.hasSuffix("_to_overall"),
-      let k = FairnessMeasure.allCases.firstIndex(where: { $0.rawValue + "_to_overall" == name })
-    {
-      return perControl(v.fairnessToOverall, k)
-    }
-    if let k = AuditValues.betweenGroupInequalityNames.firstIndex(of: name) {
-      return perControl(v.betweenGroupInequality, k)
-    }
-    let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
-    guard parts.count == 2, let metric = Metric(name: parts[1]),
-      let m = frame.metrics.firstIndex(of: metric)
-    else {
-      return nil
-    }
-    if parts[0] == "overall" { return v.overall.indices.map { (label($0), v.overall[$0][m]) } }
-    if parts[0] == "by_group" {
-      return v.byGroup.indices.compactMap { cell in
-        frame.statistics[cell].confusion.rows == 0
-          ? nil : ("\(name) [\(cellLabel(cell))]", v.byGroup[cell][m])
-      }
-    }
-    guard let section = AuditReport.aggregateSections.first(where: { $0.name == parts[0] }) else {
-      return nil
-    }
-    let table = v[keyPath: section.path]
-    return table.indices.map { (label($0), table[$0][m]) }
-  }
-
-  /// Every name ``values(named:)`` accepts, for error messages.
-  public var boundNames: [String] {
-    FairnessMeasure.allCases.map(\.rawValue) + AuditValues.betweenGroupInequalityNames
-      + (["overall", "by_group"] + AuditReport.aggregateSections.map(\.name)).map { "\($0).METRIC" }
-  }
-}
-
-/// Lets one renderer serve plain values and interval indices.
-protocol IntervalIndexable { static func make(value: Double?, index: Int) -> Self }
-extension Optional: IntervalIndexable where Wrapped == Double {
-  static func make(value: Double?, index: Int) -> Double? { value }
-}
-extension Int: IntervalIndexable {
-  static func make(value: Double?, index: Int) -> Int { index }
 }
 
 /// Text helpers for CSV output.

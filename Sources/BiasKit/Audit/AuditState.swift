@@ -75,7 +75,7 @@ public struct AuditState: Sendable, Equatable, Codable {
   public var controlLevels: [[String]]
   /// Nil while scores are counted per distinct value.
   public var scoreHistogram: ScoreHistogram?
-  /// `statistics[c * groupCount + g]`: control level `c`, sensitive group `g`.
+  /// The statistics of each cell, in ``layout``'s cell order (``AuditLayout/cells``).
   public var statistics: [GroupStatistics]
 
   public init(
@@ -102,7 +102,15 @@ public struct AuditState: Sendable, Equatable, Codable {
       statistics: frame.statistics)
   }
 
+  /// The cells and their names.
+  public var layout: AuditLayout {
+    AuditLayout(
+      sensitiveFeatures: sensitiveFeatures, sensitiveLevels: sensitiveLevels,
+      controlFeatures: controlFeatures, controlLevels: controlLevels)
+  }
+  /// Number of sensitive groups.
   public var groupCount: Int { sensitiveLevels.reduce(1) { $0 * $1.count } }
+  /// Number of control levels (1 without control features).
   public var controlCount: Int { controlLevels.reduce(1) { $0 * $1.count } }
   /// (cell, distinct score) pairs held.
   public var distinctScoreCount: Int {
@@ -145,10 +153,13 @@ public struct AuditState: Sendable, Equatable, Codable {
         .invalidArgument,
         "the state's calibration sums use \(bins) bins; audit it with \(.bins, "\(bins)")")
     }
+    guard statistics.count == layout.cellCount else {
+      throw BiasKitError(
+        .malformedInput,
+        "the audit state has \(statistics.count) cells; its levels make \(layout.cellCount)")
+    }
     return MetricFrame(
-      metrics: metrics, statistics: statistics, sensitiveFeatures: sensitiveFeatures,
-      sensitiveLevels: sensitiveLevels,
-      controlFeatures: controlFeatures, controlLevels: controlLevels, options: options,
+      metrics: metrics, statistics: statistics, layout: layout, options: options,
       aggregation: aggregation)
   }
 
@@ -157,9 +168,10 @@ public struct AuditState: Sendable, Equatable, Codable {
   public var aucErrorBound: Double? {
     guard let histogram = scoreHistogram else { return nil }
     var worst = 0.0
-    let groups = groupCount
-    for c in 0..<max(1, statistics.count / max(1, groups)) {
-      let cells = statistics[(c * groups)..<min(statistics.count, (c + 1) * groups)]
+    let layout = self.layout
+    for c in 0..<layout.controlCount {
+      let range = layout.indices(inControl: c)
+      let cells = statistics[range.clamped(to: statistics.indices)]
       for cell in cells {
         if let s = cell.scores, let b = histogram.aucErrorBound(s) { worst = max(worst, b) }
       }
@@ -252,6 +264,9 @@ public struct AuditState: Sendable, Equatable, Codable {
         throw BiasKitError.stateMismatch(
           k, "control features \(part.controlFeatures), not \(first.controlFeatures)")
       }
+      if let difference = AuditState.contentDifference(part, first) {
+        throw BiasKitError.stateMismatch(k, difference)
+      }
     }
     // Scores: one histogram for all, or exact for all.
     var parts = parts
@@ -264,18 +279,23 @@ public struct AuditState: Sendable, Equatable, Codable {
     }
     let sensitive = union(parts.map(\.sensitiveLevels), features: first.sensitiveFeatures.count)
     let control = union(parts.map(\.controlLevels), features: first.controlFeatures.count)
-    let groups = sensitive.reduce(1) { $0 * $1.count }
-    let controls = control.reduce(1) { $0 * $1.count }
-    var statistics = [GroupStatistics?](repeating: nil, count: groups * controls)
+    let union = AuditLayout(
+      sensitiveFeatures: first.sensitiveFeatures, sensitiveLevels: sensitive,
+      controlFeatures: first.controlFeatures, controlLevels: control)
+    guard union.cellCount <= Groups.maximumGroups else {
+      throw BiasKitError(
+        .invalidArgument, "the merged states' features have too many combinations")
+    }
+    var statistics = [GroupStatistics?](repeating: nil, count: union.cellCount)
     for part in parts {
       let sensitiveMap = remap(part.sensitiveLevels, into: sensitive)
       let controlMap = remap(part.controlLevels, into: control)
-      let partGroups = part.groupCount
-      for (cell, stats) in part.statistics.enumerated() {
-        let g = code(
-          cell % partGroups, from: part.sensitiveLevels, map: sensitiveMap, into: sensitive)
-        let c = code(cell / partGroups, from: part.controlLevels, map: controlMap, into: control)
-        let target = c * groups + g
+      let partLayout = part.layout
+      for (index, stats) in part.statistics.enumerated() {
+        let cell = partLayout.cell(at: index)
+        let g = code(cell.group, from: part.sensitiveLevels, map: sensitiveMap, into: sensitive)
+        let c = code(cell.control, from: part.controlLevels, map: controlMap, into: control)
+        let target = union.index(of: AuditCell(control: c, group: g))
         if statistics[target] == nil {
           statistics[target] = stats
         } else {
@@ -298,6 +318,30 @@ public struct AuditState: Sendable, Equatable, Codable {
     result.scoreHistogram = histograms.first
     result.statistics = statistics.map { $0 ?? empty }
     return result
+  }
+
+  /// What `part` carries that `first` does not (or the other way round): score counts,
+  /// calibration sums (and their bins), regression sums. Nil when they carry the same.
+  static func contentDifference(_ part: AuditState, _ first: AuditState) -> String? {
+    guard let a = part.statistics.first, let b = first.statistics.first else { return nil }
+    func has(_ present: Bool) -> String { present ? "has" : "has no" }
+    if (a.scores == nil) != (b.scores == nil) {
+      return
+        "\(a.scores != nil ? "score counts (roc_auc, average_precision)" : "no score counts") and the first \(has(b.scores != nil)) (save both with the same score column and metrics)"
+    }
+    if (a.calibration == nil) != (b.calibration == nil) {
+      return
+        "\(a.calibration != nil ? "calibration sums (brier_score, log_loss, expected_calibration_error)" : "no calibration sums") and the first \(has(b.calibration != nil)) (save both with the same metrics)"
+    }
+    if let x = a.calibration?.binWeight.count, let y = b.calibration?.binWeight.count, x != y {
+      return
+        "calibration sums over \(x) bins and the first over \(y) (save both with the same bins)"
+    }
+    if (a.regression == nil) != (b.regression == nil) {
+      return
+        "\(a.regression != nil ? "regression sums" : "no regression sums") and the first \(has(b.regression != nil))"
+    }
+    return nil
   }
 
   static func union(_ levels: [[[String]]], features: Int) -> [[String]] {

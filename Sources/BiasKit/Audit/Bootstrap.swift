@@ -25,24 +25,59 @@ public struct Bootstrap: Sendable {
   /// The seed (fairlearn `random_state`).
   public var seed: UInt64
 
+  /// `samples` resamples, reporting `quantiles`, seeded by `seed`.
   public init(samples: Int, quantiles: [Double] = [0.025, 0.5, 0.975], seed: UInt64 = 0) {
     self.samples = samples
     self.quantiles = quantiles
     self.seed = seed
   }
 
-  /// The intervals: one ``AuditValues`` per quantile, in ``quantiles`` order.
+  /// The quantiles of a comma-separated list such as `0.025,0.5,0.975`.
   ///
-  /// - Parameters:
-  ///   - frame: the audit to resample.
-  ///   - data: the rows it was computed from (needed unless every metric comes from unweighted
-  ///     confusion counts).
-  ///   - cells: the cell of each row (``MetricFrame/cells(sensitive:control:)``).
-  ///   - progress: called with the number of finished samples, from any thread.
-  public func intervals(
-    for frame: MetricFrame, data: AuditData, cells: [Int32],
-    progress: (@Sendable (Int) -> Void)? = nil
-  ) throws -> [AuditValues] {
+  /// - Throws: ``BiasKitError`` for an item that is not a number in [0, 1].
+  public static func quantiles(parsing text: String) throws -> [Double] {
+    try text.split(separator: ",").map { item in
+      guard let q = Double(item.trimmingCharacters(in: .whitespaces)), (0...1).contains(q) else {
+        throw BiasKitError(
+          .invalidArgument,
+          "\(.quantiles) takes quantiles in [0, 1], comma-separated; '\(item)' is not one")
+      }
+      return q
+    }
+  }
+
+  /// The intervals of an audit: one ``AuditValues`` per quantile, in ``Bootstrap/quantiles``
+  /// order, each holding that quantile of every value.
+  public struct Intervals: Sendable {
+    /// The bootstrap that made them.
+    public let bootstrap: Bootstrap
+    /// One set of values per quantile.
+    public let values: [AuditValues]
+
+    /// The intervals of `bootstrap` (one ``AuditValues`` per quantile).
+    public init(bootstrap: Bootstrap, values: [AuditValues]) {
+      self.bootstrap = bootstrap
+      self.values = values
+    }
+
+    /// The lowest and highest quantiles' values (nil with fewer than two quantiles).
+    public var ends: (low: AuditValues, high: AuditValues)? {
+      let quantiles = bootstrap.quantiles
+      guard quantiles.count >= 2, values.count == quantiles.count else { return nil }
+      let order = quantiles.indices.sorted { quantiles[$0] < quantiles[$1] }
+      guard let low = order.first, let high = order.last else { return nil }
+      return (values[low], values[high])
+    }
+  }
+
+  /// The bytes of samples the bootstrap may hold at once: every value of every sample is kept
+  /// until its quantiles are taken (8 bytes each), so ``samples`` × values of the audit × 8 must
+  /// stay below this (4 GiB).
+  public static let maximumSampleBytes = 4 << 30
+
+  /// Throws unless the bootstrap can run on an audit of `width` values: at least one sample,
+  /// quantiles in [0, 1], and the samples' values within ``maximumSampleBytes``.
+  func validate(width: Int) throws {
     guard samples >= 1 else {
       throw BiasKitError(.invalidArgument, "\(.bootstrap) needs at least 1 sample")
     }
@@ -50,6 +85,41 @@ public struct Bootstrap: Sendable {
       throw BiasKitError(
         .invalidArgument, "the confidence quantiles (\(.quantiles)) must lie in [0, 1]")
     }
+    let (bytes, overflow) = samples.multipliedReportingOverflow(by: max(1, width) * 8)
+    if overflow || bytes > Bootstrap.maximumSampleBytes {
+      let needed = overflow ? Double(samples) * Double(max(1, width)) * 8 : Double(bytes)
+      throw BiasKitError.bootstrapTooLarge(samples: samples, width: width, bytes: needed)
+    }
+  }
+
+  /// The intervals of every value of `frame`.
+  ///
+  /// - Parameters:
+  ///   - frame: the audit to resample.
+  ///   - data: the rows it was computed from (needed unless every metric comes from unweighted
+  ///     confusion counts).
+  ///   - sensitive: the rows' sensitive groups, and `control` their control levels, as the frame
+  ///     was computed with.
+  ///   - progress: called with the number of finished samples, from any thread.
+  /// - Throws: ``BiasKitError`` for no sample, quantiles outside [0, 1], more samples than
+  ///   ``maximumSampleBytes`` allows, or rows that are not the frame's.
+  public func intervals(
+    for frame: MetricFrame, data: AuditData, sensitive: Groups, control: Groups? = nil,
+    progress: (@Sendable (Int) -> Void)? = nil
+  ) throws -> Intervals {
+    try intervals(
+      for: frame, data: data, cells: AuditLayout.rowCells(sensitive: sensitive, control: control),
+      progress: progress)
+  }
+
+  /// The intervals, given the cell position (``AuditLayout/cells``) of each row.
+  package func intervals(
+    for frame: MetricFrame, data: AuditData, cells: [Int32],
+    progress: (@Sendable (Int) -> Void)? = nil
+  ) throws -> Intervals {
+    let template = frame.values
+    let width = template.flattened.count
+    try validate(width: width)
     try data.validate(cells: cells, cellCount: frame.statistics.count)
     let needs = CountingPass.Needs(metrics: frame.metrics)
     let pooled =
@@ -57,8 +127,6 @@ public struct Bootstrap: Sendable {
     let resampler: (inout SeededGenerator) -> [GroupStatistics] =
       pooled ? pooledResampler(frame) : try rowResampler(frame, data: data, cells: cells)
     let groupCount = frame.groupCount
-    let template = frame.values
-    let width = template.flattened.count
     var table = [Double](repeating: .nan, count: samples * width)
     let done = ManagedCounter()
     table.withUnsafeMutableBufferPointer { out in
@@ -77,7 +145,7 @@ public struct Bootstrap: Sendable {
         }
       }
     }
-    return quantiles.map { q in
+    let values = quantiles.map { q in
       var flat = [Double](repeating: .nan, count: width)
       var column: [Double] = []
       column.reserveCapacity(samples)
@@ -90,6 +158,7 @@ public struct Bootstrap: Sendable {
       }
       return template.reshaped(flat)
     }
+    return Intervals(bootstrap: self, values: values)
   }
 
   /// numpy's default (linear) quantile of the values; NaN for none. Sorts `values`.
@@ -216,14 +285,26 @@ final class ManagedCounter: @unchecked Sendable {
   }
 }
 
-extension MetricFrame {
-  /// The cell of each row: control level × group count + sensitive group.
-  public static func cells(sensitive: Groups, control: Groups?) -> [Int32] {
-    let sensitive = sensitive.product()
-    guard let control = control?.product() else { return sensitive.codes }
-    let groups = Int32(sensitive.count)
-    var cells = [Int32](repeating: 0, count: sensitive.codes.count)
-    for i in cells.indices { cells[i] = control.codes[i] * groups + sensitive.codes[i] }
-    return cells
+extension BiasKitError {
+  static func bootstrapTooLarge(samples: Int, width: Int, bytes: Double) -> BiasKitError {
+    BiasKitError(
+      .invalidArgument,
+      "\(.bootstrap, "\(samples)") would keep \(samples) samples × \(width) values in memory (\(ByteCount.text(bytes))); the bootstrap holds at most \(ByteCount.text(Double(Bootstrap.maximumSampleBytes))) of samples (\(Bootstrap.maximumSampleBytes / (max(1, width) * 8)) samples of this audit)"
+    )
+  }
+}
+
+/// Sizes in memory for messages.
+enum ByteCount {
+  /// `512 B`, `3.2 MB`, `34.6 TB` (powers of 1000).
+  static func text(_ bytes: Double) -> String {
+    let units = ["B", "KB", "MB", "GB", "TB", "PB", "EB"]
+    var value = bytes
+    var unit = 0
+    while value >= 1000, unit < units.count - 1 {
+      value /= 1000
+      unit += 1
+    }
+    return unit == 0 ? "\(Int(value)) B" : String(format: "%.1f", value) + " " + units[unit]
   }
 }

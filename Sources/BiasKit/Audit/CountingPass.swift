@@ -55,7 +55,8 @@ public enum CountingPass {
       for c in 0..<cellCount { result[c].confusion = confusion[c] }
       if let scores, needs.calibration {
         let calibration = blockwise(
-          n: n, cellCount: cellCount, empty: CalibrationStatistics(bins: options.bins)
+          n: n, cellCount: cellCount, empty: CalibrationStatistics(bins: options.bins),
+          cellBytes: 24 * options.bins
         ) { range, table in
           if let w = data.weights {
             for i in range {
@@ -139,12 +140,14 @@ public enum CountingPass {
   }
 
   /// Accumulates per-cell values over fixed blocks of rows in parallel, merging in block order.
+  /// Blocks are merged into one when their tables would exceed 2²² cells or 1 GiB
+  /// (`cellBytes` per cell).
   static func blockwise<T>(
-    n: Int, cellCount: Int, empty: T, _ body: (Range<Int>, inout [T]) -> Void,
-    merge: (inout T, T) -> Void
+    n: Int, cellCount: Int, empty: T, cellBytes: Int = 64,
+    _ body: (Range<Int>, inout [T]) -> Void, merge: (inout T, T) -> Void
   ) -> [T] {
     var blocks = max(1, (n + blockSize - 1) / blockSize)
-    if blocks * cellCount > 1 << 22 { blocks = 1 }
+    if blocks * cellCount > 1 << 22 || blocks * cellCount * cellBytes > 1 << 30 { blocks = 1 }
     var tables = [[T]](repeating: [], count: blocks)
     tables.withUnsafeMutableBufferPointer { out in
       DispatchQueue.concurrentPerform(iterations: blocks) { b in

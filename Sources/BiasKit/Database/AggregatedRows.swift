@@ -318,7 +318,7 @@ extension AggregatedRows {
     if !missing.isEmpty {
       throw BiasKitError(
         .unknownName,
-        "\(path): no column \(missing.map { "'\($0)'" }.joined(separator: ", ")) (the columns are \(reader.columnNames.joined(separator: ", "))); expected the result of `biaskit audit --emit-sql` with the same \(.sensitive), \(.control), \(.yScore) and \(.sampleWeight)"
+        "\(path): no column \(missing.map { "'\($0)'" }.joined(separator: ", ")) (the columns are \(reader.columnNames.joined(separator: ", "))); expected the result of the audit's query (\(.emitSQL)) with the same \(.sensitive), \(.control), \(.yScore) and \(.sampleWeight)"
       )
     }
     let table = try reader.read(names.map { .category($0, missingGroup: "") })
@@ -337,10 +337,12 @@ extension BiasKitError {
   static func notALabel(
     _ source: String, _ column: String, _ value: SQLValue, _ location: String, positive: String?
   ) -> BiasKitError {
-    BiasKitError(
+    let hint: BiasKitError.Message =
+      positive == nil ? " (or name the positive label with \(.positiveLabel))" : ""
+    return BiasKitError(
       .invalidValue,
       "\(source), \(location): column '\(column)' holds \(value.display), which is not a label; expected 0/1 or true/false"
-        + (positive == nil ? " (or name the positive label with --pos-label)" : ""))
+        + hint)
   }
   static func notANumber(
     _ source: String, _ column: String, _ value: SQLValue, _ location: String

@@ -21,6 +21,38 @@ public struct CalibrationStatistics: Sendable, Equatable, Codable {
   public var binLabels: [Double]
   public var binScores: [Double]
 
+  /// The most bins a calibration may have (`--bins`): each bin holds three sums (24 bytes) per
+  /// group, in every block of rows being counted.
+  public static let maximumBins = 1_000_000
+
+  /// Throws unless `bins` is in `1...maximumBins`.
+  static func checkBins(_ bins: Int) throws {
+    guard bins >= 1 else { throw BiasKitError(.invalidArgument, "\(.bins) must be at least 1") }
+    guard bins <= maximumBins else {
+      let perGroup = Double(bins) * 24
+      throw BiasKitError(
+        .invalidArgument,
+        "\(.bins, "\(bins)") is above the ceiling of \(maximumBins) calibration bins (it would need \(ByteCount.text(perGroup)) per group)"
+      )
+    }
+  }
+
+  /// The most memory the calibration sums of an audit may take (1 GiB): `bins` × cells × 24
+  /// bytes.
+  public static let maximumBytes = 1 << 30
+
+  /// Throws when `bins` bins in each of `cells` cells exceed ``maximumBytes``.
+  static func checkMemory(bins: Int, cells: Int) throws {
+    let bytes = Double(bins) * Double(cells) * 24
+    guard bytes <= Double(maximumBytes) else {
+      throw BiasKitError(
+        .invalidArgument,
+        "\(.bins, "\(bins)") in each of \(cells) groups would need \(ByteCount.text(bytes)) of calibration sums; at most \(ByteCount.text(Double(maximumBytes))) (\(maximumBytes / (24 * max(1, cells))) bins for these groups)"
+      )
+    }
+  }
+
+  /// Sums over `bins` equal-width bins of [0, 1].
   public init(bins: Int) {
     binWeight = Array(repeating: 0, count: bins)
     binLabels = Array(repeating: 0, count: bins)

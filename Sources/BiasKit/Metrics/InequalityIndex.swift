@@ -67,3 +67,30 @@ public enum InequalityIndex {
     return generalizedEntropy(benefits, total: n, alpha: alpha)
   }
 }
+
+/// AIF360's between-group inequality indices of an audit: the individual indices of
+/// ``InequalityIndex`` with every row's benefit replaced by its group's mean benefit.
+///
+/// Corresponds to AIF360's `ClassificationMetric.between_group_generalized_entropy_index`
+/// (α = ``AuditOptions/alpha``), `between_group_theil_index` (α = 1) and
+/// `between_group_coefficient_of_variation` (`√(2 GE(2))`); unweighted, as AIF360.
+///
+/// - Complexity: O(groups).
+public enum BetweenGroupIndex: String, CaseIterable, Sendable, Codable {
+  /// GE(α) of the groups' mean benefits.
+  case generalizedEntropyIndex = "between_group_generalized_entropy_index"
+  /// GE(1) of the groups' mean benefits.
+  case theilIndex = "between_group_theil_index"
+  /// `√(2 GE(2))` of the groups' mean benefits.
+  case coefficientOfVariation = "between_group_coefficient_of_variation"
+
+  /// The index over groups with these confusion counts; nil when the mean benefit is 0.
+  public func value(groups: [ConfusionCounts], alpha: Double) -> Double? {
+    switch self {
+    case .generalizedEntropyIndex: return InequalityIndex.betweenGroups(groups, alpha: alpha)
+    case .theilIndex: return InequalityIndex.betweenGroups(groups, alpha: 1)
+    case .coefficientOfVariation:
+      return InequalityIndex.betweenGroups(groups, alpha: 2).map { (2 * $0).squareRoot() }
+    }
+  }
+}

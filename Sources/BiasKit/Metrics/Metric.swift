@@ -128,6 +128,27 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
     if let metric = Metric(rawValue: name) ?? aliases[name] { self = metric } else { return nil }
   }
 
+  /// The metric called `name` (as ``init(name:)``).
+  ///
+  /// - Throws: ``BiasKitError`` listing the metrics when `name` is none of them.
+  public init(parsing name: String) throws {
+    guard let metric = Metric(name: name) else {
+      throw BiasKitError(
+        .unknownName,
+        "unknown metric '\(name)'; the metrics are \(Metric.allCases.map(\.rawValue).joined(separator: ", "))"
+      )
+    }
+    self = metric
+  }
+
+  /// The metrics of a comma-separated list (spaces around names and empty items are ignored).
+  ///
+  /// - Throws: ``BiasKitError`` for a name that is not a metric.
+  public static func list(parsing text: String) throws -> [Metric] {
+    try text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+      .filter { !$0.isEmpty }.map { try Metric(parsing: $0) }
+  }
+
   /// The value for a group with these statistics, or nil where the reference leaves it undefined.
   public func value(
     from statistics: GroupStatistics, options: AuditOptions = AuditOptions()

@@ -8,10 +8,13 @@
 public struct MitigationComparison: Sendable {
   /// One predictor the reduction considered: its accuracy and disparity on the audited rows.
   public struct Candidate: Sendable, Equatable {
+    /// Its accuracy on the audited rows.
     public var accuracy: Double
+    /// Its constraint violation (disparity) on the audited rows.
     public var disparity: Double
     /// Its weight in the chosen randomized classifier (0 when not used).
     public var weight: Double
+    /// A candidate with these figures.
     public init(accuracy: Double, disparity: Double, weight: Double) {
       self.accuracy = accuracy
       self.disparity = disparity
@@ -19,13 +22,18 @@ public struct MitigationComparison: Sendable {
     }
   }
 
+  /// The mitigation's name, as shown.
   public var method: String
+  /// The audit of the unmitigated model.
   public var before: AuditReport
+  /// The audit of the mitigated model, on the same rows.
   public var after: AuditReport
+  /// The predictors a reduction considered (empty for other mitigations).
   public var candidates: [Candidate]
   /// The expected (accuracy, disparity) of the chosen randomized classifier.
   public var chosen: (accuracy: Double, disparity: Double)?
 
+  /// The comparison of `before` and `after`.
   public init(
     method: String, before: AuditReport, after: AuditReport, candidates: [Candidate] = [],
     chosen: (accuracy: Double, disparity: Double)? = nil
@@ -50,13 +58,16 @@ public struct MitigationComparison: Sendable {
       )
     ]
     // Selection rate of each group, before and after.
-    if let m = after.frame.metrics.firstIndex(of: .selectionRate) {
+    if after.frame.metrics.contains(.selectionRate) {
       var bars: [BarChart.Bar] = []
       for g in 0..<after.frame.groupCount {
         let name = after.frame.groupKey(g).joined(separator: " | ")
         bars.append(
-          BarChart.Bar(label: "\(name) · before", value: before.frame.values.byGroup[g][m]))
-        bars.append(BarChart.Bar(label: "\(name) · after", value: after.frame.values.byGroup[g][m]))
+          BarChart.Bar(
+            label: "\(name) · before", value: before.frame.value(.selectionRate, group: g)))
+        bars.append(
+          BarChart.Bar(label: "\(name) · after", value: after.frame.value(.selectionRate, group: g))
+        )
       }
       let chart = BarChart(
         id: "mitigation-selection-rate", title: "selection_rate by group, before and after",
@@ -66,13 +77,11 @@ public struct MitigationComparison: Sendable {
     }
     // Fairness scalars, before and after.
     var scalarBars: [BarChart.Bar] = []
-    for (k, measure) in FairnessMeasure.allCases.enumerated() {
+    for measure in FairnessMeasure.allCases {
       scalarBars.append(
-        BarChart.Bar(
-          label: "\(measure.rawValue) · before", value: before.frame.values.fairness[0][k]))
+        BarChart.Bar(label: "\(measure.rawValue) · before", value: before.frame.fairness(measure)))
       scalarBars.append(
-        BarChart.Bar(label: "\(measure.rawValue) · after", value: after.frame.values.fairness[0][k])
-      )
+        BarChart.Bar(label: "\(measure.rawValue) · after", value: after.frame.fairness(measure)))
     }
     children.append(.node("h3", text: "Fairness scalars"))
     children.append(

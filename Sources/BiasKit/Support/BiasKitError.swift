@@ -188,6 +188,29 @@ public enum Parameter: String, Sendable, CaseIterable {
   case permutations
   /// A machine-readable output format.
   case jsonFormat
+  // The audit's parameters (AuditRequest, HTMLReport).
+  /// The predictions file an audit reads.
+  case input
+  /// The database table an audit reads.
+  case table
+  /// The SQL query whose rows an audit reads.
+  case query
+  /// The saved result of an audit's GROUP BY, read instead of the rows.
+  case stateFrom
+  /// Printing the audit's GROUP BY instead of running it.
+  case emitSQL
+  /// Grouping by each distinct score in the audit's GROUP BY.
+  case exactScores
+  /// The metrics of an audit.
+  case metrics
+  /// α of the generalized entropy index.
+  case alpha
+  /// The metric of the report's heat map.
+  case heatMap
+  /// The output format.
+  case format
+  /// Seconds to wait for a database server.
+  case connectTimeout
 
   /// How the library's documentation names the parameter.
   public var libraryName: String {
@@ -212,6 +235,17 @@ public enum Parameter: String, Sendable, CaseIterable {
     case .replaceTable: return "replace"
     case .permutations: return "permutations"
     case .jsonFormat: return "the JSON report"
+    case .input: return "the file source"
+    case .table: return "the table source"
+    case .query: return "the query source"
+    case .stateFrom: return "the aggregated-rows source"
+    case .emitSQL: return "aggregationQuery"
+    case .exactScores: return "exactScores"
+    case .metrics: return "metrics"
+    case .alpha: return "alpha"
+    case .heatMap: return "heatMapMetric"
+    case .format: return "the output format"
+    case .connectTimeout: return "connectTimeout"
     }
   }
 }

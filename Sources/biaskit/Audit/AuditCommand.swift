@@ -28,16 +28,18 @@ struct AuditCommand: ParsableCommand {
   @OptionGroup var state: AuditStateOptions
 
   func run() throws {
-    let run = AuditRun(input: input, metricOptions: metrics, bootstrapOptions: bootstrap)
     if let dialect = state.emitSQL {
-      try output.write(try run.aggregationQuery(dialect).script)
+      let request = try input.request(metrics: metrics, bootstrap: bootstrap, forQuery: true)
+      try output.write(try request.aggregationQuery(dialect).script)
       return
     }
-    let (report, auditState) = try run.evaluate()
-    if let path = state.saveState { try auditState.save(to: path) }
-    try output.render(
-      report, source: input.file, scoreNote: auditState.scoreNote,
-      json: { report.jsonText(noting: auditState) },
-      html: htmlReport)
+    let request = try input.request(
+      metrics: metrics, bootstrap: bootstrap,
+      bounds: output.format == .html ? htmlReport.bounds : [])
+    let progress = AuditProgress()
+    let result = try request.evaluated(progress: progress.callback)
+    progress.finish()
+    if let path = state.saveState { try result.saveState(to: path) }
+    try output.render(result, source: request.source.name, html: htmlReport)
   }
 }

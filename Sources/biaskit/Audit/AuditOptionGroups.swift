@@ -12,15 +12,10 @@ struct AuditInputOptions: ParsableArguments {
 
   @OptionGroup var database: DatabaseOptions
 
-  /// The file, database or aggregation result the audit reads (for messages and reports).
-  var file: String {
-    if let inputFile { return inputFile }
-    if let db = database.db { return db + (database.table.map { " table \($0)" } ?? " query") }
-    return database.stateFrom ?? ""
-  }
-
-  @Option(help: "Field separator (one character; `tab` or \\t for tab). Default: by extension.")
-  var delimiter: String?
+  @Option(
+    help: "Field separator (one character; `tab` or \\t for tab). Default: by extension.",
+    transform: Flags.parsing(AuditInputOptions.delimiterByte))
+  var delimiter: UInt8?
 
   @Option(help: "Classification (binary labels) or regression (numeric targets).")
   var task: AuditColumns.Task = .classification
@@ -54,6 +49,7 @@ struct AuditInputOptions: ParsableArguments {
     name: .customLong("missing-group"), help: "Make empty sensitive values a group with this name.")
   var missingGroup: String?
 
+  /// The columns, as the library names them.
   var columns: AuditColumns {
     AuditColumns(
       task: task, yTrue: yTrue, yPred: yPred, yScore: yScore, sensitive: Self.split(sensitive),
@@ -61,15 +57,14 @@ struct AuditInputOptions: ParsableArguments {
       missingGroup: missingGroup)
   }
 
+  /// Comma-separated column lists (repeatable options) as one list.
   static func split(_ values: [String]) -> [String] {
     values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
       .filter { !$0.isEmpty }
   }
 
-  func delimiterByte() throws -> UInt8? { try Self.delimiterByte(delimiter) }
-
-  static func delimiterByte(_ delimiter: String?) throws -> UInt8? {
-    guard let delimiter else { return nil }
+  /// The byte of `--delimiter`.
+  static func delimiterByte(_ delimiter: String) throws -> UInt8 {
     if delimiter == "tab" || delimiter == "\\t" || delimiter == "\t" { return UInt8(ascii: "\t") }
     guard delimiter.utf8.count == 1, let byte = delimiter.utf8.first, byte != UInt8(ascii: "\"")
     else {
@@ -78,18 +73,54 @@ struct AuditInputOptions: ParsableArguments {
     }
     return byte
   }
+
+  /// The source the flags name: FILE, `--db` with `--table`/`--query`, or `--state-from`.
+  func source(forQuery: Bool = false) throws -> AuditRequest.Source {
+    try AuditRequest.Source.choosing(
+      file: inputFile, database: database.db, table: database.table, query: database.query,
+      aggregatedRows: database.stateFrom, options: TableReadOptions(delimiter: delimiter),
+      forQuery: forQuery)
+  }
+
+  /// What the audit reads, for the table header and the report (before the source is checked).
+  var sourceName: String {
+    if let inputFile { return inputFile }
+    if let db = database.db {
+      return db.description + (database.table.map { " table \($0)" } ?? " query")
+    }
+    return database.stateFrom ?? ""
+  }
+
+  /// The audit these flags ask for.
+  func request(
+    metrics: MetricOptions, bootstrap: BootstrapOptions, bounds: [FairnessBound] = [],
+    forQuery: Bool = false
+  ) throws -> AuditRequest {
+    var request = AuditRequest(source: try source(forQuery: forQuery), columns: columns)
+    request.metrics = metrics.selected
+    request.bounds = bounds
+    request.options = AuditOptions(bins: metrics.bins, alpha: metrics.alpha)
+    request.aggregation = metrics.agg
+    request.bootstrap = bootstrap.bootstrapRequest
+    request.maxDistinctScores = database.maxDistinctScores
+    request.scoreRange = database.scoreRange
+    request.exactScores = database.exactScores
+    request.connectTimeout = database.connectTimeout
+    return request
+  }
 }
 
 extension AuditColumns.Task: ExpressibleByArgument {}
 extension FairnessMeasure.Aggregation: ExpressibleByArgument {}
+extension SQLDialect: ExpressibleByArgument {}
 
 /// Which metrics, with which parameters.
 struct MetricOptions: ParsableArguments {
   @Option(
     help:
-      "Metrics to compute, comma-separated (default: the confusion-matrix set, plus the score metrics with --y-score)."
-  )
-  var metrics: [String] = []
+      "Metrics to compute, comma-separated (default: the confusion-matrix set, plus the score metrics with --y-score).",
+    transform: Flags.parsing(Metric.list(parsing:)))
+  var metrics: [[Metric]] = []
 
   @Option(help: "Equal-width bins of expected_calibration_error.")
   var bins: Int = 10
@@ -100,31 +131,11 @@ struct MetricOptions: ParsableArguments {
   @Option(help: "How equalized odds combines TPR and FPR: worst_case or mean.")
   var agg: FairnessMeasure.Aggregation = .worstCase
 
-  func resolve(task: AuditColumns.Task, hasScores: Bool) throws -> [Metric] {
-    let names = AuditInputOptions.split(metrics)
-    if names.isEmpty {
-      if task == .regression { return Metric.regressionMetrics }
-      return Metric.confusionMetrics + (hasScores ? Metric.scoreMetrics : [])
-    }
+  /// The metrics named, in order, each once (empty: the defaults).
+  var selected: [Metric] {
     var result: [Metric] = []
-    for name in names {
-      guard let metric = Metric(name: name) else {
-        throw BiasKitError(
-          .unknownName,
-          "unknown metric '\(name)'; the metrics are \(Metric.allCases.map(\.rawValue).joined(separator: ", "))"
-        )
-      }
-      if !result.contains(metric) { result.append(metric) }
-    }
+    for metric in metrics.joined() where !result.contains(metric) { result.append(metric) }
     return result
-  }
-
-  func options() throws -> AuditOptions {
-    guard bins >= 1 else { throw BiasKitError(.invalidArgument, "--bins must be at least 1") }
-    guard alpha.isFinite else {
-      throw BiasKitError(.invalidArgument, "--alpha must be a finite number")
-    }
-    return AuditOptions(bins: bins, alpha: alpha)
   }
 }
 
@@ -133,25 +144,17 @@ struct BootstrapOptions: ParsableArguments {
   @Option(help: "Bootstrap samples for confidence intervals (fairlearn n_boot).")
   var bootstrap: Int?
 
-  @Option(help: "Quantiles of the intervals, comma-separated.")
-  var ci: String = "0.025,0.5,0.975"
+  @Option(
+    help: ArgumentHelp("Quantiles of the intervals, comma-separated.", valueName: "quantiles"),
+    transform: Flags.parsing(Bootstrap.quantiles(parsing:)))
+  var ci: [Double] = [0.025, 0.5, 0.975]
 
   @Option(help: "Seed of the bootstrap.")
   var seed: UInt64 = 0
 
-  func resolve() throws -> Bootstrap? {
-    guard let bootstrap else { return nil }
-    guard bootstrap >= 1 else {
-      throw BiasKitError(.invalidArgument, "--bootstrap needs at least 1 sample")
-    }
-    let quantiles = try ci.split(separator: ",").map { text -> Double in
-      guard let q = Double(text.trimmingCharacters(in: .whitespaces)), (0...1).contains(q) else {
-        throw BiasKitError(
-          .invalidArgument, "--ci takes quantiles in [0, 1], comma-separated; '\(text)' is not one")
-      }
-      return q
-    }
-    return Bootstrap(samples: bootstrap, quantiles: quantiles, seed: seed)
+  /// The bootstrap asked for, if any.
+  var bootstrapRequest: Bootstrap? {
+    bootstrap.map { Bootstrap(samples: $0, quantiles: ci, seed: seed) }
   }
 }
 
@@ -183,32 +186,43 @@ struct OutputOptions: ParsableArguments {
 /// heat map's metric.
 struct HTMLReportOptions: ParsableArguments {
   @Option(
-    help:
-      "With --format html: an upper bound NAME=VALUE for the scorecard (repeatable; as in biaskit check)."
-  )
-  var max: [String] = []
+    help: ArgumentHelp(
+      "With --format html: an upper bound NAME=VALUE for the scorecard (repeatable; as in biaskit check).",
+      valueName: "max"),
+    transform: Flags.parsing { try FairnessBound(parsing: $0, kind: .maximum) })
+  var max: [FairnessBound] = []
 
-  @Option(help: "With --format html: a lower bound NAME=VALUE for the scorecard (repeatable).")
-  var min: [String] = []
+  @Option(
+    help: ArgumentHelp(
+      "With --format html: a lower bound NAME=VALUE for the scorecard (repeatable).",
+      valueName: "min"),
+    transform: Flags.parsing { try FairnessBound(parsing: $0, kind: .minimum) })
+  var min: [FairnessBound] = []
 
   @Option(
     name: .customLong("heat-map"),
-    help: "With --format html: the metric of the heat map (default: selection_rate).")
-  var heatMap: String?
-
-  func bounds() throws -> [FairnessBound] { try FairnessBound.parse(maximums: max, minimums: min) }
-
-  func options() throws -> HTMLReport.Options {
-    var options = HTMLReport.Options()
-    if let heatMap {
-      guard let metric = Metric(name: heatMap) else {
+    help: ArgumentHelp(
+      "With --format html: the metric of the heat map (default: selection_rate).",
+      valueName: "heat-map"),
+    transform: Flags.parsing { name in
+      guard let metric = Metric(name: name) else {
         throw BiasKitError(
           .unknownName,
-          "unknown metric '\(heatMap)' for --heat-map; the metrics are \(Metric.allCases.map(\.rawValue).joined(separator: ", "))"
+          "unknown metric '\(name)' for \(.heatMap); the metrics are \(Metric.allCases.map(\.rawValue).joined(separator: ", "))"
         )
       }
-      options.heatMapMetric = metric
-    }
+      return metric
+    })
+  var heatMap: Metric?
+
+  /// The scorecard's bounds: the upper ones, then the lower ones.
+  var bounds: [FairnessBound] { max + min }
+
+  /// The report's options, naming parameters by their flags.
+  var options: HTMLReport.Options {
+    var options = HTMLReport.Options()
+    options.heatMapMetric = heatMap
+    options.naming = Flags.naming
     return options
   }
 }
@@ -219,8 +233,9 @@ struct DatabaseOptions: ParsableArguments {
   @Option(
     help: ArgumentHelp(
       "Audit in a database: sqlite:FILE or postgres://user@host:port/db (password from PGPASSWORD or ~/.pgpass).",
-      valueName: "url"))
-  var db: String?
+      valueName: "url"),
+    transform: Flags.parsing(DatabaseLocation.init))
+  var db: DatabaseLocation?
 
   @Option(help: "The table to audit (with --db).")
   var table: String?
@@ -240,13 +255,13 @@ struct DatabaseOptions: ParsableArguments {
     help:
       "Bins of the score histogram: scores are counted exactly while no group has two in one bin, else in the histogram, with the AUC error bound stated (default: 100000 with --db and --emit-sql; files: exact)."
   )
-  var maxDistinctScoresOption: Int?
+  var maxDistinctScores: Int?
 
-  /// The limit of a database audit (100 000 unless given).
-  var maxDistinctScores: Int { maxDistinctScoresOption ?? 100_000 }
-
-  @Option(name: .customLong("score-range"), help: "The range of the score histogram, LOW,HIGH.")
-  var scoreRange: String = "0,1"
+  @Option(
+    name: .customLong("score-range"),
+    help: ArgumentHelp("The range of the score histogram, LOW,HIGH.", valueName: "score-range"),
+    transform: Flags.parsing(ScoreRange.init(parsing:)))
+  var scoreRange: ScoreRange = .unit
 
   @Flag(
     name: .customLong("exact-scores"),
@@ -257,51 +272,6 @@ struct DatabaseOptions: ParsableArguments {
 
   @Option(name: .customLong("connect-timeout"), help: "Seconds to wait for the database server.")
   var connectTimeout: Int = 10
-
-  func range() throws -> (Double, Double) { try Self.range(scoreRange) }
-
-  static func range(_ scoreRange: String) throws -> (Double, Double) {
-    let parts = scoreRange.split(separator: ",").map {
-      Double($0.trimmingCharacters(in: .whitespaces))
-    }
-    guard parts.count == 2, let low = parts[0], let high = parts[1], low.isFinite, high.isFinite,
-      low < high
-    else {
-      throw BiasKitError(
-        .invalidArgument, "--score-range takes LOW,HIGH with LOW < HIGH, not '\(scoreRange)'")
-    }
-    return (low, high)
-  }
-
-  func validate(file: String?) throws {
-    let sources = [file != nil, db != nil, stateFrom != nil].filter { $0 }.count
-    guard sources == 1 else {
-      throw BiasKitError(
-        .invalidArgument,
-        sources == 0
-          ? "give the predictions: a FILE, --db URL (with --table or --query), or --state-from rows.csv"
-          : "give one of FILE, --db and --state-from")
-    }
-    if db != nil, (table == nil) == (query == nil) {
-      throw BiasKitError(
-        .invalidArgument, "--db needs --table NAME or --query 'SELECT …' (one of them)")
-    }
-    if db == nil, table != nil || query != nil {
-      throw BiasKitError(.invalidArgument, "--table and --query go with --db")
-    }
-    guard maxDistinctScores >= 1 else {
-      throw BiasKitError(.invalidArgument, "--max-distinct-scores must be at least 1")
-    }
-    guard connectTimeout >= 1 else {
-      throw BiasKitError(.invalidArgument, "--connect-timeout must be at least 1 second")
-    }
-  }
-
-  var source: SQLSource? {
-    if let table { return .table(table) }
-    if let query { return .query(query) }
-    return nil
-  }
 }
 
 /// Saving the audit's mergeable state, or printing the SQL that computes it elsewhere.
@@ -321,151 +291,36 @@ struct AuditStateOptions: ParsableArguments {
   var emitSQL: SQLDialect?
 }
 
-extension SQLDialect: ExpressibleByArgument {}
+/// The progress of an audit on standard error: a line per step, shown only when standard error
+/// is a terminal and the step takes more than a couple of seconds.
+final class AuditProgress: @unchecked Sendable {
+  private var lines: [String: ProgressLine] = [:]
+  private let lock = NSLock()
 
-/// Reads the input, runs the audit and, when asked, the bootstrap. Shared by `audit` and `check`.
-struct AuditRun {
-  var input: AuditInputOptions
-  var metricOptions: MetricOptions
-  var bootstrapOptions: BootstrapOptions
-
-  func report() throws -> AuditReport { try evaluate().report }
-
-  /// The columns the audit reads (validated), with the metrics.
-  func plan() throws -> (columns: AuditColumns, metrics: [Metric]) {
-    var columns = input.columns
-    if columns.sensitive.isEmpty {
-      throw BiasKitError(
-        .invalidArgument, "name the sensitive feature(s) with --sensitive COL[,COL…]")
+  /// The callback to give ``AuditRequest/evaluated(progress:)``.
+  var callback: @Sendable (AuditRequest.Progress) -> Void {
+    { [self] step in
+      switch step {
+      case .reading(let fraction): line("reading", total: 100)?.update(Int(fraction * 100))
+      case .resampling(let done, let total): line("bootstrap", total: total)?.update(done)
+      }
     }
-    let metrics = try metricOptions.resolve(task: columns.task, hasScores: columns.yScore != nil)
-    if columns.yScore == nil, let metric = metrics.first(where: { $0.requirement == .scores }) {
-      throw BiasKitError(
-        .invalidArgument, "the metric '\(metric.rawValue)' needs a score column: add --y-score COL")
-    }
-    if columns.task == .classification, columns.yScore != nil,
-      !metrics.contains(where: { $0.requirement == .scores })
-    {
-      columns.yScore = nil  // not needed: skip reading it
-    }
-    try DatabaseAudit.checkOptions(columns)
-    return (columns, metrics)
   }
 
-  /// The query of `--emit-sql`.
-  func aggregationQuery(_ dialect: SQLDialect, exactScores: Bool = false) throws -> AggregationQuery
-  {
-    let (columns, _) = try plan()
-    let database = input.database
-    guard let source = database.source else {
-      throw BiasKitError(.invalidArgument, "--emit-sql needs --table NAME or --query 'SELECT …'")
-    }
-    if input.inputFile != nil || database.stateFrom != nil {
-      throw BiasKitError(
-        .invalidArgument, "--emit-sql prints a query; it reads no FILE or --state-from")
-    }
-    guard columns.task == .classification else {
-      throw BiasKitError(
-        .invalidArgument, "--emit-sql is for classification; --task regression needs a file")
-    }
-    guard database.maxDistinctScores >= 1 else {
-      throw BiasKitError(.invalidArgument, "--max-distinct-scores must be at least 1")
-    }
-    let (low, high) = try database.range()
-    var query = AggregationQuery(
-      dialect: dialect, source: source, columns: columns,
-      maxDistinctScores: database.maxDistinctScores,
-      scoreLower: low, scoreUpper: high)
-    query.exactScores = exactScores || database.exactScores
-    return query
+  private func line(_ label: String, total: Int) -> ProgressLine? {
+    lock.lock()
+    defer { lock.unlock() }
+    if let line = lines[label] { return line }
+    let line = ProgressLine(label: label, total: total)
+    lines[label] = line
+    return line
   }
 
-  /// The audit state of the input, from a file, a database or an aggregation result.
-  func state(
-    columns: AuditColumns, metrics: [Metric], options: AuditOptions
-  ) throws -> (AuditState, AuditTable?) {
-    let database = input.database
-    try database.validate(file: input.inputFile)
-    let (low, high) = try database.range()
-    let needs = CountingPass.Needs(metrics: metrics)
-    if let path = input.inputFile {
-      let probabilities = metrics.contains {
-        [.brierScore, .logLoss, .expectedCalibrationError].contains($0)
-      }
-      let reading = ProgressLine(label: "reading \(path)", total: 100)
-      let table = try AuditTable(
-        path: path, columns: columns, delimiter: try input.delimiterByte(),
-        probabilityScores: probabilities,
-        progress: reading.map { line in { @Sendable fraction in line.update(Int(fraction * 100)) } }
-      )
-      reading?.finish()
-      let frame = try MetricFrame(
-        metrics: metrics, data: table.data, sensitive: table.sensitive, control: table.control,
-        options: options,
-        aggregation: metricOptions.agg)
-      var state = AuditState(frame: frame, task: columns.task)
-      if let limit = database.maxDistinctScoresOption {
-        state = try state.limitingDistinctScores(limit, lower: low, upper: high)
-      }
-      return (state, table)
-    }
-    if let url = database.db, let source = database.source {
-      var audit = DatabaseAudit(
-        location: try DatabaseLocation(url), source: source, columns: columns, needs: needs)
-      audit.calibrationBins = options.bins
-      audit.maxDistinctScores = database.maxDistinctScores
-      audit.scoreLower = low
-      audit.scoreUpper = high
-      audit.connectTimeout = database.connectTimeout
-      return (try audit.state(), nil)
-    }
-    let path = database.stateFrom!
-    guard columns.task == .classification else {
-      throw BiasKitError(
-        .invalidArgument,
-        "--state-from reads a classification audit's counts; --task regression needs a file")
-    }
-    var rows = AggregatedRows(
-      columns: columns, needs: needs, calibrationBins: options.bins,
-      histogram: AuditState.ScoreHistogram(
-        lower: low, upper: high, bins: database.maxDistinctScores), source: path)
-    rows.exactScores = database.exactScores
-    try rows.add(csv: path, delimiter: try input.delimiterByte())
-    return (try rows.state(), nil)
-  }
-
-  func evaluate() throws -> (report: AuditReport, state: AuditState) {
-    let (columns, planned) = try plan()
-    var metrics = planned
-    let options = try metricOptions.options()
-    let bootstrap = try bootstrapOptions.resolve()
-    let (state, table) = try state(columns: columns, metrics: metrics, options: options)
-    if metricOptions.metrics.isEmpty, state.scoreHistogram != nil,
-      state.statistics.first?.calibration == nil
-    {
-      // Default metrics of a database audit past --max-distinct-scores: the calibration metrics
-      // need exact scores, so they are left out (asked for by name, they are an error).
-      metrics.removeAll { [.brierScore, .logLoss, .expectedCalibrationError].contains($0) }
-    }
-    let frame = try state.frame(metrics: metrics, options: options, aggregation: metricOptions.agg)
-    var report = AuditReport(frame: frame)
-    if let bootstrap {
-      guard let table, state.scoreHistogram == nil else {
-        throw BiasKitError(
-          .invalidArgument,
-          table == nil
-            ? "--bootstrap resamples rows; it needs the predictions FILE (not --db or --state-from)"
-            : "--bootstrap needs exact scores; raise --max-distinct-scores")
-      }
-      let progress = ProgressLine(label: "bootstrap", total: bootstrap.samples)
-      report.intervals = try bootstrap.intervals(
-        for: frame, data: table.data,
-        cells: MetricFrame.cells(sensitive: table.sensitive, control: table.control),
-        progress: progress.map { p in { @Sendable done in p.update(done) } })
-      progress?.finish()
-      report.bootstrap = bootstrap
-    }
-    return (report, state)
+  /// Clears the lines drawn.
+  func finish() {
+    lock.lock()
+    defer { lock.unlock() }
+    for line in lines.values { line.finish() }
   }
 }
 
@@ -500,40 +355,10 @@ final class ProgressLine: @unchecked Sendable {
   }
 }
 
-extension AuditState {
+extension AuditResult {
   /// Writes the state as JSON (atomically).
-  func save(to path: String) throws {
-    try AtomicFileWriter.write(String(decoding: try encoded(), as: UTF8.self) + "\n", to: path)
-  }
-
-  /// What the output says when scores were binned: the histogram and the AUC error bound.
-  var scoreNote: String? {
-    guard let histogram = scoreHistogram else { return nil }
-    let bound = aucErrorBound.map { String(format: "%.3g", $0) } ?? "0"
-    return
-      "scores were counted in \(histogram.bins) bins of [\(histogram.lower), \(histogram.upper)) "
-      + "(more distinct values than --max-distinct-scores); roc_auc is within ±\(bound) of the exact value "
-      + "and average_precision is approximate"
-  }
-}
-
-extension AuditReport {
-  /// The report as JSON text, with the score histogram and its AUC error bound when scores were
-  /// binned.
-  func jsonText(noting state: AuditState) -> String {
-    var json = self.json()
-    if case .object(var pairs) = json, let histogram = state.scoreHistogram {
-      pairs.append(
-        (
-          "score_histogram",
-          .object([
-            ("lower", .number(histogram.lower)), ("upper", .number(histogram.upper)),
-            ("bins", .integer(histogram.bins)),
-            ("roc_auc_error_bound", .number(state.aucErrorBound)),
-          ])
-        ))
-      json = .object(pairs)
-    }
-    return json.serialized() + "\n"
+  func saveState(to path: String) throws {
+    try AtomicFileWriter.write(
+      String(decoding: try state.encoded(), as: UTF8.self) + "\n", to: path)
   }
 }

@@ -30,55 +30,56 @@ struct AuditTableRenderer {
 
   func render() -> String {
     let frame = report.frame
+    let layout = frame.layout
+    let escape = TerminalText.escaped
     var out = ""
-    let features = frame.sensitiveFeatures.joined(separator: " × ")
+    let features = frame.sensitiveFeatures.map(escape).joined(separator: " × ")
     out +=
       bold("BiasKit audit")
-      + " · \(source) · \(frame.rowCount) rows · groups: \(features) (\(frame.groupCount))"
-    if !frame.controlFeatures.isEmpty {
-      out += " · control: \(frame.controlFeatures.joined(separator: " × "))"
+      + " · \(escape(source)) · \(frame.rowCount) rows · groups: \(features) (\(frame.groupCount))"
+    if layout.hasControl {
+      out += " · control: \(frame.controlFeatures.map(escape).joined(separator: " × "))"
     }
     out += "\n"
-    for c in 0..<frame.controlCount {
-      let suffix =
-        frame.controlFeatures.isEmpty
-        ? ""
-        : " — \(frame.controlFeatures.joined(separator: "|")) = \(frame.controlKey(c).joined(separator: "|"))"
-      out += "\n" + bold("Overall" + suffix) + "\n"
+    func suffix(_ c: Int) -> String {
+      layout.hasControl
+        ? " — \(escape(frame.controlFeatures.joined(separator: "|"))) = \(escape(layout.controlKey(c).joined(separator: "|")))"
+        : ""
+    }
+    for c in 0..<layout.controlCount {
+      out += "\n" + bold("Overall" + suffix(c)) + "\n"
       out += table(
         header: ["", "value"],
         rows: frame.metrics.enumerated().map { m, metric in
-          [metric.rawValue, Self.format(frame.values.overall[c][m], metric: metric)]
+          [metric.rawValue, Self.format(frame.values.overall(at: m, control: c), metric: metric)]
         })
-      out += "\n" + bold("By group" + suffix) + "  (▲ highest, ▼ lowest of each metric)\n"
+      out += "\n" + bold("By group" + suffix(c)) + "  (▲ highest, ▼ lowest of each metric)\n"
       out += groupTable(control: c)
       out +=
-        "\n" + bold("Differences and ratios" + suffix)
+        "\n" + bold("Differences and ratios" + suffix(c))
         + "  (! difference > 0.1 or ratio < 0.8, for rates)\n"
       out += aggregateTable(control: c)
     }
-    for c in 0..<frame.controlCount
-    where frame.statistics.contains(where: { $0.regression != nil }) == false {
-      let suffix =
-        frame.controlFeatures.isEmpty
-        ? ""
-        : " — \(frame.controlFeatures.joined(separator: "|")) = \(frame.controlKey(c).joined(separator: "|"))"
-      out += "\n" + bold("Fairness" + suffix) + " (equalized odds: \(frame.aggregation.rawValue))\n"
+    for c in 0..<layout.controlCount where !frame.isRegression {
+      out +=
+        "\n" + bold("Fairness" + suffix(c)) + " (equalized odds: \(frame.aggregation.rawValue))\n"
       var rows: [[String]] = []
-      for (k, measure) in FairnessMeasure.allCases.enumerated() {
-        let value = frame.values.fairness[c][k]
+      for measure in FairnessMeasure.allCases {
+        let value = frame.fairness(measure, control: c)
         let bad = value.map { measure.isRatio ? $0 < 0.8 : $0 > 0.1 } ?? false
         rows.append([
-          measure.rawValue, Self.format(value), Self.format(frame.values.fairnessToOverall[c][k]),
+          measure.rawValue, Self.format(value),
+          Self.format(frame.fairness(measure, method: .toOverall, control: c)),
           bad ? flag("!") : "",
         ])
       }
-      for (k, name) in AuditValues.betweenGroupInequalityNames.enumerated() {
-        rows.append([name, Self.format(frame.values.betweenGroupInequality[c][k]), "", ""])
+      for index in BetweenGroupIndex.allCases {
+        rows.append([index.rawValue, Self.format(frame.inequality(index, control: c)), "", ""])
       }
       out += table(header: ["", "between groups", "to overall", ""], rows: rows)
     }
-    if let intervals = report.intervals, let bootstrap = report.bootstrap {
+    if let intervals = report.intervals {
+      let bootstrap = intervals.bootstrap
       out +=
         "\n" + bold("Bootstrap intervals")
         + " (\(bootstrap.samples) samples, seed \(bootstrap.seed), quantiles "
@@ -87,35 +88,38 @@ struct AuditTableRenderer {
       for (m, metric) in frame.metrics.enumerated() {
         rows.append(
           ["overall \(metric.rawValue)"]
-            + intervals.map { Self.format($0.overall[0][m], metric: metric) })
+            + intervals.values.map { Self.format($0.overall(at: m, control: 0), metric: metric) })
       }
       for (m, metric) in frame.metrics.enumerated() where metric != .count {
         rows.append(
           ["difference \(metric.rawValue)"]
-            + intervals.map { Self.format($0.differenceBetweenGroups[0][m]) })
+            + intervals.values.map {
+              Self.format($0.aggregate(.differenceBetweenGroups, at: m, control: 0))
+            })
       }
-      for (k, measure) in FairnessMeasure.allCases.enumerated() {
-        rows.append([measure.rawValue] + intervals.map { Self.format($0.fairness[0][k]) })
+      for measure in FairnessMeasure.allCases {
+        rows.append([measure.rawValue] + intervals.values.map { Self.format($0.fairness(measure)) })
       }
       out += table(header: [""] + bootstrap.quantiles.map { "q\($0)" }, rows: rows)
       out += "(every by-group and aggregate interval is in --format json or csv)\n"
     }
-    let notes = report.notes
+    let (notes, total) = report.notes(limit: 12)
     if !notes.isEmpty {
       out += "\n" + bold("Notes") + "\n"
-      for note in notes.prefix(12) { out += "  \(note)\n" }
-      if notes.count > 12 { out += "  … and \(notes.count - 12) more (see --format json)\n" }
+      for note in notes { out += "  \(escape(note))\n" }
+      if total > notes.count { out += "  … and \(total - notes.count) more (see --format json)\n" }
     }
     return out
   }
 
   private func groupTable(control c: Int) -> String {
     let frame = report.frame
-    let cells = (c * frame.groupCount)..<((c + 1) * frame.groupCount)
+    let layout = frame.layout
+    let cells = layout.indices(inControl: c)
     let metrics = frame.metrics
     var columns: [[String]] = []
     for (m, metric) in metrics.enumerated() {
-      let values = cells.map { frame.values.byGroup[$0][m] }
+      let values = cells.map { frame.values.value(at: m, cellIndex: $0) }
       let low = values.compactMap { $0 }.min()
       let high = values.compactMap { $0 }.max()
       columns.append(
@@ -129,7 +133,9 @@ struct AuditTableRenderer {
           return text
         })
     }
-    let labels = cells.map { frame.groupKey($0 - cells.lowerBound).joined(separator: " | ") }
+    let labels = layout.cells(inControl: c).map {
+      TerminalText.escaped(layout.groupKey($0.group).joined(separator: " | "))
+    }
     // Split the metric columns into chunks that fit the width.
     var out = ""
     let labelWidth = (labels.map(\.count).max() ?? 5) + 2
@@ -156,15 +162,16 @@ struct AuditTableRenderer {
     let v = report.frame.values
     var rows: [[String]] = []
     for (m, metric) in report.frame.metrics.enumerated() where metric != .count {
-      let d = v.differenceBetweenGroups[c][m]
-      let r = v.ratioBetweenGroups[c][m]
+      let d = v.aggregate(.differenceBetweenGroups, at: m, control: c)
+      let r = v.aggregate(.ratioBetweenGroups, at: m, control: c)
       let bad =
         metric.isBoundedRate && ((d.map { $0 > 0.1 } ?? false) || (r.map { $0 < 0.8 } ?? false))
       rows.append([
-        metric.rawValue, Self.format(v.overall[c][m]), Self.format(v.groupMin[c][m]),
-        Self.format(v.groupMax[c][m]),
-        Self.format(d), Self.format(v.differenceToOverall[c][m]), Self.format(r),
-        Self.format(v.ratioToOverall[c][m]),
+        metric.rawValue, Self.format(v.overall(at: m, control: c)),
+        Self.format(v.aggregate(.groupMin, at: m, control: c)),
+        Self.format(v.aggregate(.groupMax, at: m, control: c)),
+        Self.format(d), Self.format(v.aggregate(.differenceToOverall, at: m, control: c)),
+        Self.format(r), Self.format(v.aggregate(.ratioToOverall, at: m, control: c)),
         bad ? flag("!") : "",
       ])
     }

@@ -15,6 +15,9 @@ struct CheckCommand: ParsableCommand {
       difference_between_groups, difference_to_overall, ratio_between_groups, \
       ratio_to_overall. An undefined value breaks its bound.
 
+      Exit status: 0 when every bound holds, 1 when one is broken, 2 for bad \
+      input or options.
+
       Example:
         biaskit check preds.csv --sensitive sex,race \\
           --max demographic_parity_difference=0.1 \\
@@ -25,37 +28,39 @@ struct CheckCommand: ParsableCommand {
   @OptionGroup var metrics: MetricOptions
   @OptionGroup var bootstrap: BootstrapOptions
 
-  @Option(help: "An upper bound NAME=VALUE (repeatable).")
-  var max: [String] = []
+  @Option(
+    help: ArgumentHelp("An upper bound NAME=VALUE (repeatable).", valueName: "max"),
+    transform: Flags.parsing { try FairnessBound(parsing: $0, kind: .maximum) })
+  var max: [FairnessBound] = []
 
-  @Option(help: "A lower bound NAME=VALUE (repeatable).")
-  var min: [String] = []
+  @Option(
+    help: ArgumentHelp("A lower bound NAME=VALUE (repeatable).", valueName: "min"),
+    transform: Flags.parsing { try FairnessBound(parsing: $0, kind: .minimum) })
+  var min: [FairnessBound] = []
 
   @Option(help: "Write a JUnit XML report of the bounds to this file.")
   var junit: String?
 
   func run() throws {
-    let bounds = try FairnessBound.parse(maximums: max, minimums: min)
+    let bounds = max + min
     guard !bounds.isEmpty else {
       throw BiasKitError(
         .invalidArgument, "give at least one bound: --max NAME=VALUE or --min NAME=VALUE")
     }
     // The bounds' metrics are computed even when --metrics leaves them out.
-    var metricOptions = metrics
-    if !metricOptions.metrics.isEmpty {
-      metricOptions.metrics += bounds.compactMap { $0.metricName }
-    }
-    let report = try AuditRun(
-      input: input, metricOptions: metricOptions, bootstrapOptions: bootstrap
-    ).report()
+    let request = try input.request(metrics: metrics, bootstrap: bootstrap, bounds: bounds)
+    let progress = AuditProgress()
+    let report = try request.evaluated(progress: progress.callback).report
+    progress.finish()
     let results = try bounds.map { try $0.evaluate(report) }
     if let junit {
-      try AtomicFileWriter.write(FairnessBound.junit(results, source: input.file), to: junit)
+      try AtomicFileWriter.write(
+        FairnessBound.junit(results, source: request.source.name), to: junit)
     }
     let failures = results.filter { !$0.passed }
     for result in results {
       let mark = result.passed ? "ok  " : "FAIL"
-      print("\(mark) \(result.description)")
+      print("\(mark) \(TerminalText.escaped(result.description))")
     }
     if failures.isEmpty {
       print("all \(results.count) bound\(results.count == 1 ? "" : "s") hold")

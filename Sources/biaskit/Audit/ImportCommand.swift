@@ -32,12 +32,14 @@ struct ImportCommand: ParsableCommand {
   @Flag(help: "Replace the table if it exists.")
   var replace = false
 
-  @Option(help: "Field separator (one character; `tab` or \\t for tab). Default: by extension.")
-  var delimiter: String?
+  @Option(
+    help: "Field separator (one character; `tab` or \\t for tab). Default: by extension.",
+    transform: Flags.parsing(AuditInputOptions.delimiterByte))
+  var delimiter: UInt8?
 
   func run() throws {
     let loaded = try ImportedCSV.load(
-      file, delimiter: try AuditInputOptions.delimiterByte(delimiter),
+      file, delimiter: delimiter,
       into: try DatabaseLocation(db), table: table, replace: replace)
     let columns = zip(loaded.header, loaded.types).map { "\($0) \($1.rawValue)" }.joined(
       separator: ", ")

@@ -12,7 +12,9 @@ struct MergeCommand: ParsableCommand {
     discussion: """
       Groups are the union of the shards' groups. Unweighted counts and \
       per-score counts merge exactly: the merged report equals the audit of the \
-      concatenated rows.
+      concatenated rows. States saved with different contents (score counts, \
+      calibration sums and their bins, task, features) are refused, naming the \
+      difference.
 
       Example:
         biaskit audit part1.csv --y-score y_score --sensitive sex \\
@@ -40,33 +42,21 @@ struct MergeCommand: ParsableCommand {
       "Bin the merged scores into this many bins of --score-range when a group has two in one bin.")
   var maxDistinctScores: Int?
 
-  @Option(name: .customLong("score-range"), help: "The range of the score histogram, LOW,HIGH.")
-  var scoreRange: String = "0,1"
+  @Option(
+    name: .customLong("score-range"),
+    help: ArgumentHelp("The range of the score histogram, LOW,HIGH.", valueName: "score-range"),
+    transform: Flags.parsing(ScoreRange.init(parsing:)))
+  var scoreRange: ScoreRange = .unit
 
   func run() throws {
-    guard !states.isEmpty else {
-      throw BiasKitError(.invalidArgument, "name at least one audit state to merge")
-    }
-    var state = try AuditState.merged(states.map { try AuditState(contentsOf: $0) })
-    if let maxDistinctScores {
-      guard maxDistinctScores >= 1 else {
-        throw BiasKitError(.invalidArgument, "--max-distinct-scores must be at least 1")
-      }
-      let (low, high) = try DatabaseOptions.range(scoreRange)
-      state = try state.limitingDistinctScores(maxDistinctScores, lower: low, upper: high)
-    }
-    let hasScores = state.statistics.first?.scores != nil
-    var chosen = try metrics.resolve(task: state.task, hasScores: hasScores)
-    if metrics.metrics.isEmpty, state.statistics.first?.calibration == nil {
-      // Default metrics: the calibration metrics need sums the state lacks (binned scores).
-      chosen.removeAll { [.brierScore, .logLoss, .expectedCalibrationError].contains($0) }
-    }
-    let frame = try state.frame(
-      metrics: chosen, options: try metrics.options(), aggregation: metrics.agg)
-    let report = AuditReport(frame: frame)
-    if let saveState { try state.save(to: saveState) }
-    try output.render(
-      report, source: states.joined(separator: " + "), scoreNote: state.scoreNote,
-      json: { report.jsonText(noting: state) }, html: htmlReport)
+    var merge = AuditMerge(states: try states.map { try AuditState(contentsOf: $0) })
+    merge.metrics = metrics.selected
+    merge.options = AuditOptions(bins: metrics.bins, alpha: metrics.alpha)
+    merge.aggregation = metrics.agg
+    merge.maxDistinctScores = maxDistinctScores
+    merge.scoreRange = scoreRange
+    let result = try merge.evaluated()
+    if let saveState { try result.saveState(to: saveState) }
+    try output.render(result, source: states.joined(separator: " + "), html: htmlReport)
   }
 }

@@ -8,30 +8,22 @@ extension MitigationAudit {
   func comparisonTable() -> String {
     func f(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "—" }
     var rows: [[String]] = [["", "before", "after", "change"]]
-    let b = before.frame.values
-    let a = after.frame.values
-    for (m, metric) in MitigationAudit.metrics.enumerated() where metric != .count {
-      rows.append([
-        metric.rawValue, f(b.overall[0][m]), f(a.overall[0][m]),
-        f(a.overall[0][m].flatMap { x in b.overall[0][m].map { x - $0 } }),
-      ])
+    let b = before.frame
+    let a = after.frame
+    func change(_ x: Double?, _ y: Double?) -> Double? { x.flatMap { x in y.map { x - $0 } } }
+    for metric in MitigationAudit.metrics where metric != .count {
+      let (x, y) = (b.overall(metric), a.overall(metric))
+      rows.append([metric.rawValue, f(x), f(y), f(change(y, x))])
     }
-    for (m, metric) in MitigationAudit.metrics.enumerated()
+    for metric in MitigationAudit.metrics
     where [.selectionRate, .truePositiveRate, .falsePositiveRate, .accuracy].contains(metric) {
-      rows.append([
-        "difference \(metric.rawValue)", f(b.differenceBetweenGroups[0][m]),
-        f(a.differenceBetweenGroups[0][m]),
-        f(
-          a.differenceBetweenGroups[0][m].flatMap { x in
-            b.differenceBetweenGroups[0][m].map { x - $0 }
-          }),
-      ])
+      let x = b.aggregate(.differenceBetweenGroups, metric)
+      let y = a.aggregate(.differenceBetweenGroups, metric)
+      rows.append(["difference \(metric.rawValue)", f(x), f(y), f(change(y, x))])
     }
-    for (k, measure) in FairnessMeasure.allCases.enumerated() {
-      rows.append([
-        measure.rawValue, f(b.fairness[0][k]), f(a.fairness[0][k]),
-        f(a.fairness[0][k].flatMap { x in b.fairness[0][k].map { x - $0 } }),
-      ])
+    for measure in FairnessMeasure.allCases {
+      let (x, y) = (b.fairness(measure), a.fairness(measure))
+      rows.append([measure.rawValue, f(x), f(y), f(change(y, x))])
     }
     let widths = (0..<4).map { c in rows.map { $0[c].count }.max() ?? 0 }
     var out =

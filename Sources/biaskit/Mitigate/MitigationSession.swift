@@ -109,10 +109,13 @@ struct MitigationSession {
       }
     }
     if let path = output.report, let audit {
+      var reportOptions = HTMLReport.Options()
+      reportOptions.naming = Flags.naming
       var page = try HTMLReport(
         report: audit.after,
         provenance: HTMLReport.Provenance(
-          commandLine: CommandLine.arguments, inputFile: audit.source))
+          commandLine: CommandLine.arguments, inputFile: audit.source),
+        options: reportOptions)
       page.title = "BiasKit mitigation: \(method)"
       let comparison = MitigationComparison(
         method: method, before: audit.before, after: audit.after,

@@ -25,6 +25,17 @@ enum Flags {
     case .replaceTable: return "--replace"
     case .permutations: return "--permutations"
     case .jsonFormat: return "--format json"
+    case .input: return "FILE"
+    case .table: return "--table"
+    case .query: return "--query"
+    case .stateFrom: return "--state-from"
+    case .emitSQL: return "--emit-sql"
+    case .exactScores: return "--exact-scores"
+    case .metrics: return "--metrics"
+    case .alpha: return "--alpha"
+    case .heatMap: return "--heat-map"
+    case .format: return "--format"
+    case .connectTimeout: return "--connect-timeout"
     }
   }
 }
@@ -32,4 +43,25 @@ enum Flags {
 extension BiasKitError {
   /// The message as the command line says it: parameters named by their flags.
   var commandLineMessage: String { rendered(naming: Flags.name(of:)) }
+}
+
+extension Flags {
+  /// ``name(of:)`` as a sendable function, for the library's `naming` options.
+  static let naming: @Sendable (Parameter) -> String = { name(of: $0) }
+
+  /// `parse` for an option's `transform:`: a library error it throws is described with the
+  /// command line's names (ArgumentParser shows it after the flag and value).
+  static func parsing<T>(_ parse: @escaping (String) throws -> T) -> (String) throws -> T {
+    { text in
+      do { return try parse(text) } catch let error as BiasKitError {
+        throw ArgumentValueError(error: error)
+      }
+    }
+  }
+}
+
+/// A library error about an option's value, described as the command line names parameters.
+struct ArgumentValueError: Error, CustomStringConvertible {
+  var error: BiasKitError
+  var description: String { error.commandLineMessage }
 }

@@ -60,52 +60,48 @@ struct AuditFixtureTests {
     #expect(checked >= metrics.count * 7)
 
     if let fairness = spec["fairness"] as? [String: Any] {
-      var mean = frame
-      mean = MetricFrame(
-        metrics: frame.metrics, statistics: frame.statistics,
-        sensitiveFeatures: frame.sensitiveFeatures,
-        sensitiveLevels: frame.sensitiveLevels, controlFeatures: frame.controlFeatures,
-        controlLevels: frame.controlLevels, options: options, aggregation: .mean)
+      let mean = frame.aggregated(.mean)
       for (name, expected) in fairness {
         var lookup = name
-        var values = frame.values
-        var toOverall = false
+        var source = frame
+        var method = AggregateMethod.betweenGroups
         if lookup.hasSuffix("_to_overall") {
           lookup = String(lookup.dropLast(11))
-          toOverall = true
+          method = .toOverall
         }
         if lookup.hasSuffix("_mean") {
           lookup = String(lookup.dropLast(5))
-          values = mean.values
+          source = mean
         }
-        let k = try #require(
-          FairnessMeasure.allCases.firstIndex { $0.rawValue == lookup }, "\(name)")
-        comparePerControl(
-          frame, toOverall ? values.fairnessToOverall : values.fairness, k, expected,
-          "\(id) \(name)")
+        let measure = try #require(FairnessMeasure(rawValue: lookup), "\(name)")
+        comparePerControl(frame, expected, "\(id) \(name)") {
+          source.fairness(measure, method: method, control: $0)
+        }
       }
     }
     if let between = spec["between_groups"] as? [String: Any] {
       for (name, expected) in between {
-        let k = try #require(AuditValues.betweenGroupInequalityNames.firstIndex(of: name))
-        comparePerControl(frame, frame.values.betweenGroupInequality, k, expected, "\(id) \(name)")
+        let index = try #require(BetweenGroupIndex(rawValue: name))
+        comparePerControl(frame, expected, "\(id) \(name)") {
+          frame.inequality(index, control: $0)
+        }
       }
     }
   }
 
   /// A scalar, or with control features a `{level: value}` map.
   func comparePerControl(
-    _ frame: MetricFrame, _ table: [[Double?]], _ k: Int, _ expected: Any, _ label: String
+    _ frame: MetricFrame, _ expected: Any, _ label: String, _ value: (Int) -> Double?
   ) {
     if frame.controlFeatures.isEmpty {
-      compare(table[0][k], expected, label)
+      compare(value(0), expected, label)
       return
     }
     let map = expected as? [String: Any] ?? [:]
     #expect(map.count == frame.controlCount, "\(label): control levels")
     for c in 0..<frame.controlCount {
       let key = frame.controlKey(c).joined(separator: "|")
-      compare(table[c][k], map[key] as Any, "\(label) [\(key)]")
+      compare(value(c), map[key] as Any, "\(label) [\(key)]")
     }
   }
 

@@ -26,7 +26,8 @@ struct BootstrapTests {
     let (frame, table) = try Self.adultFrame(metrics)
     let bootstrap = Bootstrap(samples: 1000, quantiles: [0.025, 0.5, 0.975], seed: 12345)
     let intervals = try bootstrap.intervals(
-      for: frame, data: table.data, cells: table.sensitive.codes)
+      for: frame, data: table.data, sensitive: table.sensitive
+    ).values
     let fairlearn = try #require(spec["intervals"] as? [String: [String: Any]])
     let sd = try #require(spec["bootstrap_sd"] as? [String: Any])
     var compared = 0
@@ -41,7 +42,7 @@ struct BootstrapTests {
         let spread = try #require(sd[section] as? [String: Any])
         for (name, raw) in expected {
           let metric = try #require(Metric(name: name))
-          let m = try #require(metrics.firstIndex(of: metric))
+          #expect(metrics.contains(metric))
           var pairs: [(Double?, Any?, Any?, String, Int)] = []
           let smallest = frame.statistics.map(\.confusion.rows).min()!
           if section == "by_group" {
@@ -50,22 +51,19 @@ struct BootstrapTests {
                 (0..<frame.groupCount).first { frame.groupKey($0).joined(separator: "|") == key })
               pairs.append(
                 (
-                  intervals[qIndex].byGroup[g][m], value, (spread[name] as? [String: Any])?[key],
+                  intervals[qIndex].value(metric, in: AuditCell(group: g)), value,
+                  (spread[name] as? [String: Any])?[key],
                   "\(section) \(name) \(key)", frame.statistics[g].confusion.rows
                 ))
             }
           } else {
-            let path: KeyPath<AuditValues, [[Double?]]> = [
-              "overall": \AuditValues.overall,
-              "difference_between_groups": \.differenceBetweenGroups,
-              "difference_to_overall": \.differenceToOverall,
-              "ratio_between_groups": \.ratioBetweenGroups,
-              "ratio_to_overall": \.ratioToOverall, "group_min": \.groupMin,
-              "group_max": \.groupMax,
-            ][section]!
+            let value =
+              section == "overall"
+              ? intervals[qIndex].overall(metric)
+              : intervals[qIndex].aggregate(try #require(Aggregate(rawValue: section)), metric)
             pairs.append(
               (
-                intervals[qIndex][keyPath: path][0][m], raw, spread[name], "\(section) \(name)",
+                value, raw, spread[name], "\(section) \(name)",
                 section == "overall" ? frame.rowCount : smallest
               ))
           }
@@ -103,11 +101,11 @@ struct BootstrapTests {
       weights: [Double](repeating: 1, count: table.rowCount))
     let rowFrame = try MetricFrame(metrics: metrics, data: weighted, sensitive: table.sensitive)
     let bootstrap = Bootstrap(samples: 400, quantiles: [0.025, 0.975], seed: 3)
-    let pooled = try bootstrap.intervals(for: frame, data: table.data, cells: table.sensitive.codes)
-    let rows = try bootstrap.intervals(for: rowFrame, data: weighted, cells: table.sensitive.codes)
+    let pooled = try bootstrap.intervals(for: frame, data: table.data, sensitive: table.sensitive)
+    let rows = try bootstrap.intervals(for: rowFrame, data: weighted, sensitive: table.sensitive)
     for q in 0..<2 {
-      let a = pooled[q].overall[0][0]!
-      let b = rows[q].overall[0][0]!
+      let a = pooled.values[q].overall(.accuracy)!
+      let b = rows.values[q].overall(.accuracy)!
       #expect(abs(a - b) < 0.0015, "accuracy q\(q): pooled \(a) vs rows \(b)")
     }
   }
@@ -115,13 +113,13 @@ struct BootstrapTests {
   @Test func sameSeedSameIntervalsWhateverTheCores() throws {
     let (frame, table) = try Self.adultFrame([.accuracy, .truePositiveRate])
     let a = try Bootstrap(samples: 64, seed: 9).intervals(
-      for: frame, data: table.data, cells: table.sensitive.codes)
+      for: frame, data: table.data, sensitive: table.sensitive)
     let b = try Bootstrap(samples: 64, seed: 9).intervals(
-      for: frame, data: table.data, cells: table.sensitive.codes)
-    #expect(a == b)
+      for: frame, data: table.data, sensitive: table.sensitive)
+    #expect(a.values == b.values)
     let c = try Bootstrap(samples: 64, seed: 10).intervals(
-      for: frame, data: table.data, cells: table.sensitive.codes)
-    #expect(a != c)
+      for: frame, data: table.data, sensitive: table.sensitive)
+    #expect(a.values != c.values)
   }
 
   @Test(

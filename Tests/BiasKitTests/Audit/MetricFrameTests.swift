@@ -33,9 +33,9 @@ struct MetricFrameTests {
       frame, against: entry["metric_frame"] as! [String: Any], label: set)
     #expect(checked > 50)
     let fairness = try #require(entry["fairness"] as? [String: Double])
-    for (k, measure) in FairnessMeasure.allCases.enumerated() {
+    for measure in FairnessMeasure.allCases {
       guard let expected = fairness[measure.rawValue] else { continue }
-      let actual = try #require(frame.values.fairness[0][k])
+      let actual = try #require(frame.fairness(measure))
       #expect(
         abs(actual - expected) <= 1e-12, "\(set) \(measure.rawValue): \(actual) vs \(expected)")
     }

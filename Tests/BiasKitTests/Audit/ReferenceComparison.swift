@@ -64,24 +64,18 @@ struct ReferenceComparison {
         compare(frame.value(metric, group: g, control: c), value, "by_group \(name) [\(key)]")
       }
     }
-    let aggregates: [(String, KeyPath<AuditValues, [[Double?]]>)] = [
-      ("group_min", \.groupMin), ("group_max", \.groupMax),
-      ("difference_between_groups", \.differenceBetweenGroups),
-      ("difference_to_overall", \.differenceToOverall),
-      ("ratio_between_groups", \.ratioBetweenGroups), ("ratio_to_overall", \.ratioToOverall),
-    ]
-    for (key, path) in aggregates {
+    for aggregate in Aggregate.allCases {
+      let key = aggregate.rawValue
       for (name, raw) in reference[key] as? [String: Any] ?? [:] {
-        guard let metric = Self.metric(name), let m = frame.metrics.firstIndex(of: metric) else {
-          continue
-        }
+        guard let metric = Self.metric(name), frame.metrics.contains(metric) else { continue }
         if hasControl {
           for (level, value) in raw as? [String: Any] ?? [:] {
             guard let c = controlIndex(level) else { continue }
-            compare(frame.values[keyPath: path][c][m], value, "\(key) \(name) [\(level)]")
+            compare(
+              frame.aggregate(aggregate, metric, control: c), value, "\(key) \(name) [\(level)]")
           }
         } else {
-          compare(frame.values[keyPath: path][0][m], raw, "\(key) \(name)")
+          compare(frame.aggregate(aggregate, metric), raw, "\(key) \(name)")
         }
       }
     }

@@ -78,7 +78,7 @@ struct HTMLReportTests {
     #expect(!html.contains("class=\"chart heat-map\""))
     #expect(throws: BiasKitError.self) {
       try HTMLReport(
-        report: report, bounds: [FairnessBound(name: "nonsense", kind: .maximum, limit: 1)],
+        report: report, bounds: [try FairnessBound(parsing: "nonsense=1", kind: .maximum)],
         provenance: Self.provenance)
     }
   }
@@ -86,7 +86,9 @@ struct HTMLReportTests {
   @Test func curvesAreLeftOutWithANoteWithoutScores() throws {
     let report = try ReportTestData.audit(
       csv: ReportTestData.hostileCSV, sensitive: ["group"], scores: false)
-    let html = try HTMLReport(report: report, provenance: Self.provenance).html()
+    let html = try HTMLReport(
+      report: report, provenance: Self.provenance, options: ReportTestData.commandLineOptions
+    ).html()
     #expect(!html.contains("id=\"roc-chart\""))
     #expect(!html.contains("id=\"calibration-chart\""))
     #expect(

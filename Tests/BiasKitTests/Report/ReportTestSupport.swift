@@ -1,6 +1,7 @@
 import Foundation
 
 @testable import BiasKit
+@testable import biaskit
 
 /// Audits and inputs for the report tests.
 enum ReportTestData {
@@ -15,6 +16,13 @@ enum ReportTestData {
     let metrics = Metric.confusionMetrics + (scores ? Metric.scoreMetrics : [])
     let frame = try MetricFrame(metrics: metrics, data: table.data, sensitive: table.sensitive)
     return AuditReport(frame: frame)
+  }
+
+  /// Report options naming parameters as the command line does (`--y-score`).
+  static var commandLineOptions: HTMLReport.Options {
+    var options = HTMLReport.Options()
+    options.naming = Flags.naming
+    return options
   }
 
   /// Labels with HTML special characters and right-to-left text.
