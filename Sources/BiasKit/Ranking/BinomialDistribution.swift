@@ -57,12 +57,59 @@ public enum BinomialDistribution {
     if q <= 0 { return -1 }
     if q >= 1 { return n }
     var m = max(0, min(n, Int((Double(n) * p).rounded(.down))))
-    if cdf(m, trials: n, probability: p) >= q {
-      while m > 0, cdf(m - 1, trials: n, probability: p) >= q { m -= 1 }
+    if cdf(m, atLeast: q, trials: n, probability: p) {
+      while m > 0, cdf(m - 1, atLeast: q, trials: n, probability: p) { m -= 1 }
       return m
     }
-    while m < n, cdf(m, trials: n, probability: p) < q { m += 1 }
+    while m < n, !cdf(m, atLeast: q, trials: n, probability: p) { m += 1 }
     return m
+  }
+
+  /// Whether `cdf(m) ≥ q`, decided exactly when the two are within rounding of each other and
+  /// p is a short binary fraction (0.5, 0.25, 0.375, …), where the cdf can equal q exactly:
+  /// there SciPy's finite-sum cdf is exact too, and the m-table's boundaries depend on it.
+  static func cdf(_ m: Int, atLeast q: Double, trials n: Int, probability p: Double) -> Bool {
+    let c = cdf(m, trials: n, probability: p)
+    guard abs(c - q) <= 1e-13 * q, m >= 0, m < n, let exact = exactComparison(m, n, p, q) else {
+      return c >= q
+    }
+    return exact >= 0
+  }
+
+  /// The sign of cdf(m; n, p) − q in exact arithmetic, when p = a / 2^s with s ≤ 16 and the
+  /// numbers stay small (n · s ≤ 8192 bits); nil otherwise.
+  static func exactComparison(_ m: Int, _ n: Int, _ p: Double, _ q: Double) -> Int? {
+    var s = 0
+    var scaled = p
+    while scaled != scaled.rounded(), s < 16 {
+      scaled *= 2
+      s += 1
+    }
+    guard scaled == scaled.rounded(), s >= 1, n * s <= 8192 else { return nil }
+    let a = UInt32(scaled)
+    let b = UInt32((1 << s) - Int(a))
+    // N = Σ_{j ≤ m} C(n, j) a^j b^(n − j); cdf = N / 2^(s n).
+    var binomial = BigNatural(1)
+    var aPower = BigNatural(1)
+    var bPower = BigNatural(1)
+    for _ in 0..<n { bPower.multiply(by: b) }
+    var numerator = BigNatural(0)
+    for j in 0...m {
+      if j > 0 {
+        binomial.multiply(by: UInt32(n - j + 1))
+        binomial.divideExactly(by: UInt32(j))
+        aPower.multiply(by: a)
+        bPower.divideExactly(by: b)
+      }
+      numerator.add(binomial.times(aPower).times(bPower))
+    }
+    // q = significand · 2^exponent with an integer significand.
+    let significand = BigNatural(UInt64(q.significandBitPattern | (1 << 52)))
+    let exponent = Int(q.exponent) - 52 + s * n
+    if exponent >= 0 {
+      return numerator.compare(significand.shifted(left: exponent))
+    }
+    return numerator.shifted(left: -exponent).compare(significand)
   }
 
   /// Σ_{x ≤ m} pmf(x), summed from m downwards with the ratio recurrence.
@@ -137,5 +184,108 @@ public enum BinomialDistribution {
       }
     }
     return x * log(x / np) + np - x
+  }
+}
+
+/// A natural number in base 2^32, for the exact comparisons of ``BinomialDistribution``.
+struct BigNatural {
+  /// Little-endian limbs, no trailing zeros (zero is empty).
+  var limbs: [UInt32]
+
+  init(_ value: UInt64) {
+    limbs = [UInt32(truncatingIfNeeded: value), UInt32(truncatingIfNeeded: value >> 32)]
+    trim()
+  }
+
+  init(limbs: [UInt32]) {
+    self.limbs = limbs
+    trim()
+  }
+
+  mutating func trim() {
+    while let last = limbs.last, last == 0 { limbs.removeLast() }
+  }
+
+  mutating func multiply(by factor: UInt32) {
+    var carry: UInt64 = 0
+    for i in limbs.indices {
+      let x = UInt64(limbs[i]) * UInt64(factor) + carry
+      limbs[i] = UInt32(truncatingIfNeeded: x)
+      carry = x >> 32
+    }
+    if carry > 0 { limbs.append(UInt32(carry)) }
+    trim()
+  }
+
+  /// Divides by `divisor`, which must divide the number.
+  mutating func divideExactly(by divisor: UInt32) {
+    var remainder: UInt64 = 0
+    for i in limbs.indices.reversed() {
+      let x = (remainder << 32) | UInt64(limbs[i])
+      limbs[i] = UInt32(x / UInt64(divisor))
+      remainder = x % UInt64(divisor)
+    }
+    precondition(remainder == 0, "inexact division")
+    trim()
+  }
+
+  mutating func add(_ other: BigNatural) {
+    if other.limbs.count > limbs.count {
+      limbs += [UInt32](repeating: 0, count: other.limbs.count - limbs.count)
+    }
+    var carry: UInt64 = 0
+    for i in limbs.indices {
+      let x = UInt64(limbs[i]) + (i < other.limbs.count ? UInt64(other.limbs[i]) : 0) + carry
+      limbs[i] = UInt32(truncatingIfNeeded: x)
+      carry = x >> 32
+    }
+    if carry > 0 { limbs.append(UInt32(carry)) }
+  }
+
+  func times(_ other: BigNatural) -> BigNatural {
+    if limbs.isEmpty || other.limbs.isEmpty { return BigNatural(0) }
+    var out = [UInt32](repeating: 0, count: limbs.count + other.limbs.count)
+    for i in limbs.indices {
+      var carry: UInt64 = 0
+      let x = UInt64(limbs[i])
+      for j in other.limbs.indices {
+        let t = x * UInt64(other.limbs[j]) + UInt64(out[i + j]) + carry
+        out[i + j] = UInt32(truncatingIfNeeded: t)
+        carry = t >> 32
+      }
+      var k = i + other.limbs.count
+      while carry > 0 {
+        let t = UInt64(out[k]) + carry
+        out[k] = UInt32(truncatingIfNeeded: t)
+        carry = t >> 32
+        k += 1
+      }
+    }
+    return BigNatural(limbs: out)
+  }
+
+  func shifted(left bits: Int) -> BigNatural {
+    if limbs.isEmpty { return self }
+    let words = bits / 32
+    let offset = bits % 32
+    var out = [UInt32](repeating: 0, count: words) + limbs + [0]
+    if offset > 0 {
+      var carry: UInt32 = 0
+      for i in words..<out.count {
+        let x = out[i]
+        out[i] = (x << offset) | carry
+        carry = x >> (32 - offset)
+      }
+    }
+    return BigNatural(limbs: out)
+  }
+
+  /// −1, 0 or 1 as self is less than, equal to or greater than `other`.
+  func compare(_ other: BigNatural) -> Int {
+    if limbs.count != other.limbs.count { return limbs.count < other.limbs.count ? -1 : 1 }
+    for i in limbs.indices.reversed() where limbs[i] != other.limbs[i] {
+      return limbs[i] < other.limbs[i] ? -1 : 1
+    }
+    return 0
   }
 }

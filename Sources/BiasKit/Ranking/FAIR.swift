@@ -19,6 +19,9 @@
 /// probability is nearer α (the lower one on a tie); and a fail probability computed from
 /// the table's first k − 1 positions (the library's `compute_aux_mtable` skips the last).
 /// Without adjustment (``adjustsSignificance`` false) α_c = α (`create_unadjusted_mtable`).
+/// Where the binomial cdf equals α exactly (p and α short binary fractions, e.g. both 1/2),
+/// the tie is decided exactly; SciPy's cdf can be an ulp off there for larger i
+/// (0.4999999999999999 at i = 35) and its ppf then one higher.
 ///
 /// - Complexity: O(k²) per m-table and O(k²) per fail probability; the adjustment evaluates
 ///   O(log(α / 1e-16)) ≤ ~60 tables.
@@ -98,7 +101,9 @@ public struct FAIR: Sendable, Equatable {
         m = BinomialDistribution.quantile(alpha, trials: i, probability: p)
       } else {
         // F⁻¹(α; i, p) is F⁻¹(α; i − 1, p) or one more.
-        while m < i, BinomialDistribution.cdf(m, trials: i, probability: p) < alpha { m += 1 }
+        while m < i, !BinomialDistribution.cdf(m, atLeast: alpha, trials: i, probability: p) {
+          m += 1
+        }
       }
       table[i - 1] = max(0, m)
     }

@@ -7,25 +7,27 @@ import Foundation
 /// In the log each row is an item shown at rank k, clicked (c = 1) only if its position was
 /// examined (probability p, the propensity) and it is relevant (r = 1): E[c] = p · r. So c / p
 /// estimates r without bias, whereas c itself under-counts relevant items shown low. For a
-/// ranker π that orders the same items, with discount D(i) = 1/log₂(1 + i) and position
-/// weights v (``weighting``), per list:
+/// ranker π that orders the logged items of each list, with discount D(i) = 1/log₂(1 + i),
+/// position weights v (``weighting``) and sums over every list of the log:
 ///
-///     DCG@k            = Σ_d r_d · D(π_d) · 1[π_d ≤ k]
-///     DCG@k / relevant = Σ_d r_d · D(π_d) · 1[π_d ≤ k] / Σ_d r_d
-///     recall@k         = Σ_d r_d · 1[π_d ≤ k] / Σ_d r_d
-///     exposure(G)      = Σ_{d ∈ G} r_d · v(π_d) / Σ_{d ∈ G} r_d     (exposure of G's relevant items)
+///     DCG@k            = 1/L Σ_lists Σ_d r_d · D(π_d) · 1[π_d ≤ k]          (L lists)
+///     DCG@k / relevant = Σ Σ_d r_d · D(π_d) · 1[π_d ≤ k] / Σ Σ_d r_d
+///     recall@k         = Σ Σ_d r_d · 1[π_d ≤ k] / Σ Σ_d r_d
+///     exposure(G)      = Σ Σ_{d ∈ G} r_d · v(π_d) / Σ Σ_{d ∈ G} r_d    (exposure of G's relevant items)
 ///
-/// The naive estimate puts r = c; IPS puts r = c / p in the sums (unbiased for DCG@k, a ratio
-/// of unbiased sums for the others); SNIPS is Saito et al.'s self-normalised form, the
-/// IPS-weighted sum over the sum of the weights Σ_d c_d / p_d, which estimates the
-/// per-relevant-item measures (DCG@k / relevant, recall@k, exposure(G)). Each estimate is the
-/// mean over lists (lists without clicks give NaN for the ratios and are skipped); with
-/// relevance in the data the same measures with the true r are reported too (``truth``), as in
-/// a simulation. Intervals resample lists with replacement (sample r draws from
-/// `SeededGenerator(seed:).stream(r)`), reading numpy's linear quantiles as ``Bootstrap`` does.
+/// The naive estimate puts r = c. IPS puts r = c / p, which is unbiased for DCG@k. SNIPS, the
+/// self-normalised variant, is the IPS-weighted sum over the sum of the weights Σ c / p — Saito
+/// et al.'s normalisation, taken over the whole log as in Swaminathan & Joachims' SNIPS — and
+/// estimates the three per-relevant-item measures consistently (for them IPS and SNIPS are the
+/// same ratio, reported as SNIPS). With relevance in the data the measures with the true r are
+/// reported too (``Estimate/truth``), as in a simulation. Intervals resample queries with
+/// replacement, each with all its lists (sessions of one query share their items' relevance);
+/// sample b draws from `SeededGenerator(seed:).stream(b)`, and the quantiles are numpy's
+/// linear ones as in ``Bootstrap``. Tied scores share their positions' D and v, and their
+/// share of the top k.
 ///
 /// - Complexity: O(R · n log m) for R rankers over n rows in lists of up to m items, plus
-///   O(B · lists · measures) for B bootstrap samples.
+///   O(B · queries · measures) for B bootstrap samples.
 ///
 /// ## References
 /// - Joachims, Swaminathan, Schnabel. Unbiased Learning-to-Rank with Biased Feedback. WSDM 2017.
@@ -91,9 +93,9 @@ public struct InversePropensityEvaluation: Sendable, Equatable {
   public struct Estimate: Sendable, Equatable {
     public var measure: Measure
     public var naive: Double
-    /// IPS (nil for DCG@k / relevant, whose IPS form is SNIPS).
+    /// IPS (DCG@k only).
     public var ips: Double?
-    /// SNIPS (nil for DCG@k, an unnormalized sum).
+    /// SNIPS (the per-relevant-item measures).
     public var selfNormalized: Double?
     /// The measure with the true relevance, when the lists carry relevance.
     public var truth: Double?
@@ -156,112 +158,116 @@ public struct InversePropensityEvaluation: Sendable, Equatable {
     }
     let g = lists.groupCount
     let lcount = lists.listCount
-    let measures = [Measure.dcg, .dcgPerRelevant, .recall] + (0..<g).map { .exposure(group: $0) }
-    let mcount = measures.count
+    let measureList =
+      [Measure.dcg, .dcgPerRelevant, .recall] + (0..<g).map { .exposure(group: $0) }
+    let mcount = measureList.count
     let truthKnown = lists.relevance != nil
     let weights = PositionWeights(weighting, length: lists.longestListLength)
     let discount = PositionWeights(.logarithmic, length: lists.longestListLength)
-    // Input row → position, to read rankers' columns.
+    let qcount = lists.queryCount
+    // Per query and estimator (naive, IPS, truth): Σ r̂·D, Σ r̂, Σ r̂·1[top k], then per group
+    // Σ r̂·v and Σ r̂ — the totals every measure is a mean or a ratio of.
+    let width = 3 + 2 * g
+    let columns = 3 * width
+    var listsOfQuery = [Double](repeating: 0, count: qcount)
+    for q in 0..<qcount {
+      listsOfQuery[q] = Double(lists.queryListStart[q + 1] - lists.queryListStart[q])
+    }
     var estimates: [[Estimate]] = []
     for ranker in rankers {
-      // Per list: [naive, ips, truth] × measures; SNIPS of the ratios equals IPS.
-      var perList = [Double](repeating: .nan, count: lcount * 3 * mcount)
       if case .ranks(let ranks)? = ranker.order {
         try InversePropensityEvaluation.checkPermutations(lists, ranks, ranker.name)
       }
-      perList.withUnsafeMutableBufferPointer { out in
-        RankingMath.forEachChunk(lcount, minimumChunk: 512) { range in
+      var sums = [Double](repeating: 0, count: qcount * columns)
+      sums.withUnsafeMutableBufferPointer { out in
+        RankingMath.forEachChunk(qcount, minimumChunk: 256) { range in
           var order: [Int] = []
           var d: [Double] = []
           var v: [Double] = []
           var inside: [Double] = []
-          for l in range {
-            let start = lists.listStart[l]
-            let m = lists.listStart[l + 1] - start
-            InversePropensityEvaluation.rankerWeights(
-              lists, list: l, order: ranker.order, cutoff: cutoff, discount: discount,
-              weights: weights, scratch: &order, d: &d, v: &v, inside: &inside)
-            for (e, kind) in [0, 1, 2].enumerated() {
-              if kind == 2 && !truthKnown { continue }
-              var dcg = 0.0
-              var hits = 0.0
-              var total = 0.0
-              var groupNumerator = [Double](repeating: 0, count: g)
-              var groupTotal = [Double](repeating: 0, count: g)
-              for i in 0..<m {
-                let position = start + i
-                let r: Double
-                switch kind {
-                case 0: r = Double(clicks[position])
-                case 1: r = Double(clicks[position]) / p[position]
-                default: r = lists.relevance![position] > 0 ? 1 : 0
+          for q in range {
+            for l in lists.queryListStart[q]..<lists.queryListStart[q + 1] {
+              let start = lists.listStart[l]
+              let m = lists.listStart[l + 1] - start
+              InversePropensityEvaluation.rankerWeights(
+                lists, list: l, order: ranker.order, cutoff: cutoff, discount: discount,
+                weights: weights, scratch: &order, d: &d, v: &v, inside: &inside)
+              for e in 0..<(truthKnown ? 3 : 2) {
+                let base = q * columns + e * width
+                for i in 0..<m {
+                  let position = start + i
+                  let r: Double
+                  switch e {
+                  case 0: r = Double(clicks[position])
+                  case 1: r = Double(clicks[position]) / p[position]
+                  default: r = lists.relevance![position] > 0 ? 1 : 0
+                  }
+                  if r == 0 { continue }
+                  out[base] += r * d[i]
+                  out[base + 1] += r
+                  out[base + 2] += r * inside[i]
+                  let h = Int(lists.groups[position])
+                  out[base + 3 + h] += r * v[i]
+                  out[base + 3 + g + h] += r
                 }
-                if r == 0 { continue }
-                dcg += r * d[i]
-                hits += r * inside[i]
-                total += r
-                let h = Int(lists.groups[position])
-                groupNumerator[h] += r * v[i]
-                groupTotal[h] += r
-              }
-              let base = (l * 3 + e) * mcount
-              out[base] = dcg
-              out[base + 1] = total > 0 ? dcg / total : .nan
-              out[base + 2] = total > 0 ? hits / total : .nan
-              for h in 0..<g {
-                out[base + 3 + h] = groupTotal[h] > 0 ? groupNumerator[h] / groupTotal[h] : .nan
               }
             }
           }
         }
       }
-      // Means over lists, and the bootstrap of those means.
-      let columns = 3 * mcount
-      func mean(_ column: Int, multiplicity: [Int32]?) -> Double {
-        var sum = 0.0
-        var count = 0.0
-        for l in 0..<lcount {
-          let x = perList[l * columns + column]
-          if x.isNaN { continue }
-          let w = multiplicity.map { Double($0[l]) } ?? 1
-          sum += w * x
-          count += w
+      // The measures from the totals, each query weighing `weight(q)` times.
+      func measures(_ weight: (Int) -> Double) -> [Double] {
+        var total = [Double](repeating: 0, count: columns)
+        var listTotal = 0.0
+        for q in 0..<qcount {
+          let w = weight(q)
+          if w == 0 { continue }
+          listTotal += w * listsOfQuery[q]
+          for c in 0..<columns { total[c] += w * sums[q * columns + c] }
         }
-        return count > 0 ? sum / count : .nan
+        var out = [Double](repeating: .nan, count: 3 * mcount)
+        func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : .nan }
+        for e in 0..<3 {
+          let t = e * width
+          out[e * mcount] = ratio(total[t], listTotal)
+          out[e * mcount + 1] = ratio(total[t], total[t + 1])
+          out[e * mcount + 2] = ratio(total[t + 2], total[t + 1])
+          for h in 0..<g { out[e * mcount + 3 + h] = ratio(total[t + 3 + h], total[t + 3 + g + h]) }
+        }
+        return out
       }
-      let point = (0..<columns).map { mean($0, multiplicity: nil) }
+      let point = measures { _ in 1 }
       var intervals: [[Double]]? = nil
       if bootstrapSamples > 0 {
-        var table = [Double](repeating: .nan, count: bootstrapSamples * columns)
+        let outputs = 3 * mcount
+        var table = [Double](repeating: .nan, count: bootstrapSamples * outputs)
         let seed = self.seed
         table.withUnsafeMutableBufferPointer { out in
           RankingMath.forEachChunk(bootstrapSamples, minimumChunk: 1) { range in
-            var multiplicity = [Int32](repeating: 0, count: lcount)
+            var multiplicity = [Double](repeating: 0, count: qcount)
             for b in range {
               var rng = SeededGenerator(seed: seed).stream(UInt64(b))
-              for l in 0..<lcount { multiplicity[l] = 0 }
-              for _ in 0..<lcount { multiplicity[rng.nextInt(below: lcount)] += 1 }
-              for c in 0..<columns { out[b * columns + c] = mean(c, multiplicity: multiplicity) }
+              for q in 0..<qcount { multiplicity[q] = 0 }
+              for _ in 0..<qcount { multiplicity[rng.nextInt(below: qcount)] += 1 }
+              let values = measures { multiplicity[$0] }
+              for c in 0..<outputs { out[b * outputs + c] = values[c] }
             }
           }
         }
-        intervals = (0..<columns).map { c in
-          var values = (0..<bootstrapSamples).map { table[$0 * columns + c] }.filter { !$0.isNaN }
+        intervals = (0..<outputs).map { c in
+          var values = (0..<bootstrapSamples).map { table[$0 * outputs + c] }.filter { !$0.isNaN }
           return quantiles.map { Bootstrap.quantile(&values, $0) }
         }
       }
       estimates.append(
-        measures.enumerated().map { j, measure in
-          let naive = point[j]
-          let ips = point[mcount + j]
-          let truth = truthKnown ? point[2 * mcount + j] : nil
+        measureList.enumerated().map { j, measure in
           let isSum = measure == .dcg
-          let isPerRelevantDCG = measure == .dcgPerRelevant
           return Estimate(
-            measure: measure, naive: naive, ips: isPerRelevantDCG ? nil : ips,
-            selfNormalized: isSum ? nil : ips, truth: truth,
+            measure: measure, naive: point[j], ips: isSum ? point[mcount + j] : nil,
+            selfNormalized: isSum ? nil : point[mcount + j],
+            truth: truthKnown ? point[2 * mcount + j] : nil,
             naiveInterval: intervals?[j],
-            ipsInterval: isPerRelevantDCG ? nil : intervals?[mcount + j],
+            ipsInterval: isSum ? intervals?[mcount + j] : nil,
             selfNormalizedInterval: isSum ? nil : intervals?[mcount + j])
         })
     }

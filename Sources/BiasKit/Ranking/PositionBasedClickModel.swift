@@ -12,8 +12,8 @@ import Foundation
 ///     M:  θ_k = mean over rows at rank k of [c + (1 − c) θ_k (1 − γ) / (1 − θ_k γ)]
 ///         γ_{q,d} = mean over rows of (q, d) of [c + (1 − c) (1 − θ_k) γ / (1 − θ_k γ)]
 ///
-/// from θ = γ = ``initialValue`` until no θ moves by more than ``tolerance`` or
-/// ``maximumIterations`` pass. θ and γ are identified only through items shown at several
+/// from θ = γ = ``initialValue`` until no propensity θ_k / max θ moves by more than
+/// ``tolerance`` or ``maximumIterations`` pass. θ and γ are identified only through items shown at several
 /// positions (the samples of a query: sessions, or interleaved rankers); ``propensities`` are
 /// θ relative to the most examined rank, the form inverse-propensity scoring needs.
 ///
@@ -27,13 +27,14 @@ import Foundation
 public struct PositionBasedClickModel: Sendable, Equatable {
   /// Iterations at most.
   public var maximumIterations: Int
-  /// Stop when the largest change of a θ_k is below this.
+  /// Stop when the largest change of a propensity θ_k / max θ is below this.
   public var tolerance: Double
   /// The starting θ and γ.
   public var initialValue: Double
 
-  public init(maximumIterations: Int = 1_000, tolerance: Double = 1e-10, initialValue: Double = 0.5)
-  {
+  public init(
+    maximumIterations: Int = 10_000, tolerance: Double = 1e-8, initialValue: Double = 0.5
+  ) {
     self.maximumIterations = maximumIterations
     self.tolerance = tolerance
     self.initialValue = initialValue
@@ -135,10 +136,15 @@ public struct PositionBasedClickModel: Sendable, Equatable {
           gammaSum[j] += (1 - t) * g / skip
         }
       }
+      // θ and γ are identified only up to a common scale (θ·c, γ/c), along which EM drifts
+      // slowly; convergence is judged on the propensities θ / max θ.
+      let before = theta.max() ?? 1
+      var after = 0.0
+      for k in 0..<ranks { after = max(after, thetaSum[k] / Double(rowsPerRank[k])) }
       var change = 0.0
       for k in 0..<ranks {
         let next = thetaSum[k] / Double(rowsPerRank[k])
-        change = max(change, abs(next - theta[k]))
+        change = max(change, abs(next / after - theta[k] / before))
         theta[k] = next
       }
       for j in 0..<pairCount { gamma[j] = gammaSum[j] / rowsPerPair[j] }

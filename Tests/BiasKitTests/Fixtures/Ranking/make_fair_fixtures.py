@@ -36,7 +36,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 _hash = fail_prob.LegalAssignmentKey.__hash__
 fail_prob.LegalAssignmentKey.__hash__ = lambda self: int(_hash(self))
 
-KS = [2, 3, 5, 10, 15, 20, 30, 50, 100]
+KS = [2, 3, 5, 10, 15, 20, 30, 50, 100]  # 360 cases
 PS = [0.02, 0.1, 0.25, 0.3, 0.5, 0.6, 0.75, 0.98]
 ALPHAS = [0.01, 0.05, 0.1, 0.15, 0.5]
 # A few longer rankings (each takes about a minute in fairsearchcore).
@@ -56,6 +56,7 @@ def table(k, p, alpha):
         "mtable_unadjusted": unadjusted.mtable_as_list(),
         "mtable_adjusted": adjusted.mtable_as_list(),
         "alpha_adjusted": float(adjusted.adjusted_alpha),
+        "alpha_adjusted_text": repr(float(adjusted.adjusted_alpha)),
         "fail_probability_unadjusted": float(
             calculator.calculate_fail_probability(unadjusted.mtable_as_dataframe())),
         "fail_probability_adjusted": float(

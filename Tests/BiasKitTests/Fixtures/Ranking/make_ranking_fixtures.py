@@ -24,7 +24,8 @@ Tests/BiasKitTests/Ranking/RankingReferenceTests.swift reads it, never Python.
 * "topk": shares and scipy.stats.binom cdf/ppf tests at cut-offs.
 * "expected_exposure": several sampled rankings per query, NumPy EE-L/EE-D/EE-R.
 * "click_model": a simulated click log (position-based model), NumPy EM for a fixed number
-  of iterations (tolerance 0), and NumPy naive/IPS/SNIPS estimates of two rankers.
+  of iterations (tolerance 0), and NumPy naive/IPS/SNIPS estimates of two rankers (DCG@k the
+  mean over lists, the per-relevant-item measures ratios of totals over the log).
 """
 import itertools
 import json
@@ -382,9 +383,12 @@ def click_case():
     disc = 1.0 / np.log2(np.arange(1, length + 1) + 1)
     estimates = {}
     for ranker in ["logged", "other"]:
-        per = {"naive": [], "ips": [], "truth": []}
+        # Totals over the log per estimator: Σ r̂ D, Σ r̂, Σ r̂ 1[top k], per group Σ r̂ v, Σ r̂.
+        tot = {name: np.zeros(3 + 4) for name in ["naive", "ips", "truth"]}
+        lists = 0
         for q in range(n_queries):
             for s in range(sessions):
+                lists += 1
                 idx = [i for i, row in enumerate(rows) if row["query"] == "q%d" % q and row["session"] == "s%d" % s]
                 c = np.array([rows[i]["click"] for i in idx], dtype=float)
                 p = np.array([rows[i]["propensity"] for i in idx])
@@ -412,21 +416,15 @@ def click_case():
                             d[order[j]] = dd; v[order[j]] = vv; inside[order[j]] = ii
                         a = b
                 for name, rhat in [("naive", c), ("ips", c / p), ("truth", (rel > 0).astype(float))]:
-                    tot = rhat.sum()
-                    vals = {"dcg": float((rhat * d).sum()),
-                            "dcg_per_relevant": float((rhat * d).sum() / tot) if tot > 0 else None,
-                            "recall": float((rhat * inside).sum() / tot) if tot > 0 else None}
-                    for gname in ["g0", "g1"]:
-                        m = grp == gname
-                        gt = rhat[m].sum()
-                        vals["exposure_" + gname] = float((rhat[m] * v[m]).sum() / gt) if gt > 0 else None
-                    per[name].append(vals)
+                    m0, m1 = grp == "g0", grp == "g1"
+                    tot[name] += [(rhat * d).sum(), rhat.sum(), (rhat * inside).sum(),
+                                  (rhat[m0] * v[m0]).sum(), (rhat[m1] * v[m1]).sum(),
+                                  rhat[m0].sum(), rhat[m1].sum()]
         summary = {}
-        for name, lst in per.items():
-            summary[name] = {}
-            for key in lst[0]:
-                vals = [x[key] for x in lst if x[key] is not None]
-                summary[name][key] = float(np.mean(vals))
+        for name, t in tot.items():
+            summary[name] = {"dcg": t[0] / lists, "dcg_per_relevant": t[0] / t[1],
+                             "recall": t[2] / t[1], "exposure_g0": t[3] / t[5],
+                             "exposure_g1": t[4] / t[6]}
         estimates[ranker] = summary
     return {"rows": rows, "iterations": iterations, "theta": [float(x) for x in theta],
             "gamma_by_pair": {str(int(k)): float(g) for k, g in zip(pairs, gamma)},
