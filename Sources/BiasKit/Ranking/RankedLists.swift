@@ -37,13 +37,13 @@ public enum RankingOrder: Sendable, Equatable {
 public struct RankedLists: Sendable {
   /// The queries' names, in order of first appearance.
   public let queryNames: [String]
-  /// The item groups' names, sorted (numerically when all are numbers).
+  /// The item groups' names (``Groups/names``: sorted levels, joined for several features).
   public let groupNames: [String]
   /// The items' names, when items were given.
   public let itemNames: [String]?
   /// The samples' names, when several lists per query were given.
   public let sampleNames: [String]?
-  /// The query groups' names, sorted, when query groups were given.
+  /// The query groups' names, when query groups were given.
   public let queryGroupNames: [String]?
 
   /// `queryListStart[q]..<queryListStart[q + 1]`: the lists of query `q`.
@@ -108,7 +108,8 @@ public struct RankedLists: Sendable {
   ///   - items: the item of each row (needed to detect duplicates and for expected exposure
   ///     and the click model).
   ///   - order: each row's rank or score.
-  ///   - groups: the item group of each row; without it every item is in one group, "all".
+  ///   - groups: the item group of each row (one feature or an intersection); without it every
+  ///     item is in one group, "all".
   ///   - relevance: graded or 0/1 relevance of each row.
   ///   - clicks: whether each row was clicked.
   ///   - propensities: the probability that each row's position was examined.
@@ -120,12 +121,12 @@ public struct RankedLists: Sendable {
     queries: CategoricalColumn,
     items: CategoricalColumn? = nil,
     order: RankingOrder,
-    groups: CategoricalColumn? = nil,
+    groups: Groups? = nil,
     relevance: [Double]? = nil,
     clicks: [UInt8]? = nil,
     propensities: [Double]? = nil,
     samples: CategoricalColumn? = nil,
-    queryGroups: CategoricalColumn? = nil,
+    queryGroups: Groups? = nil,
     describeRow: (@Sendable (Int) -> String)? = nil
   ) throws {
     let n = queries.codes.count
@@ -134,12 +135,12 @@ public struct RankedLists: Sendable {
     }
     try check(items?.codes.count, "items")
     try check(order.count, "ranks or scores")
-    try check(groups?.codes.count, "groups")
+    try check(groups?.rowCount, "groups")
     try check(relevance?.count, "relevance")
     try check(clicks?.count, "clicks")
     try check(propensities?.count, "propensities")
     try check(samples?.codes.count, "samples")
-    try check(queryGroups?.codes.count, "query groups")
+    try check(queryGroups?.rowCount, "query groups")
     guard n > 0 else { throw BiasKitError.noRankedRows() }
     guard n < Int(Int32.max) else {
       throw BiasKitError(.invalidArgument, "ranked lists hold at most \(Int32.max - 1) rows")
@@ -284,11 +285,8 @@ public struct RankedLists: Sendable {
     var groupNames = ["all"]
     var groupCodes = [Int32](repeating: 0, count: n)
     if let groups {
-      let sorted = GroupIndex.sortedOrder(groups.levels)
-      var remap = [Int32](repeating: 0, count: groups.levels.count)
-      for (rank, original) in sorted.enumerated() { remap[original] = Int32(rank) }
-      groupNames = sorted.map { groups.levels[$0] }
-      for k in 0..<n { groupCodes[k] = remap[Int(groups.codes[Int(positions[k])])] }
+      groupNames = groups.names
+      for k in 0..<n { groupCodes[k] = groups.codes[Int(positions[k])] }
     }
     let itemCodes = items.map { gather($0.codes) }
 
@@ -315,10 +313,7 @@ public struct RankedLists: Sendable {
     var queryGroupCodes: [Int32]? = nil
     var queryGroupNames: [String]? = nil
     if let queryGroups {
-      let sorted = GroupIndex.sortedOrder(queryGroups.levels)
-      var remap = [Int32](repeating: 0, count: queryGroups.levels.count)
-      for (rank, original) in sorted.enumerated() { remap[original] = Int32(rank) }
-      queryGroupNames = sorted.map { queryGroups.levels[$0] }
+      queryGroupNames = queryGroups.names
       var codes = [Int32](repeating: 0, count: presentQueries.count)
       for q in 0..<presentQueries.count {
         let first = listStart[queryListStart[q]]
@@ -327,11 +322,10 @@ public struct RankedLists: Sendable {
         for k in first..<end where queryGroups.codes[Int(positions[k])] != code {
           let i = Int(positions[k])
           throw BiasKitError.queryGroupChanges(
-            query: queries.levels[presentQueries[q]],
-            first: queryGroups.levels[Int(code)],
-            then: queryGroups.levels[Int(queryGroups.codes[i])], at: where_(i))
+            query: queries.levels[presentQueries[q]], first: queryGroups.name(Int(code)),
+            then: queryGroups.name(Int(queryGroups.codes[i])), at: where_(i))
         }
-        codes[q] = remap[Int(code)]
+        codes[q] = code
       }
       queryGroupCodes = codes
     }

@@ -71,7 +71,7 @@ struct FAIRTests {
         queries: CategoricalColumn(Array(repeating: "q", count: n)),
         items: CategoricalColumn((0..<n).map { String($0) }),
         order: .scores(scores),
-        groups: CategoricalColumn(protected.map { $0 ? "protected" : "other" }))
+        groups: Groups(protected.map { $0 ? "protected" : "other" }))
       let protectedGroup = lists.groupNames.firstIndex(of: "protected")!
       let result = try FAIR(length: k, proportion: p, significance: alpha)
         .reranked(lists, protectedGroup: protectedGroup)
@@ -129,13 +129,13 @@ struct FAIRTests {
   func badLists() throws {
     let three = try RankedLists(
       queries: CategoricalColumn(["q", "q", "q"]), order: .ranks([1, 2, 3]),
-      groups: CategoricalColumn(["a", "b", "c"]))
+      groups: Groups(["a", "b", "c"]))
     #expect(throws: BiasKitError.self) {
       try FAIR(length: 2, proportion: 0.5).reranked(three, protectedGroup: 0)
     }
     let two = try RankedLists(
       queries: CategoricalColumn(["q", "q", "q"]), order: .ranks([1, 2, 3]),
-      groups: CategoricalColumn(["a", "b", "a"]))
+      groups: Groups(["a", "b", "a"]))
     do {
       _ = try FAIR(length: 4, proportion: 0.5).reranked(two, protectedGroup: 0)
       Issue.record("k > list length did not throw")

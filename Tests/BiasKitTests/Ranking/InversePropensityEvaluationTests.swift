@@ -56,7 +56,7 @@ struct SimulatedClickLog {
     }
     lists = try RankedLists(
       queries: CategoricalColumn(query), items: CategoricalColumn(item), order: .ranks(rank),
-      groups: CategoricalColumn(group), relevance: relevance, clicks: click,
+      groups: Groups(group), relevance: relevance, clicks: click,
       propensities: propensity, samples: CategoricalColumn(session))
     otherScores = other
   }

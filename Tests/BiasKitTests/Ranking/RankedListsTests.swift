@@ -13,8 +13,8 @@ struct RankedListsTests {
     try RankedLists(
       queries: CategoricalColumn(queries), items: items.map { CategoricalColumn($0) },
       order: ranks.map { .ranks($0) } ?? .scores(scores!),
-      groups: groups.map { CategoricalColumn($0) }, relevance: relevance, clicks: clicks,
-      propensities: propensities, queryGroups: queryGroups.map { CategoricalColumn($0) },
+      groups: groups.map { Groups($0) }, relevance: relevance, clicks: clicks,
+      propensities: propensities, queryGroups: queryGroups.map { Groups($0) },
       describeRow: { "input.csv:\($0 + 2)" })
   }
 

@@ -25,12 +25,12 @@ enum RankingFixture {
     return try RankedLists(
       queries: CategoricalColumn(strings("query")), items: CategoricalColumn(strings("item")),
       order: order == "rank" ? .ranks(values) : .scores(values),
-      groups: CategoricalColumn(strings("group")),
+      groups: Groups(strings("group")),
       relevance: rows.first?["relevance"] == nil ? nil : numbers("relevance"),
       clicks: clicks ? rows.map { UInt8(($0["click"] as! NSNumber).intValue) } : nil,
       propensities: propensities ? numbers("propensity") : nil,
       samples: sample.map { CategoricalColumn(strings($0)) },
-      queryGroups: queryGroup.map { CategoricalColumn(strings($0)) })
+      queryGroups: queryGroup.map { Groups(strings($0)) })
   }
 }
 
@@ -136,7 +136,7 @@ struct RankingReferenceTests {
     let groups = section["group"] as! [String]
     let lists = try RankedLists(
       queries: CategoricalColumn(Array(repeating: "q", count: scores.count)),
-      order: .scores(scores), groups: CategoricalColumn(groups))
+      order: .scores(scores), groups: Groups(groups))
     let report = try GroupExposure().evaluated(lists)
     let expected = section["exposure"] as! [String: NSNumber]
     for (h, name) in lists.groupNames.enumerated() {
@@ -159,7 +159,7 @@ struct RankingReferenceTests {
       }
     }
     let lists = try RankedLists(
-      queries: CategoricalColumn(queries), order: .ranks(ranks), groups: CategoricalColumn(groups))
+      queries: CategoricalColumn(queries), order: .ranks(ranks), groups: Groups(groups))
     let protected = lists.groupNames.firstIndex(of: "protected")!
     let report = try RankedGroupDivergence().evaluated(lists, protectedGroup: protected)
     for (q, c) in cases.enumerated() {
@@ -200,7 +200,7 @@ struct RankingReferenceTests {
       }
     }
     let lists = try RankedLists(
-      queries: CategoricalColumn(queries), order: .ranks(ranks), groups: CategoricalColumn(groups))
+      queries: CategoricalColumn(queries), order: .ranks(ranks), groups: Groups(groups))
     let protected = lists.groupNames.firstIndex(of: "protected")!
     let cutoffs = [5, 10, 20]
     let own = try TopKShares(cutoffs: cutoffs).evaluated(lists, protectedGroup: protected)
@@ -246,7 +246,7 @@ struct RankingReferenceTests {
     }
     let lists = try RankedLists(
       queries: CategoricalColumn(queries), items: CategoricalColumn(items), order: .ranks(ranks),
-      groups: CategoricalColumn(groups), relevance: relevance,
+      groups: Groups(groups), relevance: relevance,
       samples: CategoricalColumn(samples))
     let report = try ExpectedExposure().evaluated(lists)
     for (q, c) in cases.enumerated() {
