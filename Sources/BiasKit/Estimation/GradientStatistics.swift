@@ -29,13 +29,18 @@ struct GradientStatistics: Sendable {
   let unlabelledScatter: [Double]
   /// H⁻¹, row-major.
   let inverseHessian: [Double]
+  /// The Hessian's unnormalised parts: Σ wᵢ·cᵢ·xᵢxᵢᵀ over the labelled rows and over the
+  /// unlabelled rows (nil when they are not used); cᵢ = 1 or μᵢ(1 − μᵢ). Empty for the mean.
+  var labelledCurvature: [Double] = []
+  var unlabelledCurvature: [Double]? = nil
 
   // MARK: Builders
 
-  /// The mean's statistics at `theta` (ppi_py `ppi_mean_ci`, before `_calc_lam_glm`).
+  /// The mean's statistics at `theta` (ppi_py `ppi_mean_ci`, before `_calc_lam_glm`), the
+  /// unlabelled rows summarised by `unlabelled`.
   static func mean(
-    at theta: Double, labels: [Double], predictions: [Double], unlabelledPredictions: [Double],
-    weights: [Double]?, unlabelledWeights: [Double]?
+    at theta: Double, labels: [Double], predictions: [Double], unlabelled: MeanMoments,
+    weights: [Double]?
   ) -> GradientStatistics {
     let n = labels.count
     var grads = [Double](repeating: 0, count: n)
@@ -45,19 +50,10 @@ struct GradientStatistics: Sendable {
       grads[i] = w * (labels[i] - theta)
       gradsHat[i] = w * (predictions[i] - theta)
     }
-    let bigN = unlabelledPredictions.count
-    var sum = CompensatedSum()
-    for i in 0..<bigN { sum.add((unlabelledWeights?[i] ?? 1) * (unlabelledPredictions[i] - theta)) }
-    let center = sum.value / Double(bigN)
-    var scatter = 0.0
-    for i in 0..<bigN {
-      let g = (unlabelledWeights?[i] ?? 1) * (unlabelledPredictions[i] - theta) - center
-      scatter += g * g
-    }
     return GradientStatistics(
-      dimension: 1, labelledCount: n, unlabelledCount: bigN, labelled: grads,
-      labelledPredicted: gradsHat, unlabelledSum: [sum.value], unlabelledScatter: [scatter],
-      inverseHessian: [1])
+      dimension: 1, labelledCount: n, unlabelledCount: unlabelled.count, labelled: grads,
+      labelledPredicted: gradsHat, unlabelledSum: [unlabelled.gradientSum(at: theta)],
+      unlabelledScatter: [unlabelled.gradientScatter(at: theta)], inverseHessian: [1])
   }
 
   /// A regression's statistics at `theta`. `unlabelledGram` (Σ wᵢxᵢxᵢᵀ over the unlabelled
@@ -88,29 +84,27 @@ struct GradientStatistics: Sendable {
       }
       hessianCoefficients[i] = w * model.curvature(z[i], fitted)
     }
-    var hessian =
+    let labelledCurvature =
       model == .linear && labelledGram != nil
       ? labelledGram! : DesignPasses.gram(x, coefficients: hessianCoefficients)
+    var hessian = labelledCurvature
+    var unlabelledCurvature: [Double]? = nil
     var unlabelledSum = [Double](repeating: 0, count: d)
     var unlabelledScatter = [Double](repeating: 0, count: d * d)
     if usesUnlabelled {
       let xu = sample.unlabelledCovariates!
-      let zu = DesignPasses.products(xu, theta)
-      var scales = [Double](repeating: 0, count: bigN)
-      var curvatures: [Double]? =
-        model == .linear && unlabelledGram != nil ? nil : [Double](repeating: 0, count: bigN)
-      for i in 0..<bigN {
-        let w = unlabelledWeights?[i] ?? 1
-        let fitted = model.fittedValue(zu[i])
-        scales[i] = w * (fitted - sample.unlabelledPredictions[i])
-        if curvatures != nil { curvatures![i] = w * model.curvature(zu[i], fitted) }
-      }
-      unlabelledSum = DesignPasses.transposedProduct(xu, scales)
+      let pass = DesignPasses.gradientPass(
+        xu, theta, targets: sample.unlabelledPredictions, weights: unlabelledWeights,
+        logistic: model == .logistic, wantsCurvatures: !(model == .linear && unlabelledGram != nil))
+      let scales = pass.scales
+      let curvatures = pass.curvatures
+      unlabelledSum = pass.sum
       let center = unlabelledSum.map { $0 / Double(bigN) }
       let sums = DesignPasses.scatter(
         xu, scales: scales, center: center, gramCoefficients: curvatures)
       unlabelledScatter = sums.scatter
       let unlabelledHessian = sums.gram ?? unlabelledGram!
+      unlabelledCurvature = unlabelledHessian
       let total = Double(n + bigN)
       for k in 0..<(d * d) { hessian[k] = (hessian[k] + unlabelledHessian[k]) / total }
     } else {
@@ -119,10 +113,13 @@ struct GradientStatistics: Sendable {
     let factor = try CholeskyFactor.factored(
       hessian, dimension: d, names: sample.covariateNames,
       rows: usesUnlabelled ? "labelled and unlabelled" : "labelled")
-    return GradientStatistics(
+    var stats = GradientStatistics(
       dimension: d, labelledCount: n, unlabelledCount: bigN, labelled: grads,
       labelledPredicted: gradsHat, unlabelledSum: unlabelledSum,
       unlabelledScatter: unlabelledScatter, inverseHessian: factor.inverse())
+    stats.labelledCurvature = labelledCurvature
+    stats.unlabelledCurvature = unlabelledCurvature
+    return stats
   }
 
   // MARK: Power tuning
@@ -275,3 +272,66 @@ func quadraticForm(_ v: [Double], _ a: [Double], _ d: Int) -> Double {
 
 /// 1 / (1 + e^{−z}) (the learners' `logistic`, under a name the model's case does not shadow).
 @inline(__always) func sigmoid(_ z: Double) -> Double { logistic(z) }
+
+/// The unlabelled predictions summarised for the mean: with aᵢ = wᵢŷᵢ and bᵢ = wᵢ, their means
+/// and centred second moments (two passes), from which every quantity the mean's PPI needs at
+/// any λ or θ follows: mean(wλŷ) = λ·ā, sd(wλŷ) = |λ|·√(S_aa/N), Σ w(ŷ − θ) = N(ā − θb̄) and
+/// Σ (w(ŷ − θ) − mean)² = S_aa − 2θS_ab + θ²S_bb.
+struct MeanMoments: Sendable {
+  let count: Int
+  let meanA: Double
+  let meanB: Double
+  let saa: Double
+  let sab: Double
+  let sbb: Double
+
+  init(_ predictions: [Double], weights: [Double]?) {
+    let n = predictions.count
+    var sumA = CompensatedSum()
+    var sumB = CompensatedSum()
+    for i in 0..<n {
+      let w = weights?[i] ?? 1
+      sumA.add(w * predictions[i])
+      sumB.add(w)
+    }
+    let a = sumA.value / Double(n)
+    let b = weights == nil ? 1 : sumB.value / Double(n)
+    var saa = 0.0
+    var sab = 0.0
+    var sbb = 0.0
+    if let weights {
+      for i in 0..<n {
+        let da = weights[i] * predictions[i] - a
+        let db = weights[i] - b
+        saa += da * da
+        sab += da * db
+        sbb += db * db
+      }
+    } else {
+      var s0 = 0.0
+      var s1 = 0.0
+      var i = 0
+      while i + 1 < n {
+        let d0 = predictions[i] - a
+        let d1 = predictions[i + 1] - a
+        s0 += d0 * d0
+        s1 += d1 * d1
+        i += 2
+      }
+      if i < n { s0 += (predictions[i] - a) * (predictions[i] - a) }
+      saa = s0 + s1
+    }
+    count = n
+    meanA = a
+    meanB = b
+    self.saa = saa
+    self.sab = sab
+    self.sbb = sbb
+  }
+
+  func gradientSum(at theta: Double) -> Double { Double(count) * (meanA - theta * meanB) }
+
+  func gradientScatter(at theta: Double) -> Double {
+    max(saa - 2 * theta * sab + theta * theta * sbb, 0)
+  }
+}

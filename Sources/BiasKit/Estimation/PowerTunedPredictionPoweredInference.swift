@@ -59,7 +59,7 @@ public struct PowerTunedPredictionPoweredInference: Sendable {
       estimand, weighted, grid: quantileGrid, coordinate: coordinate)
     var (parameters, notes) = try PredictionPoweredInference.parameters(
       estimand, weighted, lambda: tuning.lambda, interval: interval, grid: quantileGrid,
-      logisticStart: tuning.start)
+      warm: tuning.warm)
     notes = tuning.notes + notes
     return Estimate(
       method: .powerTuned, estimand: estimand, parameters: parameters, alpha: interval.alpha,
@@ -71,37 +71,42 @@ public struct PowerTunedPredictionPoweredInference: Sendable {
   /// estimate (the start of the tuned fit).
   static func tunedLambda(
     _ estimand: Estimand, _ s: WeightedSample, grid: QuantileGrid, coordinate: Int?
-  ) throws -> (lambda: Double, start: [Double]?, notes: [String]) {
+  ) throws -> (lambda: Double, warm: WarmStart, notes: [String]) {
     let sample = s.sample
     let stats: GradientStatistics
-    var start: [Double]? = nil
+    var warm = WarmStart()
     switch estimand {
     case .mean:
-      let theta = PredictionPoweredInference.mean(s, lambda: 1).value
+      let moments = MeanMoments(sample.unlabelledPredictions, weights: s.unlabelledWeights)
+      warm.meanMoments = moments
+      let theta = PredictionPoweredInference.mean(s, lambda: 1, moments: moments).value
       stats = .mean(
-        at: theta, labels: sample.labels, predictions: sample.predictions,
-        unlabelledPredictions: sample.unlabelledPredictions, weights: s.weights,
-        unlabelledWeights: s.unlabelledWeights)
+        at: theta, labels: sample.labels, predictions: sample.predictions, unlabelled: moments,
+        weights: s.weights)
     case .quantile(let q):
       let distribution = try s.rectifiedDistribution(grid)
+      warm.distribution = distribution
       let theta = distribution.point(q, lambda: 1)
       let indicator = { (v: Double) -> Double in v <= theta ? 1 : 0 }
       stats = .mean(
         at: q, labels: sample.labels.map(indicator), predictions: sample.predictions.map(indicator),
-        unlabelledPredictions: sample.unlabelledPredictions.map(indicator), weights: s.weights,
-        unlabelledWeights: s.unlabelledWeights)
+        unlabelled: MeanMoments(
+          sample.unlabelledPredictions.map(indicator), weights: s.unlabelledWeights),
+        weights: s.weights)
     case .linearRegression:
       let systems = try LinearSystems(s, unlabelled: true)
+      warm.linearSystems = systems
       stats = try systems.statistics(at: systems.point(lambda: 1), s, usesUnlabelled: true)
     case .logisticRegression:
       let classical = try ClassicalEstimator.logisticFit(s).theta
       let loss = RectifiedLogisticLoss(
         sample: sample, weights: s.weights, unlabelledWeights: s.unlabelledWeights, lambda: 1)
       let theta = try loss.minimizer(from: classical).theta
-      start = theta
       stats = try GradientStatistics.regression(
         .logistic, at: theta, sample: sample, weights: s.weights,
         unlabelledWeights: s.unlabelledWeights, usesUnlabelled: true)
+      warm.logisticStart = theta
+      warm.logisticCurvature = (stats.labelledCurvature, stats.unlabelledCurvature)
     }
     let (lambda, raw) = stats.tunedLambda(coordinate: estimand.isRegression ? coordinate : nil)
     var notes: [String] = []
@@ -110,7 +115,7 @@ public struct PowerTunedPredictionPoweredInference: Sendable {
     } else if raw != lambda {
       notes.append("the power-tuning lambda \(raw) was clipped to \(lambda)")
     }
-    return (lambda, start, notes)
+    return (lambda, warm, notes)
   }
 }
 

@@ -70,15 +70,18 @@ public struct PredictionPoweredInference: Sendable {
   /// grouped estimates share.
   static func parameters(
     _ estimand: Estimand, _ s: WeightedSample, lambda: Double, interval: ZInterval,
-    grid: QuantileGrid, logisticStart: [Double]? = nil
+    grid: QuantileGrid, warm: WarmStart = WarmStart()
   ) throws -> ([ParameterEstimate], [String]) {
     switch estimand {
     case .mean:
-      let (value, se) = mean(s, lambda: lambda)
+      let (value, se) = mean(
+        s, lambda: lambda,
+        moments: warm.meanMoments
+          ?? MeanMoments(s.sample.unlabelledPredictions, weights: s.unlabelledWeights))
       return ([parameter("mean", value, se, interval)], [])
     case .quantile(let q):
       guard interval.alternative == .twoSided else { throw BiasKitError.oneSidedQuantile() }
-      let distribution = try s.rectifiedDistribution(grid)
+      let distribution = try warm.distribution ?? s.rectifiedDistribution(grid)
       let (value, range) = try distribution.quantile(q, lambda: lambda, alpha: interval.alpha)
       return (
         [
@@ -88,18 +91,21 @@ public struct PredictionPoweredInference: Sendable {
         []
       )
     case .linearRegression:
-      let systems = try LinearSystems(s, unlabelled: lambda != 0)
+      let systems = try warm.linearSystems ?? LinearSystems(s, unlabelled: lambda != 0)
       let theta = systems.point(lambda: lambda)
       let stats = try systems.statistics(at: theta, s, usesUnlabelled: lambda != 0)
       return (
         regressionParameters(s.sample, theta, stats.standardErrors(lambda: lambda), interval), []
       )
     case .logisticRegression:
-      let start = try logisticStart ?? ClassicalEstimator.logisticFit(s).theta
+      let start = try warm.logisticStart ?? ClassicalEstimator.logisticFit(s).theta
       let loss = RectifiedLogisticLoss(
         sample: s.sample, weights: s.weights, unlabelledWeights: s.unlabelledWeights, lambda: lambda
       )
-      let fit = try loss.minimizer(from: start)
+      let hessian = warm.logisticCurvature.map {
+        loss.combinedHessian(labelled: $0.labelled, unlabelled: $0.unlabelled)
+      }
+      let fit = try loss.minimizer(from: start, hessian: hessian)
       let stats = try GradientStatistics.regression(
         .logistic, at: fit.theta, sample: s.sample, weights: s.weights,
         unlabelledWeights: s.unlabelledWeights, usesUnlabelled: lambda != 0)
@@ -110,22 +116,23 @@ public struct PredictionPoweredInference: Sendable {
     }
   }
 
-  /// The mean at λ and its standard error (ppi_py `ppi_mean_pointestimate` / `ppi_mean_ci`).
-  static func mean(_ s: WeightedSample, lambda: Double) -> (value: Double, standardError: Double) {
+  /// The mean at λ and its standard error (ppi_py `ppi_mean_pointestimate` / `ppi_mean_ci`):
+  /// mean(wλŷᵘ) + mean(w(y − λŷ)) and √(sd(wλŷᵘ)²/N + sd(w(y − λŷ))²/n), ddof 0.
+  static func mean(
+    _ s: WeightedSample, lambda: Double, moments: MeanMoments
+  ) -> (
+    value: Double, standardError: Double
+  ) {
     let sample = s.sample
     let n = sample.labelledCount
-    let bigN = sample.unlabelledCount
-    var imputed = [Double](repeating: 0, count: bigN)
-    for i in 0..<bigN {
-      imputed[i] = (s.unlabelledWeights?[i] ?? 1) * (lambda * sample.unlabelledPredictions[i])
-    }
     var rectifier = [Double](repeating: 0, count: n)
     for i in 0..<n {
       rectifier[i] = (s.weights?[i] ?? 1) * (sample.labels[i] - lambda * sample.predictions[i])
     }
-    let (imputedMean, imputedDeviation) = meanAndDeviation(imputed)
+    let imputedMean = lambda * moments.meanA
+    let imputedDeviation = abs(lambda) * (moments.saa / Double(moments.count)).squareRoot()
     let (rectifierMean, rectifierDeviation) = meanAndDeviation(rectifier)
-    let imputedError = imputedDeviation / Double(bigN).squareRoot()
+    let imputedError = imputedDeviation / Double(moments.count).squareRoot()
     let rectifierError = rectifierDeviation / Double(n).squareRoot()
     return (
       imputedMean + rectifierMean,
@@ -160,6 +167,18 @@ extension ZInterval {
     self.alpha = alpha
     self.alternative = alternative
   }
+}
+
+/// What one PPI computation can hand to the next on the same sample (PPI++ computes these at
+/// λ = 1 and reuses them at λ̂): the unlabelled moments of the mean, the normal equations of the
+/// least squares, the logistic fit at λ = 1 with its curvature there, and a quantile's rectified
+/// distribution on its grid.
+struct WarmStart {
+  var meanMoments: MeanMoments? = nil
+  var linearSystems: LinearSystems? = nil
+  var logisticStart: [Double]? = nil
+  var logisticCurvature: (labelled: [Double], unlabelled: [Double]?)? = nil
+  var distribution: RectifiedDistribution? = nil
 }
 
 /// A validated sample with its weights rescaled to w/Σw·n once.

@@ -24,9 +24,9 @@ struct RectifiedLogisticLoss {
   let labels: [Double]
   let predictions: [Double]
   let weights: [Double]?
-  let unlabelledCovariates: Matrix?
-  let unlabelledPredictions: [Double]
-  let unlabelledWeights: [Double]?
+  var unlabelledCovariates: Matrix?
+  var unlabelledPredictions: [Double]
+  var unlabelledWeights: [Double]?
   let lambda: Double
   let names: [String]
 
@@ -60,83 +60,110 @@ struct RectifiedLogisticLoss {
 
   var dimension: Int { covariates.columns }
 
-  /// The loss and its gradient at `theta`.
+  /// The labelled rows' targets y − λŷ (the loss is linear in the labels).
+  var labelledTargets: [Double] {
+    lambda == 0 ? labels : (0..<labels.count).map { labels[$0] - lambda * predictions[$0] }
+  }
+
+  /// The loss and its gradient at `theta`: one fused pass over each set.
   func evaluate(_ theta: [Double]) -> (value: Double, gradient: [Double]) {
-    let n = covariates.rows
+    evaluate(theta, targets: labelledTargets)
+  }
+
+  func evaluate(
+    _ theta: [Double], targets: [Double], wantsValue: Bool = true
+  ) -> (
+    value: Double, gradient: [Double]
+  ) {
+    let n = Double(covariates.rows)
     let d = dimension
-    let z = DesignPasses.products(covariates, theta)
-    var scales = [Double](repeating: 0, count: n)
-    var value = 0.0
-    for i in 0..<n {
-      let w = weights?[i] ?? 1
-      let target = labels[i] - lambda * predictions[i]
-      let mu = logistic(z[i])
-      value += w * (-target * z[i] + (1 - lambda) * softplus(z[i]))
-      scales[i] = w * ((1 - lambda) * mu - target) / Double(n)
-    }
-    value /= Double(n)
-    var gradient = DesignPasses.transposedProduct(covariates, scales)
+    let labelled = DesignPasses.logisticPass(
+      covariates, theta, targets: targets, softplusFactor: 1 - lambda, weights: weights,
+      wantsValue: wantsValue)
+    var value = labelled.value / n
+    var gradient = labelled.gradient.map { $0 / n }
     if let xu = unlabelledCovariates {
-      let bigN = xu.rows
-      let zu = DesignPasses.products(xu, theta)
-      var scalesU = [Double](repeating: 0, count: bigN)
-      var valueU = 0.0
-      let factor = lambda / Double(bigN)
-      for i in 0..<bigN {
-        let w = unlabelledWeights?[i] ?? 1
-        valueU += w * (-unlabelledPredictions[i] * zu[i] + softplus(zu[i]))
-        scalesU[i] = factor * w * (logistic(zu[i]) - unlabelledPredictions[i])
-      }
-      value += factor * valueU
-      let gu = DesignPasses.transposedProduct(xu, scalesU)
-      for j in 0..<d { gradient[j] += gu[j] }
+      let factor = lambda / Double(xu.rows)
+      let unlabelled = DesignPasses.logisticPass(
+        xu, theta, targets: unlabelledPredictions, softplusFactor: 1, weights: unlabelledWeights,
+        wantsValue: wantsValue)
+      value += factor * unlabelled.value
+      for j in 0..<d { gradient[j] += factor * unlabelled.gradient[j] }
     }
     return (value, gradient)
   }
 
   /// The Hessian at `theta`.
   func hessian(_ theta: [Double]) -> [Double] {
-    let n = covariates.rows
-    let d = dimension
-    let z = DesignPasses.products(covariates, theta)
-    let factor = (1 - lambda) / Double(n)
-    let c = z.enumerated().map { i, zi in
-      let mu = logistic(zi)
-      return factor * (weights?[i] ?? 1) * mu * (1 - mu)
-    }
-    var h = DesignPasses.gram(covariates, coefficients: c)
-    if let xu = unlabelledCovariates {
-      let zu = DesignPasses.products(xu, theta)
-      let factorU = lambda / Double(xu.rows)
-      let cu = zu.enumerated().map { i, zi in
-        let mu = logistic(zi)
-        return factorU * (unlabelledWeights?[i] ?? 1) * mu * (1 - mu)
+    let parts = curvatures(theta)
+    return combinedHessian(labelled: parts.labelled, unlabelled: parts.unlabelled)
+  }
+
+  /// Σ wᵢμᵢ(1 − μᵢ)xᵢxᵢᵀ over the labelled rows and over the unlabelled ones (nil unless used).
+  func curvatures(_ theta: [Double]) -> (labelled: [Double], unlabelled: [Double]?) {
+    func gram(_ x: Matrix, _ w: [Double]?) -> [Double] {
+      let z = DesignPasses.products(x, theta)
+      let c = z.enumerated().map { i, zi in
+        let mu = sigmoid(zi)
+        return (w?[i] ?? 1) * mu * (1 - mu)
       }
-      let hu = DesignPasses.gram(xu, coefficients: cu)
-      for k in 0..<(d * d) { h[k] += hu[k] }
+      return DesignPasses.gram(x, coefficients: c)
+    }
+    let labelled =
+      lambda == 1 ? [Double](repeating: 0, count: dimension * dimension) : gram(covariates, weights)
+    return (labelled, unlabelledCovariates.map { gram($0, unlabelledWeights) })
+  }
+
+  /// λ/N·(unlabelled curvature) + (1 − λ)/n·(labelled curvature).
+  func combinedHessian(labelled: [Double], unlabelled: [Double]?) -> [Double] {
+    let factor = (1 - lambda) / Double(covariates.rows)
+    var h = labelled.map { factor * $0 }
+    if let unlabelled, let xu = unlabelledCovariates {
+      let factorU = lambda / Double(xu.rows)
+      for k in h.indices { h[k] += factorU * unlabelled[k] }
     }
     return h
   }
 
-  /// The minimiser, by damped Newton steps from `start` (zero when nil).
+  /// The loss on every `stride`-th unlabelled row only (for a cheap first solve).
+  func subsampled(stride: Int) -> RectifiedLogisticLoss {
+    var copy = self
+    guard let xu = unlabelledCovariates else { return copy }
+    let rows = Array(Swift.stride(from: 0, to: xu.rows, by: stride))
+    copy.unlabelledCovariates = xu.rows(at: rows)
+    copy.unlabelledPredictions = rows.map { unlabelledPredictions[$0] }
+    copy.unlabelledWeights = unlabelledWeights.map { w in rows.map { w[$0] } }
+    return copy
+  }
+
+  /// The minimiser, by damped Newton steps from `start` (zero when nil), with `hessian` as the
+  /// first curvature when given (the Hessian at `start`, from a previous fit's statistics).
   ///
-  /// A step is accepted when it lowers the loss enough (Armijo, 10⁻⁴) or lowers the gradient
-  /// (near the optimum the loss's rounding hides its decrease); the Hessian is refreshed when
-  /// the gradient did not fall at least fourfold. The iteration stops after a step below
-  /// 10⁻¹² of the coefficients' size (Newton's error is then at rounding level) or when no
-  /// step helps with a fresh Hessian.
+  /// Without a given Hessian and with more than 200,000 unlabelled rows, the loss on a strided
+  /// subsample of about 50,000 of them is minimised first; its minimiser and Hessian start the
+  /// full problem, which then needs a few gradient passes. A step is accepted when it lowers
+  /// the gradient's largest component, or else the loss enough (Armijo, 10⁻⁴; the loss is only
+  /// computed then); the Hessian is refreshed when the gradient did not fall at least fourfold.
+  /// The iteration stops after a step below 10⁻¹² of the coefficients' size (Newton's error is
+  /// then at rounding level) or when no step helps with a fresh Hessian. The result is the
+  /// full problem's minimiser whichever way it was reached.
   ///
   /// - Throws: ``BiasKitError`` when the design is collinear (naming the columns).
   func minimizer(
-    from start: [Double]?, maxIterations: Int = 200
-  ) throws -> (
-    theta: [Double], converged: Bool
-  ) {
+    from start: [Double]?, hessian initial: [Double]? = nil, maxIterations: Int = 200
+  ) throws -> (theta: [Double], converged: Bool) {
     let d = dimension
     var theta = start ?? [Double](repeating: 0, count: d)
-    var (f, g) = evaluate(theta)
-    var factor: CholeskyFactor? = nil
-    var fresh = false
+    var initial = initial
+    if initial == nil, let xu = unlabelledCovariates, xu.rows > 200_000 {
+      let small = subsampled(stride: xu.rows / 50_000)
+      theta = try small.minimizer(from: theta).theta
+      initial = small.hessian(theta)
+    }
+    let targets = labelledTargets
+    var g = evaluate(theta, targets: targets, wantsValue: false).gradient
+    var factor = initial.flatMap { CholeskyFactor.factoredIfDefinite($0, dimension: d) }
+    var fresh = factor != nil
     for _ in 0..<maxIterations {
       if factor == nil {
         let h = hessian(theta)
@@ -165,13 +192,21 @@ struct RectifiedLogisticLoss {
       var t = 1.0
       var accepted = false
       var next = theta
-      var nextF = f
       var nextG = g
+      var value: Double? = nil
       while t >= 1e-10 {
         for j in 0..<d { next[j] = theta[j] - t * step[j] }
-        (nextF, nextG) = evaluate(next)
+        let trial = evaluate(next, targets: targets, wantsValue: false)
+        nextG = trial.gradient
         let nextNorm = nextG.map(abs).max() ?? 0
-        if nextF.isFinite && (nextF <= f - 1e-4 * t * slope || nextNorm < gradientNorm) {
+        if nextNorm.isFinite && nextNorm < gradientNorm {
+          accepted = true
+          break
+        }
+        // The gradient did not fall: fall back on the loss's sufficient decrease.
+        if value == nil { value = evaluate(theta, targets: targets).value }
+        let nextValue = evaluate(next, targets: targets).value
+        if nextValue.isFinite && nextValue <= value! - 1e-4 * t * slope {
           accepted = true
           break
         }
@@ -186,7 +221,6 @@ struct RectifiedLogisticLoss {
       if t < 1 || nextNorm > 0.25 * gradientNorm { factor = nil }
       fresh = false
       theta = next
-      f = nextF
       g = nextG
       if nextNorm == 0 { return (theta, true) }
     }
