@@ -26,7 +26,7 @@ enum EstimationBench {
     BenchJob(
       name: "estimation-coverage",
       summary:
-        "coverage of the 90% intervals over seeded simulated draws (--draws 1000, --seed 1); prints the table",
+        "coverage of the 90% intervals over seeded simulated draws (--draws 1000, --seed 1, --labelled 1000, --unlabelled 10000); prints the table",
       run: coverage),
   ]
 
@@ -200,8 +200,8 @@ enum EstimationBench {
   static func coverage(_ options: BenchOptions) throws {
     let draws = options.int("draws", default: 1000)
     let seed = UInt64(options.int("seed", default: 1))
-    let labelledCount = 500
-    let unlabelledCount = 5000
+    let labelledCount = options.int("labelled", default: 1000)
+    let unlabelledCount = options.int("unlabelled", default: 10000)
     let truths = ["mean": Population.mean, "slope": Population.b]
     var tallies: [String: Tally] = [:]
     var order: [String] = []
@@ -218,7 +218,7 @@ enum EstimationBench {
       var rng = generator.stream(UInt64(draw))
       let m = labelledCount + unlabelledCount
       let population = Population(rows: m, using: &rng)
-      // Design A: a simple random gold sample of 500 rows.
+      // Design A: a simple random gold sample (the first rows of an i.i.d. draw).
       let labelled = Array(0..<labelledCount)
       let unlabelled = Array(labelledCount..<m)
       let pi = Double(labelledCount) / Double(m)

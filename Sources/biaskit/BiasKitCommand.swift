@@ -12,7 +12,7 @@ struct BiasKitCommand: ParsableCommand {
     version: BiasKit.version,
     subcommands: [
       AuditCommand.self, CheckCommand.self, MitigateCommand.self, ResampleCommand.self,
-      EmbeddingsCommand.self, MergeCommand.self, ImportCommand.self,
+      EmbeddingsCommand.self, MergeCommand.self, ImportCommand.self, EstimateCommand.self,
     ]
   )
 }

@@ -96,9 +96,10 @@ public struct ClassicalEstimator: Sendable {
   /// (scikit-learn `LogisticRegression(penalty=None, fit_intercept=False)`, solved exactly).
   static func logisticFit(_ s: WeightedSample) throws -> (theta: [Double], converged: Bool) {
     let sample = s.sample
-    let loss = RectifiedLogisticLoss(
+    var loss = RectifiedLogisticLoss(
       covariates: sample.covariates!, labels: sample.labels, weights: s.weights,
       names: sample.covariateNames)
+    loss.rowsName = s.labelledName
     return try loss.minimizer(from: nil)
   }
 

@@ -30,13 +30,15 @@ public struct NaiveEstimator: Sendable {
       var check = imputed
       check.labels = check.labels.map { $0 >= 0.5 ? 1 : 0 }
       check.predictions = check.labels
-      try check.validate(for: estimand, unlabelled: false)
+      try check.validate(for: estimand, unlabelled: false, labelledName: "unlabelled")
       imputed.predictions = imputed.labels
     } else {
-      try imputed.validate(for: estimand, unlabelled: false)
+      try imputed.validate(for: estimand, unlabelled: false, labelledName: "unlabelled")
     }
+    var weighted = WeightedSample(imputed)
+    weighted.labelledName = "unlabelled"
     let (parameters, notes) = try ClassicalEstimator.parameters(
-      estimand, WeightedSample(imputed), interval: interval, grid: quantileGrid)
+      estimand, weighted, interval: interval, grid: quantileGrid)
     return Estimate(
       method: .naive, estimand: estimand, parameters: parameters, alpha: interval.alpha,
       alternative: interval.alternative, labelledCount: 0,

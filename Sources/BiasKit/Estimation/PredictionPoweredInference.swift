@@ -186,6 +186,8 @@ struct WeightedSample {
   let sample: PredictionSample
   let weights: [Double]?
   let unlabelledWeights: [Double]?
+  /// What the labelled rows are called in messages ("unlabelled" for the naive estimate).
+  var labelledName = "labelled"
 
   init(_ sample: PredictionSample) {
     self.sample = sample
@@ -224,7 +226,7 @@ struct LinearSystems {
     let d = x.columns
     labelledGram = DesignPasses.gram(x, coefficients: s.weights)
     labelledFactor = try CholeskyFactor.factored(
-      labelledGram, dimension: d, names: sample.covariateNames, rows: "labelled")
+      labelledGram, dimension: d, names: sample.covariateNames, rows: s.labelledName)
     let w = s.weights
     labelsMoment = DesignPasses.transposedProduct(
       x, sample.labels.enumerated().map { (w?[$0] ?? 1) * $1 })

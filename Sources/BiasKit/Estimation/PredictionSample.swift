@@ -84,14 +84,20 @@ public struct PredictionSample: Sendable {
   ///
   /// - Throws: ``BiasKitError`` naming the set, row (1-based) and value at fault.
   public func validate(for estimand: Estimand, unlabelled: Bool = true) throws {
+    try validate(for: estimand, unlabelled: unlabelled, labelledName: "labelled")
+  }
+
+  /// ``validate(for:unlabelled:)`` calling the labelled rows `labelledName` in messages (the
+  /// naive estimate validates the unlabelled rows in their place).
+  func validate(for estimand: Estimand, unlabelled: Bool, labelledName: String) throws {
     let n = labels.count
     guard n > 0 else { throw BiasKitError.noLabelledRows() }
-    try Self.checkCount(predictions.count, n, "predictions", "labelled rows")
-    try Self.checkFinite(labels, "label", set: "labelled")
-    try Self.checkFinite(predictions, "prediction", set: "labelled")
+    try Self.checkCount(predictions.count, n, "predictions", "\(labelledName) rows")
+    try Self.checkFinite(labels, "label", set: labelledName)
+    try Self.checkFinite(predictions, "prediction", set: labelledName)
     if let weights {
-      try Self.checkCount(weights.count, n, "weights", "labelled rows")
-      try Self.checkWeights(weights, set: "labelled")
+      try Self.checkCount(weights.count, n, "weights", "\(labelledName) rows")
+      try Self.checkWeights(weights, set: labelledName)
     }
     if unlabelled {
       guard !unlabelledPredictions.isEmpty else { throw BiasKitError.noUnlabelledRows() }
@@ -238,10 +244,14 @@ extension BiasKitError {
       "the labelled rows have \(labelled) covariates and the unlabelled rows \(unlabelled)")
   }
 
-  static func tooFewLabelledRows(_ n: Int, covariates d: Int) -> BiasKitError {
+  static func tooFewLabelledRows(
+    _ n: Int, covariates d: Int, rows: String = "labelled"
+  )
+    -> BiasKitError
+  {
     BiasKitError(
       .degenerateData,
-      "\(n) labelled rows for \(d) covariates: a regression needs at least covariates + 1 = \(d + 1) labelled rows"
+      "\(n) \(rows) rows for \(d) covariates: a regression needs at least covariates + 1 = \(d + 1) \(rows) rows"
     )
   }
 

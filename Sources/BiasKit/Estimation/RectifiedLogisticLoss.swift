@@ -29,6 +29,8 @@ struct RectifiedLogisticLoss {
   var unlabelledWeights: [Double]?
   let lambda: Double
   let names: [String]
+  /// What the labelled rows are called in messages.
+  var rowsName = "labelled"
 
   /// The loss of `sample` at `lambda` (rows of the unlabelled set are used only when λ ≠ 0).
   init(
@@ -171,7 +173,7 @@ struct RectifiedLogisticLoss {
         if factor == nil {
           // Singular curvature: a collinear design, or fitted probabilities at 0 or 1.
           let gram = DesignPasses.gram(covariates, coefficients: nil)
-          _ = try CholeskyFactor.factored(gram, dimension: d, names: names, rows: "labelled")
+          _ = try CholeskyFactor.factored(gram, dimension: d, names: names, rows: rowsName)
           var ridge = h
           let scale = max(trace(h, d) / Double(d), 1e-300) * 1e-10
           for j in 0..<d { ridge[j * d + j] += scale }
