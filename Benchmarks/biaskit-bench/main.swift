@@ -6,7 +6,7 @@ import Foundation
 /// Each capability registers its jobs in its own file (`AuditBench.swift`, …).
 let allJobs: [BenchJob] =
   AuditBench.jobs + MitigationBench.jobs + ResamplingBench.jobs
-  + EmbeddingsBench.jobs
+  + EmbeddingsBench.jobs + LearnersBench.jobs
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let name = arguments.first, let job = allJobs.first(where: { $0.name == name }) else {
