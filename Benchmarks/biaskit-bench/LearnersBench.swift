@@ -32,7 +32,9 @@ enum LearnersBench {
     }
     let m = model!
     var probabilities: [Double] = []
+    let predictCPU0 = MitigationBench.cpuSeconds()
     let predictSeconds = measure(runs: 20) { probabilities = m.probabilities(test.x) }
+    let predictCPU = (MitigationBench.cpuSeconds() - predictCPU0) / 20
     let predictions = probabilities.map { $0 > 1 - $0 ? 1 : 0 }
     let correct = zip(predictions, test.y).filter { UInt8($0) == $1 }.count
     var loss = 0.0
@@ -53,6 +55,7 @@ enum LearnersBench {
         "test_accuracy": Double(correct) / Double(test.y.count),
         "test_log_loss": loss / Double(test.y.count),
         "predict_seconds_median": predictSeconds.sorted()[predictSeconds.count / 2],
+        "predict_cpu_seconds_mean": predictCPU,
         "cpu_seconds_all": cpu,
       ])
   }

@@ -109,28 +109,7 @@ public struct GradientBoostingClassifier: Sendable {
     /// Raw predictions F(x) (`decision_function`).
     public func decisionFunction(_ features: Matrix) -> [Double] {
       precondition(features.columns == binning.thresholds.count, "GradientBoosting: feature count")
-      let n = features.rows
-      let p = features.columns
-      var raw = [Double](repeating: baseline, count: n)
-      features.values.withUnsafeBufferPointer { x in
-        raw.withUnsafeMutableBufferPointer { out in
-          let base = out.baseAddress!
-          let rows = x.baseAddress!
-          let work = { (lo: Int, hi: Int) in
-            for tree in trees {
-              for i in lo..<hi { base[i] += tree.predict(rows + i * p) }
-            }
-          }
-          if n * trees.count >= 200_000 && n >= 2 {
-            DispatchQueue.concurrentPerform(iterations: 2) { part in
-              work(n * part / 2, n * (part + 1) / 2)
-            }
-          } else {
-            work(0, n)
-          }
-        }
-      }
-      return raw
+      return FlatForest(trees).predict(features, baseline: baseline)
     }
 
     /// `P(y = 1 | x) = 1 / (1 + e^{−F(x)})` (`predict_proba[:, 1]`).

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// One fitted tree of a gradient-boosting model, as an array of nodes in depth-first order
 /// (left child first), root at index 0.
 ///
@@ -84,5 +86,122 @@ public struct RegressionTree: Sendable, Equatable {
     }
     fill(0)
     self.nodes = out
+  }
+}
+
+/// All trees of a model in flat arrays for prediction, trees end to end. The two children of a
+/// node are adjacent (`child`, `child + 1` for left, right) and a leaf points to itself with a
+/// threshold of +∞, so that `depth` steps of
+///
+///     node = child[node] + (x > threshold[node] or (x is NaN and not missingGoesLeft[node]))
+///
+/// take every row to its leaf without a branch; eight rows are walked together so that their
+/// loads overlap.
+struct FlatForest {
+  var roots: [Int32] = []
+  var depths: [Int32] = []
+  var feature: [Int32] = []
+  var threshold: [Double] = []
+  var value: [Double] = []
+  var child: [Int32] = []
+  var missingGoesLeft: [Bool] = []
+
+  init(_ trees: [RegressionTree]) {
+    for tree in trees {
+      let base = Int32(feature.count)
+      roots.append(base)
+      var depth = 0
+      // Breadth first: each internal node's children get two consecutive slots.
+      var order = [0]
+      var slot = [Int](repeating: 0, count: tree.nodes.count)
+      var k = 0
+      while k < order.count {
+        let node = tree.nodes[order[k]]
+        depth = max(depth, node.depth)
+        if !node.isLeaf {
+          slot[node.left] = order.count
+          order.append(node.left)
+          slot[node.right] = order.count
+          order.append(node.right)
+        }
+        k += 1
+      }
+      depths.append(Int32(depth))
+      for (position, index) in order.enumerated() {
+        let node = tree.nodes[index]
+        if node.isLeaf {
+          feature.append(0)
+          threshold.append(.infinity)
+          child.append(base + Int32(position))
+          missingGoesLeft.append(true)
+        } else {
+          feature.append(Int32(node.feature))
+          threshold.append(node.threshold)
+          child.append(base + Int32(slot[node.left]))
+          missingGoesLeft.append(node.missingGoesLeft)
+        }
+        value.append(node.value)
+      }
+    }
+  }
+
+  /// `baseline + Σ_t tree_t(x)` for each row, the trees added in order.
+  func predict(_ features: Matrix, baseline: Double) -> [Double] {
+    let n = features.rows
+    let p = features.columns
+    var raw = [Double](repeating: baseline, count: n)
+    if n == 0 { return raw }
+    raw.withUnsafeMutableBufferPointer { out in
+      let outBase = out.baseAddress!
+      features.values.withUnsafeBufferPointer { x in
+        let xBase = x.baseAddress!
+        roots.withUnsafeBufferPointer { roots in
+          depths.withUnsafeBufferPointer { depths in
+            feature.withUnsafeBufferPointer { feature in
+              threshold.withUnsafeBufferPointer { threshold in
+                value.withUnsafeBufferPointer { value in
+                  child.withUnsafeBufferPointer { child in
+                    missingGoesLeft.withUnsafeBufferPointer { missingLeft in
+                      let work = { (lo: Int, hi: Int) in
+                        var i = lo
+                        while i < hi {
+                          let width = min(8, hi - i)
+                          var node = (0, 0, 0, 0, 0, 0, 0, 0)
+                          withUnsafeMutableBytes(of: &node) { raw in
+                            let nodes = raw.bindMemory(to: Int.self)
+                            for t in 0..<roots.count {
+                              let root = Int(roots[t])
+                              for r in 0..<8 { nodes[r] = root }
+                              for _ in 0..<Int(depths[t]) {
+                                for r in 0..<width {
+                                  let current = nodes[r]
+                                  let v = xBase[(i + r) * p + Int(feature[current])]
+                                  let right = !(v <= threshold[current]) != (v.isNaN && missingLeft[current])
+                                  nodes[r] = Int(child[current]) &+ (right ? 1 : 0)
+                                }
+                              }
+                              for r in 0..<width { outBase[i + r] += value[nodes[r]] }
+                            }
+                          }
+                          i += width
+                        }
+                      }
+                      if n * roots.count >= 400_000 && n >= 16 {
+                        DispatchQueue.concurrentPerform(iterations: 2) { part in
+                          work(n * part / 2, n * (part + 1) / 2)
+                        }
+                      } else {
+                        work(0, n)
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return raw
   }
 }
