@@ -173,12 +173,16 @@ struct FlatForest {
                               let root = Int(roots[t])
                               for r in 0..<8 { nodes[r] = root }
                               for _ in 0..<Int(depths[t]) {
+                                var moved = false
                                 for r in 0..<width {
                                   let current = nodes[r]
                                   let v = xBase[(i + r) * p + Int(feature[current])]
                                   let right = !(v <= threshold[current]) != (v.isNaN && missingLeft[current])
-                                  nodes[r] = Int(child[current]) &+ (right ? 1 : 0)
+                                  let next = Int(child[current]) &+ (right ? 1 : 0)
+                                  moved = moved || next != current
+                                  nodes[r] = next
                                 }
+                                if !moved { break }
                               }
                               for r in 0..<width { outBase[i + r] += value[nodes[r]] }
                             }
