@@ -177,7 +177,8 @@ struct FlatForest {
                                 for r in 0..<width {
                                   let current = nodes[r]
                                   let v = xBase[(i + r) * p + Int(feature[current])]
-                                  let right = !(v <= threshold[current]) != (v.isNaN && missingLeft[current])
+                                  let right =
+                                    !(v <= threshold[current]) != (v.isNaN && missingLeft[current])
                                   let next = Int(child[current]) &+ (right ? 1 : 0)
                                   moved = moved || next != current
                                   nodes[r] = next
