@@ -7,6 +7,7 @@ import Foundation
 let allJobs: [BenchJob] =
   AuditBench.jobs + MitigationBench.jobs + ResamplingBench.jobs
   + EmbeddingsBench.jobs + ParquetBench.jobs + LanguageModelsBench.jobs + EstimationBench.jobs
+  + LearnersBench.jobs
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let name = arguments.first, let job = allJobs.first(where: { $0.name == name }) else {

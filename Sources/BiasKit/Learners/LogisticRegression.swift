@@ -31,16 +31,20 @@ public struct LogisticRegression: Sendable {
   public var maxIterations: Int
   /// Gradient tolerance (`tol`): stop when `max |∂L/∂θⱼ| ≤ tolerance`.
   public var tolerance: Double
+  /// The per-row loss in place of the log-loss (``ClassificationLoss``); the default
+  /// ``ClassificationLoss/logLoss`` is scikit-learn's objective above, computed as before.
+  public var loss: ClassificationLoss
 
   /// A logistic regression with scikit-learn's settings (but `maxIterations` 1000).
   public init(
     inverseRegularization: Double = 1.0, fitsIntercept: Bool = true, maxIterations: Int = 1000,
-    tolerance: Double = 1e-4
+    tolerance: Double = 1e-4, loss: ClassificationLoss = .logLoss
   ) {
     self.inverseRegularization = inverseRegularization
     self.fitsIntercept = fitsIntercept
     self.maxIterations = maxIterations
     self.tolerance = tolerance
+    self.loss = loss
   }
 
   /// A fitted logistic regression.
@@ -148,6 +152,11 @@ public struct LogisticRegression: Sendable {
         .invalidArgument,
         "LogisticRegression: warm start has \(initial.coefficients.count) coefficients for \(p) features"
       )
+    }
+    if loss != .logLoss {
+      try loss.validate()
+      return try fittedWithLoss(
+        design: Design(features), labels: labels, weights: weights, initial: initial)
     }
     return fitted(design: Design(features), labels: labels, weights: weights, initial: initial)
   }
