@@ -64,13 +64,13 @@ public struct BBQ: Sendable {
     public var ambiguousNonUnknown: Int
     public var disambiguatedBiased: Int
     public var disambiguatedNonUnknown: Int
-    public var accuracy: Estimate
-    public var ambiguousAccuracy: Estimate
-    public var disambiguatedAccuracy: Estimate
+    public var accuracy: BootstrappedValue
+    public var ambiguousAccuracy: BootstrappedValue
+    public var disambiguatedAccuracy: BootstrappedValue
     /// s_DIS.
-    public var disambiguatedBias: Estimate
+    public var disambiguatedBias: BootstrappedValue
     /// s_AMB.
-    public var ambiguousBias: Estimate
+    public var ambiguousBias: BootstrappedValue
   }
 
   /// Scores overall and per category (categories in Unicode order of their names).
@@ -121,7 +121,7 @@ public struct BBQ: Sendable {
     }
     let point = values(counts)
     let intervals = bootstrap.quantiles(ofCounts: counts, width: point.count, values)
-    func estimate(_ k: Int) -> Estimate { Estimate(point[k], quantiles: intervals[k]) }
+    func estimate(_ k: Int) -> BootstrappedValue { BootstrappedValue(point[k], quantiles: intervals[k]) }
     func scores(_ slot: Int, name: String, tally: Tally) -> Scores {
       let base = slot * 5
       return Scores(

@@ -7,7 +7,7 @@ import Foundation
 /// bootstrap. `value` is NaN when undefined (written as `null`).
 ///
 /// - Complexity: a plain value.
-public struct Estimate: Sendable, Equatable {
+public struct BootstrappedValue: Sendable, Equatable {
   public var value: Double
   public var quantiles: [Double]
 
@@ -17,7 +17,7 @@ public struct Estimate: Sendable, Equatable {
   }
 
   /// Equal values, NaN equal to NaN (an undefined value is the same result).
-  public static func == (a: Estimate, b: Estimate) -> Bool {
+  public static func == (a: BootstrappedValue, b: BootstrappedValue) -> Bool {
     func same(_ x: Double, _ y: Double) -> Bool { x == y || (x.isNaN && y.isNaN) }
     return same(a.value, b.value) && a.quantiles.count == b.quantiles.count
       && zip(a.quantiles, b.quantiles).allSatisfy { same($0, $1) }

@@ -108,9 +108,9 @@ public struct LexiconRates: Sendable {
     public var words: Int
     public var matches: Int
     /// Per 1,000 words.
-    public var rate: Estimate
+    public var rate: BootstrappedValue
     /// rate − the reference's rate (0 for the reference).
-    public var difference: Estimate
+    public var difference: BootstrappedValue
     /// Share of texts with at least one match.
     public var textsWithMatch: Double
   }
@@ -227,8 +227,8 @@ public struct LexiconRates: Sendable {
             return GroupRate(
               filler: fillers[f], texts: texts, words: t[f * stride],
               matches: t[f * stride + 2 + 2 * l],
-              rate: Estimate(point[base + f], quantiles: intervals[base + f]),
-              difference: Estimate(point[base + F + f], quantiles: intervals[base + F + f]),
+              rate: BootstrappedValue(point[base + f], quantiles: intervals[base + f]),
+              difference: BootstrappedValue(point[base + F + f], quantiles: intervals[base + F + f]),
               textsWithMatch: texts > 0 ? Double(t[f * stride + 3 + 2 * l]) / Double(texts) : .nan)
           })
       })

@@ -44,19 +44,19 @@ public struct Winogender: Sendable {
   public struct GenderScores: Sendable, Equatable {
     public var gender: String
     public var count: Int
-    public var accuracy: Estimate
+    public var accuracy: BootstrappedValue
   }
 
   public struct Gap: Sendable, Equatable {
     /// `first − second`.
     public var first: String
     public var second: String
-    public var difference: Estimate
+    public var difference: BootstrappedValue
   }
 
   public struct Result: Sendable, Equatable {
     public var quantileLevels: [Double]
-    public var accuracy: Estimate
+    public var accuracy: BootstrappedValue
     public var count: Int
     public var genders: [GenderScores]
     /// Every ordered pair (g, h) with g after h in the gender order, e.g. female − male.
@@ -120,7 +120,7 @@ public struct Winogender: Sendable {
     let ones = [Int](repeating: 1, count: cells.count)
     let point = values(ones)
     let intervals = bootstrap.quantiles(ofCounts: ones, width: point.count, values)
-    func estimate(_ k: Int) -> Estimate { Estimate(point[k], quantiles: intervals[k]) }
+    func estimate(_ k: Int) -> BootstrappedValue { BootstrappedValue(point[k], quantiles: intervals[k]) }
     let counts = genders.indices.map { g in cells.reduce(0) { $0 + $1[2 * g] + $1[2 * g + 1] } }
     return Result(
       quantileLevels: bootstrap.samples > 0 ? bootstrap.quantiles : [], accuracy: estimate(0),

@@ -22,7 +22,7 @@ struct AuditCommand: ParsableCommand {
 
   @OptionGroup var input: AuditInputOptions
   @OptionGroup var metrics: MetricOptions
-  @OptionGroup var bootstrap: BootstrapOptions
+  @OptionGroup var bootstrap: BootstrapFlags
   @OptionGroup var output: OutputOptions
   @OptionGroup var htmlReport: HTMLReportOptions
   @OptionGroup var state: AuditStateOptions

@@ -93,7 +93,7 @@ struct AuditInputOptions: ParsableArguments {
 
   /// The audit these flags ask for.
   func request(
-    metrics: MetricOptions, bootstrap: BootstrapOptions, bounds: [FairnessBound] = [],
+    metrics: MetricOptions, bootstrap: BootstrapFlags, bounds: [FairnessBound] = [],
     forQuery: Bool = false
   ) throws -> AuditRequest {
     var request = AuditRequest(source: try source(forQuery: forQuery), columns: columns)
@@ -140,7 +140,7 @@ struct MetricOptions: ParsableArguments {
 }
 
 /// Bootstrap confidence intervals.
-struct BootstrapOptions: ParsableArguments {
+struct BootstrapFlags: ParsableArguments {
   @Option(help: "Bootstrap samples for confidence intervals (fairlearn n_boot).")
   var bootstrap: Int?
 

@@ -26,7 +26,7 @@ struct CheckCommand: ParsableCommand {
 
   @OptionGroup var input: AuditInputOptions
   @OptionGroup var metrics: MetricOptions
-  @OptionGroup var bootstrap: BootstrapOptions
+  @OptionGroup var bootstrap: BootstrapFlags
 
   @Option(
     help: ArgumentHelp("An upper bound NAME=VALUE (repeatable).", valueName: "max"),

@@ -75,7 +75,7 @@ struct EstimateData {
     _ options: EstimateInputOptions, predictions needsPredictions: Bool, logistic: Bool,
     featureColumns: [String]
   ) throws -> EstimateData {
-    let delimiter = try AuditInputOptions.delimiterByte(options.delimiter)
+    let delimiter = try options.delimiter.map { try AuditInputOptions.delimiterByte($0) }
     let first = try TableSources.open(
       options.input, options: TableReadOptions(delimiter: delimiter))
     let second = try options.unlabelled.map {

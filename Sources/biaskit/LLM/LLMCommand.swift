@@ -58,7 +58,7 @@ struct LLMBootstrapOptions: ParsableArguments {
 
 /// JSON and table rendering shared by the subcommands.
 enum LLMRender {
-  static func estimate(_ e: Estimate) -> JSONValue {
+  static func estimate(_ e: BootstrappedValue) -> JSONValue {
     e.quantiles.isEmpty
       ? .number(e.value)
       : .object([("value", .number(e.value)), ("quantiles", .array(e.quantiles.map { .number($0) }))])
@@ -66,7 +66,7 @@ enum LLMRender {
 
   static func number(_ x: Double) -> String { x.isNaN ? "—" : String(format: "%.4f", x) }
 
-  static func interval(_ e: Estimate) -> String {
+  static func interval(_ e: BootstrappedValue) -> String {
     guard e.quantiles.count >= 2 else { return number(e.value) }
     return "\(number(e.value)) [\(number(e.quantiles.first!)), \(number(e.quantiles.last!))]"
   }
@@ -379,7 +379,7 @@ struct LLMPriDe: ParsableCommand {
   @Option(help: "Fraction of the questions that estimates the prior (the paper's K).")
   var fraction: Double = 0.05
 
-  @Flag(help: "Estimate the prior on every question that has all permutations.")
+  @Flag(help: "BootstrappedValue the prior on every question that has all permutations.")
   var allPermuted = false
 
   @Flag(help: "Divide each question's probabilities by their sum instead of requiring 1 ± 1e-6.")
