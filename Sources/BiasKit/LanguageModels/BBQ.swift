@@ -121,7 +121,9 @@ public struct BBQ: Sendable {
     }
     let point = values(counts)
     let intervals = bootstrap.quantiles(ofCounts: counts, width: point.count, values)
-    func estimate(_ k: Int) -> BootstrappedValue { BootstrappedValue(point[k], quantiles: intervals[k]) }
+    func estimate(_ k: Int) -> BootstrappedValue {
+      BootstrappedValue(point[k], quantiles: intervals[k])
+    }
     func scores(_ slot: Int, name: String, tally: Tally) -> Scores {
       let base = slot * 5
       return Scores(

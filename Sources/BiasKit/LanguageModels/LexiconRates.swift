@@ -228,7 +228,8 @@ public struct LexiconRates: Sendable {
               filler: fillers[f], texts: texts, words: t[f * stride],
               matches: t[f * stride + 2 + 2 * l],
               rate: BootstrappedValue(point[base + f], quantiles: intervals[base + f]),
-              difference: BootstrappedValue(point[base + F + f], quantiles: intervals[base + F + f]),
+              difference: BootstrappedValue(
+                point[base + F + f], quantiles: intervals[base + F + f]),
               textsWithMatch: texts > 0 ? Double(t[f * stride + 3 + 2 * l]) / Double(texts) : .nan)
           })
       })

@@ -120,7 +120,9 @@ public struct Winogender: Sendable {
     let ones = [Int](repeating: 1, count: cells.count)
     let point = values(ones)
     let intervals = bootstrap.quantiles(ofCounts: ones, width: point.count, values)
-    func estimate(_ k: Int) -> BootstrappedValue { BootstrappedValue(point[k], quantiles: intervals[k]) }
+    func estimate(_ k: Int) -> BootstrappedValue {
+      BootstrappedValue(point[k], quantiles: intervals[k])
+    }
     let counts = genders.indices.map { g in cells.reduce(0) { $0 + $1[2 * g] + $1[2 * g + 1] } }
     return Result(
       quantileLevels: bootstrap.samples > 0 ? bootstrap.quantiles : [], accuracy: estimate(0),

@@ -46,10 +46,11 @@ extension FittedClassifier {
 ///         func scores(_ x: Matrix) -> [Double] { (0..<x.rows).map { x[$0, feature] > threshold ? 1 : 0 } }
 ///         func predictions(_ x: Matrix) -> [UInt8] { scores(x).map { $0 > 0.5 ? 1 : 0 } }
 ///       }
-///       func prepared(_ x: Matrix) -> Matrix { x }
 ///       func fitted(_ x: Matrix, labels: [UInt8], weights: [Double]?, startingFrom: Model?) -> Model { … }
-///       func predictions(of model: Model, on x: Matrix) -> [UInt8] { model.predictions(x) }
 ///     }
+///
+/// (A learner that fits on the matrix itself gets ``prepared(_:)`` and
+/// ``predictions(of:on:)`` from the extension on `PreparedFeatures == Matrix`.)
 ///
 /// Corresponds to scikit-learn's estimator contract as fairlearn uses it: `fit(X, y,
 /// sample_weight=…)` on a fresh clone, then `predict` / `predict_proba`.
@@ -57,7 +58,7 @@ public protocol WeightedLearner: Sendable {
   /// The fitted model.
   associatedtype Model: FittedClassifier
   /// The features as the learner fits on them, prepared once for many fits.
-  associatedtype PreparedFeatures: Sendable
+  associatedtype PreparedFeatures: Sendable = Matrix
 
   /// Prepares `features` for ``fitted(_:labels:weights:startingFrom:)``.
   /// - Throws: ``BiasKitError`` when a feature value is not usable (e.g. not finite).
@@ -82,6 +83,16 @@ extension WeightedLearner {
     features: Matrix, labels: [UInt8], weights: [Double]? = nil
   ) throws -> Model {
     try fitted(prepared(features), labels: labels, weights: weights, startingFrom: nil)
+  }
+}
+
+extension WeightedLearner where PreparedFeatures == Matrix {
+  /// The features as they are.
+  public func prepared(_ features: Matrix) throws -> Matrix { features }
+
+  /// The model's own ``FittedClassifier/predictions(_:)``.
+  public func predictions(of model: Model, on features: Matrix) -> [UInt8] {
+    model.predictions(features)
   }
 }
 

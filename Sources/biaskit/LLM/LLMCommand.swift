@@ -7,7 +7,8 @@ import Foundation
 struct LLMCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "llm",
-    abstract: "Bias in language models: BBQ, CrowS-Pairs, Winogender, counterfactual probes, PriDe, SEAT.",
+    abstract:
+      "Bias in language models: BBQ, CrowS-Pairs, Winogender, counterfactual probes, PriDe, SEAT.",
     subcommands: [
       LLMBBQ.self, LLMCrowSPairs.self, LLMWinogender.self, LLMCounterfactual.self,
       LLMLexicon.self, LLMPriDe.self, LLMSEAT.self,
@@ -61,7 +62,9 @@ enum LLMRender {
   static func estimate(_ e: BootstrappedValue) -> JSONValue {
     e.quantiles.isEmpty
       ? .number(e.value)
-      : .object([("value", .number(e.value)), ("quantiles", .array(e.quantiles.map { .number($0) }))])
+      : .object([
+        ("value", .number(e.value)), ("quantiles", .array(e.quantiles.map { .number($0) })),
+      ])
   }
 
   static func number(_ x: Double) -> String { x.isNaN ? "—" : String(format: "%.4f", x) }
@@ -90,7 +93,10 @@ struct LLMBBQ: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bbq", abstract: "BBQ accuracy and bias scores (s_DIS, s_AMB) per category.")
 
-  @Argument(help: "BBQ records: lm-evaluation-harness samples_bbq_*.jsonl, BBQ items with 'prediction', or flat records (.jsonl or .csv).")
+  @Argument(
+    help:
+      "BBQ records: lm-evaluation-harness samples_bbq_*.jsonl, BBQ items with 'prediction', or flat records (.jsonl or .csv)."
+  )
   var input: String
 
   enum Convention: String, ExpressibleByArgument, CaseIterable {
@@ -153,7 +159,10 @@ struct LLMCrowSPairs: ParsableCommand {
     commandName: "crows-pairs",
     abstract: "CrowS-Pairs: share of pairs preferring the stereotypical sentence, sign test.")
 
-  @Argument(help: "lm-evaluation-harness samples_crows_pairs_*.jsonl or records with sent_more_score, sent_less_score, bias_type.")
+  @Argument(
+    help:
+      "lm-evaluation-harness samples_crows_pairs_*.jsonl or records with sent_more_score, sent_less_score, bias_type."
+  )
   var input: String
 
   enum Convention: String, ExpressibleByArgument, CaseIterable {
@@ -161,15 +170,18 @@ struct LLMCrowSPairs: ParsableCommand {
     case nangia2020
   }
 
-  @Option(help: "lm-eval (default) or nangia2020 (the paper's metric.py: rounded scores, neutral ties).")
+  @Option(
+    help: "lm-eval (default) or nangia2020 (the paper's metric.py: rounded scores, neutral ties).")
   var convention: Convention = .lmEval
 
   @OptionGroup var output: LLMOutputOptions
 
   func run() throws {
     let pairs = try CrowSPairs.Pair.read(try JSONLines(path: input))
-    let result = try CrowSPairs(convention: convention == .lmEval ? .lmEvaluationHarness : .nangia2020)
-      .scored(pairs)
+    let result = try CrowSPairs(
+      convention: convention == .lmEval ? .lmEvaluationHarness : .nangia2020
+    )
+    .scored(pairs)
     func json(_ s: CrowSPairs.Scores) -> JSONValue {
       .object([
         ("name", .string(s.name)), ("pairs", .integer(s.pairs)),
@@ -204,7 +216,9 @@ struct LLMWinogender: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "winogender", abstract: "Winogender accuracy per pronoun gender and the gaps.")
 
-  @Argument(help: "lm-evaluation-harness samples_winogender_*.jsonl or records with gender, label, prediction.")
+  @Argument(
+    help:
+      "lm-evaluation-harness samples_winogender_*.jsonl or records with gender, label, prediction.")
   var input: String
 
   @OptionGroup var bootstrap: LLMBootstrapOptions
@@ -254,7 +268,8 @@ struct LLMWinogender: ParsableCommand {
 struct LLMCounterfactual: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "counterfactual",
-    abstract: "Counterfactual probes: flip rate, score gap and paired permutation test per template.")
+    abstract:
+      "Counterfactual probes: flip rate, score gap and paired permutation test per template.")
 
   @Argument(help: "Records with template, filler, optional instance, and label or score (.jsonl).")
   var input: String
@@ -295,7 +310,8 @@ struct LLMCounterfactual: ParsableCommand {
           result.worst.map { k in
             let t = result.templates[k]
             return [
-              t.template, String(t.fillers.count), String(t.instances), LLMRender.number(t.flipRate),
+              t.template, String(t.fillers.count), String(t.instances),
+              LLMRender.number(t.flipRate),
               LLMRender.number(t.gap), t.pValue.isNaN ? "—" : String(format: "%.3g", t.pValue),
             ]
           })
@@ -373,7 +389,9 @@ struct LLMPriDe: ParsableCommand {
     commandName: "pride",
     abstract: "Multiple-choice selection bias (recall per option ID, RStd) and PriDe debiasing.")
 
-  @Argument(help: "Questions: answer, probs (and for some, probs under every cyclic permutation), id (.jsonl).")
+  @Argument(
+    help:
+      "Questions: answer, probs (and for some, probs under every cyclic permutation), id (.jsonl).")
   var input: String
 
   @Option(help: "Fraction of the questions that estimates the prior (the paper's K).")
@@ -410,7 +428,8 @@ struct LLMPriDe: ParsableCommand {
       let m = questions.optionCount
       var text = ""
       for q in 0..<questions.count {
-        let id: JSONValue = questions.identifiers.isEmpty ? .integer(q) : .string(questions.identifiers[q])
+        let id: JSONValue =
+          questions.identifiers.isEmpty ? .integer(q) : .string(questions.identifiers[q])
         let row = JSONValue.object([
           ("id", id), ("before", .integer(model.originalPredictions[q])),
           ("after", .integer(model.debiasedPredictions[q])),
@@ -434,7 +453,8 @@ struct LLMPriDe: ParsableCommand {
               name, LLMRender.number(s.accuracy), LLMRender.number(s.recallStandardDeviation),
               s.recalls.map(LLMRender.number).joined(separator: " "),
             ]
-          }) + "prior: \(model.prior.map(LLMRender.number).joined(separator: " ")) (from \(model.estimationQuestions.count) questions)\n"
+          })
+          + "prior: \(model.prior.map(LLMRender.number).joined(separator: " ")) (from \(model.estimationQuestions.count) questions)\n"
       })
   }
 }
@@ -449,13 +469,17 @@ struct LLMSEAT: ParsableCommand {
   @Option(help: "The sentences, one per line, row i of the .npy embedding line i.")
   var sentences: String?
 
-  @Option(help: "WEAT word sets (JSON, expanded with May et al.'s templates) or a SEAT test file (targ1, targ2, attr1, attr2).")
+  @Option(
+    help:
+      "WEAT word sets (JSON, expanded with May et al.'s templates) or a SEAT test file (targ1, targ2, attr1, attr2)."
+  )
   var tests: String
 
   @Flag(help: "Print the sentences to embed (one per line) and stop.")
   var printSentences = false
 
-  @Option(help: "Sampled permutations for the p-value (default: exact up to 40 sentences, else 10,000).")
+  @Option(
+    help: "Sampled permutations for the p-value (default: exact up to 40 sentences, else 10,000).")
   var permutations: Int?
 
   @Option(help: "Seed of the sampled permutations.")
@@ -479,14 +503,21 @@ struct LLMSEAT: ParsableCommand {
       var seen = Set<String>()
       var text = ""
       for t in tests {
-        for s in [t.firstTarget, t.secondTarget, t.firstAttribute, t.secondAttribute].flatMap(\.words)
+        for s in [t.firstTarget, t.secondTarget, t.firstAttribute, t.secondAttribute].flatMap(
+          \.words)
         where seen.insert(s).inserted { text += s + "\n" }
       }
-      if let path = output.output { try AtomicFileWriter.write(text, to: path) } else { print(text, terminator: "") }
+      if let path = output.output {
+        try AtomicFileWriter.write(text, to: path)
+      } else {
+        print(text, terminator: "")
+      }
       return
     }
     guard let embeddings, let sentences else {
-      throw BiasKitError(.invalidArgument, "give --embeddings FILE.npy and --sentences FILE.txt (or --print-sentences)")
+      throw BiasKitError(
+        .invalidArgument,
+        "give --embeddings FILE.npy and --sentences FILE.txt (or --print-sentences)")
     }
     let vectors = try SentenceEmbeddings(npy: embeddings, sentences: sentences)
     let method: WEATPermutations =
@@ -512,7 +543,10 @@ struct LLMSEAT: ParsableCommand {
         LLMRender.table(
           ["test", "effect size", "p", "statistic"],
           zip(tests, results).map { t, r in
-            [t.title, LLMRender.number(r.effectSize), String(format: "%.3g", r.pValue), LLMRender.number(r.statistic)]
+            [
+              t.title, LLMRender.number(r.effectSize), String(format: "%.3g", r.pValue),
+              LLMRender.number(r.statistic),
+            ]
           })
       })
   }

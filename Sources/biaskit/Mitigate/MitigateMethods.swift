@@ -238,10 +238,15 @@ struct FairnessRegularizedCommand: ParsableCommand {
   var lambda: Double = 1
 
   func run() throws {
+    guard input.learnerChoice == .logisticRegression else {
+      throw BiasKitError(
+        .invalidArgument,
+        "fairness-regularized trains a logistic regression (its penalty needs the model's parameters); --learner \(input.learnerChoice.rawValue) is not supported"
+      )
+    }
     let data = try input.load()
     try input.requireFeatures(data)
-    let learner = LogisticRegression(
-      inverseRegularization: input.learnerC, maxIterations: input.learnerMaxIter)
+    let learner = input.logisticRegression
     try MitigationSession(
       method: "fairness-regularized", input: input, output: output, data: data
     ).run(FairnessRegularizedLogisticRegression(learner: learner, fairnessWeight: lambda))

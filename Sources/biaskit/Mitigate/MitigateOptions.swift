@@ -6,6 +6,39 @@ import Foundation
 /// ``MitigationInputOptions/learner``.
 enum LearnerChoice: String, ExpressibleByArgument, CaseIterable {
   case logisticRegression = "logistic-regression"
+  case gradientBoosting = "gradient-boosting"
+}
+
+/// `--loss`: `log-loss`, `focal:GAMMA`, `dual-focal:GAMMA`, `class-balanced[:BETA]`,
+/// `ldam[:MAX_MARGIN]`, `asymmetric[:GAMMA_POS:GAMMA_NEG:MARGIN]` (the cases of
+/// ``ClassificationLoss`` with their parameters after colons, defaults as the library's).
+extension ClassificationLoss: ExpressibleByArgument {
+  public init?(argument: String) {
+    let parts = argument.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+    let numbers = parts.dropFirst().map { Double($0) }
+    guard numbers.allSatisfy({ $0 != nil }) else { return nil }
+    let p = numbers.compactMap { $0 }
+    switch (parts[0], p.count) {
+    case ("log-loss", 0): self = .logLoss
+    case ("focal", 1): self = .focal(gamma: p[0])
+    case ("dual-focal", 1): self = .dualFocal(gamma: p[0])
+    case ("class-balanced", 0): self = .classBalanced(beta: 0.9999)
+    case ("class-balanced", 1): self = .classBalanced(beta: p[0])
+    case ("ldam", 0): self = .ldam()
+    case ("ldam", 1): self = .ldam(maxMargin: p[0])
+    case ("asymmetric", 0): self = .asymmetric()
+    case ("asymmetric", 3):
+      self = .asymmetric(gammaPositive: p[0], gammaNegative: p[1], margin: p[2])
+    default: return nil
+    }
+  }
+  public static var allValueStrings: [String] {
+    [
+      "log-loss", "focal:GAMMA", "dual-focal:GAMMA", "class-balanced[:BETA]", "ldam[:MAX_MARGIN]",
+      "asymmetric[:GAMMA_POS:GAMMA_NEG:MARGIN]",
+    ]
+  }
+  public var defaultValueDescription: String { "log-loss" }
 }
 
 extension ThresholdOptimizer.Constraint: ExpressibleByArgument {}
@@ -64,17 +97,52 @@ struct MitigationInputOptions: ParsableArguments {
     help: "The learner the mitigations fit (and whose scores post-processors use without --score).")
   var learnerChoice: LearnerChoice = .logisticRegression
 
-  @Option(help: "Maximum iterations of the built-in logistic regression (L-BFGS).")
-  var learnerMaxIter: Int = 1000
+  @Option(
+    help:
+      "Maximum iterations: L-BFGS iterations of logistic-regression (default 1000), trees of gradient-boosting (default 100)."
+  )
+  var learnerMaxIter: Int?
 
   @Option(help: "Inverse regularisation C of the built-in logistic regression.")
   var learnerC: Double = 1.0
+
+  @Option(
+    help:
+      "The per-row loss the learner minimises: log-loss, focal:GAMMA, dual-focal:GAMMA, class-balanced[:BETA], ldam[:MAX_MARGIN], asymmetric[:GAMMA_POS:GAMMA_NEG:MARGIN]."
+  )
+  var loss: ClassificationLoss = .logLoss
+
+  @Option(help: "Gradient boosting: shrinkage of each tree (learning_rate).")
+  var learningRate: Double = 0.1
+
+  @Option(help: "Gradient boosting: leaves per tree at most (max_leaf_nodes).")
+  var maxLeafNodes: Int = 31
+
+  @Option(help: "Gradient boosting: rows per leaf at least (min_samples_leaf).")
+  var minSamplesLeaf: Int = 20
+
+  @Option(help: "Gradient boosting: L2 penalty on the leaf values (l2_regularization).")
+  var l2Regularization: Double = 0
+
+  @Option(help: "Gradient boosting: bins per feature, 2…255 (max_bins).")
+  var maxBins: Int = 255
+
+  /// The built-in logistic regression of `--learner-c`, `--learner-max-iter` and `--loss`.
+  var logisticRegression: LogisticRegression {
+    LogisticRegression(
+      inverseRegularization: learnerC, maxIterations: learnerMaxIter ?? 1000, loss: loss)
+  }
 
   /// The learner of `--learner`, configured by its flags.
   var learner: any WeightedLearner {
     switch learnerChoice {
     case .logisticRegression:
-      return LogisticRegression(inverseRegularization: learnerC, maxIterations: learnerMaxIter)
+      return logisticRegression
+    case .gradientBoosting:
+      return GradientBoostingClassifier(
+        learningRate: learningRate, maxIterations: learnerMaxIter ?? 100,
+        maxLeafNodes: maxLeafNodes, minSamplesLeaf: minSamplesLeaf,
+        l2Regularization: l2Regularization, maxBins: maxBins, loss: loss)
     }
   }
 

@@ -63,6 +63,42 @@ struct MitigateCommandTests {
     }
   }
 
+  @Test("--learner gradient-boosting and --loss reach every mitigation that fits a learner")
+  func learnerAndLossChoices() throws {
+    let folder = try TestData.temporaryFolder()
+    let train = try Self.writeData(folder)
+    let test = try Self.writeData(folder, name: "test.csv", seed: 2)
+    let common = [
+      "--train", train, "--test", test, "--target", "y", "--sensitive", "group", "--drop",
+      "extra", "--format", "json", "--seed", "7",
+    ]
+    for (method, extra) in [
+      ("exponentiated-gradient", ["--learner", "gradient-boosting", "--learner-max-iter", "20"]),
+      ("threshold-optimizer", ["--learner", "gradient-boosting", "--learner-max-iter", "20"]),
+      ("exponentiated-gradient", ["--loss", "focal:2"]),
+    ] {
+      let r = try CLI.run(["mitigate", method] + common + extra)
+      #expect(r.status == 0, "\(method) \(extra): \(r.stderr)")
+      let testSummary = Self.json(r.stdout)["test"] as? [String: Any]
+      #expect((testSummary?["expected_accuracy"] as? Double ?? 0) > 0.6, "\(method) \(extra)")
+    }
+    // The boosted model differs from the logistic one (the flag is not ignored).
+    let lr = try CLI.run(["mitigate", "threshold-optimizer"] + common)
+    let gb = try CLI.run(
+      ["mitigate", "threshold-optimizer"] + common + ["--learner", "gradient-boosting"])
+    #expect(lr.status == 0 && gb.status == 0)
+    #expect(lr.stdout != gb.stdout)
+
+    let badLoss = try CLI.run(
+      ["mitigate", "exponentiated-gradient"] + common + ["--loss", "focal"])
+    #expect(badLoss.status == 2)
+    #expect(badLoss.stderr.contains("--loss"), "\(badLoss.stderr)")
+    let regularized = try CLI.run(
+      ["mitigate", "fairness-regularized"] + common + ["--learner", "gradient-boosting"])
+    #expect(regularized.status == 2)
+    #expect(regularized.stderr.contains("logistic regression"), "\(regularized.stderr)")
+  }
+
   @Test(
     "threshold optimizer on Adult through the CLI matches fairlearn",
     .enabled(if: TestData.sharedIsAvailable))

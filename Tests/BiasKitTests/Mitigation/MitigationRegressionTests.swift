@@ -205,19 +205,17 @@ struct MitigationRegressionTests {
 
 // MARK: - The README example: a mitigation with a custom WeightedLearner
 
-/// A one-feature threshold classifier `1[x₀ > t]`, `t` minimising the weighted error.
+/// The README's custom learner: `1[x₀ > t]`, `t` the value of feature 0 with the least
+/// weighted error.
 struct Stump: WeightedLearner {
   struct Model: FittedClassifier {
     var t: Double
-    func scores(_ x: Matrix) -> [Double] { (0..<x.rows).map { x[$0, 0] > t ? 1 : 0 } }
-    func predictions(_ x: Matrix) -> [UInt8] { scores(x).map { $0 > 0 ? 1 : 0 } }
+    func scores(_ x: Matrix) -> [Double] { x.column(0).map { $0 > t ? 1 : 0 } }
+    func predictions(_ x: Matrix) -> [UInt8] { x.column(0).map { $0 > t ? 1 : 0 } }
   }
-  func prepared(_ x: Matrix) -> Matrix { x }
-  func predictions(of m: Model, on x: Matrix) -> [UInt8] { m.predictions(x) }
   func fitted(_ x: Matrix, labels y: [UInt8], weights w: [Double]?, startingFrom: Model?) -> Model {
-    func error(_ t: Double) -> Double {
-      (0..<x.rows).reduce(0) { $0 + ((x[$1, 0] > t) == (y[$1] == 1) ? 0 : w?[$1] ?? 1) }
-    }
+    let wrong = { (t: Double) in y.indices.filter { (x[$0, 0] > t) != (y[$0] == 1) } }
+    let error = { (t: Double) in wrong(t).reduce(0) { $0 + (w?[$1] ?? 1) } }
     return Model(t: x.column(0).min { error($0) < error($1) } ?? 0)
   }
 }
@@ -228,26 +226,31 @@ struct ReadmeMitigationExampleTests {
   func customLearner() throws {
     let folder = try TestData.temporaryFolder()
     var generator = SeededGenerator(seed: 3)
-    var text = "x,sex,y\n"
-    for _ in 0..<200 {
-      let sex = generator.nextUniform() < 0.5 ? "F" : "M"
-      let x = generator.nextUniform() + (sex == "M" ? 0.3 : 0)
-      text += "\(x),\(sex),\(generator.nextUniform() < x ? 1 : 0)\n"
+    for name in ["train.csv", "test.csv"] {
+      var text = "x,sex,y\n"
+      for _ in 0..<200 {
+        let sex = generator.nextUniform() < 0.5 ? "F" : "M"
+        let x = generator.nextUniform() + (sex == "M" ? 0.3 : 0)
+        text += "\(x),\(sex),\(generator.nextUniform() < x ? 1 : 0)\n"
+      }
+      try text.write(
+        to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
-    let path = folder.appendingPathComponent("train.csv").path
-    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    let (train, test) = (
+      folder.appendingPathComponent("train.csv").path,
+      folder.appendingPathComponent("test.csv").path
+    )
 
-    // README (with `Stump` above):
+    // The README example (with `Stump` above), with the files' paths:
     let data = try MitigationData(
-      readingTrain: path,
+      readingTrain: train, test: test,
       schema: DatasetSchema(target: "y", sensitive: ["sex"], features: .allExcept([])))
-    let mitigator = ExponentiatedGradient(learner: Stump(), constraint: .demographicParity())
-    let run = try data.run(mitigator, seed: 7)
-    print(run.train.expectedViolation, run.model.summary.serialized(indent: 0))
+    let run = try data.run(
+      ExponentiatedGradient(learner: Stump(), constraint: .demographicParity()), seed: 7)
 
     #expect(data.train.featureNames == ["x"])
     #expect(run.train.expectedViolation < 0.05, "\(run.train.expected)")
-    #expect(run.predictions.count == 200)
+    #expect(run.predictions.count == 200 && run.test?.rows == 200)
     let plain = try Stump().fitted(features: data.train.features, labels: data.train.labels!.values)
     let before = try ExpectedOutcome(
       probabilities: plain.predictions(data.train.features).map(Double.init),

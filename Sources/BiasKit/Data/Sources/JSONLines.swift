@@ -821,7 +821,8 @@ extension JSONLines: FileTableSource {
         case .number(let allowMissing):
           if missing {
             guard allowMissing else {
-              throw record.problem("the field '\(request.name)' is missing; expected a number", at: value)
+              throw record.problem(
+                "the field '\(request.name)' is missing; expected a number", at: value)
             }
             return .number(.nan)
           }
@@ -846,7 +847,8 @@ extension JSONLines: FileTableSource {
     for (k, request) in requests.enumerated() {
       switch request.kind {
       case .number:
-        columns.append(.numbers(rows.map { if case .number(let x) = $0[k] { return x } else { return .nan } }))
+        columns.append(
+          .numbers(rows.map { if case .number(let x) = $0[k] { return x } else { return .nan } }))
       case .category(let missingGroup):
         var index: [String: Int32] = [:]
         var levels: [String] = []
@@ -855,7 +857,8 @@ extension JSONLines: FileTableSource {
         for (i, row) in rows.enumerated() {
           guard case .text(let t) = row[k], let text = t ?? missingGroup else {
             throw BiasKitError(
-              .invalidValue, "\(location(row: i, column: request.name)): the field is missing; expected a group")
+              .invalidValue,
+              "\(location(row: i, column: request.name)): the field is missing; expected a group")
           }
           if let code = index[text] {
             codes.append(code)
@@ -874,7 +877,8 @@ extension JSONLines: FileTableSource {
         for (i, row) in rows.enumerated() {
           guard case .text(let t) = row[k], let text = t else {
             throw BiasKitError(
-              .invalidValue, "\(location(row: i, column: request.name)): the field is missing; expected a label")
+              .invalidValue,
+              "\(location(row: i, column: request.name)): the field is missing; expected a label")
           }
           let value: UInt8
           if let positive {
@@ -885,7 +889,8 @@ extension JSONLines: FileTableSource {
               if let n = negativeName, n != text {
                 throw BiasKitError(
                   .invalidValue,
-                  "\(location(row: i, column: request.name)): '\(text)' is a third class; a binary label column may hold two (already seen: '\(positive)', '\(n)')")
+                  "\(location(row: i, column: request.name)): '\(text)' is a third class; a binary label column may hold two (already seen: '\(positive)', '\(n)')"
+                )
               }
               negativeName = text
               value = 0
@@ -897,14 +902,20 @@ extension JSONLines: FileTableSource {
             default:
               throw BiasKitError(
                 .invalidValue,
-                "\(location(row: i, column: request.name)): '\(text)' is not a binary label; expected 0/1, -1/1 or true/false")
+                "\(location(row: i, column: request.name)): '\(text)' is not a binary label; expected 0/1, -1/1 or true/false"
+              )
             }
-            if value == 1 { positiveName = positiveName ?? text } else { negativeName = negativeName ?? text }
+            if value == 1 {
+              positiveName = positiveName ?? text
+            } else {
+              negativeName = negativeName ?? text
+            }
           }
           values.append(value)
         }
         columns.append(
-          .labels(LabelColumn(values: values, negativeName: negativeName, positiveName: positiveName)))
+          .labels(
+            LabelColumn(values: values, negativeName: negativeName, positiveName: positiveName)))
       }
     }
     guard !rows.isEmpty else { throw BiasKitError.headerOnly(path) }
