@@ -420,10 +420,20 @@ func approximateMode<G: RandomNumberGenerator>(
 func validateGradientBoostingInputs(
   features: Matrix, labels: [UInt8], weights: [Double]?, oneClassOK: Bool = false
 ) throws {
-  let n = features.rows
-  guard n > 0 else {
+  guard features.rows > 0 else {
     throw BiasKitError(.degenerateData, "gradient boosting: no rows to fit")
   }
+  try validateGradientBoostingTargets(
+    rows: features.rows, labels: labels, weights: weights, oneClassOK: oneClassOK)
+  try validateGradientBoostingFeatures(features)
+}
+
+/// Throws unless there are `rows` labels, each 0 or 1, and `rows` finite non-negative weights
+/// (when given) with a positive one, and (unless `oneClassOK`) both classes among the rows of
+/// positive weight.
+func validateGradientBoostingTargets(
+  rows n: Int, labels: [UInt8], weights: [Double]?, oneClassOK: Bool = false
+) throws {
   guard labels.count == n else {
     throw BiasKitError(.invalidArgument, "gradient boosting: \(labels.count) labels for \(n) rows")
   }
@@ -450,7 +460,6 @@ func validateGradientBoostingInputs(
   }
   guard anyPositive else { throw BiasKitError.allWeightsZero() }
   if !oneClassOK && !(seen[0] && seen[1]) { throw BiasKitError.oneClassLabel(seen[1] ? 1 : 0) }
-  try validateGradientBoostingFeatures(features)
 }
 
 extension BiasKitError {

@@ -28,34 +28,7 @@ extension GradientBoostingClassifier: WeightedLearner {
     startingFrom previous: Model?
   ) throws -> Model {
     try validate()
-    let n = features.rows
-    guard labels.count == n else {
-      throw BiasKitError(
-        .invalidArgument, "gradient boosting: \(labels.count) labels for \(n) rows")
-    }
-    if let weights, weights.count != n {
-      throw BiasKitError(
-        .invalidArgument, "gradient boosting: \(weights.count) sample weights for \(n) rows")
-    }
-    var seen = [false, false]
-    var anyPositive = false
-    for i in 0..<n {
-      guard labels[i] <= 1 else {
-        throw BiasKitError(
-          .invalidValue,
-          "gradient boosting: label \(labels[i]) at row \(i + 1); labels must be 0 or 1")
-      }
-      let w = weights?[i] ?? 1
-      guard w.isFinite && w >= 0 else {
-        throw BiasKitError(.invalidValue, "gradient boosting: sample weight \(w) at row \(i + 1)")
-      }
-      if w > 0 {
-        anyPositive = true
-        seen[Int(labels[i])] = true
-      }
-    }
-    guard anyPositive else { throw BiasKitError.allWeightsZero() }
-    guard seen[0] && seen[1] else { throw BiasKitError.oneClassLabel(seen[1] ? 1 : 0) }
+    try validateGradientBoostingTargets(rows: features.rows, labels: labels, weights: weights)
     var plain = self
     plain.earlyStopping = .off
     return plain.boosted(
