@@ -36,8 +36,10 @@ struct RankExposureCommand: ParsableCommand {
   @Option(help: "Significance of FA*IR's top-k test, in (0, 0.5].")
   var alpha: Double = 0.1
 
-  @Option(help: "table, json or csv (one row per measure, group and cut-off).")
-  var format: RankFormat = .table
+  @Option(
+    help:
+      "table, json, csv (one row per measure, group and cut-off) or html (a page, with --output).")
+  var format: ExposureFormat = .table
 
   @Option(help: "Write to this file (atomically) instead of standard output.")
   var output: String?
@@ -69,9 +71,18 @@ struct RankExposureCommand: ParsableCommand {
     case .json: text = report.json().serialized() + "\n"
     case .csv: text = report.csv().text
     case .table: text = report.terminalText()
+    case .html:
+      text = try report.html(
+        provenance: HTMLReport.Provenance(
+          commandLine: CommandLine.arguments, inputFile: input.input))
     }
     try RankOutput.write(text, to: output)
   }
+}
+
+/// How `rank exposure` writes its report.
+enum ExposureFormat: String, CaseIterable, ExpressibleByArgument {
+  case table, json, csv, html
 }
 
 /// Every exposure measure of one input, computed by the library.
@@ -84,6 +95,7 @@ struct RankExposureReport {
   var quality: RankingQuality.Report?
   var protectedGroup: Int
   var alpha: Double
+  var proportion: Double?
 
   init(
     table: RankingTable, weighting: PositionWeighting, cutoffs: [Int], step: Int,
@@ -92,6 +104,7 @@ struct RankExposureReport {
     let lists = table.lists
     self.table = table
     self.alpha = alpha
+    self.proportion = proportion
     protectedGroup = try RankOutput.protectedGroup(protectedName, in: lists)
     // The cut-offs first: a k longer than a list is the user's mistake to report.
     let kMax = cutoffs.max() ?? 1
@@ -117,6 +130,27 @@ struct RankExposureReport {
   }
 
   var groupNames: [String] { table.lists.groupNames }
+
+  /// The page: exposure bars and curves, top-k shares, and FA*IR's prefix test at the largest
+  /// k with --p (or the protected group's overall share).
+  func html(provenance: HTMLReport.Provenance) throws -> String {
+    let lists = table.lists
+    var fairTable: FAIR.MTable? = nil
+    if let shares, let k = shares.cutoffs.max() {
+      var p = proportion
+      if p == nil {
+        let protectedRows = lists.groups.lazy.filter { Int($0) == protectedGroup }.count
+        p = Double(protectedRows) / Double(lists.rowCount)
+      }
+      if let p, p > 0, p < 1 {
+        fairTable = try FAIR(length: k, proportion: p, significance: alpha).table()
+      }
+    }
+    let page = try HTMLReport(
+      ranking: lists, exposure: exposure, shares: shares, table: fairTable,
+      protectedGroup: protectedGroup, provenance: provenance)
+    return page.html()
+  }
 
   func exposureJSON(_ v: GroupExposure.Values) -> JSONValue {
     .object([

@@ -263,4 +263,24 @@ struct RankCommandTests {
     #expect(estimated.status == 0, "\(estimated.stderr)")
     #expect(estimated.stdout.contains("estimated by the position-based click model"))
   }
+
+  @Test("rank exposure --format html writes one self-contained page with the curves and tests")
+  func exposureHTMLOnCompas() throws {
+    let page = try TestData.temporaryFolder().appendingPathComponent("ranking.html")
+    let result = try CLI.run(
+      ["rank", "exposure", Self.compas] + Self.columns + [
+        "--relevance", "relevance", "--protected", "African-American", "--p", "0.5", "--k",
+        "10,20", "--format", "html", "--output", page.path,
+      ])
+    #expect(result.status == 0, "\(result.stderr)")
+    let html = try String(contentsOf: page, encoding: .utf8)
+    #expect(html.hasPrefix("<!DOCTYPE html>"))
+    for id in ["exposure", "exposure-curves", "top-k-shares", "fair-test"] {
+      #expect(html.contains("<section id=\"\(id)\""), "\(id)")
+    }
+    #expect(html.contains("<svg"))
+    #expect(!html.contains("<script"))
+    #expect(html.contains("Content-Security-Policy"))
+    #expect(html.contains("African-American"))
+  }
 }
