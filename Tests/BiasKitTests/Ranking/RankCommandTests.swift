@@ -283,4 +283,37 @@ struct RankCommandTests {
     #expect(html.contains("Content-Security-Policy"))
     #expect(html.contains("African-American"))
   }
+
+  @Test("a Parquet file gives the same exposure report and re-ranking as the same rows in CSV")
+  func parquetEqualsCSV() throws {
+    // Fixtures/Ranking/make_compas_parquet.py: the first four months of the example.
+    let parquet = TestData.fixture("Ranking/compas-ranking-4.parquet").path
+    let source = try String(contentsOfFile: Self.compas, encoding: .utf8)
+    let months = ["2013-01", "2013-02", "2013-03", "2013-04"]
+    let lines = source.split(separator: "\n").map(String.init)
+    let csv = try Self.file(
+      [lines[0]] + lines.dropFirst().filter { months.contains(String($0.prefix(7))) },
+      name: "compas-4.csv")
+    let folder = csv.deletingLastPathComponent()
+    func run(_ path: String, _ out: String) throws -> (String, String) {
+      let exposure = try CLI.run(
+        ["rank", "exposure", path] + Self.columns + [
+          "--relevance", "relevance", "--protected", "African-American", "--format", "csv",
+        ])
+      #expect(exposure.status == 0, "\(exposure.stderr)")
+      let target = folder.appendingPathComponent(out)
+      let fair = try CLI.run(
+        ["rank", "fair", path] + Self.columns + [
+          "--relevance", "relevance", "--protected", "African-American", "--p", "0.5", "--k",
+          "20", "--output", target.path,
+        ])
+      #expect(fair.status == 0, "\(fair.stderr)")
+      return (exposure.stdout, try String(contentsOf: target, encoding: .utf8))
+    }
+    let fromParquet = try run(parquet, "parquet.csv")
+    let fromCSV = try run(csv.path, "csv.csv")
+    #expect(fromParquet.0 == fromCSV.0)
+    #expect(fromParquet.1 == fromCSV.1)
+    #expect(fromParquet.1.split(separator: "\n").count == 1 + 4 * 20)
+  }
 }
