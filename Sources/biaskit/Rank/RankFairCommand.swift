@@ -96,6 +96,8 @@ struct RankFairResult {
   var passesAfter: [Bool]
   var binomial: FAIRReranking?
   var multinomialTable: [[Int]]?
+  /// Mean NDCG@k before and after, when gains are known.
+  var ndcg: (before: Double, after: Double)?
 
   init(
     lists: RankedLists, method: FairMethodChoice, proportions: [Double], alpha: Double, k: Int,
@@ -114,6 +116,9 @@ struct RankFairResult {
       positions = result.positions
       passesBefore = result.passesBefore
       passesAfter = result.passesAfter
+      if let before = result.meanNDCGBefore, let after = result.meanNDCGAfter {
+        ndcg = (before, after)
+      }
     case .multinomial:
       let result = try MultinomialFAIR(length: k, proportions: proportions, significance: alpha)
         .reranked(lists, protectedGroups: protectedGroups)
@@ -121,6 +126,10 @@ struct RankFairResult {
       positions = result.positions
       passesBefore = result.passesBefore
       passesAfter = result.passesAfter
+      if let values = lists.topKNDCG(reranked: result.positions, length: k) {
+        let count = Double(max(1, values.before.count))
+        ndcg = (values.before.reduce(0, +) / count, values.after.reduce(0, +) / count)
+      }
     }
   }
 
@@ -180,7 +189,7 @@ struct RankFairResult {
       ("lists_passing_before", .integer(passesBefore.filter { $0 }.count)),
       ("lists_passing_after", .integer(passesAfter.filter { $0 }.count)),
     ]
-    if let before = binomial?.meanNDCGBefore, let after = binomial?.meanNDCGAfter {
+    if let (before, after) = ndcg {
       out += [
         ("ndcg_before", .number(before)), ("ndcg_after", .number(after)),
         ("utility_lost", .number(before - after)),
@@ -201,7 +210,7 @@ struct RankFairResult {
       "m-table: \(m.map { $0.count == 1 ? String($0[0]) : "(" + $0.map(String.init).joined(separator: ",") + ")" }.joined(separator: " "))\n"
     out +=
       "lists passing every prefix: \(passesBefore.filter { $0 }.count) of \(passesBefore.count) before, \(passesAfter.filter { $0 }.count) after\n"
-    if let before = binomial?.meanNDCGBefore, let after = binomial?.meanNDCGAfter {
+    if let (before, after) = ndcg {
       out +=
         "NDCG@\(length): \(n(before)) before, \(n(after)) after (utility lost \(n(before - after)))\n"
     }
