@@ -8,6 +8,7 @@ let allJobs: [BenchJob] =
   AuditBench.jobs + MitigationBench.jobs + ResamplingBench.jobs
   + EmbeddingsBench.jobs + ParquetBench.jobs + LanguageModelsBench.jobs + EstimationBench.jobs
   + LearnersBench.jobs
+  + RankingBench.jobs
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let name = arguments.first, let job = allJobs.first(where: { $0.name == name }) else {

@@ -13,7 +13,7 @@ struct BiasKitCommand: ParsableCommand {
     subcommands: [
       AuditCommand.self, CheckCommand.self, MitigateCommand.self, ResampleCommand.self,
       EmbeddingsCommand.self, MergeCommand.self, ImportCommand.self, LLMCommand.self,
-      EstimateCommand.self,
+      EstimateCommand.self, RankCommand.self,
     ]
   )
 }

@@ -78,79 +78,99 @@ public struct ExpectedExposure: Sendable, Equatable {
     }
     let g = lists.groupCount
     let table = PositionWeights(weighting, length: lists.longestListLength)
-    var queries: [Values] = []
-    queries.reserveCapacity(lists.queryCount)
-    var weights: [Double] = []
-    var entries: [(item: Int32, position: Int, weight: Double)] = []
-    var itemsOfQuery: [(relevance: Double, group: Int32, exposure: Double)] = []
-    for q in 0..<lists.queryCount {
-      let firstList = lists.queryListStart[q]
-      let lastList = lists.queryListStart[q + 1]
-      let samples = Double(lastList - firstList)
-      entries.removeAll(keepingCapacity: true)
-      var longest = 0
-      for l in firstList..<lastList {
-        let start = lists.listStart[l]
-        let m = lists.listStart[l + 1] - start
-        longest = max(longest, m)
-        lists.fillWeights(&weights, list: l, table: table)
-        for k in 0..<m { entries.append((itemCodes[start + k], start + k, weights[k])) }
-      }
-      entries.sort { $0.item < $1.item || ($0.item == $1.item && $0.position < $1.position) }
-      itemsOfQuery.removeAll(keepingCapacity: true)
-      var k = 0
-      while k < entries.count {
-        var e = k
-        var exposure = 0.0
-        let first = entries[k].position
-        while e < entries.count, entries[e].item == entries[k].item {
-          let p = entries[e].position
-          if relevance[p] != relevance[first] || lists.groups[p] != lists.groups[first] {
-            throw BiasKitError.itemChangesBetweenSamples(
-              lists.itemNames?[Int(entries[k].item)] ?? "", query: lists.queryNames[q])
+    let empty = Values(
+      loss: 0, disparity: 0, relevance: 0, idealNorm: 0, groupExposure: [], groupTarget: [],
+      groupLoss: 0, groupDisparity: 0, groupRelevance: 0, count: 0)
+    var queries = [Values](repeating: empty, count: lists.queryCount)
+    let failures = ManagedErrors()
+    queries.withUnsafeMutableBufferPointer { out in
+      RankingMath.forEachChunk(lists.queryCount, minimumChunk: 256) { range in
+        var weights: [Double] = []
+        var entries: [(item: Int32, position: Int, weight: Double)] = []
+        var itemsOfQuery: [(relevance: Double, group: Int32, exposure: Double)] = []
+        var target: [Double] = []
+        queryLoop: for q in range {
+          let firstList = lists.queryListStart[q]
+          let lastList = lists.queryListStart[q + 1]
+          let samples = Double(lastList - firstList)
+          entries.removeAll(keepingCapacity: true)
+          var longest = 0
+          for l in firstList..<lastList {
+            let start = lists.listStart[l]
+            let m = lists.listStart[l + 1] - start
+            longest = max(longest, m)
+            lists.fillWeights(&weights, list: l, table: table)
+            for k in 0..<m { entries.append((itemCodes[start + k], start + k, weights[k])) }
           }
-          exposure += entries[e].weight
-          e += 1
+          itemsOfQuery.removeAll(keepingCapacity: true)
+          if lastList - firstList == 1 {
+            // One list: its items are distinct (validated), nothing to merge.
+            for e in entries {
+              itemsOfQuery.append((relevance[e.position], lists.groups[e.position], e.weight))
+            }
+          } else {
+            entries.sort { $0.item < $1.item || ($0.item == $1.item && $0.position < $1.position) }
+          }
+          var k = lastList - firstList == 1 ? entries.count : 0
+          while k < entries.count {
+            var e = k
+            var exposure = 0.0
+            let first = entries[k].position
+            while e < entries.count, entries[e].item == entries[k].item {
+              let p = entries[e].position
+              if relevance[p] != relevance[first] || lists.groups[p] != lists.groups[first] {
+                failures.record(
+                  BiasKitError.itemChangesBetweenSamples(
+                    lists.itemNames?[Int(entries[k].item)] ?? "", query: lists.queryNames[q]))
+                continue queryLoop
+              }
+              exposure += entries[e].weight
+              e += 1
+            }
+            itemsOfQuery.append((relevance[first], lists.groups[first], exposure / samples))
+            k = e
+          }
+          // The ideal ranking: by relevance, grades sharing their positions' weights.
+          itemsOfQuery.sort { $0.relevance > $1.relevance }
+          if target.count < itemsOfQuery.count {
+            target = [Double](repeating: 0, count: itemsOfQuery.count)
+          }
+          var a = 0
+          while a < itemsOfQuery.count {
+            var b = a + 1
+            while b < itemsOfQuery.count, itemsOfQuery[b].relevance == itemsOfQuery[a].relevance {
+              b += 1
+            }
+            var sum = 0.0
+            for position in a..<b where position < longest { sum += table[position + 1] }
+            for j in a..<b { target[j] = sum / Double(b - a) }
+            a = b
+          }
+          var values = Values(
+            loss: 0, disparity: 0, relevance: 0, idealNorm: 0,
+            groupExposure: [Double](repeating: 0, count: g),
+            groupTarget: [Double](repeating: 0, count: g), groupLoss: 0, groupDisparity: 0,
+            groupRelevance: 0, count: itemsOfQuery.count)
+          for (j, item) in itemsOfQuery.enumerated() {
+            let d = item.exposure - target[j]
+            values.loss += d * d
+            values.disparity += item.exposure * item.exposure
+            values.relevance += item.exposure * target[j]
+            values.idealNorm += target[j] * target[j]
+            values.groupExposure[Int(item.group)] += item.exposure
+            values.groupTarget[Int(item.group)] += target[j]
+          }
+          for h in 0..<g {
+            let d = values.groupExposure[h] - values.groupTarget[h]
+            values.groupLoss += d * d
+            values.groupDisparity += values.groupExposure[h] * values.groupExposure[h]
+            values.groupRelevance += values.groupExposure[h] * values.groupTarget[h]
+          }
+          out[q] = values
         }
-        itemsOfQuery.append((relevance[first], lists.groups[first], exposure / samples))
-        k = e
       }
-      // The ideal ranking: by relevance, grades sharing their positions' weights.
-      itemsOfQuery.sort { $0.relevance > $1.relevance }
-      var target = [Double](repeating: 0, count: itemsOfQuery.count)
-      var a = 0
-      while a < itemsOfQuery.count {
-        var b = a + 1
-        while b < itemsOfQuery.count, itemsOfQuery[b].relevance == itemsOfQuery[a].relevance {
-          b += 1
-        }
-        var sum = 0.0
-        for position in a..<b where position < longest { sum += table[position + 1] }
-        for j in a..<b { target[j] = sum / Double(b - a) }
-        a = b
-      }
-      var values = Values(
-        loss: 0, disparity: 0, relevance: 0, idealNorm: 0,
-        groupExposure: [Double](repeating: 0, count: g),
-        groupTarget: [Double](repeating: 0, count: g), groupLoss: 0, groupDisparity: 0,
-        groupRelevance: 0, count: itemsOfQuery.count)
-      for (j, item) in itemsOfQuery.enumerated() {
-        let d = item.exposure - target[j]
-        values.loss += d * d
-        values.disparity += item.exposure * item.exposure
-        values.relevance += item.exposure * target[j]
-        values.idealNorm += target[j] * target[j]
-        values.groupExposure[Int(item.group)] += item.exposure
-        values.groupTarget[Int(item.group)] += target[j]
-      }
-      for h in 0..<g {
-        let d = values.groupExposure[h] - values.groupTarget[h]
-        values.groupLoss += d * d
-        values.groupDisparity += values.groupExposure[h] * values.groupExposure[h]
-        values.groupRelevance += values.groupExposure[h] * values.groupTarget[h]
-      }
-      queries.append(values)
     }
+    if let error = failures.first { throw error }
     return Report(
       weighting: weighting, groupNames: lists.groupNames, queries: queries,
       mean: ExpectedExposure.average(queries, groupCount: g))
@@ -166,6 +186,24 @@ public struct ExpectedExposure: Sendable, Equatable {
       groupTarget: (0..<g).map { h in mean { $0.groupTarget[h] } },
       groupLoss: mean(\.groupLoss), groupDisparity: mean(\.groupDisparity),
       groupRelevance: mean(\.groupRelevance), count: values.count)
+  }
+}
+
+/// The first error raised by parallel workers.
+final class ManagedErrors: @unchecked Sendable {
+  private var error: BiasKitError?
+  private let lock = NSLock()
+
+  func record(_ error: BiasKitError) {
+    lock.lock()
+    defer { lock.unlock() }
+    if self.error == nil { self.error = error }
+  }
+
+  var first: BiasKitError? {
+    lock.lock()
+    defer { lock.unlock() }
+    return error
   }
 }
 

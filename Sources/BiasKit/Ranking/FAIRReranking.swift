@@ -171,3 +171,44 @@ extension BiasKitError {
     )
   }
 }
+
+extension RankedLists {
+  /// NDCG@k of each list's original top k and of a re-ranked top k, as ``FAIRReranking``
+  /// reports them: gains are the relevance (or, without relevance, non-negative scores), the
+  /// ideal is the list's k largest gains, both over the strict orders. Nil when no gains are
+  /// known. `positions[l · k + i]` is the position at new rank i + 1 of list l (as
+  /// ``FAIRReranking/positions`` and ``MultinomialFAIR/Reranking/positions``).
+  ///
+  /// - Complexity: O(n log m + lists × k).
+  public func topKNDCG(
+    reranked positions: [Int32], length k: Int
+  ) -> (
+    before: [Double], after: [Double]
+  )? {
+    let gains: [Double]? = relevance ?? scores.flatMap { s in s.min()! >= 0 ? s : nil }
+    guard let gains, k >= 1, positions.count == listCount * k else { return nil }
+    let discount = PositionWeights(.logarithmic, length: k)
+    var before = [Double](repeating: 0, count: listCount)
+    var after = [Double](repeating: 0, count: listCount)
+    var ideal: [Double] = []
+    for l in 0..<listCount {
+      let start = listStart[l]
+      let end = listStart[l + 1]
+      guard end - start >= k else { return nil }
+      ideal.removeAll(keepingCapacity: true)
+      for p in start..<end { ideal.append(gains[p]) }
+      ideal.sort(by: >)
+      var idcg = 0.0
+      var dcgBefore = 0.0
+      var dcgAfter = 0.0
+      for i in 0..<k {
+        idcg += ideal[i] * discount[i + 1]
+        dcgBefore += gains[start + i] * discount[i + 1]
+        dcgAfter += gains[Int(positions[l * k + i])] * discount[i + 1]
+      }
+      before[l] = idcg > 0 ? dcgBefore / idcg : 0
+      after[l] = idcg > 0 ? dcgAfter / idcg : 0
+    }
+    return (before, after)
+  }
+}

@@ -75,40 +75,67 @@ public struct RankedGroupDivergence: Sendable, Equatable {
     guard (0..<lists.groupCount).contains(protectedGroup) else {
       throw BiasKitError(.invalidArgument, "protected group \(protectedGroup) does not exist")
     }
-    var normalizerCache: [Int: [Double]] = [:]
+    let protected = Int32(protectedGroup)
+    let listCount = lists.listCount
+    // Per list: its length, protected total and the three discounted sums (in parallel).
+    var raw = [Double](repeating: 0, count: 3 * listCount)
+    var totals = [Int32](repeating: 0, count: listCount)
+    let discount = (0...lists.longestListLength).map { $0 < 2 ? 0 : 1 / log2(Double($0)) }
+    raw.withUnsafeMutableBufferPointer { out in
+      totals.withUnsafeMutableBufferPointer { totalOut in
+        RankingMath.forEachChunk(listCount) { range in
+          for l in range {
+            let start = lists.listStart[l]
+            let n = lists.listStart[l + 1] - start
+            var total = 0
+            for k in start..<(start + n) where lists.groups[k] == protected { total += 1 }
+            var prefix = 0
+            var nd = 0.0
+            var kl = 0.0
+            var rd = 0.0
+            for k in 0..<n {
+              if lists.groups[start + k] == protected { prefix += 1 }
+              let i = k + 1
+              if i % step == 0 {
+                let d = discount[i]
+                nd += RankedGroupDivergence.term(.rND, prefix, i, total, n) * d
+                kl += RankedGroupDivergence.term(.rKL, prefix, i, total, n) * d
+                rd += RankedGroupDivergence.term(.rRD, prefix, i, total, n) * d
+              }
+            }
+            out[3 * l] = nd
+            out[3 * l + 1] = kl
+            out[3 * l + 2] = rd
+            totalOut[l] = Int32(total)
+          }
+        }
+      }
+    }
+    // Z once per distinct (length, protected total).
+    var normalizers: [Int: [Double]] = [:]
+    for l in 0..<listCount {
+      let n = lists.listStart[l + 1] - lists.listStart[l]
+      let key = n &* 1_000_003 &+ Int(totals[l])
+      if normalizers[key] == nil {
+        normalizers[key] = Measure.allCases.map {
+          normalizer($0, count: n, protected: Int(totals[l]))
+        }
+      }
+    }
     var queries: [Values] = []
     queries.reserveCapacity(lists.queryCount)
-    let protected = Int32(protectedGroup)
     for q in 0..<lists.queryCount {
       var sums = [0.0, 0.0, 0.0]
-      var raw = [0.0, 0.0, 0.0]
+      var rawSums = [0.0, 0.0, 0.0]
       var norms = [0.0, 0.0, 0.0]
       var counts = [0, 0, 0]
       for l in lists.queryListStart[q]..<lists.queryListStart[q + 1] {
-        let start = lists.listStart[l]
-        let n = lists.listStart[l + 1] - start
-        var total = 0
-        for k in start..<(start + n) where lists.groups[k] == protected { total += 1 }
-        var prefix = 0
-        var value = [0.0, 0.0, 0.0]
-        for k in 0..<n {
-          if lists.groups[start + k] == protected { prefix += 1 }
-          let i = k + 1
-          if i % step == 0 {
-            let d = log2(Double(i))
-            for (j, measure) in Measure.allCases.enumerated() {
-              value[j] += RankedGroupDivergence.term(measure, prefix, i, total, n) / d
-            }
-          }
-        }
-        let key = n &* 1_000_003 &+ total
-        let z =
-          normalizerCache[key]
-          ?? Measure.allCases.map { normalizer($0, count: n, protected: total) }
-        normalizerCache[key] = z
+        let n = lists.listStart[l + 1] - lists.listStart[l]
+        let z = normalizers[n &* 1_000_003 &+ Int(totals[l])]!
         for j in 0..<3 where z[j] > 0 {
-          sums[j] += value[j] / z[j]
-          raw[j] += value[j]
+          let value = raw[3 * l + j]
+          sums[j] += value / z[j]
+          rawSums[j] += value
           norms[j] += z[j]
           counts[j] += 1
         }
@@ -119,7 +146,8 @@ public struct RankedGroupDivergence: Sendable, Equatable {
       queries.append(
         Values(
           rND: mean(0, sums), rKL: mean(1, sums), rRD: mean(2, sums),
-          rawSums: (0..<3).map { mean($0, raw) }, normalizers: (0..<3).map { mean($0, norms) }))
+          rawSums: (0..<3).map { mean($0, rawSums) },
+          normalizers: (0..<3).map { mean($0, norms) }))
     }
     let mean = Values(
       rND: RankingMath.mean(queries.map(\.rND)), rKL: RankingMath.mean(queries.map(\.rKL)),

@@ -178,27 +178,39 @@ public struct RankedLists: Sendable {
       }
     }
 
-    // Group rows into lists: a stable counting sort by sample, then by query.
+    // Group rows into lists: a stable counting sort by sample, then by query (skipped when the
+    // rows already come query by query, as most files do).
     let queryCount = queries.levels.count
-    var order0 = [Int32](repeating: 0, count: n)
-    if let samples {
-      let sampleCount = samples.levels.count
-      var start = [Int](repeating: 0, count: sampleCount + 1)
-      for i in 0..<n { start[Int(samples.codes[i]) + 1] += 1 }
-      for s in 0..<sampleCount { start[s + 1] += start[s] }
-      for i in 0..<n {
-        let s = Int(samples.codes[i])
-        order0[start[s]] = Int32(i)
-        start[s] += 1
-      }
-    } else {
-      for i in 0..<n { order0[i] = Int32(i) }
-    }
     var queryStart = [Int](repeating: 0, count: queryCount + 1)
     for i in 0..<n { queryStart[Int(queries.codes[i]) + 1] += 1 }
     for q in 0..<queryCount { queryStart[q + 1] += queryStart[q] }
-    var byQuery = [Int32](repeating: 0, count: n)
-    do {
+    var byQuery: [Int32] = []
+    var grouped = samples == nil
+    if grouped {
+      // Codes number queries by first appearance: rows are grouped iff codes never decrease.
+      queries.codes.withUnsafeBufferPointer { codes in
+        for i in 1..<n where codes[i] < codes[i - 1] {
+          grouped = false
+          break
+        }
+      }
+    }
+    if !grouped {
+      var order0 = [Int32](repeating: 0, count: n)
+      if let samples {
+        let sampleCount = samples.levels.count
+        var start = [Int](repeating: 0, count: sampleCount + 1)
+        for i in 0..<n { start[Int(samples.codes[i]) + 1] += 1 }
+        for s in 0..<sampleCount { start[s + 1] += start[s] }
+        for i in 0..<n {
+          let s = Int(samples.codes[i])
+          order0[start[s]] = Int32(i)
+          start[s] += 1
+        }
+      } else {
+        for i in 0..<n { order0[i] = Int32(i) }
+      }
+      byQuery = [Int32](repeating: 0, count: n)
       var next = queryStart
       for k in 0..<n {
         let i = Int(order0[k])
@@ -207,7 +219,11 @@ public struct RankedLists: Sendable {
         next[q] += 1
       }
     }
-    order0 = []
+    let isGrouped = grouped
+    let groupedRows = byQuery
+    byQuery = []
+    /// The input row at grouped position k.
+    @inline(__always) func rowAt(_ k: Int) -> Int { isGrouped ? k : Int(groupedRows[k]) }
 
     // Lists: runs of one sample within a query.
     var listStart: [Int] = [0]
@@ -222,10 +238,10 @@ public struct RankedLists: Sendable {
       var k = queryStart[q]
       let end = queryStart[q + 1]
       while k < end {
-        let sample = samples.map { $0.codes[Int(byQuery[k])] }
+        let sample = samples.map { $0.codes[rowAt(k)] }
         var e = k + 1
         if let samples {
-          while e < end, samples.codes[Int(byQuery[e])] == sample! { e += 1 }
+          while e < end, samples.codes[rowAt(e)] == sample! { e += 1 }
           listSample!.append(sample!)
         } else {
           e = end
@@ -245,7 +261,7 @@ public struct RankedLists: Sendable {
       while queryListStart[listOfQuery + 1] <= l { listOfQuery += 1 }
       let start = listStart[l]
       let count = listStart[l + 1] - start
-      let firstRow = Int(byQuery[start])
+      let firstRow = rowAt(start)
       let name = queries.levels[presentQueries[listOfQuery]]
       let sampleName = samples.map { $0.levels[Int($0.codes[firstRow])] }
       guard count >= 2 else {
@@ -254,7 +270,7 @@ public struct RankedLists: Sendable {
       switch order {
       case .ranks(let ranks):
         for k in start..<(start + count) {
-          let i = Int(byQuery[k])
+          let i = rowAt(k)
           let r = Int(ranks[i])
           guard r <= count else {
             throw BiasKitError.rankOutOfRange(
@@ -266,7 +282,7 @@ public struct RankedLists: Sendable {
           positions[start + r - 1] = Int32(i)
         }
       case .scores(let scores):
-        var slice = Array(byQuery[start..<(start + count)])
+        var slice = (start..<(start + count)).map { Int32(rowAt($0)) }
         slice.sort { a, b in
           let sa = scores[Int(a)]
           let sb = scores[Int(b)]
@@ -278,15 +294,22 @@ public struct RankedLists: Sendable {
         }
       }
     }
-    byQuery = []
 
-    // Gather the columns in ranking order.
-    func gather<T>(_ values: [T]) -> [T] { positions.map { values[Int($0)] } }
+    // Gather the columns in ranking order (nothing to gather when the rows are in order).
+    var inOrder = true
+    positions.withUnsafeBufferPointer { p in
+      for k in 0..<n where p[k] != Int32(k) {
+        inOrder = false
+        break
+      }
+    }
+    func gather<T>(_ values: [T]) -> [T] { inOrder ? values : positions.map { values[Int($0)] } }
     var groupNames = ["all"]
-    var groupCodes = [Int32](repeating: 0, count: n)
+    var groupCodes: [Int32]
+    if groups == nil { groupCodes = [Int32](repeating: 0, count: n) } else { groupCodes = [] }
     if let groups {
       groupNames = groups.names
-      for k in 0..<n { groupCodes[k] = groups.codes[Int(positions[k])] }
+      groupCodes = gather(groups.codes)
     }
     let itemCodes = items.map { gather($0.codes) }
 

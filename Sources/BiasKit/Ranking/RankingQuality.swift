@@ -77,6 +77,7 @@ public struct RankingQuality: Sendable, Equatable {
         var weights: [Double] = []
         var sorted: [Double] = []
         var sub: [Int] = []
+        var scratch = Scratch(groups: g, cutoffs: cutoffs)
         for q in range {
           var values = [Values](repeating: empty, count: c)
           // Per-sample sums and how many samples defined each value (for NaN-skipping means).
@@ -86,6 +87,12 @@ public struct RankingQuality: Sendable, Equatable {
           for l in first..<last {
             let start = lists.listStart[l]
             let m = lists.listStart[l + 1] - start
+            if !lists.hasTies {
+              scratch.accumulate(
+                list: start..<(start + m), lists: lists, relevance: relevance,
+                cutoffs: cutoffs, discount: discount, values: &values, defined: &defined)
+              continue
+            }
             sorted.removeAll(keepingCapacity: true)
             var relevantTotal = 0
             for p in start..<(start + m) {
@@ -182,6 +189,124 @@ public struct RankingQuality: Sendable, Equatable {
     return Report(
       cutoffs: cutoffs, groupNames: lists.groupNames, queries: queries, mean: average(queries),
       byQueryGroup: byQueryGroup, queryGroupNames: lists.queryGroupNames)
+  }
+
+  /// One pass over a list without ties: every measure at every cut-off, and each group's top
+  /// relevances kept by insertion (no sort).
+  struct Scratch {
+    let g: Int
+    let kMax: Int
+    /// The kMax largest relevances, overall and per group (descending), and how many are kept.
+    var top: [Double]
+    var groupTop: [Double]
+    var groupTopCount: [Int]
+    var subRank: [Int]
+    var relevantInGroup: [Int]
+    var groupDCG: [Double]
+    var shown: [Int]
+    var hits: [Int]
+
+    init(groups g: Int, cutoffs: [Int]) {
+      self.g = g
+      kMax = cutoffs.max() ?? 1
+      top = [Double](repeating: 0, count: kMax)
+      groupTop = [Double](repeating: 0, count: g * kMax)
+      groupTopCount = [Int](repeating: 0, count: g)
+      subRank = [Int](repeating: 0, count: g)
+      relevantInGroup = [Int](repeating: 0, count: g)
+      groupDCG = [Double](repeating: 0, count: g * cutoffs.count)
+      shown = [Int](repeating: 0, count: g * cutoffs.count)
+      hits = [Int](repeating: 0, count: g * cutoffs.count)
+    }
+
+    /// Inserts `x` into the descending run `buffer[base..<base + count]` of capacity kMax.
+    @inline(__always)
+    static func insert(
+      _ x: Double, _ buffer: inout [Double], base: Int, count: inout Int, kMax: Int
+    ) {
+      if count == kMax && x <= buffer[base + kMax - 1] { return }
+      var i = count == kMax ? kMax - 1 : count
+      if count < kMax { count += 1 }
+      while i > 0 && buffer[base + i - 1] < x {
+        buffer[base + i] = buffer[base + i - 1]
+        i -= 1
+      }
+      buffer[base + i] = x
+    }
+
+    mutating func accumulate(
+      list: Range<Int>, lists: RankedLists, relevance: [Double], cutoffs: [Int],
+      discount: PositionWeights, values: inout [Values], defined: inout [Double]
+    ) {
+      let c = cutoffs.count
+      var topCount = 0
+      for h in 0..<g {
+        groupTopCount[h] = 0
+        subRank[h] = 0
+        relevantInGroup[h] = 0
+      }
+      for j in 0..<(g * c) {
+        groupDCG[j] = 0
+        shown[j] = 0
+        hits[j] = 0
+      }
+      var relevantTotal = 0
+      for p in list {
+        let r = relevance[p]
+        let h = Int(lists.groups[p])
+        let i = p - list.lowerBound
+        subRank[h] += 1
+        if r > 0 {
+          relevantTotal += 1
+          relevantInGroup[h] += 1
+          RankingQuality.Scratch.insert(r, &top, base: 0, count: &topCount, kMax: kMax)
+          RankingQuality.Scratch.insert(
+            r, &groupTop, base: h * kMax, count: &groupTopCount[h], kMax: kMax)
+        }
+        for (ci, k) in cutoffs.enumerated() {
+          if subRank[h] <= k { groupDCG[ci * g + h] += r * discount[subRank[h]] }
+          if i < k {
+            shown[ci * g + h] += 1
+            if r > 0 { hits[ci * g + h] += 1 }
+          }
+        }
+      }
+      let stride = 2 + 3 * g
+      for (ci, k) in cutoffs.enumerated() {
+        var dcg = 0.0
+        var idcg = 0.0
+        var allHits = 0
+        for i in 0..<k {
+          let r = relevance[list.lowerBound + i]
+          dcg += r * discount[i + 1]
+          if r > 0 { allHits += 1 }
+          if i < topCount { idcg += top[i] * discount[i + 1] }
+        }
+        values[ci].ndcg += idcg > 0 ? dcg / idcg : 0
+        values[ci].precision += Double(allHits) / Double(k)
+        if relevantTotal > 0 {
+          values[ci].recall += Double(allHits) / Double(relevantTotal)
+          defined[ci * stride] += 1
+        }
+        for h in 0..<g {
+          let base = ci * stride + 2 + 3 * h
+          if shown[ci * g + h] > 0 {
+            values[ci].groupPrecision[h] += Double(hits[ci * g + h]) / Double(shown[ci * g + h])
+            defined[base + 1] += 1
+          }
+          if relevantInGroup[h] > 0 {
+            values[ci].groupRecall[h] += Double(hits[ci * g + h]) / Double(relevantInGroup[h])
+            defined[base + 2] += 1
+            var gidcg = 0.0
+            for j in 0..<min(k, groupTopCount[h]) {
+              gidcg += groupTop[h * kMax + j] * discount[j + 1]
+            }
+            values[ci].groupNDCG[h] += gidcg > 0 ? groupDCG[ci * g + h] / gidcg : 0
+            defined[base] += 1
+          }
+        }
+      }
+    }
   }
 
   /// NDCG@k of the positions `sub` (in ranking order) alone: ties of `scores` averaged.

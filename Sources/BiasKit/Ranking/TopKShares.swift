@@ -91,61 +91,80 @@ public struct TopKShares: Sendable, Equatable {
       }
     }
     let protected = Int32(protectedGroup)
-    var queries: [[Values]] = []
-    queries.reserveCapacity(lists.queryCount)
-    var prefixCounts = [Int](repeating: 0, count: kMax)
-    var groupCounts = [Int](repeating: 0, count: g)
-    for q in 0..<lists.queryCount {
-      var values = cutoffs.map { _ in
-        Values(
-          shares: [Double](repeating: 0, count: g), protectedCount: 0, pValue: 0, passes: 0,
-          passesEveryPrefix: proportion == nil ? nil : 0)
-      }
-      let first = lists.queryListStart[q]
-      let last = lists.queryListStart[q + 1]
-      for l in first..<last {
-        let start = lists.listStart[l]
-        let n = lists.listStart[l + 1] - start
-        var total = 0
-        for p in start..<(start + n) where lists.groups[p] == protected { total += 1 }
-        var count = 0
-        for i in 0..<kMax {
-          if lists.groups[start + i] == protected { count += 1 }
-          prefixCounts[i] = count
-        }
-        let p = proportion ?? Double(total) / Double(n)
-        for (c, k) in cutoffs.enumerated() {
-          for j in 0..<g { groupCounts[j] = 0 }
-          for i in 0..<k { groupCounts[Int(lists.groups[start + i])] += 1 }
-          for j in 0..<g { values[c].shares[j] += Double(groupCounts[j]) / Double(k) }
-          let tau = prefixCounts[k - 1]
-          values[c].protectedCount += Double(tau)
-          values[c].pValue += BinomialDistribution.cdf(tau, trials: k, probability: p)
-          let m =
-            proportion == nil
-            ? max(0, BinomialDistribution.quantile(significance, trials: k, probability: p))
-            : unadjusted[c][k - 1]
-          if tau >= m { values[c].passes += 1 }
-          if let tables {
-            let table = tables[c].minimumProtected
-            var every = true
-            for i in 0..<k where prefixCounts[i] < table[i] {
-              every = false
-              break
-            }
-            if every { values[c].passesEveryPrefix! += 1 }
+    var queries = [[Values]](repeating: [], count: lists.queryCount)
+    let alpha = significance
+    let fixed = proportion
+    queries.withUnsafeMutableBufferPointer { out in
+      RankingMath.forEachChunk(lists.queryCount, minimumChunk: 512) { range in
+        var prefixCounts = [Int](repeating: 0, count: kMax)
+        var groupCounts = [Int](repeating: 0, count: g)
+        // The test depends on (list length, protected total) through p: the cdf at every τ ≤ k
+        // and m(k) of each cut-off, computed once per distinct pair.
+        var cache: [Int: [(cdf: [Double], m: Int)]] = [:]
+        func test(_ n: Int, _ total: Int) -> [(cdf: [Double], m: Int)] {
+          let key = fixed == nil ? n &* 1_000_003 &+ total : 0
+          if let hit = cache[key] { return hit }
+          let p = fixed ?? Double(total) / Double(n)
+          let value = cutoffs.enumerated().map { c, k in
+            (
+              cdf: (0...k).map { BinomialDistribution.cdf($0, trials: k, probability: p) },
+              m: fixed == nil
+                ? max(0, BinomialDistribution.quantile(alpha, trials: k, probability: p))
+                : unadjusted[c][k - 1]
+            )
           }
+          cache[key] = value
+          return value
+        }
+        for q in range {
+          var values = cutoffs.map { _ in
+            Values(
+              shares: [Double](repeating: 0, count: g), protectedCount: 0, pValue: 0, passes: 0,
+              passesEveryPrefix: fixed == nil ? nil : 0)
+          }
+          let first = lists.queryListStart[q]
+          let last = lists.queryListStart[q + 1]
+          for l in first..<last {
+            let start = lists.listStart[l]
+            let n = lists.listStart[l + 1] - start
+            var total = 0
+            for p in start..<(start + n) where lists.groups[p] == protected { total += 1 }
+            var count = 0
+            for i in 0..<kMax {
+              if lists.groups[start + i] == protected { count += 1 }
+              prefixCounts[i] = count
+            }
+            let tests = test(n, total)
+            for (c, k) in cutoffs.enumerated() {
+              for j in 0..<g { groupCounts[j] = 0 }
+              for i in 0..<k { groupCounts[Int(lists.groups[start + i])] += 1 }
+              for j in 0..<g { values[c].shares[j] += Double(groupCounts[j]) / Double(k) }
+              let tau = prefixCounts[k - 1]
+              values[c].protectedCount += Double(tau)
+              values[c].pValue += tests[c].cdf[tau]
+              if tau >= tests[c].m { values[c].passes += 1 }
+              if let tables {
+                let table = tables[c].minimumProtected
+                var every = true
+                for i in 0..<k where prefixCounts[i] < table[i] {
+                  every = false
+                  break
+                }
+                if every { values[c].passesEveryPrefix! += 1 }
+              }
+            }
+          }
+          let s = Double(last - first)
+          for c in values.indices {
+            for j in 0..<g { values[c].shares[j] /= s }
+            values[c].protectedCount /= s
+            values[c].pValue /= s
+            values[c].passes /= s
+            if values[c].passesEveryPrefix != nil { values[c].passesEveryPrefix! /= s }
+          }
+          out[q] = values
         }
       }
-      let s = Double(last - first)
-      for c in values.indices {
-        for j in 0..<g { values[c].shares[j] /= s }
-        values[c].protectedCount /= s
-        values[c].pValue /= s
-        values[c].passes /= s
-        if values[c].passesEveryPrefix != nil { values[c].passesEveryPrefix! /= s }
-      }
-      queries.append(values)
     }
     let mean = cutoffs.indices.map { c -> Values in
       let rows = queries.map { $0[c] }

@@ -73,4 +73,20 @@ struct CompasRankingTests {
     #expect(abs(a.mean.exposureRatio - b.mean.exposureRatio) < 0.05)
     #expect(a.mean.exposureRatio < 1)
   }
+
+  @Test("topKNDCG of a re-ranking equals FA*IR's own NDCG before and after; multinomial has one")
+  func topKNDCGMatchesReranking() throws {
+    let lists = try CompasRanking.lists()
+    let protected = try lists.group(named: "African-American")
+    let result = try FAIR(length: 20, proportion: 0.5).reranked(lists, protectedGroup: protected)
+    let values = try #require(lists.topKNDCG(reranked: result.positions, length: 20))
+    #expect(values.before == result.ndcgBefore)
+    #expect(values.after == result.ndcgAfter)
+    #expect(lists.topKNDCG(reranked: result.positions, length: 19) == nil)
+    let multinomial = try MultinomialFAIR(length: 20, proportions: [0.5])
+      .reranked(lists, protectedGroups: [protected])
+    let m = try #require(lists.topKNDCG(reranked: multinomial.positions, length: 20))
+    #expect(m.before == result.ndcgBefore)
+    #expect(m.after.allSatisfy { (0...1).contains($0) })
+  }
 }
