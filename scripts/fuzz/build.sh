@@ -12,7 +12,7 @@ rm -rf "$OUT/src" && mkdir -p "$OUT/src" && cp -R Sources/BiasKit scripts/fuzz/F
 PQ_CFLAGS=$(pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
 # shellcheck disable=SC2046
 swiftc -O -g -sanitize=fuzzer,address -parse-as-library -swift-version 5 \
-  -module-name BiasKit -module-cache-path "$OUT/module-cache" \
+  -module-name BiasKit -package-name BiasKit -module-cache-path "$OUT/module-cache" \
   -I Sources/CSQLite -I Sources/CLibPQ -I Sources/CZlib -Xcc $PQ_CFLAGS -lsqlite3 -lpq -lz \
   $(find "$OUT/src/BiasKit" -name '*.swift' | sort) "$OUT/src/FuzzTargets.swift" \
   -o "$OUT/biaskit-fuzz"
