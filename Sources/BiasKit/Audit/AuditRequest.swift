@@ -153,8 +153,17 @@ public struct AuditRequest: Sendable {
   /// The default metrics of an audit of `task`: the confusion-matrix set (plus the score
   /// metrics with scores) or the regression set.
   public static func defaultMetrics(task: AuditColumns.Task, hasScores: Bool) -> [Metric] {
-    if task == .regression { return Metric.regressionMetrics }
-    return Metric.confusionMetrics + (hasScores ? Metric.scoreMetrics : [])
+    switch task {
+    case .regression: return Metric.regressionMetrics
+    case .multiclass:
+      return Metric.multiclassMetrics + (hasScores ? Metric.multiclassScoreMetrics : [])
+    case .classification: return Metric.confusionMetrics + (hasScores ? Metric.scoreMetrics : [])
+    }
+  }
+
+  /// Whether `metric` reads a multiclass audit's probability matrix.
+  static func readsClassProbabilities(_ metric: Metric) -> Bool {
+    metric.requirement == .classScores || metric == .logLoss || metric == .brierScore
   }
 
   /// The columns to read and the metrics to compute, validated.
@@ -168,12 +177,31 @@ public struct AuditRequest: Sendable {
         .invalidArgument, "name the sensitive feature(s) with \(.sensitive, "COL[,COL…]")")
     }
     var metrics: [Metric] = []
+    let multiclass = columns.task == .multiclass
+    let hasScores = multiclass ? columns.classScores != nil : columns.yScore != nil
     let requested =
       self.metrics.isEmpty
-      ? AuditRequest.defaultMetrics(task: columns.task, hasScores: columns.yScore != nil)
+      ? AuditRequest.defaultMetrics(task: columns.task, hasScores: hasScores)
       : self.metrics
     for metric in requested + bounds.compactMap(\.target.metric) where !metrics.contains(metric) {
       metrics.append(metric)
+    }
+    if multiclass {
+      try AuditTable.checkOptions(columns)
+      if let metric = metrics.first(where: { !$0.isMulticlass }) {
+        throw BiasKitError.binaryMetricInMulticlass(metric)
+      }
+      let probabilities = metrics.contains(where: AuditRequest.readsClassProbabilities)
+      if columns.classScores == nil,
+        let metric = metrics.first(where: AuditRequest.readsClassProbabilities)
+      {
+        throw BiasKitError(
+          .invalidArgument,
+          "the metric '\(metric.rawValue)' needs the class probabilities: add \(.yScore, "p_a,p_b,…") or \(.yScorePrefix, "p_")"
+        )
+      }
+      if !probabilities { columns.classScores = nil }  // not needed: skip reading them
+      return (columns, metrics)
     }
     if columns.yScore == nil, let metric = metrics.first(where: { $0.requirement == .scores }) {
       throw BiasKitError(
@@ -198,6 +226,9 @@ public struct AuditRequest: Sendable {
     guard options.alpha.isFinite else {
       throw BiasKitError(.invalidArgument, "\(.alpha) must be a finite number")
     }
+    guard options.topK >= 1 else {
+      throw BiasKitError(.invalidArgument, "\(.topKAccuracy) must be at least 1")
+    }
     if let maxDistinctScores, maxDistinctScores < 1 {
       throw BiasKitError(.invalidArgument, "\(.maxDistinctScores) must be at least 1")
     }
@@ -220,10 +251,16 @@ public struct AuditRequest: Sendable {
       throw BiasKitError(
         .invalidArgument, "\(.emitSQL) prints a query; it reads no \(.input) or \(.stateFrom)")
     }
-    guard columns.task == .classification else {
+    guard columns.task != .regression else {
       throw BiasKitError(
         .invalidArgument,
         "\(.emitSQL) is for classification; \(.task, "regression") needs a file")
+    }
+    guard columns.classScores == nil else {
+      throw BiasKitError(
+        .invalidArgument,
+        "\(.emitSQL) counts a multiclass audit's labels; its probability metrics need the file (\(.metrics))"
+      )
     }
     try checkParameters()
     var query = AggregationQuery(
@@ -251,7 +288,7 @@ public struct AuditRequest: Sendable {
     }
     var metrics = planned
     let (state, table) = try state(columns: columns, metrics: metrics, progress: progress)
-    if self.metrics.isEmpty, state.scoreHistogram != nil,
+    if self.metrics.isEmpty, columns.task == .classification, state.scoreHistogram != nil,
       state.statistics.first?.calibration == nil
     {
       // Default metrics past the histogram: the calibration metrics need exact scores, so they
@@ -275,8 +312,10 @@ public struct AuditRequest: Sendable {
           { @Sendable done in report(.resampling(done: done, total: total)) }
         })
     }
+    let classAudit = frame.isMulticlass ? ClassAudit(frame: frame) : nil
     return AuditResult(
-      report: AuditReport(frame: frame, intervals: intervals), state: state, table: table)
+      report: AuditReport(frame: frame, intervals: intervals, classAudit: classAudit),
+      state: state, table: table)
   }
 
   /// The audit state of the rows, and the rows when they were read here.
@@ -316,10 +355,10 @@ public struct AuditRequest: Sendable {
       audit.connectTimeout = connectTimeout
       return (try audit.state(), nil)
     case .aggregatedRows(let path, let options):
-      guard columns.task == .classification else {
+      guard columns.task != .regression, columns.classScores == nil else {
         throw BiasKitError(
           .invalidArgument,
-          "\(.stateFrom) reads a classification audit's counts; \(.task, "regression") needs a file"
+          "\(.stateFrom) reads a classification audit's counts; \(.task, "regression") and class probabilities need a file"
         )
       }
       var rows = AggregatedRows(
@@ -379,9 +418,11 @@ public struct AuditMerge: Sendable {
     }
     var chosen = metrics
     if chosen.isEmpty {
+      let first = state.statistics.first
       chosen = AuditRequest.defaultMetrics(
-        task: state.task, hasScores: state.statistics.first?.scores != nil)
-      if state.statistics.first?.calibration == nil {
+        task: state.task,
+        hasScores: first?.scores != nil || first?.classes?.probabilities != nil)
+      if state.task == .classification, state.statistics.first?.calibration == nil {
         // The calibration metrics need sums the state lacks (binned scores).
         chosen.removeAll { AuditRequest.calibrationMetrics.contains($0) }
       }
@@ -393,7 +434,9 @@ public struct AuditMerge: Sendable {
       throw BiasKitError(.invalidArgument, "\(.alpha) must be a finite number")
     }
     let frame = try state.frame(metrics: chosen, options: options, aggregation: aggregation)
-    return AuditResult(report: AuditReport(frame: frame), state: state, table: nil)
+    let classAudit = frame.isMulticlass ? ClassAudit(frame: frame) : nil
+    return AuditResult(
+      report: AuditReport(frame: frame, classAudit: classAudit), state: state, table: nil)
   }
 }
 

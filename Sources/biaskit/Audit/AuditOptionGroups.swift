@@ -27,8 +27,18 @@ struct AuditInputOptions: ParsableArguments {
   var yPred: String = "y_pred"
 
   @Option(
-    name: .customLong("y-score"), help: "Column of scores (probability of the positive class).")
+    name: .customLong("y-score"),
+    help:
+      "Column of scores (probability of the positive class); with --task multiclass, one probability column per class, comma-separated, in the classes' sorted order."
+  )
   var yScore: String?
+
+  @Option(
+    name: .customLong("y-score-prefix"),
+    help:
+      "With --task multiclass: the probability columns are those whose names start with this prefix, the rest of the name being the class (p_ for p_a, p_b, …)."
+  )
+  var yScorePrefix: String?
 
   @Option(help: "Sensitive feature column(s), comma-separated: several form intersectional groups.")
   var sensitive: [String] = []
@@ -51,10 +61,16 @@ struct AuditInputOptions: ParsableArguments {
 
   /// The columns, as the library names them.
   var columns: AuditColumns {
-    AuditColumns(
-      task: task, yTrue: yTrue, yPred: yPred, yScore: yScore, sensitive: Self.split(sensitive),
+    var classScores: AuditColumns.ClassScoreColumns? = yScorePrefix.map { .prefix($0) }
+    var score = yScore
+    if task == .multiclass, let yScore {
+      classScores = .columns(Self.split([yScore]))
+      score = nil
+    }
+    return AuditColumns(
+      task: task, yTrue: yTrue, yPred: yPred, yScore: score, sensitive: Self.split(sensitive),
       control: Self.split(control), sampleWeight: sampleWeight, positiveLabel: posLabel,
-      missingGroup: missingGroup)
+      missingGroup: missingGroup, classScores: classScores)
   }
 
   /// Comma-separated column lists (repeatable options) as one list.
@@ -99,7 +115,7 @@ struct AuditInputOptions: ParsableArguments {
     var request = AuditRequest(source: try source(forQuery: forQuery), columns: columns)
     request.metrics = metrics.selected
     request.bounds = bounds
-    request.options = AuditOptions(bins: metrics.bins, alpha: metrics.alpha)
+    request.options = metrics.options
     request.aggregation = metrics.agg
     request.bootstrap = bootstrap.bootstrapRequest
     request.maxDistinctScores = database.maxDistinctScores
@@ -130,6 +146,14 @@ struct MetricOptions: ParsableArguments {
 
   @Option(help: "How equalized odds combines TPR and FPR: worst_case or mean.")
   var agg: FairnessMeasure.Aggregation = .worstCase
+
+  @Option(
+    name: .customLong("top-k-accuracy"),
+    help: "k of top_k_accuracy (--task multiclass with class probabilities).")
+  var topKAccuracy: Int = 2
+
+  /// The metrics' parameters.
+  var options: AuditOptions { AuditOptions(bins: bins, alpha: alpha, topK: topKAccuracy) }
 
   /// The metrics named, in order, each once (empty: the defaults).
   var selected: [Metric] {

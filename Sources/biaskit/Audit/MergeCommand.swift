@@ -51,7 +51,7 @@ struct MergeCommand: ParsableCommand {
   func run() throws {
     var merge = AuditMerge(states: try states.map { try AuditState(contentsOf: $0) })
     merge.metrics = metrics.selected
-    merge.options = AuditOptions(bins: metrics.bins, alpha: metrics.alpha)
+    merge.options = metrics.options
     merge.aggregation = metrics.agg
     merge.maxDistinctScores = maxDistinctScores
     merge.scoreRange = scoreRange
