@@ -208,7 +208,7 @@ public struct AuditRequest: Sendable {
         .invalidArgument,
         "the metric '\(metric.rawValue)' needs a score column: add \(.yScore, "COL")")
     }
-    if columns.task == .classification, columns.yScore != nil,
+    if columns.task == .classification, columns.yScore != nil, columns.selection == nil,
       !metrics.contains(where: { $0.requirement == .scores })
     {
       columns.yScore = nil  // not needed: skip reading it
@@ -256,6 +256,7 @@ public struct AuditRequest: Sendable {
         .invalidArgument,
         "\(.emitSQL) is for classification; \(.task, "regression") needs a file")
     }
+    if let selection = columns.selection { throw BiasKitError.selectionNeedsRows(selection) }
     guard columns.classScores == nil else {
       throw BiasKitError(
         .invalidArgument,
@@ -340,6 +341,11 @@ public struct AuditRequest: Sendable {
           limit, lower: scoreRange.lower, upper: scoreRange.upper)
       }
       return (state, table)
+    }
+    switch source {
+    case .database, .aggregatedRows:
+      if let selection = columns.selection { throw BiasKitError.selectionNeedsRows(selection) }
+    case .file, .table, .query: break
     }
     switch source {
     case .file(let path, let options):
@@ -472,6 +478,21 @@ public struct AuditResult: Sendable {
         ))
       json = .object(pairs)
     }
+    if case .object(var pairs) = json, let table, let selection = table.columns.selection,
+      case .classification(_, let predictions, _) = table.data.outcomes
+    {
+      let value: JSONValue =
+        if case .topK(let k) = selection { .integer(k) } else { .number(selection.parameter) }
+      pairs.append(
+        (
+          "predictions_from_scores",
+          .object([
+            ("rule", .string(selection.name)), ("value", value),
+            ("selected", .integer(predictions.reduce(0) { $0 + Int($1) })),
+          ])
+        ))
+      json = .object(pairs)
+    }
     return json.serialized() + "\n"
   }
 
@@ -526,5 +547,15 @@ public struct ScoreRange: Sendable, Equatable {
         .invalidArgument, "\(.scoreRange) takes LOW,HIGH with LOW < HIGH, not '\(text)'")
     }
     self.init(uncheckedLower: low, upper: high)
+  }
+}
+
+extension BiasKitError {
+  /// A threshold or rank selection asked of a source whose rows are not read here.
+  static func selectionNeedsRows(_ selection: ScoreSelection) -> BiasKitError {
+    BiasKitError(
+      .invalidArgument,
+      "\(selection.flag) makes the predictions from each row's score; it needs a file (\(.input)), not \(.database), \(.emitSQL) or \(.stateFrom)"
+    )
   }
 }

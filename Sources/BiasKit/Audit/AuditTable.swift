@@ -38,12 +38,16 @@ public struct AuditColumns: Sendable, Equatable {
   public var missingGroup: String?
   /// The probability matrix of a multiclass audit, if any.
   public var classScores: ClassScoreColumns?
+  /// Predictions made from ``yScore`` (a threshold or a rank selection) instead of read from
+  /// ``yPred``, which is then not read.
+  public var selection: ScoreSelection?
 
   /// The dataset schema of these columns (binary or regression; a multiclass audit reads its
   /// columns with ``MulticlassTable``).
   public var schema: DatasetSchema {
     DatasetSchema(
-      target: yTrue, prediction: yPred, score: yScore, weight: sampleWeight,
+      target: yTrue, prediction: selection == nil ? yPred : nil, score: yScore,
+      weight: sampleWeight,
       sensitive: sensitive, control: control, features: .none,
       task: task == .regression ? .regression : .binary(positiveLabel: positiveLabel),
       missingGroup: missingGroup)
@@ -128,8 +132,16 @@ public struct AuditTable: Sendable {
     let dataset = try Dataset(reading: source, schema: schema, progress: progress)
     switch columns.task {
     case .classification:
-      guard let labels = dataset.labels, let predictions = dataset.predictedLabels else {
-        preconditionFailure("a classification schema reads labels and predictions")
+      guard let labels = dataset.labels else {
+        preconditionFailure("a classification schema reads labels")
+      }
+      let predictions: [UInt8]
+      if let selection = columns.selection, let scores = dataset.scores {
+        predictions = try selection.predictions(scores: scores)
+      } else if let read = dataset.predictedLabels {
+        predictions = read
+      } else {
+        preconditionFailure("a classification schema reads predictions or scores")
       }
       if let single = AuditTable.singleClass(labels.values) {
         let name = (single == 1 ? labels.positiveName : labels.negativeName) ?? "\(single)"
@@ -178,6 +190,21 @@ public struct AuditTable: Sendable {
     {
       throw BiasKitError(
         .invalidArgument, "a feature is listed twice in \(.sensitive) or \(.control)")
+    }
+    if let selection = columns.selection {
+      guard columns.task == .classification else {
+        throw BiasKitError(
+          .invalidArgument,
+          "\(.threshold), \(.topK) and \(.topFraction) make binary predictions; they conflict with \(.task, columns.task.rawValue)"
+        )
+      }
+      guard columns.yScore != nil else {
+        throw BiasKitError(
+          .invalidArgument,
+          "\(selection.flag) makes the predictions from the scores: name them with \(.yScore, "COL")"
+        )
+      }
+      if case .threshold = selection {} else { try selection.validate(rows: Int.max) }
     }
     if columns.task != .multiclass, columns.classScores != nil {
       throw BiasKitError(

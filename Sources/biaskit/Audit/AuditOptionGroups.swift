@@ -59,6 +59,39 @@ struct AuditInputOptions: ParsableArguments {
     name: .customLong("missing-group"), help: "Make empty sensitive values a group with this name.")
   var missingGroup: String?
 
+  @Option(
+    help:
+      "Make the predictions from --y-score: y_pred = score >= T (the --y-pred column is not read)."
+  )
+  var threshold: Double?
+
+  @Option(
+    name: .customLong("top-k"),
+    help:
+      "Predict 1 for the N highest scores of the file (Aequitas rank_abs; ties: earlier rows first)."
+  )
+  var topK: Int?
+
+  @Option(
+    name: .customLong("top-fraction"),
+    help: "Predict 1 for the ceil(F * rows) highest scores (Aequitas rank_pct), 0 < F <= 1.")
+  var topFraction: Double?
+
+  /// The prediction rule of `--threshold`, `--top-k` or `--top-fraction` (at most one).
+  func selection() throws -> ScoreSelection? {
+    let chosen: [ScoreSelection] =
+      [
+        threshold.map { .threshold($0) }, topK.map { .topK($0) },
+        topFraction.map { .topFraction($0) },
+      ]
+      .compactMap { $0 }
+    guard chosen.count <= 1 else {
+      throw BiasKitError(
+        .invalidArgument, "give one of --threshold, --top-k and --top-fraction, not several")
+    }
+    return chosen.first
+  }
+
   /// The columns, as the library names them.
   var columns: AuditColumns {
     var classScores: AuditColumns.ClassScoreColumns? = yScorePrefix.map { .prefix($0) }
@@ -112,7 +145,9 @@ struct AuditInputOptions: ParsableArguments {
     metrics: MetricOptions, bootstrap: BootstrapFlags, bounds: [FairnessBound] = [],
     forQuery: Bool = false
   ) throws -> AuditRequest {
-    var request = AuditRequest(source: try source(forQuery: forQuery), columns: columns)
+    var chosen = columns
+    chosen.selection = try selection()
+    var request = AuditRequest(source: try source(forQuery: forQuery), columns: chosen)
     request.metrics = metrics.selected
     request.bounds = bounds
     request.options = metrics.options

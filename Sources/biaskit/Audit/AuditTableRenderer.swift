@@ -10,6 +10,8 @@ struct AuditTableRenderer {
   var source: String
   var width: Int = AuditTableRenderer.terminalWidth()
   var color: Bool = isatty(STDOUT_FILENO) == 1
+  /// The rule that made the predictions from the scores, if any.
+  var selection: ScoreSelection?
 
   static func terminalWidth() -> Int {
     if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 40
@@ -39,6 +41,12 @@ struct AuditTableRenderer {
       + " · \(escape(source)) · \(frame.rowCount) rows · groups: \(features) (\(frame.groupCount))"
     if layout.hasControl {
       out += " · control: \(frame.controlFeatures.map(escape).joined(separator: " × "))"
+    }
+    switch selection {
+    case .threshold(let t)?: out += " · predictions: score ≥ \(t)"
+    case .topK(let k)?: out += " · predictions: top \(k) scores"
+    case .topFraction(let f)?: out += " · predictions: top \(f) of the rows by score"
+    case nil: break
     }
     out += "\n"
     func suffix(_ c: Int) -> String {
