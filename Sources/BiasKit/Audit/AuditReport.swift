@@ -29,6 +29,9 @@ public struct AuditReport: Sendable {
   public let intervals: Bootstrap.Intervals?
   /// The one-vs-rest audits of a multiclass audit's classes.
   public let classAudit: ClassAudit?
+  /// The confidence level of the Wilson intervals of the rates, when asked for
+  /// (``WilsonInterval``; JSON `wilson_intervals`).
+  public var wilsonConfidence: Double? = nil
 
   /// The report of `frame`, with its bootstrap intervals and class audits if any.
   public init(
@@ -87,7 +90,47 @@ public struct AuditReport: Sendable {
       section += sections { value in .array(intervals.values.map { .number(value($0)) }) }
       members.append(("intervals", .object(section)))
     }
+    if let wilsonConfidence, let section = wilsonSection(confidence: wilsonConfidence) {
+      members.append(("wilson_intervals", section))
+    }
     return .object(members)
+  }
+
+  /// `{confidence, metrics, overall: {metric: [lo, hi]}, by_group: [{group, metric: [lo, hi]}]}`
+  /// (with control features, `overall` is a list with each level's `control`), for the
+  /// audited metrics that are rates; nil when there is none or the audit is not binary.
+  func wilsonSection(confidence: Double) -> JSONValue? {
+    let layout = frame.layout
+    let metrics = frame.metrics.filter { WilsonInterval.rates.contains($0) }
+    guard frame.isBinary, !metrics.isEmpty else { return nil }
+    func interval(_ metric: Metric, _ counts: ConfusionCounts) -> JSONValue {
+      guard let (x, n) = WilsonInterval.rateCounts(metric, of: counts),
+        let w = try? WilsonInterval(successes: x, trials: n, confidence: confidence)
+      else { return .null }
+      return .array([.number(w.lower), .number(w.upper)])
+    }
+    func controlKey(_ c: Int) -> JSONValue { .array(layout.controlKey(c).map { .string($0) }) }
+    var overall: [JSONValue] = []
+    for c in 0..<layout.controlCount {
+      var total = ConfusionCounts()
+      for index in layout.indices(inControl: c) { total.add(frame.statistics[index].confusion) }
+      let values: [(String, JSONValue)] = metrics.map { ($0.rawValue, interval($0, total)) }
+      overall.append(.object((layout.hasControl ? [("control", controlKey(c))] : []) + values))
+    }
+    let byGroup: [JSONValue] = layout.cells.enumerated().map { index, cell in
+      var entry: [(String, JSONValue)] = []
+      if layout.hasControl { entry.append(("control", controlKey(cell.control))) }
+      entry.append(("group", .array(layout.groupKey(cell.group).map { .string($0) })))
+      entry += metrics.map { ($0.rawValue, interval($0, frame.statistics[index].confusion)) }
+      return .object(entry)
+    }
+    return .object([
+      ("confidence", .number(confidence)), ("method", .string("wilson")),
+      ("counts", .string("unweighted rows")),
+      ("metrics", .array(metrics.map { .string($0.rawValue) })),
+      ("overall", layout.hasControl ? .array(overall) : overall[0]),
+      ("by_group", .array(byGroup)),
+    ])
   }
 
   /// The value sections, each number rendered by `render`, which receives the lookup of the

@@ -127,6 +127,8 @@ public struct AuditRequest: Sendable {
   public var aggregation = FairnessMeasure.Aggregation.worstCase
   /// Bootstrap intervals for every value (rows from a file only).
   public var bootstrap: Bootstrap?
+  /// The confidence level of Wilson intervals for every per-group rate (nil: none).
+  public var wilsonConfidence: Double?
   /// Bins of the score histogram past which scores are binned (nil: exact for files, 100 000
   /// for databases and aggregated rows).
   public var maxDistinctScores: Int?
@@ -226,6 +228,7 @@ public struct AuditRequest: Sendable {
     guard options.alpha.isFinite else {
       throw BiasKitError(.invalidArgument, "\(.alpha) must be a finite number")
     }
+    if let wilsonConfidence { try WilsonInterval.check(confidence: wilsonConfidence) }
     guard options.topK >= 1 else {
       throw BiasKitError(.invalidArgument, "\(.topKAccuracy) must be at least 1")
     }
@@ -314,9 +317,9 @@ public struct AuditRequest: Sendable {
         })
     }
     let classAudit = frame.isMulticlass ? ClassAudit(frame: frame) : nil
-    return AuditResult(
-      report: AuditReport(frame: frame, intervals: intervals, classAudit: classAudit),
-      state: state, table: table)
+    var report = AuditReport(frame: frame, intervals: intervals, classAudit: classAudit)
+    report.wilsonConfidence = wilsonConfidence
+    return AuditResult(report: report, state: state, table: table)
   }
 
   /// The audit state of the rows, and the rows when they were read here.

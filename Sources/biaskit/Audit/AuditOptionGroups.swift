@@ -152,6 +152,7 @@ struct AuditInputOptions: ParsableArguments {
     request.bounds = bounds
     request.options = metrics.options
     request.aggregation = metrics.agg
+    request.wilsonConfidence = metrics.wilson ? metrics.confidence : nil
     request.bootstrap = bootstrap.bootstrapRequest
     request.maxDistinctScores = database.maxDistinctScores
     request.scoreRange = database.scoreRange
@@ -186,6 +187,15 @@ struct MetricOptions: ParsableArguments {
     name: .customLong("top-k-accuracy"),
     help: "k of top_k_accuracy (--task multiclass with class probabilities).")
   var topKAccuracy: Int = 2
+
+  @Flag(
+    help:
+      "Add Wilson score intervals of every per-group rate (selection rate, TPR, FPR, …) to the JSON, from the row counts."
+  )
+  var wilson = false
+
+  @Option(help: "Confidence level of the Wilson intervals.")
+  var confidence: Double = 0.95
 
   /// The metrics' parameters.
   var options: AuditOptions { AuditOptions(bins: bins, alpha: alpha, topK: topKAccuracy) }

@@ -55,7 +55,13 @@ struct MergeCommand: ParsableCommand {
     merge.aggregation = metrics.agg
     merge.maxDistinctScores = maxDistinctScores
     merge.scoreRange = scoreRange
-    let result = try merge.evaluated()
+    var result = try merge.evaluated()
+    if metrics.wilson {
+      try WilsonInterval.check(confidence: metrics.confidence)
+      var report = result.report
+      report.wilsonConfidence = metrics.confidence
+      result = AuditResult(report: report, state: result.state, table: result.table)
+    }
     if let saveState { try result.saveState(to: saveState) }
     try output.render(result, source: states.joined(separator: " + "), html: htmlReport)
   }
