@@ -80,6 +80,63 @@ struct MulticlassCommandTests {
     #expect(unknown.stderr.contains("the classes are ant, bee, cat, dog"), "\(unknown.stderr)")
   }
 
+  @Test func savedStatesOfTwoHalvesMergeIntoTheWholeAudit() throws {
+    let folder = try TestData.temporaryFolder()
+    let text = try String(
+      contentsOf: TestData.packageRoot.appendingPathComponent(Self.input), encoding: .utf8)
+    var lines = text.split(separator: "\n").map(String.init)
+    let header = lines.removeFirst()
+    // The second part holds no 'dog' row (true or predicted) and no p_dog column, so the
+    // merge must union the classes and remap the second state's matrices.
+    let first = lines.prefix(1000)
+    let second = lines.dropFirst(1000).filter { !$0.hasPrefix("dog,") && !$0.contains(",dog,") }
+    let scores = Self.scores.split(separator: ",").map(String.init)
+    let secondScores = Array(scores.prefix(3))
+    let secondLines = second.map { line -> String in
+      var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      fields.remove(at: 5)  // p_dog
+      return fields.joined(separator: ",")
+    }
+    try Data(([header] + first).joined(separator: "\n").utf8).write(
+      to: folder.appendingPathComponent("one.csv"))
+    try Data(
+      ([header.replacingOccurrences(of: ",p_dog", with: "")] + secondLines).joined(
+        separator: "\n"
+      ).utf8
+    ).write(to: folder.appendingPathComponent("two.csv"))
+    let labels = ["--metrics", "accuracy,f1_macro,matthews_corrcoef,balanced_accuracy"]
+    for (file, columns) in [("one", scores), ("two", secondScores)] {
+      let result = try CLI.run(
+        [
+          "audit", "\(file).csv", "--task", "multiclass", "--y-score",
+          columns.joined(separator: ","),
+          "--sensitive", "a", "--save-state", "\(file).json", "--format", "csv",
+        ] + labels, in: folder)
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    let merged = try CLI.run(
+      ["merge", "one.json", "two.json", "--format", "json"] + labels, in: folder)
+    #expect(merged.status == 0, "\(merged.stderr)")
+    let all = ([header] + first) + second
+    try Data(all.joined(separator: "\n").utf8).write(to: folder.appendingPathComponent("all.csv"))
+    let whole = try CLI.run(
+      [
+        "audit", "all.csv", "--task", "multiclass", "--y-score", Self.scores, "--sensitive", "a",
+        "--format", "json",
+      ] + labels, in: folder)
+    #expect(whole.status == 0, "\(whole.stderr)")
+    func overall(_ text: String) throws -> [String: Double] {
+      let json = try #require(
+        try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+      #expect(json["classes"] as? [String] == ["ant", "bee", "cat", "dog"])
+      return try #require(json["overall"] as? [String: Double])
+    }
+    let a = try overall(merged.stdout)
+    let b = try overall(whole.stdout)
+    #expect(a.keys.sorted() == b.keys.sorted())
+    for (key, value) in b { #expect(abs((a[key] ?? .nan) - value) <= 1e-12, "\(key)") }
+  }
+
   // MARK: Bad input: one line on stderr, exit 2, no output file.
 
   static let header = "y_true,y_pred,p_a,p_b,p_c,s\n"
