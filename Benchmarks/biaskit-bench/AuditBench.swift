@@ -6,6 +6,7 @@ import Foundation
 ///     biaskit-bench audit-scale --rows 1000000 --runs 5      # $BENCH_DATA/audit_1m.csv
 ///     biaskit-bench bootstrap --rows 1000000 --n-boot 1000
 ///     biaskit-bench audit-adult --runs 20
+///     biaskit-bench audit-multiclass --rows 1000000 --runs 3   # $BENCH_DATA/multiclass_1m.csv
 enum AuditBench {
   static let jobs: [BenchJob] = [
     BenchJob(
@@ -68,6 +69,36 @@ enum AuditBench {
           variant: "read+metricframe+fairness:\(sensitive.joined(separator: "_x_"))",
           results: overallResults(frame!))
       }
+    },
+    BenchJob(
+      name: "audit-multiclass",
+      summary: "read + multiclass MetricFrame, 5 classes, probabilities, sens_a x sens_b"
+    ) { options in
+      // $BENCH_DATA/multiclass_1m.csv, made by scripts/bench/audit/bench_multiclass.py.
+      let rows = options.int("rows", default: 1_000_000)
+      let path =
+        options.values["input"]
+        ?? (dataPath(rows: rows, options: options) as NSString).deletingLastPathComponent
+        + "/multiclass_\(rows >= 1_000_000 ? "\(rows / 1_000_000)m" : "\(rows / 1000)k").csv"
+      var frame: MetricFrame? = nil
+      let columns = AuditColumns(
+        task: .multiclass, yTrue: "y_true", yPred: "y_pred", sensitive: ["sens_a", "sens_b"],
+        classScores: .prefix("p_"))
+      let seconds = try measure(runs: options.int("runs", default: 3)) {
+        frame = nil
+        let table = try AuditTable(path: path, columns: columns)
+        let metrics =
+          Metric.multiclassMetrics + [
+            .rocAUCOneVsRest, .rocAUCOneVsRestWeighted, .logLoss, .brierScore, .topKAccuracy,
+          ]
+        frame = try MetricFrame(metrics: metrics, data: table.data, sensitive: table.sensitive)
+        _ = ClassAudit(frame: frame!).fairness(.demographicParityDifference)
+      }
+      var overall: [String: Double] = [:]
+      for metric in frame!.metrics { overall[metric.rawValue] = frame!.overall(metric) ?? .nan }
+      emit(
+        task: "audit-multiclass", rows: frame!.rowCount, seconds: seconds,
+        variant: "read+metricframe:a_x_b:5_classes", results: ["overall": overall])
     },
   ]
 

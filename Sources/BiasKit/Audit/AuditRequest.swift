@@ -127,6 +127,8 @@ public struct AuditRequest: Sendable {
   public var aggregation = FairnessMeasure.Aggregation.worstCase
   /// Bootstrap intervals for every value (rows from a file only).
   public var bootstrap: Bootstrap?
+  /// The confidence level of Wilson intervals for every per-group rate (nil: none).
+  public var wilsonConfidence: Double?
   /// Bins of the score histogram past which scores are binned (nil: exact for files, 100 000
   /// for databases and aggregated rows).
   public var maxDistinctScores: Int?
@@ -153,8 +155,17 @@ public struct AuditRequest: Sendable {
   /// The default metrics of an audit of `task`: the confusion-matrix set (plus the score
   /// metrics with scores) or the regression set.
   public static func defaultMetrics(task: AuditColumns.Task, hasScores: Bool) -> [Metric] {
-    if task == .regression { return Metric.regressionMetrics }
-    return Metric.confusionMetrics + (hasScores ? Metric.scoreMetrics : [])
+    switch task {
+    case .regression: return Metric.regressionMetrics
+    case .multiclass:
+      return Metric.multiclassMetrics + (hasScores ? Metric.multiclassScoreMetrics : [])
+    case .classification: return Metric.confusionMetrics + (hasScores ? Metric.scoreMetrics : [])
+    }
+  }
+
+  /// Whether `metric` reads a multiclass audit's probability matrix.
+  static func readsClassProbabilities(_ metric: Metric) -> Bool {
+    metric.requirement == .classScores || metric == .logLoss || metric == .brierScore
   }
 
   /// The columns to read and the metrics to compute, validated.
@@ -168,19 +179,38 @@ public struct AuditRequest: Sendable {
         .invalidArgument, "name the sensitive feature(s) with \(.sensitive, "COL[,COL…]")")
     }
     var metrics: [Metric] = []
+    let multiclass = columns.task == .multiclass
+    let hasScores = multiclass ? columns.classScores != nil : columns.yScore != nil
     let requested =
       self.metrics.isEmpty
-      ? AuditRequest.defaultMetrics(task: columns.task, hasScores: columns.yScore != nil)
+      ? AuditRequest.defaultMetrics(task: columns.task, hasScores: hasScores)
       : self.metrics
     for metric in requested + bounds.compactMap(\.target.metric) where !metrics.contains(metric) {
       metrics.append(metric)
+    }
+    if multiclass {
+      try AuditTable.checkOptions(columns)
+      if let metric = metrics.first(where: { !$0.isMulticlass }) {
+        throw BiasKitError.binaryMetricInMulticlass(metric)
+      }
+      let probabilities = metrics.contains(where: AuditRequest.readsClassProbabilities)
+      if columns.classScores == nil,
+        let metric = metrics.first(where: AuditRequest.readsClassProbabilities)
+      {
+        throw BiasKitError(
+          .invalidArgument,
+          "the metric '\(metric.rawValue)' needs the class probabilities: add \(.yScore, "p_a,p_b,…") or \(.yScorePrefix, "p_")"
+        )
+      }
+      if !probabilities { columns.classScores = nil }  // not needed: skip reading them
+      return (columns, metrics)
     }
     if columns.yScore == nil, let metric = metrics.first(where: { $0.requirement == .scores }) {
       throw BiasKitError(
         .invalidArgument,
         "the metric '\(metric.rawValue)' needs a score column: add \(.yScore, "COL")")
     }
-    if columns.task == .classification, columns.yScore != nil,
+    if columns.task == .classification, columns.yScore != nil, columns.selection == nil,
       !metrics.contains(where: { $0.requirement == .scores })
     {
       columns.yScore = nil  // not needed: skip reading it
@@ -197,6 +227,10 @@ public struct AuditRequest: Sendable {
     try CalibrationStatistics.checkBins(options.bins)
     guard options.alpha.isFinite else {
       throw BiasKitError(.invalidArgument, "\(.alpha) must be a finite number")
+    }
+    if let wilsonConfidence { try WilsonInterval.check(confidence: wilsonConfidence) }
+    guard options.topK >= 1 else {
+      throw BiasKitError(.invalidArgument, "\(.topKAccuracy) must be at least 1")
     }
     if let maxDistinctScores, maxDistinctScores < 1 {
       throw BiasKitError(.invalidArgument, "\(.maxDistinctScores) must be at least 1")
@@ -220,10 +254,17 @@ public struct AuditRequest: Sendable {
       throw BiasKitError(
         .invalidArgument, "\(.emitSQL) prints a query; it reads no \(.input) or \(.stateFrom)")
     }
-    guard columns.task == .classification else {
+    guard columns.task != .regression else {
       throw BiasKitError(
         .invalidArgument,
         "\(.emitSQL) is for classification; \(.task, "regression") needs a file")
+    }
+    if let selection = columns.selection { throw BiasKitError.selectionNeedsRows(selection) }
+    guard columns.classScores == nil else {
+      throw BiasKitError(
+        .invalidArgument,
+        "\(.emitSQL) counts a multiclass audit's labels; its probability metrics need the file (\(.metrics))"
+      )
     }
     try checkParameters()
     var query = AggregationQuery(
@@ -251,7 +292,7 @@ public struct AuditRequest: Sendable {
     }
     var metrics = planned
     let (state, table) = try state(columns: columns, metrics: metrics, progress: progress)
-    if self.metrics.isEmpty, state.scoreHistogram != nil,
+    if self.metrics.isEmpty, columns.task == .classification, state.scoreHistogram != nil,
       state.statistics.first?.calibration == nil
     {
       // Default metrics past the histogram: the calibration metrics need exact scores, so they
@@ -275,8 +316,10 @@ public struct AuditRequest: Sendable {
           { @Sendable done in report(.resampling(done: done, total: total)) }
         })
     }
-    return AuditResult(
-      report: AuditReport(frame: frame, intervals: intervals), state: state, table: table)
+    let classAudit = frame.isMulticlass ? ClassAudit(frame: frame) : nil
+    var report = AuditReport(frame: frame, intervals: intervals, classAudit: classAudit)
+    report.wilsonConfidence = wilsonConfidence
+    return AuditResult(report: report, state: state, table: table)
   }
 
   /// The audit state of the rows, and the rows when they were read here.
@@ -303,6 +346,11 @@ public struct AuditRequest: Sendable {
       return (state, table)
     }
     switch source {
+    case .database, .aggregatedRows:
+      if let selection = columns.selection { throw BiasKitError.selectionNeedsRows(selection) }
+    case .file, .table, .query: break
+    }
+    switch source {
     case .file(let path, let options):
       return try fromRows(try TableSources.open(path, options: options))
     case .table(let source):
@@ -316,10 +364,10 @@ public struct AuditRequest: Sendable {
       audit.connectTimeout = connectTimeout
       return (try audit.state(), nil)
     case .aggregatedRows(let path, let options):
-      guard columns.task == .classification else {
+      guard columns.task != .regression, columns.classScores == nil else {
         throw BiasKitError(
           .invalidArgument,
-          "\(.stateFrom) reads a classification audit's counts; \(.task, "regression") needs a file"
+          "\(.stateFrom) reads a classification audit's counts; \(.task, "regression") and class probabilities need a file"
         )
       }
       var rows = AggregatedRows(
@@ -379,9 +427,11 @@ public struct AuditMerge: Sendable {
     }
     var chosen = metrics
     if chosen.isEmpty {
+      let first = state.statistics.first
       chosen = AuditRequest.defaultMetrics(
-        task: state.task, hasScores: state.statistics.first?.scores != nil)
-      if state.statistics.first?.calibration == nil {
+        task: state.task,
+        hasScores: first?.scores != nil || first?.classes?.probabilities != nil)
+      if state.task == .classification, state.statistics.first?.calibration == nil {
         // The calibration metrics need sums the state lacks (binned scores).
         chosen.removeAll { AuditRequest.calibrationMetrics.contains($0) }
       }
@@ -393,7 +443,9 @@ public struct AuditMerge: Sendable {
       throw BiasKitError(.invalidArgument, "\(.alpha) must be a finite number")
     }
     let frame = try state.frame(metrics: chosen, options: options, aggregation: aggregation)
-    return AuditResult(report: AuditReport(frame: frame), state: state, table: nil)
+    let classAudit = frame.isMulticlass ? ClassAudit(frame: frame) : nil
+    return AuditResult(
+      report: AuditReport(frame: frame, classAudit: classAudit), state: state, table: nil)
   }
 }
 
@@ -425,6 +477,21 @@ public struct AuditResult: Sendable {
             ("lower", .number(histogram.lower)), ("upper", .number(histogram.upper)),
             ("bins", .integer(histogram.bins)),
             ("roc_auc_error_bound", .number(state.aucErrorBound)),
+          ])
+        ))
+      json = .object(pairs)
+    }
+    if case .object(var pairs) = json, let table, let selection = table.columns.selection,
+      case .classification(_, let predictions, _) = table.data.outcomes
+    {
+      let value: JSONValue =
+        if case .topK(let k) = selection { .integer(k) } else { .number(selection.parameter) }
+      pairs.append(
+        (
+          "predictions_from_scores",
+          .object([
+            ("rule", .string(selection.name)), ("value", value),
+            ("selected", .integer(predictions.reduce(0) { $0 + Int($1) })),
           ])
         ))
       json = .object(pairs)
@@ -483,5 +550,15 @@ public struct ScoreRange: Sendable, Equatable {
         .invalidArgument, "\(.scoreRange) takes LOW,HIGH with LOW < HIGH, not '\(text)'")
     }
     self.init(uncheckedLower: low, upper: high)
+  }
+}
+
+extension BiasKitError {
+  /// A threshold or rank selection asked of a source whose rows are not read here.
+  static func selectionNeedsRows(_ selection: ScoreSelection) -> BiasKitError {
+    BiasKitError(
+      .invalidArgument,
+      "\(selection.flag) makes the predictions from each row's score; it needs a file (\(.input)), not \(.database), \(.emitSQL) or \(.stateFrom)"
+    )
   }
 }

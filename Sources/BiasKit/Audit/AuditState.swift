@@ -75,15 +75,19 @@ public struct AuditState: Sendable, Equatable, Codable {
   public var controlLevels: [[String]]
   /// Nil while scores are counted per distinct value.
   public var scoreHistogram: ScoreHistogram?
+  /// The classes of a multiclass audit, in class order (nil otherwise).
+  public var classes: [String]?
   /// The statistics of each cell, in ``layout``'s cell order (``AuditLayout/cells``).
   public var statistics: [GroupStatistics]
 
+  /// A state of these cells.
   public init(
     task: AuditColumns.Task, sensitiveFeatures: [String], sensitiveLevels: [[String]],
     controlFeatures: [String] = [],
     controlLevels: [[String]] = [], scoreHistogram: ScoreHistogram? = nil,
-    statistics: [GroupStatistics]
+    statistics: [GroupStatistics], classes: [String]? = nil
   ) {
+    self.classes = classes
     self.task = task
     self.sensitiveFeatures = sensitiveFeatures
     self.sensitiveLevels = sensitiveLevels
@@ -99,7 +103,7 @@ public struct AuditState: Sendable, Equatable, Codable {
       task: task, sensitiveFeatures: frame.sensitiveFeatures,
       sensitiveLevels: frame.sensitiveLevels,
       controlFeatures: frame.controlFeatures, controlLevels: frame.controlLevels,
-      statistics: frame.statistics)
+      statistics: frame.statistics, classes: frame.classes.isEmpty ? nil : frame.classes)
   }
 
   /// The cells and their names.
@@ -134,7 +138,7 @@ public struct AuditState: Sendable, Equatable, Codable {
           throw BiasKitError.stateLacks(metric, "score counts (audit with \(.yScore))")
         }
       case .brierScore, .logLoss, .expectedCalibrationError:
-        if have?.calibration == nil {
+        if task != .multiclass, have?.calibration == nil {
           throw BiasKitError.stateLacks(
             metric,
             scoreHistogram == nil
@@ -158,9 +162,22 @@ public struct AuditState: Sendable, Equatable, Codable {
         .malformedInput,
         "the audit state has \(statistics.count) cells; its levels make \(layout.cellCount)")
     }
+    if task == .multiclass {
+      let probabilities = have?.classes?.probabilities != nil
+      for metric in metrics where !metric.isMulticlass {
+        throw BiasKitError.binaryMetricInMulticlass(metric)
+      }
+      if !probabilities,
+        let metric = metrics.first(where: {
+          $0.requirement == .classScores || $0 == .logLoss || $0 == .brierScore
+        })
+      {
+        throw BiasKitError.stateLacks(metric, "class probabilities")
+      }
+    }
     return MetricFrame(
       metrics: metrics, statistics: statistics, layout: layout, options: options,
-      aggregation: aggregation)
+      aggregation: aggregation, classes: classes ?? [])
   }
 
   /// The largest AUC error bound over the cells and the overall rows of each control level;
@@ -267,9 +284,23 @@ public struct AuditState: Sendable, Equatable, Codable {
       if let difference = AuditState.contentDifference(part, first) {
         throw BiasKitError.stateMismatch(k, difference)
       }
+      if part.classes != first.classes, part.statistics.first?.classes?.probabilities != nil {
+        throw BiasKitError.stateMismatch(
+          k,
+          "the classes \((part.classes ?? []).joined(separator: ", ")), not \((first.classes ?? []).joined(separator: ", ")), and class probabilities (whose columns must be the same classes)"
+        )
+      }
+    }
+    // Classes: the sorted union, every part's matrices remapped into it.
+    var parts = parts
+    if let firstClasses = first.classes {
+      let all = Array(Set(parts.flatMap { $0.classes ?? [] }))
+      let union = Groups.sortedOrder(all).map { all[$0] }
+      if union != firstClasses || parts.contains(where: { $0.classes != union }) {
+        parts = parts.map { $0.remappingClasses(into: union) }
+      }
     }
     // Scores: one histogram for all, or exact for all.
-    var parts = parts
     let histograms = Set(parts.compactMap(\.scoreHistogram))
     if histograms.count > 1 {
       throw BiasKitError.histogramMismatch(histograms.first!, histograms.dropFirst().first!)
@@ -311,8 +342,15 @@ public struct AuditState: Sendable, Equatable, Codable {
         empty.calibration = CalibrationStatistics(bins: calibration.binWeight.count)
       }
       if some.regression != nil { empty.regression = RegressionStatistics() }
+      if let classes = some.classes {
+        empty.classes = MulticlassCounts(classCount: classes.classCount)
+        if classes.probabilities != nil {
+          empty.classes?.probabilities = ProbabilitySums(classCount: classes.classCount)
+        }
+      }
     }
     var result = first
+    result.classes = parts.first?.classes
     result.sensitiveLevels = sensitive
     result.controlLevels = control
     result.scoreHistogram = histograms.first
@@ -337,11 +375,41 @@ public struct AuditState: Sendable, Equatable, Codable {
       return
         "calibration sums over \(x) bins and the first over \(y) (save both with the same bins)"
     }
+    if (a.classes == nil) != (b.classes == nil) {
+      return
+        "\(a.classes != nil ? "multiclass counts" : "no multiclass counts") and the first \(has(b.classes != nil))"
+    }
+    if (a.classes?.probabilities == nil) != (b.classes?.probabilities == nil) {
+      return
+        "\(a.classes?.probabilities != nil ? "class probabilities" : "no class probabilities") and the first \(has(b.classes?.probabilities != nil)) (save both with the same probability columns and metrics)"
+    }
     if (a.regression == nil) != (b.regression == nil) {
       return
         "\(a.regression != nil ? "regression sums" : "no regression sums") and the first \(has(b.regression != nil))"
     }
     return nil
+  }
+
+  /// The state with its class matrices over `union` (a superset of its classes, sorted).
+  func remappingClasses(into union: [String]) -> AuditState {
+    guard let classes, classes != union else { return self }
+    let position = classes.map { name in union.firstIndex(of: name) ?? 0 }
+    let k = classes.count
+    let target = union.count
+    var copy = self
+    copy.classes = union
+    for i in copy.statistics.indices {
+      guard let old = copy.statistics[i].classes else { continue }
+      var new = MulticlassCounts(classCount: target)
+      for t in 0..<k {
+        for p in 0..<k {
+          new.confusion[position[t] * target + position[p]] = old.confusion[t * k + p]
+          new.counts[position[t] * target + position[p]] = old.counts[t * k + p]
+        }
+      }
+      copy.statistics[i].classes = new
+    }
+    return copy
   }
 
   static func union(_ levels: [[[String]]], features: Int) -> [[String]] {
@@ -442,10 +510,14 @@ public struct AuditState: Sendable, Equatable, Codable {
     // Every cell carries the same sums (the metrics read the first cell to know what there is).
     if let first = statistics.first {
       let carries = { (s: GroupStatistics) in
-        [s.scores != nil, s.calibration != nil, s.regression != nil]
+        [
+          s.scores != nil, s.calibration != nil, s.regression != nil, s.classes != nil,
+          s.classes?.probabilities != nil,
+        ]
       }
       guard statistics.allSatisfy({ carries($0) == carries(first) }) else {
-        throw broken("cells differ in the sums they carry (scores, calibration, regression)")
+        throw broken(
+          "cells differ in the sums they carry (scores, calibration, regression, classes)")
       }
     }
     for cell in statistics {
@@ -468,10 +540,43 @@ public struct AuditState: Sendable, Equatable, Codable {
         }
       }
     }
+    try validateClasses(broken)
     if let h = scoreHistogram,
       !(h.bins >= 1 && h.lower < h.upper && h.lower.isFinite && h.upper.isFinite)
     {
       throw broken("score histogram \(h)")
+    }
+  }
+
+  /// Checks the multiclass invariants: classes exactly for a multiclass task, at least two and
+  /// distinct, and every cell's matrices and score lists of that many classes.
+  func validateClasses(_ broken: (String) -> BiasKitError) throws {
+    guard let classes else {
+      if task == .multiclass || statistics.contains(where: { $0.classes != nil }) {
+        throw broken("a multiclass state without its classes")
+      }
+      return
+    }
+    let k = classes.count
+    guard task == .multiclass, k >= 2, Set(classes).count == k, k <= 1 << 12 else {
+      throw broken("classes \(classes.prefix(8)) for task \(task.rawValue)")
+    }
+    for cell in statistics {
+      guard let counts = cell.classes, counts.classCount == k, counts.confusion.count == k * k,
+        counts.counts.count == k * k,
+        counts.counts.allSatisfy({ 0 <= $0 && $0 <= AuditState.maximumCount })
+      else { throw broken("a cell's class matrix is not \(k) × \(k) counts") }
+      if let p = counts.probabilities {
+        guard p.topHits.count == k, p.scores.count == k, p.scores.allSatisfy({ $0.count == k })
+        else { throw broken("a cell's class probabilities are not over \(k) classes") }
+        for column in p.scores {
+          for s in column {
+            guard s.positives.count == s.values.count, s.negatives.count == s.values.count,
+              zip(s.values, s.values.dropFirst()).allSatisfy({ $0 < $1 })
+            else { throw broken("class score counts are not sorted or differ in length") }
+          }
+        }
+      }
     }
   }
 

@@ -70,8 +70,8 @@ public struct AuditValues: Sendable, Equatable {
     let fairnessStart = aggregateStart + Aggregate.allCases.count * controls * m
     let f = FairnessMeasure.allCases.count
     let inequalityStart = fairnessStart + 2 * controls * f
-    let isRegression = statistics.contains { $0.regression != nil }
-    if !isRegression {
+    let isBinary = !statistics.contains { $0.regression != nil || $0.classes != nil }
+    if isBinary {
       for c in 0..<controls {
         let present = statistics[(c * groupCount)..<((c + 1) * groupCount)].map(\.confusion)
           .filter { $0.rows > 0 }

@@ -122,10 +122,21 @@ public struct Bootstrap: Sendable {
     try validate(width: width)
     try data.validate(cells: cells, cellCount: frame.statistics.count)
     let needs = CountingPass.Needs(metrics: frame.metrics)
-    let pooled =
-      data.weights == nil && !needs.scoreCounts && !needs.calibration && !needs.regression
-    let resampler: (inout SeededGenerator) -> [GroupStatistics] =
-      pooled ? pooledResampler(frame) : try rowResampler(frame, data: data, cells: cells)
+    let resampler: (inout SeededGenerator) -> [GroupStatistics]
+    if data.isMulticlass {
+      guard data.weights == nil, !needs.classProbabilities else {
+        throw BiasKitError(
+          .invalidArgument,
+          "the bootstrap of a multiclass audit resamples its label counts: it takes no sample weights or probability metrics (\(.metrics))"
+        )
+      }
+      resampler = pooledClassResampler(frame)
+    } else {
+      let pooled =
+        data.weights == nil && !needs.scoreCounts && !needs.calibration && !needs.regression
+      resampler =
+        pooled ? pooledResampler(frame) : try rowResampler(frame, data: data, cells: cells)
+    }
     let groupCount = frame.groupCount
     var table = [Double](repeating: .nan, count: samples * width)
     let done = ManagedCounter()
@@ -137,8 +148,7 @@ public struct Bootstrap: Sendable {
           let statistics = resampler(&rng)
           let values = AuditValues(
             metrics: frame.metrics, statistics: statistics, groupCount: groupCount,
-            options: frame.options,
-            aggregation: frame.aggregation)
+            options: frame.options, aggregation: frame.aggregation)
           let flat = values.flattened
           for k in 0..<width { out[r * width + k] = flat[k] }
           if let progress { progress(done.increment()) }
@@ -190,6 +200,34 @@ public struct Bootstrap: Sendable {
         var s = GroupStatistics()
         s.confusion = ConfusionCounts(
           tp: counts[4 * c + 3], fp: counts[4 * c + 1], tn: counts[4 * c], fn: counts[4 * c + 2])
+        return s
+      }
+    }
+  }
+
+  /// Resamples the cells × K² atoms of unweighted multiclass confusion matrices.
+  private func pooledClassResampler(
+    _ frame: MetricFrame
+  ) -> (inout SeededGenerator) -> [GroupStatistics] {
+    let k = frame.classes.count
+    var weights: [Double] = []
+    for s in frame.statistics {
+      let counts = s.classes?.counts ?? [Int](repeating: 0, count: k * k)
+      weights += counts.map(Double.init)
+    }
+    let n = frame.rowCount
+    let cellCount = frame.statistics.count
+    return { rng in
+      let draws = Binomial.multinomial(total: n, weights: weights, using: &rng)
+      return (0..<cellCount).map { c in
+        var counts = MulticlassCounts(classCount: k)
+        for j in 0..<(k * k) {
+          counts.counts[j] = draws[c * k * k + j]
+          counts.confusion[j] = Double(draws[c * k * k + j])
+        }
+        var s = GroupStatistics()
+        s.confusion = ConfusionCounts(tp: 0, fp: 0, tn: counts.rows, fn: 0)
+        s.classes = counts
         return s
       }
     }
@@ -252,6 +290,8 @@ public struct Bootstrap: Sendable {
               }
             }
           }
+        case .multiclass:
+          preconditionFailure("multiclass audits resample their pooled counts")
         case .regression(let targets, let predictions):
           stats[c].confusion.add(label: 0, prediction: 0, weight: w, count: m)
           stats[c].regression!.add(

@@ -13,9 +13,14 @@ import Foundation
 public enum CountingPass {
   /// Which optional statistics a set of metrics needs.
   public struct Needs: Sendable, Equatable {
+    /// Distinct-score counts (`roc_auc`, `average_precision`).
     public var scoreCounts = false
+    /// Calibration sums (Brier score, log loss, ECE).
     public var calibration = false
+    /// Regression sums.
     public var regression = false
+    /// The sums over a multiclass probability matrix.
+    public var classProbabilities = false
 
     public init(metrics: [Metric]) {
       for metric in metrics {
@@ -24,6 +29,9 @@ public enum CountingPass {
         case .brierScore, .logLoss, .expectedCalibrationError: calibration = true
         case .meanAbsoluteError, .meanSquaredError, .r2Score, .meanPrediction: regression = true
         default: break
+        }
+        if metric.requirement == .classScores || metric == .logLoss || metric == .brierScore {
+          classProbabilities = true
         }
       }
     }
@@ -79,6 +87,9 @@ public enum CountingPass {
             cellCount: cellCount)
         for c in 0..<cellCount { result[c].scores = counts[c] }
       }
+    case .multiclass(let outcomes):
+      return multiclassStatistics(
+        of: outcomes, weights: data.weights, cells: cells, cellCount: cellCount, needs: needs)
     case .regression(let targets, let predictions):
       let regression = blockwise(n: n, cellCount: cellCount, empty: RegressionStatistics()) {
         range, table in
@@ -230,5 +241,167 @@ public enum CountingPass {
         scores: rows.map { scores[$0] }, labels: rows.map { labels[$0] },
         weights: rows.map { weights[$0] })
     }
+  }
+}
+
+extension CountingPass {
+  /// The multiclass statistics of each cell: the K × K confusion matrix, and with
+  /// probabilities the log-loss, Brier and top-k sums (over fixed blocks of rows, merged in
+  /// block order) and each class column's distinct scores by true class (radix-sorted per
+  /// cell and true class without weights).
+  ///
+  /// - Complexity: O(n · K) plus the sorts, O(n · K) scratch.
+  static func multiclassStatistics(
+    of outcomes: MulticlassOutcomes, weights: [Double]?, cells: [Int32], cellCount: Int,
+    needs: Needs
+  ) -> [GroupStatistics] {
+    let k = outcomes.classCount
+    let n = outcomes.labels.count
+    let labels = outcomes.labels
+    let predictions = outcomes.predictions
+    var tables = blockwise(
+      n: n, cellCount: cellCount, empty: MulticlassCounts(classCount: k), cellBytes: 16 * k * k
+    ) { range, table in
+      for i in range {
+        let slot = Int(labels[i]) &* k &+ Int(predictions[i])
+        let c = Int(cells[i])
+        table[c].counts[slot] &+= 1
+        table[c].confusion[slot] += weights?[i] ?? 1
+      }
+    } merge: {
+      $0.add($1)
+    }
+    if let probabilities = outcomes.probabilities, needs.classProbabilities {
+      let eps = Double.ulpOfOne
+      let sums = blockwise(
+        n: n, cellCount: cellCount, empty: ProbabilitySums(classCount: 0), cellBytes: 64 + 8 * k
+      ) { range, table in
+        for i in range {
+          let c = Int(cells[i])
+          if table[c].topHits.isEmpty { table[c].topHits = [Double](repeating: 0, count: k) }
+          let w = weights?[i] ?? 1
+          let t = Int(labels[i])
+          let row = i &* k
+          let pt = probabilities[row &+ t]
+          table[c].weight.add(w)
+          table[c].logLoss.add(w * -log(min(max(pt, eps), 1 - eps)))
+          var squared = 0.0
+          var rank = 0
+          for j in 0..<k {
+            let p = probabilities[row &+ j]
+            let e = (j == t ? 1 : 0) - p
+            squared += e * e
+            // NumPy's stable argsort reversed: equal scores of later classes rank first.
+            if p > pt || (p == pt && j > t) { rank += 1 }
+          }
+          table[c].squaredError.add(w * squared)
+          table[c].topHits[rank] += w
+        }
+      } merge: { total, part in
+        guard !part.topHits.isEmpty else { return }
+        if total.topHits.isEmpty { total.topHits = [Double](repeating: 0, count: k) }
+        total.weight.add(part.weight)
+        total.logLoss.add(part.logLoss)
+        total.squaredError.add(part.squaredError)
+        for j in 0..<k { total.topHits[j] += part.topHits[j] }
+      }
+      // Hits of rank r count for every k > r.
+      var scores = multiclassScores(
+        probabilities: probabilities, classCount: k, labels: labels, weights: weights,
+        cells: cells, cellCount: cellCount, tables: tables)
+      for c in 0..<cellCount {
+        var s = ProbabilitySums(classCount: k)
+        let part = sums[c]
+        if !part.topHits.isEmpty {
+          s.weight = part.weight
+          s.logLoss = part.logLoss
+          s.squaredError = part.squaredError
+          var running = 0.0
+          for r in 0..<k {
+            running += part.topHits[r]
+            s.topHits[r] = running
+          }
+        }
+        s.scores = scores[c]
+        scores[c] = []
+        tables[c].probabilities = s
+      }
+    }
+    return tables.map { counts in
+      var statistics = GroupStatistics()
+      let rows = counts.rows
+      statistics.confusion = ConfusionCounts(tp: 0, fp: 0, tn: rows, fn: 0)
+      statistics.confusion.trueNegatives = counts.total
+      statistics.classes = counts
+      return statistics
+    }
+  }
+
+  /// `result[cell][c][t]`: the distinct values of class column `c` among the cell's rows of
+  /// true class `t`, with their weights (as ``ScoreCounts`` positives).
+  static func multiclassScores(
+    probabilities: [Double], classCount k: Int, labels: [Int32], weights: [Double]?,
+    cells: [Int32], cellCount: Int, tables: [MulticlassCounts]
+  ) -> [[[ScoreCounts]]] {
+    let n = labels.count
+    var result = [[[ScoreCounts]]](
+      repeating: [[ScoreCounts]](
+        repeating: [ScoreCounts](repeating: ScoreCounts(), count: k), count: k),
+      count: cellCount)
+    if let weights {
+      var members = [[Int]](repeating: [], count: cellCount * k)
+      for i in 0..<n { members[Int(cells[i]) * k + Int(labels[i])].append(i) }
+      for cell in 0..<cellCount {
+        for t in 0..<k {
+          let rows = members[cell * k + t]
+          for c in 0..<k {
+            result[cell][c][t] = ScoreCounts(
+              scores: rows.map { probabilities[$0 * k + c] },
+              labels: [UInt8](repeating: 1, count: rows.count), weights: rows.map { weights[$0] })
+          }
+        }
+      }
+      return result
+    }
+    // Segment cell · K + t holds the cell's rows of true class t.
+    let segments = cellCount * k
+    var starts = [Int](repeating: 0, count: segments + 1)
+    for cell in 0..<cellCount {
+      for t in 0..<k {
+        var rows = 0
+        for p in 0..<k { rows += tables[cell].counts[t * k + p] }
+        starts[cell * k + t + 1] = starts[cell * k + t] + rows
+      }
+    }
+    var scattered: [Double] = uninitializedArray(count: n)  // every slot is written below
+    let empty = UnsafeBufferPointer<Double>(start: nil, count: 0)
+    for c in 0..<k {
+      var next = Array(starts.dropLast())
+      scattered.withUnsafeMutableBufferPointer { out in
+        for i in 0..<n {
+          let segment = Int(cells[i]) &* k &+ Int(labels[i])
+          out[next[segment]] = probabilities[i &* k &+ c]
+          next[segment] &+= 1
+        }
+      }
+      var column = [ScoreCounts](repeating: ScoreCounts(), count: segments)
+      scattered.withUnsafeMutableBufferPointer { all in
+        column.withUnsafeMutableBufferPointer { out in
+          DispatchQueue.concurrentPerform(iterations: segments) { segment in
+            let slice = UnsafeMutableBufferPointer(
+              rebasing: all[starts[segment]..<starts[segment + 1]])
+            let scratch = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: max(1, slice.count))
+            defer { scratch.deallocate() }
+            RadixSort.sort(slice, scratch: scratch)
+            out[segment] = ScoreCounts(
+              sortedPositive: UnsafeBufferPointer(slice), sortedNegative: empty)
+          }
+        }
+      }
+      for cell in 0..<cellCount {
+        for t in 0..<k { result[cell][c][t] = column[cell * k + t] }
+      }
+    }
+    return result
   }
 }

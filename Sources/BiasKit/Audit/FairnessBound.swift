@@ -21,8 +21,12 @@ public struct FairnessBound: Sendable, Equatable {
 
   /// The audit values a bound constrains.
   public enum Target: Sendable, Hashable, CustomStringConvertible {
-    /// A fairness scalar, between groups or to overall (one value per control level).
+    /// A fairness scalar, between groups or to overall (one value per control level); of a
+    /// multiclass audit, its worst value over the classes.
     case fairness(FairnessMeasure, method: AggregateMethod)
+    /// A fairness scalar of one class of a multiclass audit (one-vs-rest), written
+    /// `demographic_parity_difference[CLASS]`.
+    case classFairness(FairnessMeasure, method: AggregateMethod, class: String)
     /// A between-group inequality index (one value per control level).
     case inequality(BetweenGroupIndex)
     /// A metric on all rows (one value per control level).
@@ -36,6 +40,14 @@ public struct FairnessBound: Sendable, Equatable {
     ///
     /// - Throws: ``BiasKitError`` listing the names when `name` is none of them.
     public init(parsing name: String) throws {
+      if name.hasSuffix("]"), let open = name.firstIndex(of: "[") {
+        let base = String(name[..<open])
+        let label = String(name[name.index(after: open)..<name.index(before: name.endIndex)])
+        if case .fairness(let measure, let method)? = try? Target(parsing: base), !label.isEmpty {
+          self = .classFairness(measure, method: method, class: label)
+          return
+        }
+      }
       if let measure = FairnessMeasure(rawValue: name) {
         self = .fairness(measure, method: .betweenGroups)
         return
@@ -76,6 +88,7 @@ public struct FairnessBound: Sendable, Equatable {
     public static var names: [String] {
       FairnessMeasure.allCases.map(\.rawValue) + BetweenGroupIndex.allCases.map(\.rawValue)
         + (["overall", "by_group"] + Aggregate.allCases.map(\.rawValue)).map { "\($0).METRIC" }
+        + ["FAIRNESS[CLASS]"]
     }
 
     /// The canonical name (metric aliases spelled out).
@@ -83,6 +96,8 @@ public struct FairnessBound: Sendable, Equatable {
       switch self {
       case .fairness(let measure, .betweenGroups): return measure.rawValue
       case .fairness(let measure, .toOverall): return measure.rawValue + "_to_overall"
+      case .classFairness(let measure, let method, let label):
+        return Target.fairness(measure, method: method).name + "[\(label)]"
       case .inequality(let index): return index.rawValue
       case .overall(let metric): return "overall.\(metric.rawValue)"
       case .byGroup(let metric): return "by_group.\(metric.rawValue)"
@@ -96,16 +111,18 @@ public struct FairnessBound: Sendable, Equatable {
     /// confusion counts whatever the metrics are).
     public var metric: Metric? {
       switch self {
-      case .fairness, .inequality: return nil
+      case .fairness, .classFairness, .inequality: return nil
       case .overall(let metric), .byGroup(let metric), .aggregate(_, let metric): return metric
       }
     }
 
-    /// The values the target covers in `frame`, each with its control level (and cell for
+    /// The values the target covers in `report`, each with its control level (and cell for
     /// `by_group`).
     ///
-    /// - Throws: ``BiasKitError`` when the target's metric is not among the frame's.
-    public func values(in frame: MetricFrame) throws -> [FairnessBound.Value] {
+    /// - Throws: ``BiasKitError`` when the target's metric is not among the audit's, or names a
+    ///   class the audit does not have.
+    public func values(in report: AuditReport) throws -> [FairnessBound.Value] {
+      let frame = report.frame
       let layout = frame.layout
       if let metric, !frame.metrics.contains(metric) {
         throw BiasKitError.boundMetricNotAudited(name, metric)
@@ -120,7 +137,25 @@ public struct FairnessBound: Sendable, Equatable {
       }
       switch self {
       case .fairness(let measure, let method):
+        if let classAudit = report.classAudit {
+          return perControl { classAudit.fairness(measure, method: method, control: $0) }
+        }
         return perControl { frame.fairness(measure, method: method, control: $0) }
+      case .classFairness(let measure, let method, let label):
+        guard let classAudit = report.classAudit else {
+          throw BiasKitError(
+            .invalidArgument,
+            "the bound '\(name)' names a class; it is for \(.task, "multiclass") audits")
+        }
+        guard let c = classAudit.index(of: label) else {
+          throw BiasKitError(
+            .unknownName,
+            "the bound '\(name)' names the class '\(label)'; the classes are \(classAudit.classes.joined(separator: ", "))"
+          )
+        }
+        return perControl {
+          classAudit.fairness(measure, class: c, method: method, control: $0)
+        }
       case .inequality(let index): return perControl { frame.inequality(index, control: $0) }
       case .overall(let metric): return perControl { frame.overall(metric, control: $0) }
       case .aggregate(let aggregate, let metric):
@@ -220,7 +255,7 @@ public struct FairnessBound: Sendable, Equatable {
   ///
   /// - Throws: ``BiasKitError`` when the bound's metric is not audited.
   public func evaluate(_ report: AuditReport) throws -> Result {
-    Result(bound: self, values: try target.values(in: report.frame).map { ($0, holds($0.value)) })
+    Result(bound: self, values: try target.values(in: report).map { ($0, holds($0.value)) })
   }
 
   /// A JUnit XML report: one test case per bound, a failure for each broken one. Every text is

@@ -37,6 +37,8 @@ public struct MetricFrame: Sendable {
   public let statistics: [GroupStatistics]
   /// Every computed value.
   public let values: AuditValues
+  /// The classes of a multiclass audit, in class order (empty otherwise).
+  public let classes: [String]
 
   /// Audits `data` grouped by `sensitive` (and `control`).
   ///
@@ -69,9 +71,11 @@ public struct MetricFrame: Sendable {
     try data.validate(cells: cells, cellCount: layout.cellCount)
     let statistics = CountingPass.statistics(
       of: data, cells: cells, cellCount: layout.cellCount, needs: needs, options: options)
+    var classes: [String] = []
+    if case .multiclass(let outcomes) = data.outcomes { classes = outcomes.classes }
     self.init(
       metrics: metrics, statistics: statistics, layout: layout, options: options,
-      aggregation: aggregation)
+      aggregation: aggregation, classes: classes)
   }
 
   /// A frame from per-cell statistics computed elsewhere (a saved or merged audit state, or a
@@ -80,10 +84,12 @@ public struct MetricFrame: Sendable {
   /// - Precondition: `statistics.count == layout.cellCount`.
   public init(
     metrics: [Metric], statistics: [GroupStatistics], layout: AuditLayout,
-    options: AuditOptions = AuditOptions(), aggregation: FairnessMeasure.Aggregation = .worstCase
+    options: AuditOptions = AuditOptions(), aggregation: FairnessMeasure.Aggregation = .worstCase,
+    classes: [String] = []
   ) {
     precondition(statistics.count == layout.cellCount, "one statistics value per cell")
     self.metrics = metrics
+    self.classes = classes
     self.options = options
     self.layout = layout
     self.aggregation = aggregation
@@ -97,11 +103,40 @@ public struct MetricFrame: Sendable {
   public func aggregated(_ aggregation: FairnessMeasure.Aggregation) -> MetricFrame {
     MetricFrame(
       metrics: metrics, statistics: statistics, layout: layout, options: options,
-      aggregation: aggregation)
+      aggregation: aggregation, classes: classes)
   }
 
   static func check(metrics: [Metric], data: AuditData) throws {
+    if data.isMulticlass {
+      for metric in metrics where !metric.isMulticlass {
+        throw BiasKitError.binaryMetricInMulticlass(metric)
+      }
+      if !data.hasScores,
+        let metric = metrics.first(where: {
+          $0.requirement == .classScores || $0 == .logLoss || $0 == .brierScore
+        })
+      {
+        throw BiasKitError(
+          .invalidArgument,
+          "the metric '\(metric.rawValue)' needs the class probabilities (\(.yScore, "p_a,p_b,…") or \(.yScorePrefix, "p_"))"
+        )
+      }
+      if data.weights != nil,
+        metrics.contains(where: { [.rocAUCOneVsOne, .rocAUCOneVsOneWeighted].contains($0) })
+      {
+        throw BiasKitError(
+          .invalidArgument,
+          "roc_auc_ovo takes no sample weights (scikit-learn: 'sample_weight is not supported for multiclass one-vs-one ROC AUC')"
+        )
+      }
+      return
+    }
     for metric in metrics {
+      if metric.requirement == .classLabels || metric.requirement == .classScores {
+        throw BiasKitError(
+          .invalidArgument,
+          "the metric '\(metric.rawValue)' is for multiclass labels (\(.task, "multiclass"))")
+      }
       switch metric.requirement {
       case .scores where !data.hasScores:
         throw BiasKitError(
@@ -139,6 +174,10 @@ public struct MetricFrame: Sendable {
   public var rowCount: Int { statistics.reduce(0) { $0 + $1.confusion.rows } }
   /// Whether the frame audits a regression (numeric outcomes).
   public var isRegression: Bool { statistics.contains { $0.regression != nil } }
+  /// Whether the frame audits multiclass labels.
+  public var isMulticlass: Bool { !classes.isEmpty || statistics.contains { $0.classes != nil } }
+  /// Whether the frame audits binary labels (the fairness scalars are defined).
+  public var isBinary: Bool { !isRegression && !isMulticlass }
 
   /// The levels of sensitive group `group`, one per sensitive feature.
   public func groupKey(_ group: Int) -> [String] { layout.groupKey(group) }
@@ -182,5 +221,22 @@ public struct MetricFrame: Sendable {
   /// The between-group inequality index `index` (of control level `control`).
   public func inequality(_ index: BetweenGroupIndex, control: Int = 0) -> Double? {
     values.inequality(index, control: control)
+  }
+}
+
+extension BiasKitError {
+  static func binaryMetricInMulticlass(_ metric: Metric) -> BiasKitError {
+    let suggestion: String
+    switch metric {
+    case .precision, .recall, .f1:
+      suggestion =
+        "; use \(metric.rawValue)_macro, \(metric.rawValue)_weighted or \(metric.rawValue)_micro (each class's one-vs-rest value is reported too)"
+    case .rocAUC: suggestion = "; use roc_auc_ovr or roc_auc_ovo"
+    default: suggestion = " (each class's one-vs-rest rates are reported)"
+    }
+    return BiasKitError(
+      .invalidArgument,
+      "the metric '\(metric.rawValue)' is for binary labels, not \(.task, "multiclass")\(suggestion)"
+    )
   }
 }

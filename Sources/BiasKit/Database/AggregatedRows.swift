@@ -50,6 +50,11 @@ public struct AggregatedRows: Sendable {
   var counts: [Int] = []
   var weights: [Double] = []
   var labelSpellings: [Set<String>] = [[], []]
+  /// Multiclass: the text of each row's true and predicted class, interned.
+  var classIndex: [String: Int32] = [:]
+  var classNames: [String] = []
+  var trueClasses: [Int32] = []
+  var predictedClasses: [Int32] = []
 
   var groupColumns: [String] { columns.control + columns.sensitive }
   /// Expected result width.
@@ -115,8 +120,15 @@ public struct AggregatedRows: Sendable {
       }
       k += 1
     }
-    labels.append(try label(row[k], column: columns.yTrue, location))
-    predictions.append(try label(row[k + 1], column: columns.yPred, location))
+    if columns.task == .multiclass {
+      trueClasses.append(try classCode(row[k], column: columns.yTrue, location))
+      predictedClasses.append(try classCode(row[k + 1], column: columns.yPred, location))
+      labels.append(0)
+      predictions.append(0)
+    } else {
+      labels.append(try label(row[k], column: columns.yTrue, location))
+      predictions.append(try label(row[k + 1], column: columns.yPred, location))
+    }
     k += 2
     if let scoreColumn = columns.yScore {
       let low = try number(row[k + 1], column: scoreColumn, location)
@@ -185,6 +197,26 @@ public struct AggregatedRows: Sendable {
     }
   }
 
+  /// The interned class of a multiclass label or prediction.
+  mutating func classCode(
+    _ value: SQLValue, column: String, _ location: () -> String
+  ) throws -> Int32 {
+    let text: String
+    switch value {
+    case .null:
+      throw BiasKitError(
+        .invalidValue, "\(source), \(location()): column '\(column)' is NULL; expected a class")
+    case .integer(let i): text = String(i)
+    case .real(let d): text = d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : "\(d)"
+    case .text(let s): text = s
+    }
+    if let code = classIndex[text] { return code }
+    let code = Int32(classNames.count)
+    classIndex[text] = code
+    classNames.append(text)
+    return code
+  }
+
   func number(_ value: SQLValue, column: String, _ location: () -> String) throws -> Double {
     switch value {
     case .integer(let i): return Double(i)
@@ -199,6 +231,30 @@ public struct AggregatedRows: Sendable {
   /// The audit state of the rows added.
   public func state() throws -> AuditState {
     let rows = counts.reduce(0, +)
+    // Multiclass: the true classes sorted as np.unique; predictions must be among them.
+    var classOrder: [Int32] = []
+    var classes: [String] = []
+    if columns.task == .multiclass {
+      var isTrue = [Bool](repeating: false, count: classNames.count)
+      for i in trueClasses.indices where counts[i] > 0 { isTrue[Int(trueClasses[i])] = true }
+      let present = classNames.indices.filter { isTrue[$0] }
+      guard present.count >= 2 else {
+        throw BiasKitError.singleClassLabels(
+          source, column: columns.yTrue, value: present.first.map { classNames[$0] } ?? "",
+          rows: rows)
+      }
+      let sorted = Groups.sortedOrder(present.map { classNames[$0] }).map { present[$0] }
+      classes = sorted.map { classNames[$0] }
+      classOrder = [Int32](repeating: -1, count: classNames.count)
+      for (rank, original) in sorted.enumerated() { classOrder[original] = Int32(rank) }
+      for i in predictedClasses.indices
+      where counts[i] > 0 && classOrder[Int(predictedClasses[i])] < 0 {
+        throw BiasKitError(
+          .invalidValue,
+          "\(source): column '\(columns.yPred)' holds the class '\(classNames[Int(predictedClasses[i])])', which is not a class of '\(columns.yTrue)'; the classes are \(classes.joined(separator: ", "))"
+        )
+      }
+    }
     if columns.task == .classification, rows > 0 {
       var classes = Set<UInt8>()
       for i in labels.indices where counts[i] > 0 { classes.insert(labels[i]) }
@@ -233,10 +289,26 @@ public struct AggregatedRows: Sendable {
     }
     let weighted = columns.sampleWeight != nil
     var statistics = [GroupStatistics](repeating: GroupStatistics(), count: cellCount)
-    for i in labels.indices {
-      statistics[cells[i]].confusion.add(
-        label: labels[i], prediction: predictions[i],
-        weight: weighted ? weights[i] : Double(counts[i]), count: counts[i])
+    if columns.task == .multiclass {
+      let k = classes.count
+      var tables = [MulticlassCounts](repeating: MulticlassCounts(classCount: k), count: cellCount)
+      for i in labels.indices where counts[i] > 0 {
+        let slot =
+          Int(classOrder[Int(trueClasses[i])]) * k + Int(classOrder[Int(predictedClasses[i])])
+        tables[cells[i]].counts[slot] += counts[i]
+        tables[cells[i]].confusion[slot] += weighted ? weights[i] : Double(counts[i])
+      }
+      for c in 0..<cellCount {
+        statistics[c].confusion = ConfusionCounts(tp: 0, fp: 0, tn: tables[c].rows, fn: 0)
+        statistics[c].confusion.trueNegatives = tables[c].total
+        statistics[c].classes = tables[c]
+      }
+    } else {
+      for i in labels.indices {
+        statistics[cells[i]].confusion.add(
+          label: labels[i], prediction: predictions[i],
+          weight: weighted ? weights[i] : Double(counts[i]), count: counts[i])
+      }
     }
     // Exact when every group holds one distinct score and (for a histogram query, the rule of
     // AuditState.binningScoresIfNeeded) no (cell, label, bin) holds two.
@@ -298,7 +370,8 @@ public struct AggregatedRows: Sendable {
       task: columns.task, sensitiveFeatures: columns.sensitive,
       sensitiveLevels: Array(sortedLevels[controls...]),
       controlFeatures: columns.control, controlLevels: Array(sortedLevels[..<controls]),
-      scoreHistogram: isBinned ? histogram : nil, statistics: statistics)
+      scoreHistogram: isBinned ? histogram : nil, statistics: statistics,
+      classes: columns.task == .multiclass ? classes : nil)
   }
 }
 

@@ -126,9 +126,15 @@ public struct DatabaseAudit: Sendable {
   /// The audit state of the rows of `source`.
   public func state() throws -> AuditState {
     try AuditTable.checkOptions(columns)
-    guard columns.task == .classification else {
+    guard columns.task != .regression else {
       throw BiasKitError(
         .invalidArgument, "\(.database) audits classification; \(.task, "regression") needs a file")
+    }
+    guard columns.classScores == nil else {
+      throw BiasKitError(
+        .invalidArgument,
+        "\(.database) counts a multiclass audit's labels; its probability metrics need the file (\(.metrics))"
+      )
     }
     let connection = try location.connect(connectTimeout: connectTimeout)
     let available = try connection.describe(source)

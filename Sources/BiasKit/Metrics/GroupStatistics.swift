@@ -14,7 +14,11 @@ public struct GroupStatistics: Sendable, Equatable, Codable {
   public var calibration: CalibrationStatistics?
   /// Sums for the regression metrics.
   public var regression: RegressionStatistics?
+  /// The multiclass confusion matrix (and probability sums), for a multiclass audit. Its rows
+  /// are also counted in ``confusion`` as true negatives, so that row counts and totals work.
+  public var classes: MulticlassCounts?
 
+  /// Empty statistics.
   public init() {}
 
   /// Adds another group's statistics.
@@ -26,6 +30,9 @@ public struct GroupStatistics: Sendable, Equatable, Codable {
     }
     if let theirs = other.regression {
       if regression == nil { regression = theirs } else { regression!.add(theirs) }
+    }
+    if let theirs = other.classes {
+      if classes == nil { classes = theirs } else { classes!.add(theirs) }
     }
   }
 

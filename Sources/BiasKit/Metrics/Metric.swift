@@ -58,18 +58,76 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
   case r2Score = "r2_score"
   /// `Σw ŷ / Σw` of numeric predictions (fairlearn `mean_prediction`).
   case meanPrediction = "mean_prediction"
+  /// Multiclass precision, unweighted mean over the classes present (sklearn `precision_score(average="macro")`).
+  case precisionMacro = "precision_macro"
+  /// Multiclass precision weighted by support (sklearn `average="weighted"`).
+  case precisionWeighted = "precision_weighted"
+  /// Multiclass precision of the pooled counts (sklearn `average="micro"`).
+  case precisionMicro = "precision_micro"
+  /// Multiclass recall, macro average (sklearn `recall_score(average="macro")`).
+  case recallMacro = "recall_macro"
+  /// Multiclass recall, weighted by support.
+  case recallWeighted = "recall_weighted"
+  /// Multiclass recall of the pooled counts.
+  case recallMicro = "recall_micro"
+  /// Multiclass F1, macro average (sklearn `f1_score(average="macro")`).
+  case f1Macro = "f1_macro"
+  /// Multiclass F1, weighted by support.
+  case f1Weighted = "f1_weighted"
+  /// Multiclass F1 of the pooled counts.
+  case f1Micro = "f1_micro"
+  /// One-vs-rest ROC AUC, macro average (sklearn `roc_auc_score(multi_class="ovr")`).
+  case rocAUCOneVsRest = "roc_auc_ovr"
+  /// One-vs-rest ROC AUC weighted by prevalence (`average="weighted"`).
+  case rocAUCOneVsRestWeighted = "roc_auc_ovr_weighted"
+  /// One-vs-one ROC AUC of Hand and Till (sklearn `roc_auc_score(multi_class="ovo")`; unweighted).
+  case rocAUCOneVsOne = "roc_auc_ovo"
+  /// One-vs-one ROC AUC weighted by the pairs' prevalence.
+  case rocAUCOneVsOneWeighted = "roc_auc_ovo_weighted"
+  /// Share of rows whose true class is among the k most probable (sklearn
+  /// `top_k_accuracy_score`, k = ``AuditOptions/topK``).
+  case topKAccuracy = "top_k_accuracy"
 
   /// What a metric reads besides labels and predictions.
   public enum Requirement: Sendable {
-    case predictions, scores, regression
+    /// Binary labels and predictions.
+    case predictions
+    /// A score column (binary), or a probability matrix for `log_loss` and `brier_score` of a
+    /// multiclass audit.
+    case scores
+    /// Numeric targets and predictions.
+    case regression
+    /// Multiclass labels and predictions.
+    case classLabels
+    /// A multiclass probability matrix.
+    case classScores
   }
 
+  /// What the metric reads.
   public var requirement: Requirement {
     switch self {
     case .rocAUC, .averagePrecision, .brierScore, .logLoss, .expectedCalibrationError:
       return .scores
     case .meanAbsoluteError, .meanSquaredError, .r2Score, .meanPrediction: return .regression
+    case .precisionMacro, .precisionWeighted, .precisionMicro, .recallMacro, .recallWeighted,
+      .recallMicro, .f1Macro, .f1Weighted, .f1Micro:
+      return .classLabels
+    case .rocAUCOneVsRest, .rocAUCOneVsRestWeighted, .rocAUCOneVsOne, .rocAUCOneVsOneWeighted,
+      .topKAccuracy:
+      return .classScores
     default: return .predictions
+    }
+  }
+
+  /// Whether the metric is defined for a multiclass audit: the multiclass metrics, and
+  /// `count`, `accuracy`, `balanced_accuracy`, `matthews_corrcoef`, `log_loss` and
+  /// `brier_score` in their multiclass forms.
+  public var isMulticlass: Bool {
+    switch requirement {
+    case .classLabels, .classScores: return true
+    default:
+      return [.count, .accuracy, .balancedAccuracy, .matthewsCorrcoef, .logLoss, .brierScore]
+        .contains(self)
     }
   }
 
@@ -90,7 +148,10 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
   public var isBoundedRate: Bool {
     switch self {
     case .selectionRate, .accuracy, .balancedAccuracy, .precision, .recall, .f1, .truePositiveRate,
-      .falsePositiveRate, .trueNegativeRate, .falseNegativeRate, .rocAUC, .averagePrecision:
+      .falsePositiveRate, .trueNegativeRate, .falseNegativeRate, .rocAUC, .averagePrecision,
+      .precisionMacro, .precisionWeighted, .precisionMicro, .recallMacro, .recallWeighted,
+      .recallMicro, .f1Macro, .f1Weighted, .f1Micro, .rocAUCOneVsRest, .rocAUCOneVsRestWeighted,
+      .rocAUCOneVsOne, .rocAUCOneVsOneWeighted, .topKAccuracy:
       return true
     default: return false
     }
@@ -112,6 +173,21 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
   /// The default for `--task regression`.
   public static let regressionMetrics: [Metric] = [
     .count, .meanAbsoluteError, .meanSquaredError, .r2Score, .meanPrediction,
+  ]
+  /// The default for `--task multiclass` (labels).
+  public static let multiclassMetrics: [Metric] = [
+    .count, .accuracy, .balancedAccuracy, .precisionMacro, .recallMacro, .f1Macro,
+    .precisionWeighted, .recallWeighted, .f1Weighted, .precisionMicro, .recallMicro, .f1Micro,
+    .matthewsCorrcoef,
+  ]
+  /// The multiclass metrics of a probability matrix, added to the default when there is one.
+  public static let multiclassScoreMetrics: [Metric] = [
+    .rocAUCOneVsRest, .rocAUCOneVsRestWeighted, .rocAUCOneVsOne, .rocAUCOneVsOneWeighted,
+    .logLoss, .brierScore, .topKAccuracy,
+  ]
+  /// The one-vs-rest rates reported for each class of a multiclass audit.
+  public static let oneVsRestMetrics: [Metric] = [
+    .count, .selectionRate, .truePositiveRate, .falsePositiveRate, .precision, .recall, .f1,
   ]
 
   /// The metric called `name` (its scikit-learn or fairlearn name; `tpr`, `fpr`, `tnr`, `fnr`,
@@ -155,6 +231,7 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
   ) -> Double? {
     let c = statistics.confusion
     if c.rows == 0 { return nil }
+    if let classes = statistics.classes { return multiclassValue(classes, options: options) }
     func divide(_ a: Double, _ b: Double) -> Double { b == 0 ? 0 : a / b }
     switch self {
     case .count: return Double(c.rows)
@@ -197,6 +274,43 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
     case .meanSquaredError: return statistics.regression?.meanSquaredError
     case .r2Score: return statistics.regression?.r2
     case .meanPrediction: return statistics.regression?.meanPrediction
+    case .precisionMacro, .precisionWeighted, .precisionMicro, .recallMacro, .recallWeighted,
+      .recallMicro, .f1Macro, .f1Weighted, .f1Micro, .rocAUCOneVsRest, .rocAUCOneVsRestWeighted,
+      .rocAUCOneVsOne, .rocAUCOneVsOneWeighted, .topKAccuracy:
+      return nil
+    }
+  }
+
+  /// The value of a multiclass group (scikit-learn's multiclass forms).
+  func multiclassValue(_ classes: MulticlassCounts, options: AuditOptions) -> Double? {
+    let k = classes.classCount
+    switch self {
+    case .count: return Double(classes.rows)
+    case .accuracy: return classes.accuracy
+    case .balancedAccuracy: return classes.balancedAccuracy
+    case .matthewsCorrcoef: return classes.matthewsCorrelation
+    case .precisionMacro: return classes.labelScore(.precision, average: .macro)
+    case .precisionWeighted: return classes.labelScore(.precision, average: .weighted)
+    case .precisionMicro: return classes.labelScore(.precision, average: .micro)
+    case .recallMacro: return classes.labelScore(.recall, average: .macro)
+    case .recallWeighted: return classes.labelScore(.recall, average: .weighted)
+    case .recallMicro: return classes.labelScore(.recall, average: .micro)
+    case .f1Macro: return classes.labelScore(.f1, average: .macro)
+    case .f1Weighted: return classes.labelScore(.f1, average: .weighted)
+    case .f1Micro: return classes.labelScore(.f1, average: .micro)
+    case .logLoss: return classes.probabilities?.meanLogLoss
+    case .brierScore: return classes.probabilities?.brierScore(classCount: k)
+    case .topKAccuracy: return classes.probabilities?.topKAccuracy(options.topK)
+    case .rocAUCOneVsRest, .rocAUCOneVsRestWeighted:
+      return classes.probabilities?.rocAUCOneVsRest(
+        classCount: k, weighted: self == .rocAUCOneVsRestWeighted,
+        trueWeights: (0..<k).map(classes.trueWeight))
+    case .rocAUCOneVsOne, .rocAUCOneVsOneWeighted:
+      let rows = (0..<k).map { t in (0..<k).reduce(0) { $0 + classes.counts[t * k + $1] } }
+      return classes.probabilities?.rocAUCOneVsOne(
+        trueClasses: classes.trueClasses, rowCounts: rows,
+        weighted: self == .rocAUCOneVsOneWeighted)
+    default: return nil
     }
   }
 
@@ -211,6 +325,10 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
     case .generalizedEntropyIndex, .theilIndex, .coefficientOfVariation:
       return "the mean benefit is 0 (every row is a false negative)"
     case .r2Score: return "fewer than two rows"
+    case .rocAUCOneVsRest:
+      return "a class has no true row in this group (scikit-learn's macro average is NaN)"
+    case .rocAUCOneVsRestWeighted, .rocAUCOneVsOne, .rocAUCOneVsOneWeighted:
+      return "fewer than two true classes in this group"
     default: return "not computable from these rows"
     }
   }
@@ -222,9 +340,23 @@ public struct AuditOptions: Sendable, Equatable, Codable {
   public var bins: Int = 10
   /// α of `generalized_entropy_index` (`--alpha`; AIF360's default is 2).
   public var alpha: Double = 2
+  /// k of `top_k_accuracy` (scikit-learn's default is 2).
+  public var topK: Int = 2
 
-  public init(bins: Int = 10, alpha: Double = 2) {
+  /// The metrics' parameters.
+  public init(bins: Int = 10, alpha: Double = 2, topK: Int = 2) {
     self.bins = bins
     self.alpha = alpha
+    self.topK = topK
+  }
+
+  enum CodingKeys: String, CodingKey { case bins, alpha, topK }
+
+  /// Decodes options saved by any version (`topK` defaults to 2).
+  public init(from decoder: Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    bins = try container.decode(Int.self, forKey: .bins)
+    alpha = try container.decode(Double.self, forKey: .alpha)
+    topK = try container.decodeIfPresent(Int.self, forKey: .topK) ?? 2
   }
 }

@@ -146,7 +146,7 @@ public struct HTMLReport: Sendable {
   ) throws {
     let builder = ReportBuilder(report: report, options: options)
     let isRegression = report.frame.isRegression
-    let defaultBounds = bounds.isEmpty && !isRegression
+    let defaultBounds = bounds.isEmpty && (report.frame.isBinary || report.classAudit != nil)
     let used = defaultBounds ? HTMLReport.defaultBounds : bounds
     let results = try used.map { try $0.evaluate(report) }
     self.title = "BiasKit audit: \((provenance.inputFile as NSString).lastPathComponent)"

@@ -96,8 +96,19 @@ extension ReportBuilder {
   func drivers(_ target: FairnessBound.Target, value: FairnessBound.Value) -> [Markup] {
     switch target {
     case .fairness(let measure, let method):
+      if let classAudit = report.classAudit {
+        guard
+          let c = classAudit.worstClass(measure, method: method, control: value.control)
+        else { return [.text("—")] }
+        return classDrivers(classAudit, class: c, measure: measure, method: method, value: value)
+      }
       return drivers(
         metrics: measure.metrics, control: value.control, toOverall: method == .toOverall)
+    case .classFairness(let measure, let method, let label):
+      guard let classAudit = report.classAudit, let c = classAudit.index(of: label) else {
+        return [.text("—")]
+      }
+      return classDrivers(classAudit, class: c, measure: measure, method: method, value: value)
     case .inequality:
       return [.node("span", ["class": "note"], text: "between-group index over all groups")]
     case .byGroup: return [.text("the group itself")]
@@ -105,6 +116,18 @@ extension ReportBuilder {
     case .aggregate(let aggregate, let metric):
       return drivers(metrics: [metric], control: value.control, toOverall: aggregate.isToOverall)
     }
+  }
+
+  /// The drivers of a class's one-vs-rest measure, after the class's name.
+  func classDrivers(
+    _ classAudit: ClassAudit, class c: Int, measure: FairnessMeasure, method: AggregateMethod,
+    value: FairnessBound.Value
+  ) -> [Markup] {
+    let builder = ReportBuilder(
+      report: AuditReport(frame: classAudit.oneVsRest[c]), options: options)
+    return [.text("class "), bdi(classAudit.classes[c]), .text(": ")]
+      + builder.drivers(
+        metrics: measure.metrics, control: value.control, toOverall: method == .toOverall)
   }
 
   func drivers(metrics: [Metric], control: Int, toOverall: Bool) -> [Markup] {

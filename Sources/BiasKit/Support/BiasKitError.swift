@@ -211,6 +211,40 @@ public enum Parameter: String, Sendable, CaseIterable {
   case format
   /// Seconds to wait for a database server.
   case connectTimeout
+  /// The prefix of a multiclass audit's probability columns.
+  case yScorePrefix
+  /// k of the top-k accuracy.
+  case topKAccuracy
+  /// The score threshold of the predictions.
+  case threshold
+  /// A sweep of score thresholds.
+  case thresholds
+  /// Per-group score thresholds.
+  case groupThreshold
+  /// Selection of the k highest scores.
+  case topK
+  /// Selection of the highest scores' fraction.
+  case topFraction
+  /// The reference group of the significance tests.
+  case referenceGroup
+  /// The multiple-testing correction.
+  case correction
+  /// The smallest group size that counts.
+  case minGroupSize
+  /// Leaving small groups out of the aggregates.
+  case excludeSmallGroups
+  /// The Dirichlet concentration of smoothed rates.
+  case smoothing
+  /// The confidence level of intervals.
+  case confidence
+  /// Files of other models to compare.
+  case compare
+  /// A saved audit to compare with.
+  case baseline
+  /// Largest allowed increases over a baseline.
+  case maxIncrease
+  /// Largest allowed decreases from a baseline.
+  case maxDecrease
 
   /// How the library's documentation names the parameter.
   public var libraryName: String {
@@ -246,6 +280,23 @@ public enum Parameter: String, Sendable, CaseIterable {
     case .heatMap: return "heatMapMetric"
     case .format: return "the output format"
     case .connectTimeout: return "connectTimeout"
+    case .yScorePrefix: return "classScores: .prefix"
+    case .topKAccuracy: return "topK"
+    case .threshold: return "threshold"
+    case .thresholds: return "thresholds"
+    case .groupThreshold: return "groupThresholds"
+    case .topK: return "topK selection"
+    case .topFraction: return "topFraction selection"
+    case .referenceGroup: return "referenceGroup"
+    case .correction: return "correction"
+    case .minGroupSize: return "minimumGroupSize"
+    case .excludeSmallGroups: return "excludesSmallGroups"
+    case .smoothing: return "smoothing"
+    case .confidence: return "confidence"
+    case .compare: return "models"
+    case .baseline: return "baseline"
+    case .maxIncrease: return "maximum increases"
+    case .maxDecrease: return "maximum decreases"
     }
   }
 }

@@ -27,8 +27,18 @@ struct AuditInputOptions: ParsableArguments {
   var yPred: String = "y_pred"
 
   @Option(
-    name: .customLong("y-score"), help: "Column of scores (probability of the positive class).")
+    name: .customLong("y-score"),
+    help:
+      "Column of scores (probability of the positive class); with --task multiclass, one probability column per class, comma-separated, in the classes' sorted order."
+  )
   var yScore: String?
+
+  @Option(
+    name: .customLong("y-score-prefix"),
+    help:
+      "With --task multiclass: the probability columns are those whose names start with this prefix, the rest of the name being the class (p_ for p_a, p_b, …)."
+  )
+  var yScorePrefix: String?
 
   @Option(help: "Sensitive feature column(s), comma-separated: several form intersectional groups.")
   var sensitive: [String] = []
@@ -49,12 +59,51 @@ struct AuditInputOptions: ParsableArguments {
     name: .customLong("missing-group"), help: "Make empty sensitive values a group with this name.")
   var missingGroup: String?
 
+  @Option(
+    help:
+      "Make the predictions from --y-score: y_pred = score >= T (the --y-pred column is not read)."
+  )
+  var threshold: Double?
+
+  @Option(
+    name: .customLong("top-k"),
+    help:
+      "Predict 1 for the N highest scores of the file (Aequitas rank_abs; ties: earlier rows first)."
+  )
+  var topK: Int?
+
+  @Option(
+    name: .customLong("top-fraction"),
+    help: "Predict 1 for the ceil(F * rows) highest scores (Aequitas rank_pct), 0 < F <= 1.")
+  var topFraction: Double?
+
+  /// The prediction rule of `--threshold`, `--top-k` or `--top-fraction` (at most one).
+  func selection() throws -> ScoreSelection? {
+    let chosen: [ScoreSelection] =
+      [
+        threshold.map { .threshold($0) }, topK.map { .topK($0) },
+        topFraction.map { .topFraction($0) },
+      ]
+      .compactMap { $0 }
+    guard chosen.count <= 1 else {
+      throw BiasKitError(
+        .invalidArgument, "give one of --threshold, --top-k and --top-fraction, not several")
+    }
+    return chosen.first
+  }
+
   /// The columns, as the library names them.
   var columns: AuditColumns {
-    AuditColumns(
-      task: task, yTrue: yTrue, yPred: yPred, yScore: yScore, sensitive: Self.split(sensitive),
+    var classScores: AuditColumns.ClassScoreColumns? = yScorePrefix.map { .prefix($0) }
+    var score = yScore
+    if task == .multiclass, let yScore {
+      classScores = .columns(Self.split([yScore]))
+      score = nil
+    }
+    return AuditColumns(
+      task: task, yTrue: yTrue, yPred: yPred, yScore: score, sensitive: Self.split(sensitive),
       control: Self.split(control), sampleWeight: sampleWeight, positiveLabel: posLabel,
-      missingGroup: missingGroup)
+      missingGroup: missingGroup, classScores: classScores)
   }
 
   /// Comma-separated column lists (repeatable options) as one list.
@@ -96,11 +145,14 @@ struct AuditInputOptions: ParsableArguments {
     metrics: MetricOptions, bootstrap: BootstrapFlags, bounds: [FairnessBound] = [],
     forQuery: Bool = false
   ) throws -> AuditRequest {
-    var request = AuditRequest(source: try source(forQuery: forQuery), columns: columns)
+    var chosen = columns
+    chosen.selection = try selection()
+    var request = AuditRequest(source: try source(forQuery: forQuery), columns: chosen)
     request.metrics = metrics.selected
     request.bounds = bounds
-    request.options = AuditOptions(bins: metrics.bins, alpha: metrics.alpha)
+    request.options = metrics.options
     request.aggregation = metrics.agg
+    request.wilsonConfidence = metrics.wilson ? metrics.confidence : nil
     request.bootstrap = bootstrap.bootstrapRequest
     request.maxDistinctScores = database.maxDistinctScores
     request.scoreRange = database.scoreRange
@@ -130,6 +182,23 @@ struct MetricOptions: ParsableArguments {
 
   @Option(help: "How equalized odds combines TPR and FPR: worst_case or mean.")
   var agg: FairnessMeasure.Aggregation = .worstCase
+
+  @Option(
+    name: .customLong("top-k-accuracy"),
+    help: "k of top_k_accuracy (--task multiclass with class probabilities).")
+  var topKAccuracy: Int = 2
+
+  @Flag(
+    help:
+      "Add Wilson score intervals of every per-group rate (selection rate, TPR, FPR, …) to the JSON, from the row counts."
+  )
+  var wilson = false
+
+  @Option(help: "Confidence level of the Wilson intervals.")
+  var confidence: Double = 0.95
+
+  /// The metrics' parameters.
+  var options: AuditOptions { AuditOptions(bins: bins, alpha: alpha, topK: topKAccuracy) }
 
   /// The metrics named, in order, each once (empty: the defaults).
   var selected: [Metric] {

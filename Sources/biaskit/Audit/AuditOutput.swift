@@ -15,6 +15,7 @@ extension OutputOptions {
       scoreNote.map { FileHandle.standardError.write(Data("biaskit: \($0)\n".utf8)) }
     case .table:
       var renderer = AuditTableRenderer(report: result.report, source: source)
+      renderer.selection = result.table?.columns.selection
       if output != nil { renderer.color = false }
       try write(renderer.render() + (scoreNote.map { "\nNote: \($0)\n" } ?? ""))
     case .html:

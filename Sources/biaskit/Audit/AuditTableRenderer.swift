@@ -10,6 +10,8 @@ struct AuditTableRenderer {
   var source: String
   var width: Int = AuditTableRenderer.terminalWidth()
   var color: Bool = isatty(STDOUT_FILENO) == 1
+  /// The rule that made the predictions from the scores, if any.
+  var selection: ScoreSelection?
 
   static func terminalWidth() -> Int {
     if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 40
@@ -40,6 +42,12 @@ struct AuditTableRenderer {
     if layout.hasControl {
       out += " · control: \(frame.controlFeatures.map(escape).joined(separator: " × "))"
     }
+    switch selection {
+    case .threshold(let t)?: out += " · predictions: score ≥ \(t)"
+    case .topK(let k)?: out += " · predictions: top \(k) scores"
+    case .topFraction(let f)?: out += " · predictions: top \(f) of the rows by score"
+    case nil: break
+    }
     out += "\n"
     func suffix(_ c: Int) -> String {
       layout.hasControl
@@ -60,7 +68,12 @@ struct AuditTableRenderer {
         + "  (! difference > 0.1 or ratio < 0.8, for rates)\n"
       out += aggregateTable(control: c)
     }
-    for c in 0..<layout.controlCount where !frame.isRegression {
+    if let classAudit = report.classAudit {
+      for c in 0..<layout.controlCount {
+        out += classTables(classAudit, control: c, suffix: suffix(c))
+      }
+    }
+    for c in 0..<layout.controlCount where frame.isBinary {
       out +=
         "\n" + bold("Fairness" + suffix(c)) + " (equalized odds: \(frame.aggregation.rawValue))\n"
       var rows: [[String]] = []
@@ -111,6 +124,82 @@ struct AuditTableRenderer {
     }
     return out
   }
+
+  /// The multiclass tables of control level `c`: the confusion matrix overall (and of each
+  /// group when there are few), each class's one-vs-rest rates, and the fairness scalars per
+  /// class with the worst over the classes.
+  private func classTables(_ classAudit: ClassAudit, control c: Int, suffix: String) -> String {
+    let frame = report.frame
+    let layout = frame.layout
+    let escape = TerminalText.escaped
+    let classes = classAudit.classes.map(escape)
+    let k = classes.count
+    var out = ""
+    func matrix(_ counts: MulticlassCounts) -> String {
+      let rows = (0..<k).map { t in
+        [classes[t]] + (0..<k).map { String(counts.counts[t * k + $0]) }
+      }
+      return table(header: ["true \\ predicted"] + classes, rows: rows)
+    }
+    var total = MulticlassCounts(classCount: k)
+    for index in layout.indices(inControl: c) {
+      if var counts = frame.statistics[index].classes {
+        counts.probabilities = nil
+        total.add(counts)
+      }
+    }
+    out += "\n" + bold("Confusion matrix" + suffix) + "  (rows: true class, columns: predicted)\n"
+    out += matrix(total)
+    let cells = layout.cells(inControl: c)
+    if cells.count <= AuditTableRenderer.maximumGroupMatrices {
+      for (cell, index) in zip(cells, layout.indices(inControl: c)) {
+        guard let counts = frame.statistics[index].classes, counts.rows > 0 else { continue }
+        out += "\n  " + escape(layout.groupKey(cell.group).joined(separator: " | ")) + "\n"
+        out += matrix(counts)
+      }
+    } else {
+      out += "(each group's matrix is in --format json)\n"
+    }
+    let rates: [Metric] = [
+      .selectionRate, .truePositiveRate, .falsePositiveRate, .precision, .recall, .f1,
+    ]
+    out += "\n" + bold("One-vs-rest by class" + suffix) + "  (overall value; min–max over groups)\n"
+    var rows: [[String]] = []
+    for (j, ovr) in classAudit.oneVsRest.enumerated() {
+      var row = [classes[j]]
+      for metric in rates + [.rocAUC] {
+        guard let m = ovr.metrics.firstIndex(of: metric) else { continue }
+        let v = ovr.values
+        row.append(
+          Self.format(v.overall(at: m, control: c)) + " ("
+            + Self.format(v.aggregate(.groupMin, at: m, control: c)) + "–"
+            + Self.format(v.aggregate(.groupMax, at: m, control: c)) + ")")
+      }
+      rows.append(row)
+    }
+    let shown = (rates + [.rocAUC]).filter {
+      classAudit.oneVsRest.first?.metrics.contains($0) ?? false
+    }
+    out += table(header: ["class"] + shown.map(\.rawValue), rows: rows)
+    out +=
+      "\n" + bold("Fairness by class" + suffix)
+      + " (one-vs-rest, between groups; worst: largest difference, smallest ratio)\n"
+    rows = []
+    for measure in FairnessMeasure.allCases {
+      let worst = classAudit.fairness(measure, control: c)
+      let bad = worst.map { measure.isRatio ? $0 < 0.8 : $0 > 0.1 } ?? false
+      let worstClass = classAudit.worstClass(measure, control: c).map { classes[$0] } ?? ""
+      rows.append(
+        [measure.rawValue]
+          + (0..<k).map { Self.format(classAudit.fairness(measure, class: $0, control: c)) }
+          + [Self.format(worst), worstClass, bad ? flag("!") : ""])
+    }
+    out += table(header: [""] + classes + ["worst", "class", ""], rows: rows)
+    return out
+  }
+
+  /// Above this many groups the table shows only the overall confusion matrix.
+  static let maximumGroupMatrices = 8
 
   private func groupTable(control c: Int) -> String {
     let frame = report.frame

@@ -51,11 +51,17 @@ struct MergeCommand: ParsableCommand {
   func run() throws {
     var merge = AuditMerge(states: try states.map { try AuditState(contentsOf: $0) })
     merge.metrics = metrics.selected
-    merge.options = AuditOptions(bins: metrics.bins, alpha: metrics.alpha)
+    merge.options = metrics.options
     merge.aggregation = metrics.agg
     merge.maxDistinctScores = maxDistinctScores
     merge.scoreRange = scoreRange
-    let result = try merge.evaluated()
+    var result = try merge.evaluated()
+    if metrics.wilson {
+      try WilsonInterval.check(confidence: metrics.confidence)
+      var report = result.report
+      report.wilsonConfidence = metrics.confidence
+      result = AuditResult(report: report, state: result.state, table: result.table)
+    }
     if let saveState { try result.saveState(to: saveState) }
     try output.render(result, source: states.joined(separator: " + "), html: htmlReport)
   }

@@ -36,6 +36,23 @@ enum Flags {
     case .heatMap: return "--heat-map"
     case .format: return "--format"
     case .connectTimeout: return "--connect-timeout"
+    case .yScorePrefix: return "--y-score-prefix"
+    case .topKAccuracy: return "--top-k-accuracy"
+    case .threshold: return "--threshold"
+    case .thresholds: return "--thresholds"
+    case .groupThreshold: return "--group-threshold"
+    case .topK: return "--top-k"
+    case .topFraction: return "--top-fraction"
+    case .referenceGroup: return "--reference-group"
+    case .correction: return "--correction"
+    case .minGroupSize: return "--min-group-size"
+    case .excludeSmallGroups: return "--exclude-small-groups"
+    case .smoothing: return "--smoothing"
+    case .confidence: return "--confidence"
+    case .compare: return "--compare"
+    case .baseline: return "--baseline"
+    case .maxIncrease: return "--max-increase"
+    case .maxDecrease: return "--max-decrease"
     }
   }
 }
