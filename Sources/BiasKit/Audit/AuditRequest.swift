@@ -291,7 +291,7 @@ public struct AuditRequest: Sendable {
         width: AuditValues.width(metrics: planned.count, cells: 1, controls: 1))
     }
     var metrics = planned
-    let (state, table) = try state(columns: columns, metrics: metrics, progress: progress)
+    let (state, table, rowFrame) = try state(columns: columns, metrics: metrics, progress: progress)
     if self.metrics.isEmpty, columns.task == .classification, state.scoreHistogram != nil,
       state.statistics.first?.calibration == nil
     {
@@ -299,7 +299,11 @@ public struct AuditRequest: Sendable {
       // are left out (asked for by name, they are an error).
       metrics.removeAll { AuditRequest.calibrationMetrics.contains($0) }
     }
-    let frame = try state.frame(metrics: metrics, options: options, aggregation: aggregation)
+    // The frame of the rows read here is the state's frame already (computing it again would
+    // merge every group's score counts a second time).
+    let frame =
+      try (metrics == planned ? rowFrame : nil)
+      ?? state.frame(metrics: metrics, options: options, aggregation: aggregation)
     var intervals: Bootstrap.Intervals?
     if let bootstrap {
       guard let table, state.scoreHistogram == nil else {
@@ -322,15 +326,16 @@ public struct AuditRequest: Sendable {
     return AuditResult(report: report, state: state, table: table)
   }
 
-  /// The audit state of the rows, and the rows when they were read here.
+  /// The audit state of the rows, and the rows and their frame when they were read here (the
+  /// frame only when the state holds its statistics unchanged).
   func state(
     columns: AuditColumns, metrics: [Metric], progress: (@Sendable (Progress) -> Void)?
-  ) throws -> (AuditState, AuditTable?) {
+  ) throws -> (AuditState, AuditTable?, MetricFrame?) {
     let needs = CountingPass.Needs(metrics: metrics)
     let histogram = AuditState.ScoreHistogram(
       lower: scoreRange.lower, upper: scoreRange.upper,
       bins: maxDistinctScores ?? AuditRequest.defaultDatabaseBins)
-    func fromRows(_ source: any TableSource) throws -> (AuditState, AuditTable?) {
+    func fromRows(_ source: any TableSource) throws -> (AuditState, AuditTable?, MetricFrame?) {
       let table = try AuditTable(
         source: source, columns: columns,
         probabilityScores: metrics.contains { AuditRequest.calibrationMetrics.contains($0) },
@@ -339,11 +344,10 @@ public struct AuditRequest: Sendable {
         metrics: metrics, data: table.data, sensitive: table.sensitive, control: table.control,
         options: options, aggregation: aggregation)
       var state = AuditState(frame: frame, task: columns.task)
-      if let limit = maxDistinctScores {
-        state = try state.limitingDistinctScores(
-          limit, lower: scoreRange.lower, upper: scoreRange.upper)
-      }
-      return (state, table)
+      guard let limit = maxDistinctScores else { return (state, table, frame) }
+      state = try state.limitingDistinctScores(
+        limit, lower: scoreRange.lower, upper: scoreRange.upper)
+      return (state, table, nil)
     }
     switch source {
     case .database, .aggregatedRows:
@@ -362,7 +366,7 @@ public struct AuditRequest: Sendable {
       audit.scoreLower = histogram.lower
       audit.scoreUpper = histogram.upper
       audit.connectTimeout = connectTimeout
-      return (try audit.state(), nil)
+      return (try audit.state(), nil, nil)
     case .aggregatedRows(let path, let options):
       guard columns.task != .regression, columns.classScores == nil else {
         throw BiasKitError(
@@ -375,7 +379,7 @@ public struct AuditRequest: Sendable {
         source: path)
       rows.exactScores = exactScores
       try rows.add(table: try TableSources.open(path, options: options))
-      return (try rows.state(), nil)
+      return (try rows.state(), nil, nil)
     case .query:
       throw BiasKitError(
         .invalidArgument,
