@@ -211,6 +211,12 @@ public enum Parameter: String, Sendable, CaseIterable {
   case format
   /// Seconds to wait for a database server.
   case connectTimeout
+  /// The number of leading rows (words) to read from a file.
+  case limit
+  /// Which classes a resampler resamples, and to how many rows.
+  case samplingStrategy
+  /// Neighbours of a k-nearest-neighbour method.
+  case neighborCount
 
   /// How the library's documentation names the parameter.
   public var libraryName: String {
@@ -246,6 +252,9 @@ public enum Parameter: String, Sendable, CaseIterable {
     case .heatMap: return "heatMapMetric"
     case .format: return "the output format"
     case .connectTimeout: return "connectTimeout"
+    case .limit: return "limit"
+    case .samplingStrategy: return "strategy"
+    case .neighborCount: return "neighborCount"
     }
   }
 }
