@@ -36,6 +36,9 @@ enum Flags {
     case .heatMap: return "--heat-map"
     case .format: return "--format"
     case .connectTimeout: return "--connect-timeout"
+    case .limit: return "--limit"
+    case .samplingStrategy: return "--sampling-strategy"
+    case .neighborCount: return "--k-neighbors"
     }
   }
 }
