@@ -2,8 +2,11 @@
 import PackageDescription
 
 // No `unsafeFlags` (issue #18.1): SwiftPM refuses them in any versioned dependency, so a package
-// depending on BiasKit by URL could not resolve. The heavy numerical tests keep their debug
-// running time by using small data in debug; `.ci/run` also runs the suite with `-c release`.
+// depending on BiasKit by URL could not resolve. Unoptimised, the suites of numerical work on
+// real data sets (Adult, COMPAS/German, the 26k-word embedding) take many minutes, so they carry
+// the `.heavy` trait (Tests/BiasKitTests/Support/TestSupport.swift): `swift test` skips them in
+// a debug build (BIASKIT_HEAVY_TESTS=1 runs them), `swift test -c release` runs them, as
+// `.ci/run` does.
 //
 // The library stays in the Swift 5 language mode for now: the numeric kernels share raw buffers
 // across `DispatchQueue.concurrentPerform` workers (k-NN, bootstrap, the audit's counting pass,
