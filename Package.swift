@@ -1,15 +1,20 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// The library is compiled with optimisation even in debug builds: `swift test` runs
-// numerical work (k-NN, L-BFGS, bootstrap) on real data sets, and unoptimised Swift is
-// 20-50x slower on such loops. Tests still use `@testable import` (SwiftPM keeps
-// `-enable-testing` in debug).
-let optimizedInDebug: [SwiftSetting] = [
-  .unsafeFlags(["-O"], .when(configuration: .debug)),
-  // Swift 5 language mode: the numeric kernels share raw buffers across
-  // `DispatchQueue.concurrentPerform` workers, which Swift 6's checker cannot prove safe.
-  .swiftLanguageMode(.v5),
+// No `unsafeFlags` (issue #18.1): SwiftPM refuses them in any versioned dependency, so a package
+// depending on BiasKit by URL could not resolve. Unoptimised, the suites of numerical work on
+// real data sets (Adult, COMPAS/German, the 26k-word embedding) take many minutes, so they carry
+// the `.heavy` trait (Tests/BiasKitTests/Support/TestSupport.swift): `swift test` skips them in
+// a debug build (BIASKIT_HEAVY_TESTS=1 runs them), `swift test -c release` runs them, as
+// `.ci/run` does.
+//
+// The library stays in the Swift 5 language mode for now: the numeric kernels share raw buffers
+// across `DispatchQueue.concurrentPerform` workers (k-NN, bootstrap, the audit's counting pass,
+// the Parquet page decoder), which Swift 6's checker cannot prove safe without restructuring
+// each kernel; `scripts/ci/check_swift6.sh` counts the remaining diagnostics. New code is
+// written concurrency-safe (Sendable values, no shared mutable globals).
+let libraryMode: [SwiftSetting] = [
+  .swiftLanguageMode(.v5)
 ]
 
 let package = Package(
@@ -41,7 +46,7 @@ let package = Package(
     .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                    providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
     .target(
-      name: "BiasKit", dependencies: ["CSQLite", "CLibPQ", "CZlib"], swiftSettings: optimizedInDebug
+      name: "BiasKit", dependencies: ["CSQLite", "CLibPQ", "CZlib"], swiftSettings: libraryMode
     ),
     .executableTarget(
       name: "biaskit",

@@ -160,9 +160,12 @@ private func fuzzState(_ bytes: UnsafeRawBufferPointer) {
   }
 }
 
-/// WEAT word sets JSON.
+/// The JSON inputs of the embeddings commands: WEAT word sets, Bolukbasi word lists, and the
+/// syntax scanner that locates JSON errors (run on every input, valid or not).
 private func fuzzWordSets(_ bytes: UnsafeRawBufferPointer) {
   expectingBiasKitErrors { _ = try WEATWordSets.decode(Data(bytes), path: "input.json") }
+  expectingBiasKitErrors { _ = try GenderWordLists.decode(Array(bytes), path: "input.json") }
+  _ = JSONSyntax.firstProblem(in: bytes.bindMemory(to: UInt8.self))
 }
 
 /// Every column of a columnar file (Parquet, Arrow) as each kind of request.

@@ -34,9 +34,51 @@ struct ByteInterner {
     arena[starts[Int(code)]..<(starts[Int(code)] + lengths[Int(code)])]
   }
 
-  /// The value `code` as a String (UTF-8, invalid bytes repaired).
-  func string(of code: Int32) -> String {
-    String(decoding: bytes(of: code), as: UTF8.self)
+  /// The value `code` as a String: its UTF-8 text, with each byte that is not part of valid
+  /// UTF-8 written as `\xFF` (so that `\xFF` and `\xFE` stay two names, where decoding would
+  /// make both "�").
+  func string(of code: Int32) -> String { ByteInterner.text(of: bytes(of: code)) }
+
+  /// `bytes` as text, invalid UTF-8 bytes escaped as `\xHH`.
+  static func text<C: Collection>(of bytes: C) -> String where C.Element == UInt8 {
+    let decoded = String(decoding: bytes, as: UTF8.self)
+    guard decoded.unicodeScalars.contains("\u{FFFD}") else { return decoded }
+    let b = Array(bytes)
+    var result = ""
+    var i = 0
+    while i < b.count {
+      if let (scalar, length) = scalar(in: b, at: i) {
+        result.unicodeScalars.append(scalar)
+        i += length
+      } else {
+        result += "\\x" + String(b[i], radix: 16, uppercase: true).leftPadded(to: 2)
+        i += 1
+      }
+    }
+    return result
+  }
+
+  /// The well-formed UTF-8 sequence at `i` (RFC 3629: no overlong forms, no surrogates, at most
+  /// U+10FFFF) and its length, or nil.
+  private static func scalar(in b: [UInt8], at i: Int) -> (Unicode.Scalar, Int)? {
+    let lead = b[i]
+    let length: Int
+    var value: UInt32
+    switch lead {
+    case 0x00...0x7F: return (Unicode.Scalar(lead), 1)
+    case 0xC2...0xDF: (length, value) = (2, UInt32(lead & 0x1F))
+    case 0xE0...0xEF: (length, value) = (3, UInt32(lead & 0x0F))
+    case 0xF0...0xF4: (length, value) = (4, UInt32(lead & 0x07))
+    default: return nil
+    }
+    guard i + length <= b.count else { return nil }
+    for k in 1..<length {
+      guard b[i + k] & 0xC0 == 0x80 else { return nil }
+      value = value << 6 | UInt32(b[i + k] & 0x3F)
+    }
+    let minimum: UInt32 = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000
+    guard value >= minimum, let scalar = Unicode.Scalar(value) else { return nil }
+    return (scalar, length)
   }
 
   /// All values as strings, in code order.
@@ -130,5 +172,12 @@ struct ByteInterner {
       while slots[slot] >= 0 { slot = (slot + 1) & mask }
       slots[slot] = Int32(code)
     }
+  }
+}
+
+extension String {
+  /// The string with leading zeros up to `width` characters.
+  fileprivate func leftPadded(to width: Int) -> String {
+    count >= width ? self : String(repeating: "0", count: width - count) + self
   }
 }

@@ -13,8 +13,45 @@ extension BiasKitError {
     BiasKitError(.malformedInput, "\(path): the file has a header but no data rows")
   }
   static func unknownColumn(_ name: String, in path: String, available: [String]) -> BiasKitError {
-    let list = available.map { "'\($0)'" }.joined(separator: ", ")
+    // At most 20 names (a 100,000-column header stays one readable line), each at most 60
+    // characters.
+    let shown = available.prefix(20).map { column in
+      column.count > 60 ? "'\(column.prefix(57))…'" : "'\(column)'"
+    }
+    let more = available.count > 20 ? " and \(available.count - 20) more" : ""
+    let list = shown.joined(separator: ", ") + more
     return BiasKitError(.unknownName, "\(path): no column named '\(name)'; the columns are \(list)")
+  }
+  static func duplicateColumn(
+    _ name: String, in path: String, fields first: Int, _ second: Int
+  )
+    -> BiasKitError
+  {
+    BiasKitError(
+      .malformedInput,
+      "\(path): the header names the column '\(name)' twice (fields \(first) and \(second)); rename one, so that it is clear which to read"
+    )
+  }
+  static func carriageReturnLineEndings(_ path: String) -> BiasKitError {
+    BiasKitError(
+      .malformedInput,
+      "\(path): the lines end in a carriage return alone (CR, classic Mac OS); convert them to LF or CRLF (e.g. tr '\\r' '\\n')"
+    )
+  }
+  static func missingGroupIsValue(_ location: SourceLocation, _ name: String) -> BiasKitError {
+    BiasKitError(
+      .invalidValue,
+      "\(location): '\(name)' is both a value of the column and the \(.missingGroup) name given to its empty fields, so the two groups would merge; choose a name that is not a value"
+    )
+  }
+  static func positiveLabelNotFound(
+    _ positive: String, column: String, in path: String, seen: [String]
+  ) -> BiasKitError {
+    let list = seen.map { "'\($0)'" }.joined(separator: ", ")
+    return BiasKitError(
+      .invalidValue,
+      "\(path): column '\(column)': the positive label \(.positiveLabel, "'\(positive)'") is not one of its values (\(list)); labels are case-sensitive"
+    )
   }
   static func raggedRow(_ location: SourceLocation, expected: Int, found: Int) -> BiasKitError {
     BiasKitError(

@@ -20,6 +20,10 @@ public struct ColumnRequest: Sendable, Equatable {
   public var name: String
   /// How to type it.
   public var kind: Kind
+  /// For a category column: whether the error about an empty field suggests naming a missing
+  /// group (``Parameter/missingGroup``). False for callers that offer no such option, so that
+  /// the message does not send the user to an option that does not exist.
+  public var suggestsMissingGroup = true
 
   /// A request for column `name`, typed as `kind`.
   public init(_ name: String, _ kind: Kind) {

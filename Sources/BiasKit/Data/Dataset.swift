@@ -42,6 +42,9 @@ public struct DatasetSchema: Sendable, Equatable {
   /// The group that empty sensitive and control values join; without it an empty value is an
   /// error.
   public var missingGroup: String?
+  /// Whether the error about an empty sensitive or control field suggests ``missingGroup``
+  /// (set it to false when the caller offers no way to name one).
+  public var suggestsMissingGroup = true
   /// Whether scores must lie in [0, 1] (they are read as probabilities).
   public var scoresAreProbabilities: Bool
 
@@ -80,7 +83,7 @@ public struct DatasetSchema: Sendable, Equatable {
 ///
 /// - every array has ``rowCount`` elements; ``labels`` and ``predictedLabels`` are 0 or 1;
 /// - ``scores``, ``targets``, ``predictedValues`` and ``features`` are finite;
-/// - ``weights`` are finite and ≥ 0;
+/// - ``weights`` are finite and ≥ 0, with a finite, non-zero sum;
 /// - ``groups`` and ``control`` are in the product layout (``Groups``).
 ///
 ///     let source = try TableSources.open("train.csv")
@@ -163,6 +166,9 @@ public struct Dataset: Sendable {
     let controlSlots = schema.control.compactMap {
       request($0, .category(missingGroup: schema.missingGroup))
     }
+    if !schema.suggestsMissingGroup {
+      for k in requests.indices { requests[k].suggestsMissingGroup = false }
+    }
     let featureSlots = featureNames.compactMap { request($0, .number(allowMissing: false)) }
     let table = try source.read(requests, progress: progress)
     func location(_ row: Int, _ column: String) -> SourceLocation {
@@ -181,6 +187,7 @@ public struct Dataset: Sendable {
       if let bad = values.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
         throw BiasKitError.invalidWeight(location(bad, column), values[bad])
       }
+      try checkWeightSum(values, source: "\(source.name), column '\(column)'")
     }
     var labels: LabelColumn? = nil
     var predictedLabels: [UInt8]? = nil
@@ -270,6 +277,7 @@ public struct Dataset: Sendable {
         "\(name): the sample weight of row \(bad + 1) is \(weights[bad]); expected a finite number ≥ 0"
       )
     }
+    if let weights { try checkWeightSum(weights, source: name) }
     self.name = name
     self.rowCount = n
     self.labels = labels.map { LabelColumn(values: $0) }

@@ -311,16 +311,11 @@ public enum NumpyArray {
     rows: Int, columns: Int, to path: String,
     _ body: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
   ) throws {
-    try AtomicFileWriter.write(to: path) { handle in
-      handle.write(preamble(descr: "<f8", shape: [rows, columns]))
+    try AtomicFileWriter.write(to: path) { output in
+      try output.write(preamble(descr: "<f8", shape: [rows, columns]))
       var written = 0
       try body { bytes in
-        var start = 0
-        while start < bytes.count {
-          let end = min(bytes.count, start + (8 << 20))
-          handle.write(Data(bytes[start..<end]))
-          start = end
-        }
+        try output.write(bytes)
         written += bytes.count
       }
       precondition(
@@ -330,9 +325,9 @@ public enum NumpyArray {
 
   /// Writes labels as a 1-D `<i8` array.
   public static func write(labels: [Int], to path: String) throws {
-    try AtomicFileWriter.write(to: path) { handle in
-      handle.write(preamble(descr: "<i8", shape: [labels.count]))
-      labels.map { Int64($0).littleEndian }.withUnsafeBytes { handle.write(Data($0)) }
+    try AtomicFileWriter.write(to: path) { output in
+      try output.write(preamble(descr: "<i8", shape: [labels.count]))
+      try labels.map { Int64($0).littleEndian }.withUnsafeBytes { try output.write($0) }
     }
   }
 }

@@ -34,8 +34,12 @@ extension TableSource {
 
   /// Throws unless a column called `name` exists.
   public func requireColumn(_ name: String) throws {
-    guard columnNames.contains(name) else {
-      throw BiasKitError.unknownColumn(name, in: self.name, available: columnNames)
+    let names = columnNames
+    guard let first = names.firstIndex(of: name) else {
+      throw BiasKitError.unknownColumn(name, in: self.name, available: names)
+    }
+    if let second = names[(first + 1)...].firstIndex(of: name) {
+      throw BiasKitError.duplicateColumn(name, in: self.name, fields: first + 1, second + 1)
     }
   }
 

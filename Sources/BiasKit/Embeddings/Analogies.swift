@@ -85,7 +85,10 @@ public struct AnalogyGenerator: Sendable {
         let lanes = padded / 8
         let base = UnsafeRawPointer(rowBuffer.baseAddress!).assumingMemoryBound(
           to: SIMD8<Float>.self)
+        // Workers read the rows and write only their own chunk's list (WorkerShared's rules).
+        let shared = WorkerShared((base, out))
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+          let (base, out) = shared.value
           var local: [(Int32, Int32, Float)] = []
           // Rows are taken two at a time (2 × 4 register tile), interleaved across chunks so
           // that every chunk gets a similar share of the triangle.

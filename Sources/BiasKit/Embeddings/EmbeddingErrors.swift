@@ -67,6 +67,13 @@ extension BiasKitError {
       "\(what): no defining sets with words in the vocabulary; at least one is needed")
   }
 
+  static func rowsBeyondDeclaredCount(_ path: String, line: Int, declared: Int) -> BiasKitError {
+    BiasKitError(
+      .malformedInput,
+      "\(path):\(line): malformed embedding file: the header declares \(declared) words but the file has more rows (\(.limit, "N") reads only the first N)"
+    )
+  }
+
   static func invalidWordSets(_ path: String, _ detail: String) -> BiasKitError {
     BiasKitError(.malformedInput, "\(path): \(detail)")
   }

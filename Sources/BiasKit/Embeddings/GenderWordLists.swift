@@ -35,13 +35,18 @@ public struct GenderWordLists: Sendable, Equatable {
     self.equalize = equalizePairs.map { [$0.0, $0.1] }
   }
 
-  /// Reads `bolukbasi.json` (the object under `gender`, or the top-level object).
+  /// Reads `bolukbasi.json` (the object under `gender`, or the top-level object). CRLF line
+  /// endings, a byte-order mark and streams (a FIFO, `/dev/stdin`) are accepted.
+  ///
+  /// - Throws: ``BiasKitError`` naming the file (and the line and column of a JSON syntax
+  ///   error).
   public static func load(contentsOf path: String) throws -> GenderWordLists {
-    let data: Data
-    do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-      throw BiasKitError(.io, "\(path): cannot read the word lists: \(error.localizedDescription)")
-    }
-    guard let top = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+    try decode(InputFile.read(path, what: "the word lists"), path: path)
+  }
+
+  /// Decodes the JSON bytes of a word-lists file (`path` is used in messages).
+  public static func decode(_ bytes: [UInt8], path: String) throws -> GenderWordLists {
+    guard let top = try JSONSyntax.parse(bytes, path: path) as? [String: Any] else {
       throw BiasKitError.invalidWordSets(path, "expected a JSON object")
     }
     let object = top["gender"] as? [String: Any] ?? top

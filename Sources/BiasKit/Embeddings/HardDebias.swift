@@ -127,10 +127,13 @@ public enum HardDebias {
       let target = storage.baseAddress!
       embedding.vectors.withUnsafeBufferPointer { source in
         flatBasis.withUnsafeBufferPointer { basisBuffer in
-          let src = source.baseAddress!
-          let b = basisBuffer.baseAddress!
           let chunks = max(1, min(64, n / 256))
+          let neutralRows = neutral
+          // Workers read the source rows and the basis and write only their own rows of the
+          // new storage (WorkerShared's rules).
+          let shared = WorkerShared((source.baseAddress!, basisBuffer.baseAddress!, target))
           DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let (src, b, target) = shared.value
             var c = [Double](repeating: 0, count: max(k, 1))
             for i in (chunk * n / chunks)..<((chunk + 1) * n / chunks) {
               let v = src + i * d
@@ -142,7 +145,7 @@ public enum HardDebias {
                 continue
               }
               let inverse = 1 / norm
-              if neutral[i] && k > 0 {
+              if neutralRows[i] && k > 0 {
                 var remaining = 1.0
                 for m in 0..<k {
                   c[m] = SIMDKernels.dot(v, b + m * d, d) * inverse

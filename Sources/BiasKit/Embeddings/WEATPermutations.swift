@@ -24,7 +24,8 @@ public enum WEATPermutations: Sendable, Equatable {
   /// Every split, by meet-in-the-middle (at most 44 target words).
   case exact
   /// `count` uniformly random splits drawn from `SeededGenerator(seed:)`; `p = hits / count`
-  /// (mlxtend's convention, no +1).
+  /// (mlxtend's convention, no +1). A count of at least the number of distinct splits gives
+  /// the exact p-value instead; at most ``maximumSampledCount`` are drawn.
   case sampled(Int, seed: UInt64)
   /// Exact when |X| + |Y| ≤ 40, otherwise 10,000 sampled splits.
   case automatic(seed: UInt64)
@@ -39,6 +40,11 @@ public enum WEATPermutations: Sendable, Equatable {
 
   /// The largest |X| + |Y| for which ``exact`` is allowed.
   public static let exactLimit = 44
+
+  /// The most sampled splits (or mlxtend rounds) one test may draw: 10⁹, about a minute for
+  /// 40 target words on one core. A request of at least C(|X| + |Y|, |X|) splits with
+  /// |X| + |Y| ≤ ``exactLimit`` is answered exactly instead, whatever its size.
+  public static let maximumSampledCount = 1_000_000_000
 
   /// The p-value and a description of the method used.
   public func pValue(
@@ -60,6 +66,18 @@ public enum WEATPermutations: Sendable, Equatable {
         throw BiasKitError(
           .invalidArgument, "the number of sampled permutations must be at least 1, got \(count)")
       }
+      let m = first.count + second.count
+      let splits = Self.binomial(m, first.count)
+      if m <= Self.exactLimit, Double(count) >= splits {
+        // Sampling at least as many splits as exist estimates what enumerating them gives.
+        return (
+          Self.exactPValue(first: first, second: second, statistic: statistic),
+          "exact (\(count) permutations asked for, \(Int(splits)) distinct splits)"
+        )
+      }
+      guard count <= Self.maximumSampledCount else {
+        throw BiasKitError.tooManyPermutations(count, splits: splits)
+      }
       return (
         Self.sampledPValue(
           first: first, second: second, statistic: statistic, count: count, seed: seed),
@@ -69,6 +87,10 @@ public enum WEATPermutations: Sendable, Equatable {
       guard rounds >= 1 else {
         throw BiasKitError(
           .invalidArgument, "the number of permutation rounds must be at least 1, got \(rounds)")
+      }
+      guard rounds <= Self.maximumSampledCount else {
+        throw BiasKitError.tooManyPermutations(
+          rounds, splits: Self.binomial(first.count + second.count, first.count))
       }
       return (
         Self.mlxtendPValue(first: first, second: second, rounds: rounds, seed: seed),
@@ -192,5 +214,14 @@ public enum WEATPermutations: Sendable, Equatable {
       }
     }
     return Double(hits) / Double(count)
+  }
+}
+
+extension BiasKitError {
+  static func tooManyPermutations(_ count: Int, splits: Double) -> BiasKitError {
+    BiasKitError(
+      .invalidArgument,
+      "\(.permutations, "\(count)") is more than the \(WEATPermutations.maximumSampledCount) sampled splits a test may draw (this test has \(String(format: "%.3g", splits)) distinct splits, too many for the exact test): ask for fewer"
+    )
   }
 }

@@ -44,19 +44,13 @@ public struct WEATWordSets: Sendable, Equatable {
   /// Reads a JSON file holding one test object or an array of them.
   /// - Throws: ``BiasKitError`` naming the file and the test index of a missing key.
   public static func load(contentsOf path: String) throws -> [WEATWordSets] {
-    let data: Data
-    do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-      throw BiasKitError(.io, "\(path): cannot read the word sets: \(error.localizedDescription)")
-    }
-    return try decode(data, path: path)
+    try decode(Data(InputFile.read(path, what: "the word sets")), path: path)
   }
 
-  /// Decodes the JSON bytes of a word-set file (`path` is used in error messages).
+  /// Decodes the JSON bytes of a word-set file (`path` is used in error messages; a syntax
+  /// error names its line and column).
   public static func decode(_ data: Data, path: String) throws -> [WEATWordSets] {
-    let json: Any
-    do { json = try JSONSerialization.jsonObject(with: data) } catch {
-      throw BiasKitError.invalidWordSets(path, "not valid JSON: \(error.localizedDescription)")
-    }
+    let json = try JSONSyntax.parse(Array(data), path: path)
     let objects: [Any]
     if let array = json as? [Any] { objects = array } else { objects = [json] }
     guard !objects.isEmpty else {

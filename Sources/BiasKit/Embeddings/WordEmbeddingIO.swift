@@ -16,10 +16,16 @@ public enum EmbeddingFormat: String, Sendable, CaseIterable {
 
   /// Guesses the format from the first bytes: a header line of two integers followed by
   /// bytes that are not valid text means binary; a header line alone means word2vec text;
-  /// anything else is GloVe text.
+  /// anything else is GloVe text. The header line may end in CRLF (a file written on Windows)
+  /// and follow a UTF-8 byte-order mark.
   public static func detect(_ bytes: UnsafeBufferPointer<UInt8>) -> EmbeddingFormat {
     guard let newline = bytes.prefix(200).firstIndex(of: 10) else { return .gloveText }
-    let header = bytes[0..<newline].split(separator: 32)
+    // The header line without a byte-order mark or the CR of a CRLF line ending.
+    var start = 0
+    if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+    var stop = newline
+    if stop > start, bytes[stop - 1] == 13 { stop -= 1 }
+    let header = bytes[start..<max(start, stop)].split(separator: 32)
     let isHeader =
       header.count == 2 && header.allSatisfy { $0.allSatisfy { $0 >= 48 && $0 <= 57 } }
     guard isHeader else { return .gloveText }
@@ -61,6 +67,14 @@ extension WordEmbedding {
   ///   of a truncated or malformed row, or a row whose length differs from the header's.
   /// - Complexity: O(file size).
   public init(contentsOf path: String, options: LoadOptions = LoadOptions()) throws {
+    if InputFile.isStream(path) {
+      // A FIFO, /dev/stdin or a /proc file: no size to stream by; read it whole.
+      let bytes = try InputFile.read(path, what: "the embedding file")
+      self = try bytes.withUnsafeBufferPointer {
+        try WordEmbedding(parsing: $0, path: path, options: options)
+      }
+      return
+    }
     let file = try EmbeddingFileReader(path: path)
     var buffer = EmbeddingReadBuffer(capacity: Self.readChunk)
     defer { buffer.deallocate() }
@@ -92,6 +106,14 @@ extension WordEmbedding {
       try buffer.fill(from: file)
       position = try parser.consume(
         buffer.filled, from: position, fileOffset: buffer.fileOffset, atEnd: buffer.atEnd)
+    }
+    if options.limit == nil {
+      var tail = [UInt8](repeating: 0, count: 16)
+      let read = try tail.withUnsafeMutableBytes {
+        try file.readFully(into: $0.baseAddress!, count: 16, at: parser.endOffset)
+      }
+      try parser.checkNothingFollows(
+        tail: tail[..<read], remaining: max(read, file.size - parser.endOffset))
     }
     self = try parser.finish(lowercase: options.lowercase)
   }
@@ -156,7 +178,11 @@ extension WordEmbedding {
       var parser = try Word2VecBinaryParser(
         header: header, limit: options.limit, bytesAfterHeader: bytes.count - header.end,
         path: path)
-      _ = try parser.consume(bytes, from: header.end, fileOffset: 0, atEnd: true)
+      let end = try parser.consume(bytes, from: header.end, fileOffset: 0, atEnd: true)
+      if options.limit == nil {
+        try parser.checkNothingFollows(
+          tail: ArraySlice(bytes[end..<min(bytes.count, end + 16)]), remaining: bytes.count - end)
+      }
       self = try parser.finish(lowercase: options.lowercase)
       return
     case .word2vecText:
@@ -179,7 +205,8 @@ extension WordEmbedding {
       throw BiasKitError.malformedEmbedding(
         path, line: 1, "the header line 'count dimension' is missing")
     }
-    let text = String(decoding: bytes[0..<newline], as: UTF8.self)
+    let bom = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+    let text = String(decoding: bytes[(bom ? 3 : 0)..<max(bom ? 3 : 0, newline)], as: UTF8.self)
     let fields = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
     guard fields.count == 2, let count = Int(fields[0]), let dimension = Int(fields[1]), count >= 0
     else {
@@ -223,7 +250,9 @@ extension WordEmbedding {
   )
     throws -> (words: [String], dimension: Int, vectors: [Float])
   {
-    var offset = 0
+    // A UTF-8 byte-order mark is not part of the first word (or of the header).
+    var offset =
+      bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
     var line = 0
     var declaredCount: Int?
     var dimension: Int?
@@ -301,6 +330,20 @@ extension WordEmbedding {
       throw BiasKitError.truncatedEmbedding(
         path, line: line, "the header declares \(declaredCount) words, the file has \(words.count)")
     }
+    if let declaredCount, limit == nil {
+      // More rows than the header declares: gensim stops at the count; say so rather than
+      // drop them silently.
+      var next = offset
+      var nextLine = line + 1
+      while next < end {
+        let b = bytes[next]
+        if b == 10 { nextLine += 1 }
+        if b != 10 && b != 13 && b != 32 && b != 9 {
+          throw BiasKitError.rowsBeyondDeclaredCount(path, line: nextLine, declared: declaredCount)
+        }
+        next += 1
+      }
+    }
     guard let dimension else {
       throw BiasKitError.malformedEmbedding(path, line: nil, "the file holds no word vectors")
     }
@@ -374,12 +417,16 @@ private struct Word2VecBinaryParser {
   /// so a lying header cannot make us allocate more than the file can fill.
   let capacityRows: Int
   private(set) var row = 0
+  /// The file offset just past the last row, once complete.
+  private(set) var endOffset = 0
   private var words: [String] = []
   /// The ``WordIndex/hash(_:)`` of each word, computed while its bytes are in cache; the index
   /// is built from these at the end, when its table is not competing with the streamed bytes.
   private var hashes: [UInt64] = []
   private var vectors: [Float]
   private var finiteSoFar = true
+  /// Whether the last row's vector began like the rest of a word (text, then a space).
+  private var previousVectorLooksLikeText = false
 
   init(
     header: (count: Int, dimension: Int, end: Int), limit: Int?, bytesAfterHeader: Int,
@@ -387,6 +434,7 @@ private struct Word2VecBinaryParser {
   ) throws {
     self.path = path
     declaredCount = header.count
+    endOffset = header.end  // a header of 0 words: the rows end where the header does
     count = max(0, min(header.count, limit ?? header.count))
     dimension = header.dimension
     let (bytes, overflow) = header.dimension.multipliedReportingOverflow(by: 4)
@@ -433,8 +481,10 @@ private struct Word2VecBinaryParser {
         while p < end && base[p] == 10 { p += 1 }
         let start = p
         var bits: UInt8 = 0
+        var low: UInt8 = 0xFF
         while p < end && base[p] != 32 {
           bits |= base[p]
+          low = min(low, base[p])
           p += 1
         }
         guard p < end else {
@@ -459,6 +509,16 @@ private struct Word2VecBinaryParser {
         guard row < capacityRows else {
           throw BiasKitError(.io, "\(path): the file grew while it was being read")
         }
+        if previousVectorLooksLikeText, bits >= 0x80 || low < 0x20, !Self.isText(wordBytes) {
+          // The word before this one contained a space: the rest of that word (text, then a
+          // space) was taken as the start of its vector, and what was left of that vector
+          // begins this "word", which is not text. (A word that is not UTF-8 after a genuine
+          // vector stays a word, decoded with replacement characters, as before.)
+          throw BiasKitError.malformedEmbedding(
+            path, byteOffset: fileOffset + start,
+            "word \(row + 1) is not UTF-8 text: most likely a word contains a space (word2vec binary words end at the first space, so the vectors are misread from there on)"
+          )
+        }
         let word = String(decoding: wordBytes, as: UTF8.self)
         // ASCII bytes are the String's bytes; otherwise hash what decoding produced.
         hashes.append(bits < 0x80 ? WordIndex.hash(wordBytes) : WordIndex.hash(word))
@@ -466,11 +526,44 @@ private struct Word2VecBinaryParser {
         Self.copyRow(
           from: UnsafeRawPointer(base + vectorStart), to: destination.baseAddress! + row * rowBytes,
           byteCount: rowBytes, wide: &wide, narrow: &narrow)
+        previousVectorLooksLikeText = Self.beginsWithText(
+          UnsafeBufferPointer(start: base + vectorStart, count: rowBytes))
         position = vectorStart + rowBytes
         row += 1
       }
     }
+    if row == count { endOffset = fileOffset + position }
     return position
+  }
+
+  /// Whether a vector's bytes begin as the rest of a word would: non-space text bytes, then a
+  /// space, within the first 64 bytes.
+  static func beginsWithText(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    for (k, b) in bytes.prefix(64).enumerated() {
+      if b == 0x20 { return k > 0 }
+      if b < 0x21 || b == 0x7F { return false }
+    }
+    return false
+  }
+
+  /// Whether a binary word is text: valid UTF-8 without control characters (a tab or a line
+  /// break inside a word, or bytes that do not decode, are what is left of a misread vector).
+  static func isText(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    if bytes.contains(where: { $0 < 0x20 }) { return false }
+    return String(validating: bytes, as: UTF8.self) != nil
+  }
+
+  /// Throws unless only line breaks follow the last row ending at ``endOffset`` (`tail` holds
+  /// up to 16 of the following bytes, `remaining` counts all of them). A word containing a
+  /// space (binary words end at the first space) shifts every later vector and leaves bytes
+  /// over, as does a header count smaller than the rows; both were read silently before.
+  func checkNothingFollows(tail: ArraySlice<UInt8>, remaining: Int) throws {
+    guard remaining > 0 else { return }
+    if remaining <= tail.count && tail.allSatisfy({ $0 == 10 || $0 == 13 }) { return }
+    throw BiasKitError(
+      .malformedInput,
+      "\(path): malformed embedding file at byte offset \(endOffset): \(remaining) byte\(remaining == 1 ? "" : "s") follow the last of the \(declaredCount) words the header declares: either a word contains a space (word2vec binary words end at the first space, so every later vector is misread) or the header's count is smaller than the file's rows (\(.limit, "N") reads only the first N)"
+    )
   }
 
   /// Copies one row (unaligned at both ends) 64 bytes at a time, adding `x·0` of every value
@@ -515,8 +608,9 @@ private struct Word2VecBinaryParser {
   }
 }
 
-/// An open embedding file, closed on deinit.
-private final class EmbeddingFileReader {
+/// An open embedding file, closed on deinit. Immutable, and `pread` keeps no file position, so
+/// the read-ahead thread and the parser may both use it.
+private final class EmbeddingFileReader: Sendable {
   let descriptor: Int32
   /// The size `fstat` reported when the file was opened.
   let size: Int

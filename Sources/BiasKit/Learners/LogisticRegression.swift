@@ -216,7 +216,7 @@ extension BiasKitError {
 /// A design matrix prepared for repeated passes: dense rows, or compressed sparse rows when
 /// most entries are zero (one-hot designs such as Adult's: 14 non-zeros in 108 columns).
 /// Skipping zeros changes no product (x · 0 adds nothing), only the cost.
-struct Design: @unchecked Sendable {
+struct Design: Sendable {
   let rows: Int
   let columns: Int
   let dense: [Double]
@@ -284,7 +284,7 @@ struct Design: @unchecked Sendable {
 }
 
 /// The weighted logistic loss and its gradient, one pass over the rows per evaluation.
-struct LogisticLoss: @unchecked Sendable {
+struct LogisticLoss: Sendable {
   let features: Design
   let labels: [Double]
   let weights: [Double]?
@@ -315,7 +315,11 @@ struct LogisticLoss: @unchecked Sendable {
               let wBase = w.baseAddress!
               let yBase = ys.baseAddress!
               let weights = self.weights
-              let work = { (c: Int) in
+              // Chunk c reads the rows lo..<hi and writes only its own partial gradient and
+              // loss slot (WorkerShared's rules).
+              let shared = WorkerShared((gradBase, pl, xBase, wBase, yBase))
+              let work = { @Sendable (c: Int) in
+                let (gradBase, pl, xBase, wBase, yBase) = shared.value
                 let lo = n * c / chunks
                 let hi = n * (c + 1) / chunks
                 let g = gradBase + c * (p + 1)

@@ -44,9 +44,9 @@ public struct BorderlineSMOTE: Resampler, Sendable {
   public func dangerRows(_ data: LabeledRows, label: Int) throws -> [Int] {
     let m = dangerNeighborCount
     guard data.labels.count > m else {
-      throw BiasKitError.tooFewSamples(
-        data.labels.count, label: label, neighbors: m, sampler: "BorderlineSMOTE",
-        option: "m_neighbors")
+      // The m neighbours are searched among all rows, not within the class.
+      throw BiasKitError.tooFewRows(
+        data.labels.count, neighbors: m, sampler: "BorderlineSMOTE", option: "m_neighbors")
     }
     let rows = data.rows(of: label)
     let list = NearestNeighbors(reference: data.features).neighbors(
@@ -72,8 +72,12 @@ public struct BorderlineSMOTE: Resampler, Sendable {
       let pool =
         variant == .borderline1 ? data.features.rows(at: data.rows(of: label)) : data.features
       guard pool.rows > k else {
-        throw BiasKitError.tooFewSamples(
-          pool.rows, label: label, neighbors: k, sampler: "BorderlineSMOTE")
+        // borderline-1 interpolates within the class, borderline-2 towards any row.
+        throw variant == .borderline1
+          ? BiasKitError.tooFewSamples(
+            pool.rows, label: label, neighbors: k, sampler: "BorderlineSMOTE")
+          : BiasKitError.tooFewRows(
+            pool.rows, neighbors: k, sampler: "BorderlineSMOTE (borderline-2)")
       }
       let neighbors = NearestNeighbors(reference: pool).neighbors(of: dangerMatrix, count: k + 1)
         .droppingFirstColumn()

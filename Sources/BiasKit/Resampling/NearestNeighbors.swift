@@ -97,9 +97,9 @@ public struct NearestNeighbors: Sendable {
       reference.values.withUnsafeBufferPointer { rp in
         indices.withUnsafeMutableBufferPointer { ip in
           distances.withUnsafeMutableBufferPointer { dp in
-            let ip = ip
-            let dp = dp
+            let shared = WorkerShared((qp, rp, ip, dp))
             concurrentBlocks(blocks) { b in
+              let (qp, rp, ip, dp) = shared.value
               var best = TopK(k: k)
               for q in (b * blockSize)..<min(m, (b + 1) * blockSize) {
                 best.reset()
@@ -176,9 +176,10 @@ public struct NeighborList: Sendable, Equatable {
   }
 }
 
-/// Runs `body(0..<blocks)` on all cores.
+/// Runs `body(0..<blocks)` on all cores. What `body` shares with the other blocks goes in a
+/// ``WorkerShared`` (each block writes only its own rows).
 @inline(__always)
-func concurrentBlocks(_ blocks: Int, _ body: (Int) -> Void) {
+func concurrentBlocks(_ blocks: Int, _ body: @Sendable (Int) -> Void) {
   if blocks <= 1 {
     if blocks == 1 { body(0) }
     return
@@ -302,8 +303,9 @@ struct Screen {
           reference.values.withUnsafeBufferPointer { rp in
             indices.withUnsafeMutableBufferPointer { ip in
               distances.withUnsafeMutableBufferPointer { dp in
-                let (ip, dp) = (ip, dp)
+                let shared = WorkerShared((pp, np, qp, rp, ip, dp))
                 concurrentBlocks(blocks) { b in
+                  let (pp, np, qp, rp, ip, dp) = shared.value
                   let q0 = b * queryBlock
                   let q1 = min(m, q0 + queryBlock)
                   let nq = q1 - q0
@@ -409,8 +411,10 @@ struct Screen {
       reference.values.withUnsafeBufferPointer { rp in
         indices.withUnsafeMutableBufferPointer { ip in
           distances.withUnsafeMutableBufferPointer { dp in
-            let (ip, dp) = (ip, dp)
+            // `heaps` is only read; block b writes rows q0..<q1 of the results.
+            let shared = WorkerShared((qp, rp, ip, dp, heaps))
             concurrentBlocks(blocks) { b in
+              let (qp, rp, ip, dp, heaps) = shared.value
               let q0 = b * blockSize
               let q1 = min(n, q0 + blockSize)
               let local = CandidateBuffers(queries: q1 - q0, keep: keep, realRows: q1 - q0)
@@ -467,18 +471,23 @@ struct Screen {
       CandidateBuffers(queries: padded, keep: keep, realRows: n)
     }
     let lock = NSLock()
-    var nextBlock = 0
+    let nextBlock = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+    nextBlock.initialize(to: 0)
+    defer { nextBlock.deallocate() }
     packed.withUnsafeBufferPointer { pp in
       norms.withUnsafeBufferPointer { np in
         rowsF.withUnsafeBufferPointer { qfp in
           rowNorms.withUnsafeBufferPointer { qnp in
             do {
+              // Worker w fills only buffers[w]; the next block number is taken under `lock`.
+              let shared = WorkerShared((pp, np, qfp, qnp, buffers, nextBlock))
               DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let (pp, np, qfp, qnp, buffers, nextBlock) = shared.value
                 let heaps = buffers[w]
                 while true {
                   lock.lock()
-                  let blockI = nextBlock
-                  nextBlock += 1
+                  let blockI = nextBlock.pointee
+                  nextBlock.pointee += 1
                   lock.unlock()
                   if blockI >= blocks { break }
                   for blockJ in blockI..<blocks {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A sampler that rebalances the classes of a labelled feature matrix: imbalanced-learn's
 /// `BaseSampler.fit_resample`, as one template method.
 ///
@@ -153,9 +155,52 @@ extension Resampler {
   /// Resamples already validated rows.
   public func fitResample(_ data: LabeledRows, seed: UInt64 = 0) throws -> Resampled {
     let targets = try strategy.targets(for: data.stats, kind: kind)
+    if kind == .overSampling {
+      try ResamplingMemory.check(
+        syntheticRows: targets.reduce(0.0) { $0 + Double($1.count) },
+        columns: data.features.columns, inputRows: data.features.rows, strategy: strategy)
+    }
     var generator = SeededGenerator(seed: seed)
     return try resample(data, targets: targets, generator: &generator)
   }
+}
+
+/// The memory a resampling run may ask for: the new rows must fit in the machine's physical
+/// memory. A per-class count such as `1:1000000000000` is refused with the memory it would
+/// need, rather than aborting in an allocation.
+public enum ResamplingMemory {
+  /// Bytes a run adding `syntheticRows` rows of `columns` features needs: the new values, their
+  /// labels and the output's row map (8 bytes each).
+  public static func bytes(syntheticRows: Double, columns: Int, inputRows: Int) -> Double {
+    syntheticRows * Double(columns + 2) * 8 + Double(inputRows) * 8
+  }
+
+  /// The ceiling: the machine's physical memory.
+  public static var limit: Double { Double(ProcessInfo.processInfo.physicalMemory) }
+
+  static func check(
+    syntheticRows: Double, columns: Int, inputRows: Int, strategy: SamplingStrategy
+  ) throws {
+    let needed = bytes(syntheticRows: syntheticRows, columns: columns, inputRows: inputRows)
+    guard needed <= limit else {
+      throw BiasKitError(
+        .invalidArgument,
+        "\(.samplingStrategy, "\(strategy)") asks for \(String(format: "%.0f", syntheticRows)) new rows of \(columns) features: about \(formatBytes(needed)) of memory, more than this machine's \(formatBytes(limit))"
+      )
+    }
+  }
+}
+
+/// `12.3 GB`-style sizes for messages.
+func formatBytes(_ bytes: Double) -> String {
+  let units = ["bytes", "KB", "MB", "GB", "TB", "PB", "EB"]
+  var value = bytes
+  var unit = 0
+  while value >= 1000 && unit < units.count - 1 {
+    value /= 1000
+    unit += 1
+  }
+  return unit == 0 ? "\(Int(value)) bytes" : String(format: "%.3g", value) + " " + units[unit]
 }
 
 /// Appends synthetic rows class by class to all input rows: the output shape shared by the

@@ -8,6 +8,16 @@ extension BiasKitError {
         + "neighbours; class \(label) has \(count)")
   }
 
+  /// Too few rows in the whole data set for a neighbour search over all classes.
+  static func tooFewRows(
+    _ count: Int, neighbors: Int, sampler: String, option: String = "k_neighbors"
+  ) -> BiasKitError {
+    BiasKitError(
+      .degenerateData,
+      "\(sampler) needs at least \(neighbors + 1) rows (\(option) + 1) among all classes, as its "
+        + "neighbours are searched in every class; the data has \(count)")
+  }
+
   static func oneClassTarget(_ stats: ClassCounts) -> BiasKitError {
     BiasKitError(
       .degenerateData,

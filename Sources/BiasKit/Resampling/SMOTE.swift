@@ -77,15 +77,18 @@ public struct SMOTE: Resampler, Sendable {
     out.values += repeatElement(0.0, count: count * d)
     out.labels += repeatElement(label, count: count)
     let blockSize = 8192
+    let (picked, stepped) = (picks, steps)
     base.values.withUnsafeBufferPointer { x in
       neighbors.indices.withUnsafeBufferPointer { nn in
         out.values.withUnsafeMutableBufferPointer { dst in
-          let dst = dst
+          // Block b writes synthetic rows b·blockSize… only (WorkerShared's rules).
+          let shared = WorkerShared((x, nn, dst))
           concurrentBlocks((count + blockSize - 1) / blockSize) { b in
+            let (x, nn, dst) = shared.value
             for s in (b * blockSize)..<min(count, (b + 1) * blockSize) {
-              let i = picks[s] / k
-              let j = nn[picks[s]]
-              let u = steps[s]
+              let i = picked[s] / k
+              let j = nn[picked[s]]
+              let u = stepped[s]
               let row = dst.baseAddress! + start + s * d
               for c in 0..<d {
                 let a = x[i * d + c]

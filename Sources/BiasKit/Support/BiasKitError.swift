@@ -245,6 +245,12 @@ public enum Parameter: String, Sendable, CaseIterable {
   case maxIncrease
   /// Largest allowed decreases from a baseline.
   case maxDecrease
+  /// The number of leading rows (words) to read from a file.
+  case limit
+  /// Which classes a resampler resamples, and to how many rows.
+  case samplingStrategy
+  /// Neighbours of a k-nearest-neighbour method.
+  case neighborCount
 
   /// How the library's documentation names the parameter.
   public var libraryName: String {
@@ -297,6 +303,9 @@ public enum Parameter: String, Sendable, CaseIterable {
     case .baseline: return "baseline"
     case .maxIncrease: return "maximum increases"
     case .maxDecrease: return "maximum decreases"
+    case .limit: return "limit"
+    case .samplingStrategy: return "strategy"
+    case .neighborCount: return "neighborCount"
     }
   }
 }

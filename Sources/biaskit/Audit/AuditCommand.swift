@@ -28,6 +28,11 @@ struct AuditCommand: ParsableCommand {
   @OptionGroup var state: AuditStateOptions
 
   func run() throws {
+    // Every destination is checked before the audit runs: none is an input, none is named
+    // twice, each can be written (Guides/Reliability.md).
+    try OutputPaths.check(
+      inputs: input.readPaths,
+      outputs: [("--output", output.output), ("--save-state", state.saveState)])
     if let dialect = state.emitSQL {
       let request = try input.request(metrics: metrics, bootstrap: bootstrap, forQuery: true)
       try output.write(try request.aggregationQuery(dialect).script)

@@ -131,6 +131,14 @@ struct AuditInputOptions: ParsableArguments {
       forQuery: forQuery)
   }
 
+  /// The files the audit reads (the predictions, the aggregated rows, a SQLite database), which
+  /// no output may replace (``OutputPaths``).
+  var readPaths: [String?] {
+    var paths = [inputFile, database.stateFrom]
+    if case .sqlite(let path) = database.db { paths.append(path) }
+    return paths
+  }
+
   /// What the audit reads, for the table header and the report (before the source is checked).
   var sourceName: String {
     if let inputFile { return inputFile }

@@ -47,6 +47,7 @@ struct CheckCommand: ParsableCommand {
       throw BiasKitError(
         .invalidArgument, "give at least one bound: --max NAME=VALUE or --min NAME=VALUE")
     }
+    try OutputPaths.check(inputs: input.readPaths, outputs: [("--junit", junit)])
     // The bounds' metrics are computed even when --metrics leaves them out.
     let request = try input.request(metrics: metrics, bootstrap: bootstrap, bounds: bounds)
     let progress = AuditProgress()

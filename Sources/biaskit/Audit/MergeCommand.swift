@@ -49,6 +49,8 @@ struct MergeCommand: ParsableCommand {
   var scoreRange: ScoreRange = .unit
 
   func run() throws {
+    try OutputPaths.check(
+      inputs: states, outputs: [("--output", output.output), ("--save-state", saveState)])
     var merge = AuditMerge(states: try states.map { try AuditState(contentsOf: $0) })
     merge.metrics = metrics.selected
     merge.options = metrics.options

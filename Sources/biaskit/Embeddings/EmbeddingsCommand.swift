@@ -39,8 +39,12 @@ struct EmbeddingsWEATCommand: ParsableCommand {
   )
   var permutations = "auto"
 
-  @Option(help: "Seed of the sampled permutations.")
-  var seed: UInt64 = 42
+  @Option(
+    name: .customLong("seed"), parsing: .unconditional,
+    help: "Seed of the sampled permutations (an integer from 0 to 2^64 - 1; default 42).")
+  var seedOption: UInt64?
+
+  var seed: UInt64 { seedOption ?? 42 }
 
   @Option(
     help:
@@ -71,7 +75,13 @@ struct EmbeddingsWEATCommand: ParsableCommand {
       }
       return .mlxtend(rounds: 1000, seed: UInt32(seed))
     default:
-      guard let count = Int(permutations), count >= 1 else {
+      // A count may be written as an integer or in scientific notation (1e6).
+      let count =
+        Int(permutations)
+        ?? Double(permutations).flatMap { d in
+          d.isFinite && d == d.rounded() && abs(d) < 9e18 ? Int(d) : nil
+        }
+      guard let count, count >= 1 else {
         throw BiasKitError(
           .invalidArgument,
           "--permutations must be 'exact', 'auto', 'mlxtend' or a positive number, got '\(permutations)'"
@@ -86,6 +96,9 @@ struct EmbeddingsWEATCommand: ParsableCommand {
       throw BiasKitError(.invalidArgument, "--ddof must be 0 or more, got \(ddof)")
     }
     let method = try permutationMethod()
+    if seedOption != nil && method == .exact {
+      warn("--seed applies to sampled permutations; --permutations exact ignores it")
+    }
     let sets = try WEATWordSets.load(contentsOf: tests)
     for index in test where !sets.indices.contains(index) {
       throw BiasKitError(
@@ -238,7 +251,7 @@ struct EmbeddingsDirectBiasCommand: ParsableCommand {
       ? DirectBias.mostBiased(count: mostBiased, direction: g, in: embedding) : ([], [])
     var fields: [(String, JSONValue)] = [
       ("direct_bias", .number(result.value)), ("strictness", .number(strictness)),
-      ("direction", direction.json(g)),
+      ("word_lists", .string(direction.listsDescription)), ("direction", direction.json(g)),
       ("n_words", .integer(result.projections.count)),
       ("dropped_not_in_vocabulary", jsonStrings(result.missing)),
       ("projections", .object(result.projections.map { ($0.word, .number($0.projection)) })),
@@ -272,7 +285,7 @@ struct EmbeddingsDirectBiasCommand: ParsableCommand {
       if let first = g.explainedVarianceRatio.first {
         text += ", explained variance of PC1 \(embeddingsCell(first))"
       }
-      text += "\n"
+      text += "\nword lists: \(direction.listsDescription)\n"
       let top = result.projections.sorted { abs($0.projection) > abs($1.projection) }.prefix(10)
       text +=
         "\n"
@@ -331,6 +344,8 @@ struct EmbeddingsDebiasCommand: ParsableCommand {
   var outputFormat: OutputFormat = .word2vecBinary
 
   func run() throws {
+    try OutputPaths.check(
+      inputs: [input.path, direction.wordLists], outputs: [("--output", output)])
     let embedding = try input.load()
     let lists = try direction.lists()
     let g = try direction.identify(in: embedding, lists: lists)
@@ -351,7 +366,7 @@ struct EmbeddingsDebiasCommand: ParsableCommand {
     try result.embedding.write(to: output, format: format)
     let json = JSONValue.object([
       ("method", .string(method.rawValue)), ("output", .string(output)),
-      ("direction", direction.json(g)),
+      ("word_lists", .string(direction.listsDescription)), ("direction", direction.json(g)),
       ("neutralized_words", .integer(result.neutralizedCount)),
       ("equalized_pairs", .array(result.equalizedSets.map(jsonStrings))),
       ("direct_bias_before", before.map { .number($0.value) } ?? .null),
@@ -360,6 +375,7 @@ struct EmbeddingsDebiasCommand: ParsableCommand {
     report.print(json: json) {
       var text =
         "wrote \(output): \(result.embedding.count) words, \(result.neutralizedCount) neutralized, \(result.equalizedSets.count) pairs equalized\n"
+        + "word lists: \(direction.listsDescription)\n"
       if let before, let after {
         text +=
           "DirectBias_1 over \(before.projections.count) neutral professions: \(embeddingsCell(before.value)) → \(embeddingsCell(after.value))\n"
@@ -438,11 +454,7 @@ struct EmbeddingsAssociationCommand: ParsableCommand {
   var facts: String
 
   func run() throws {
-    let data: Data
-    do { data = try Data(contentsOf: URL(fileURLWithPath: facts)) } catch {
-      throw BiasKitError(.io, "\(facts): cannot read: \(error.localizedDescription)")
-    }
-    guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+    guard let object = try readJSON(facts, what: "the facts") as? [String: Any] else {
       throw BiasKitError(.malformedInput, "\(facts): expected a JSON object of word → number")
     }
     var values: [(String, Double)] = []

@@ -30,11 +30,8 @@ struct EmbeddingsMulticlassCommand: ParsableCommand {
   var output: String?
 
   func run() throws {
-    let data: Data
-    do { data = try Data(contentsOf: URL(fileURLWithPath: definingSets)) } catch {
-      throw BiasKitError(.io, "\(definingSets): cannot read: \(error.localizedDescription)")
-    }
-    let json = try? JSONSerialization.jsonObject(with: data)
+    try OutputPaths.check(inputs: [input.path, definingSets], outputs: [("--output", output)])
+    let json = try readJSON(definingSets, what: "the defining sets")
     let raw = (json as? [String: Any])?["defining_sets"] ?? json
     guard let sets = raw as? [[String]] else {
       throw BiasKitError(

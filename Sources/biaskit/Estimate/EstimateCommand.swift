@@ -184,6 +184,8 @@ struct EstimateRunCommand: ParsableCommand {
 
   func run() throws {
     try check()
+    try OutputPaths.check(
+      inputs: [input.input, input.unlabelled], outputs: [("--output", output.output)])
     let interval = try output.interval()
     let methods = chosenMethods
     if methods.contains(.dsl) && input.samplingProb == nil {

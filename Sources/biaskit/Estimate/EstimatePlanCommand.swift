@@ -73,6 +73,8 @@ struct EstimatePlanCommand: ParsableCommand {
 
   func run() throws {
     try check()
+    try OutputPaths.check(
+      inputs: [input.input, input.unlabelled], outputs: [("--output", output)])
     let library: Estimand =
       estimand == .ols ? .linearRegression : estimand == .logistic ? .logisticRegression : .mean
     let data = try EstimateData.load(

@@ -26,6 +26,12 @@ struct LLMOutputOptions: ParsableArguments {
   @Option(help: "Write the output to FILE (atomically) instead of standard output.")
   var output: String?
 
+  /// Refuses `--output` (and `extra` outputs) onto one of `inputs`, two outputs onto one file,
+  /// or a destination that cannot be written, before any work (Guides/Reliability.md).
+  func check(inputs: [String?], extra: [(flag: String, path: String?)] = []) throws {
+    try OutputPaths.check(inputs: inputs, outputs: [("--output", output)] + extra)
+  }
+
   func write(json: JSONValue, table: () -> String) throws {
     let text = format == .json ? json.serialized() + "\n" : table()
     if let output {
@@ -111,6 +117,7 @@ struct LLMBBQ: ParsableCommand {
   @OptionGroup var output: LLMOutputOptions
 
   func run() throws {
+    try output.check(inputs: [input])
     let responses: BBQResponses
     if TableFormat.of(path: input) == .csv {
       responses = try BBQResponses(reading: try TableSources.open(input))
@@ -177,6 +184,7 @@ struct LLMCrowSPairs: ParsableCommand {
   @OptionGroup var output: LLMOutputOptions
 
   func run() throws {
+    try output.check(inputs: [input])
     let pairs = try CrowSPairs.Pair.read(try JSONLines(path: input))
     let result = try CrowSPairs(
       convention: convention == .lmEval ? .lmEvaluationHarness : .nangia2020
@@ -225,6 +233,7 @@ struct LLMWinogender: ParsableCommand {
   @OptionGroup var output: LLMOutputOptions
 
   func run() throws {
+    try output.check(inputs: [input])
     let answers = try Winogender.Answer.read(try JSONLines(path: input))
     let result = try Winogender(bootstrap: try bootstrap.options()).scored(answers)
     try output.write(
@@ -286,6 +295,7 @@ struct LLMCounterfactual: ParsableCommand {
   @OptionGroup var output: LLMOutputOptions
 
   func run() throws {
+    try output.check(inputs: [input])
     let records = try CounterfactualRecord.read(try JSONLines(path: input))
     let result = try CounterfactualProbes(permutations: permutations, seed: seed, worstCount: worst)
       .scored(records)
@@ -337,6 +347,7 @@ struct LLMLexicon: ParsableCommand {
   @OptionGroup var output: LLMOutputOptions
 
   func run() throws {
+    try output.check(inputs: [input, lexicon, reference])
     let lexicons = try lexicon.split(separator: ",").map { try Lexicon(contentsOf: String($0)) }
     let records = try CounterfactualRecord.read(try JSONLines(path: input))
     let result = try LexiconRates(
@@ -412,6 +423,7 @@ struct LLMPriDe: ParsableCommand {
   @OptionGroup var output: LLMOutputOptions
 
   func run() throws {
+    try output.check(inputs: [input], extra: [("--predictions", predictions)])
     let questions = try MultipleChoiceQuestions(
       reading: try JSONLines(path: input),
       normalization: renormalize ? .renormalize : .require(tolerance: 1e-6))
@@ -498,6 +510,7 @@ struct LLMSEAT: ParsableCommand {
   }
 
   func run() throws {
+    try output.check(inputs: [embeddings, sentences, tests])
     let tests = try loadTests()
     if printSentences {
       var seen = Set<String>()

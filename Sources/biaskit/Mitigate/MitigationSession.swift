@@ -16,6 +16,7 @@ struct MitigationSession {
 
   /// Fits and evaluates `mitigator`, then renders the result.
   func run<M: Mitigator>(_ mitigator: M) throws {
+    try checkOutputs()
     let run = try data.run(mitigator, seed: output.seed)
     var result = Result(
       fitted: run.model.summary, train: run.train, test: run.test, warnings: run.model.warnings)
@@ -27,6 +28,7 @@ struct MitigationSession {
   /// A post-processor of scores: on the `--score` column when there is one, else on the
   /// scores of the learner fitted first (``PostprocessedLearner``).
   func runPostprocessor<P: ScorePostprocessor>(_ postprocessor: P) throws {
+    try checkOutputs()
     if data.train.scores != nil { return try run(postprocessor) }
     try input.requireFeatures(data)
     try postprocess(input.learner, postprocessor)
@@ -44,6 +46,7 @@ struct MitigationSession {
   func runPreprocessor<P: Preprocessor>(
     _ preprocessor: P, csv: @escaping (Dataset) -> CSVWriter
   ) throws {
+    try checkOutputs()
     if data.train.features.columns > 0 {
       return try preprocess(input.learner, preprocessor, csv: csv)
     }
@@ -80,6 +83,15 @@ struct MitigationSession {
       )? = nil
     /// A pre-processor's transformed training rows, written by `--output` instead of decisions.
     var transformed: CSVWriter? = nil
+  }
+
+  /// Refuses, before the fit, an output onto an input (the training or test file), `--output`
+  /// and `--report` onto one file, and any destination that cannot be written
+  /// (Guides/Reliability.md).
+  private func checkOutputs() throws {
+    try OutputPaths.check(
+      inputs: [input.train, input.test],
+      outputs: [("--output", output.output), ("--report", output.report)])
   }
 
   /// Writes warnings to standard error, the `--output` CSV, the report, and the summary.

@@ -32,6 +32,8 @@ struct ResampleCommand: ParsableCommand {
   }
 
   func run() throws {
+    try OutputPaths.check(inputs: input.files, outputs: output.files)
+    for text in sampler.unusedOptions(for: method) { warn(text) }
     let data = try input.load(allCategorical: method == .smoteN)
     let resampler = try sampler.make(method, categoricalColumns: data.categoricalColumns)
     let rows = try LabeledRows(features: data.features, labels: data.labels)
@@ -87,17 +89,53 @@ struct ResampleSamplerOptions: ParsableArguments {
   )
   var samplingStrategy: String = "auto"
 
-  @Option(help: "Seed of the random generator (randomized samplers).")
-  var seed: UInt64 = 0
+  @Option(
+    name: .customLong("seed"), parsing: .unconditional,
+    help:
+      "Seed of the random generator (randomized samplers; an integer from 0 to 2^64 - 1; default 0)."
+  )
+  var seedOption: UInt64?
+
+  /// The seed (0 unless given).
+  var seed: UInt64 { seedOption ?? 0 }
 
   @Option(
+    name: .customLong("kind-sel"),
     help:
-      "Edited nearest neighbours: keep a row when 'all' its neighbours share its class, or the 'mode' does."
+      "Edited nearest neighbours (enn, renn, all-knn): keep a row when 'all' its neighbours share its class, or the 'mode' does (default: all)."
   )
-  var kindSel: String = "all"
+  var kindSelOption: String?
+
+  var kindSel: String { kindSelOption ?? "all" }
 
   @Option(help: "RandomOverSampler shrinkage (smoothed bootstrap); omit for plain duplication.")
   var shrinkage: Double?
+
+  /// Options given that `method` does not use: each is ignored, with a warning.
+  func unusedOptions(for method: ResampleMethod) -> [String] {
+    var unused: [String] = []
+    let edited: Set<ResampleMethod> = [
+      .editedNearestNeighbours, .repeatedEditedNearestNeighbours, .allKNN,
+    ]
+    if kindSelOption != nil && !edited.contains(method) {
+      unused.append("--kind-sel applies to enn, renn and all-knn; \(method.rawValue) ignores it")
+    }
+    if shrinkage != nil && method != .randomOver {
+      unused.append("--shrinkage applies to random-over; \(method.rawValue) ignores it")
+    }
+    let withoutNeighbours: Set<ResampleMethod> = [.randomOver, .randomUnder, .clusterCentroids]
+    if kNeighbors != nil && withoutNeighbours.contains(method) {
+      unused.append("--k-neighbors does not apply to \(method.rawValue), which uses no neighbours")
+    }
+    let deterministic: Set<ResampleMethod> = [
+      .tomekLinks, .editedNearestNeighbours, .repeatedEditedNearestNeighbours, .allKNN,
+      .nearMiss1, .nearMiss2, .nearMiss3, .neighbourhoodCleaningRule,
+    ]
+    if seedOption != nil && deterministic.contains(method) {
+      unused.append("--seed does not apply to \(method.rawValue), which draws no random numbers")
+    }
+    return unused
+  }
 
   func make(_ method: ResampleMethod, categoricalColumns: [Int]) throws -> any Resampler {
     let strategy = try SamplingStrategy(parsing: samplingStrategy)

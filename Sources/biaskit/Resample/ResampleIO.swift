@@ -44,6 +44,9 @@ struct ResampleInputOptions: ParsableArguments {
   )
   var sensitive: String?
 
+  /// The files the command reads.
+  var files: [String?] { [input, x, y, sensitive] }
+
   func validate() throws {
     switch (input, x) {
     case (nil, nil):
@@ -206,6 +209,14 @@ struct ResampleOutputOptions: ParsableArguments {
   @Option(help: "Summary format: text or json.")
   var format: String = "text"
 
+  /// The files the command writes, with their flags.
+  var files: [(flag: String, path: String?)] {
+    [
+      ("--output", output), ("--output-x", outputX), ("--output-y", outputY),
+      ("--indices", indices),
+    ]
+  }
+
   func validate(csv: Bool) throws {
     guard format == "text" || format == "json" else {
       throw ValidationError("--format must be text or json")
@@ -228,17 +239,7 @@ struct ResampleOutputOptions: ParsableArguments {
   func write(_ result: Resampled, data: ResampleData) throws {
     let input = data.features
     let d = input.columns
-    // Validate every destination folder before writing anything.
-    for path in [output, outputX, outputY, indices].compactMap({ $0 }) {
-      let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-      var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory),
-        isDirectory.boolValue
-      else {
-        throw BiasKitError(
-          .io, "\(path): cannot write the output: the folder '\(folder)' does not exist")
-      }
-    }
+    // Every destination was validated before the work (OutputPaths.check in run()).
     let labels = result.labels(from: data.labels)
     if let outputX, let outputY {
       try NumpyArray.writeFloat64(rows: result.count, columns: d, to: outputX) { emit in
@@ -291,7 +292,7 @@ struct ResampleOutputOptions: ParsableArguments {
           : groups.names[result.syntheticGroups?[s - result.inputRows] ?? 0]
       }
     }
-    try AtomicFileWriter.write(to: path) { handle in
+    try AtomicFileWriter.write(to: path) { output in
       var header = input.columnNames.map(field) + [field(data.targetName)]
       if let column = data.groups?.column { header.append(field(column)) }
       var buffer = header.joined(separator: ",") + "\n"
@@ -304,11 +305,11 @@ struct ResampleOutputOptions: ParsableArguments {
         if let groupOfRow { line += "," + field(groupOfRow[r]) }
         buffer += line + "\n"
         if buffer.utf8.count > 1 << 20 {
-          handle.write(Data(buffer.utf8))
+          try output.write(buffer)
           buffer = ""
         }
       }
-      handle.write(Data(buffer.utf8))
+      try output.write(buffer)
     }
   }
 

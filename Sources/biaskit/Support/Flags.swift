@@ -53,6 +53,9 @@ enum Flags {
     case .baseline: return "--baseline"
     case .maxIncrease: return "--max-increase"
     case .maxDecrease: return "--max-decrease"
+    case .limit: return "--limit"
+    case .samplingStrategy: return "--sampling-strategy"
+    case .neighborCount: return "--k-neighbors"
     }
   }
 }

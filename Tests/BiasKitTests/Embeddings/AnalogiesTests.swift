@@ -4,7 +4,8 @@ import Testing
 @testable import BiasKit
 
 @Suite(
-  "Embeddings: she-he analogies against responsibly 0.1.2", .enabled(if: TestData.sharedIsAvailable)
+  "Embeddings: she-he analogies against responsibly 0.1.2", .heavy,
+  .enabled(if: TestData.sharedIsAvailable)
 )
 struct AnalogiesTests {
   @Test("the top 10 analogies match responsibly")

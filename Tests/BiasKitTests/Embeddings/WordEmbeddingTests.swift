@@ -5,14 +5,13 @@ import Testing
 
 @Suite("Embeddings: loading and writing")
 struct WordEmbeddingTests {
+  // Its speed is measured by `biaskit-bench embeddings-load` (BENCHMARKS.md), not here: a
+  // time limit in a unit test fails on a loaded machine or in a debug build.
   @Test(
-    "the shared word2vec binary loads quickly and matches gensim",
+    "the shared word2vec binary loads and matches gensim",
     .enabled(if: TestData.sharedIsAvailable))
   func loadsSharedBinary() throws {
-    let start = DispatchTime.now().uptimeNanoseconds
     let e = try WordEmbedding(contentsOf: SharedEmbedding.path)
-    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    #expect(seconds < 1.0)
     #expect(e.count == 26_423)
     #expect(e.dimension == 300)
     #expect(

@@ -5,7 +5,7 @@ import Testing
 
 /// Expected values: scikit-learn 1.9.1 `HistGradientBoostingClassifier(early_stopping=False)`,
 /// made by `Fixtures/Learners/make_learner_fixtures.py`.
-@Suite("Learners.GradientBoosting")
+@Suite("Learners.GradientBoosting", .heavy)
 struct GradientBoostingTests {
   /// The fixtures are read with `JSONDecoder` (correctly rounded), not `JSONSerialization`
   /// (which can be an ulp off on Linux).

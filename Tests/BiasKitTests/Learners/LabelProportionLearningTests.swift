@@ -3,7 +3,7 @@ import Testing
 
 @testable import BiasKit
 
-@Suite("Learners.LabelProportions")
+@Suite("Learners.LabelProportions", .heavy)
 struct LabelProportionLearningTests {
   /// Random bags of `size` rows, from a seed (the remainder joins the last full bag).
   static func randomBags(rows: Int, size: Int, seed: UInt64) -> [Int32] {

@@ -3,7 +3,7 @@ import Testing
 
 @testable import BiasKit
 
-@Suite("Mitigation.LogisticRegression")
+@Suite("Mitigation.LogisticRegression", .heavy)
 struct LogisticRegressionTests {
   @Test(
     "equals scikit-learn 1.9.1 LogisticRegression(C=1, lbfgs, max_iter=1000) on Adult",

@@ -42,7 +42,7 @@ enum WeightedPostprocessingFixture {
   }
 }
 
-@Suite("AIF360Postprocessing")
+@Suite("AIF360Postprocessing", .heavy)
 struct AIF360PostprocessingTests {
   typealias F = PostprocessingFixture
 

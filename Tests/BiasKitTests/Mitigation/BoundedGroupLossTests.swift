@@ -3,7 +3,7 @@ import Testing
 
 @testable import BiasKit
 
-@Suite("Mitigation.BoundedGroupLoss")
+@Suite("Mitigation.BoundedGroupLoss", .heavy)
 struct BoundedGroupLossTests {
   // Rows: groups a a a b b, labels 1 0 1 0 0.
   static let labels: [UInt8] = [1, 0, 1, 0, 0]

@@ -96,7 +96,7 @@ struct Agreement {
   }
 }
 
-@Suite("CompasGerman")
+@Suite("CompasGerman", .heavy)
 struct CompasGermanTests {
   static let datasets = ["compas", "german"]
 

@@ -5,7 +5,7 @@ import Testing
 
 /// ExponentiatedGradient with control features (fairlearn `control_features`): parity within
 /// each stratum of race on Adult (sensitive sex), against fairlearn 0.15.
-@Suite("Mitigation.ControlFeatures")
+@Suite("Mitigation.ControlFeatures", .heavy)
 struct ControlFeaturesTests {
   static func fixture() throws -> [String: Any] {
     try TestData.json(TestData.fixture("Mitigation/control_features.json")) as! [String: Any]

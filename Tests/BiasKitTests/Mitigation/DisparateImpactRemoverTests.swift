@@ -3,7 +3,7 @@ import Testing
 
 @testable import BiasKit
 
-@Suite("Mitigation.DisparateImpactRemover")
+@Suite("Mitigation.DisparateImpactRemover", .heavy)
 struct DisparateImpactRemoverTests {
   static func fixture() throws -> [String: Any] {
     try TestData.json(TestData.fixture("Mitigation/disparate_impact_remover.json"))

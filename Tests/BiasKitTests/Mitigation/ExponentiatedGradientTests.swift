@@ -3,7 +3,7 @@ import Testing
 
 @testable import BiasKit
 
-@Suite("Mitigation.ExponentiatedGradient")
+@Suite("Mitigation.ExponentiatedGradient", .heavy)
 struct ExponentiatedGradientTests {
   @Test(
     "demographic parity on Adult matches fairlearn 0.15 within 0.002",
@@ -40,7 +40,7 @@ struct ExponentiatedGradientTests {
   }
 }
 
-@Suite("Mitigation.ExponentiatedGradient.Constraints")
+@Suite("Mitigation.ExponentiatedGradient.Constraints", .heavy)
 struct ExponentiatedGradientConstraintTests {
   static let cases: [(String, UtilityParity)] = [
     ("demographic_parity", .demographicParity()),
@@ -83,7 +83,7 @@ struct ExponentiatedGradientConstraintTests {
   }
 }
 
-@Suite("Mitigation.GridSearch")
+@Suite("Mitigation.GridSearch", .heavy)
 struct GridSearchTests {
   @Test(
     "demographic parity and equalized odds match fairlearn 0.15 on 6000 Adult rows (fixture)",

@@ -3,7 +3,7 @@ import Testing
 
 @testable import BiasKit
 
-@Suite("Mitigation.FairnessAwareTraining")
+@Suite("Mitigation.FairnessAwareTraining", .heavy)
 struct FairnessAwareTrainingTests {
   static let rows = 4000
   static var data: (Matrix, [UInt8], Groups) {

@@ -6,7 +6,7 @@ import Testing
 /// Mitigation with several sensitive columns: their value combinations are the groups, named and
 /// ordered as fairlearn names them (values joined with ','), compared with fairlearn 0.15 on Adult
 /// with sex × race (10 groups), through the CLI as a user runs it.
-@Suite("Mitigation.Intersectional")
+@Suite("Mitigation.Intersectional", .heavy)
 struct IntersectionalMitigationTests {
   static let train = TestData.shared("fixtures/adult_train_design.csv").path
   static let test = TestData.shared("fixtures/adult_test_design.csv").path

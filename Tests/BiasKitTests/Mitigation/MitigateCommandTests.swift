@@ -3,7 +3,7 @@ import Testing
 
 @testable import BiasKit
 
-@Suite("Mitigation.MitigateCommand")
+@Suite("Mitigation.MitigateCommand", .heavy)
 struct MitigateCommandTests {
   /// A small synthetic CSV: two numeric features, a group column and a label that depends on both.
   static func writeData(

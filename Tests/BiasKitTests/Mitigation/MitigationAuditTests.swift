@@ -3,7 +3,7 @@ import Testing
 
 @testable import BiasKit
 
-@Suite("biaskit mitigate --then-audit", .enabled(if: TestData.sharedIsAvailable))
+@Suite("biaskit mitigate --then-audit", .heavy, .enabled(if: TestData.sharedIsAvailable))
 struct MitigationAuditTests {
   static var arguments: [String] {
     let d = TestData.shared("fixtures").path
@@ -51,7 +51,7 @@ struct MitigationAuditTests {
   }
 }
 
-@Suite("biaskit mitigate --report", .enabled(if: TestData.sharedIsAvailable))
+@Suite("biaskit mitigate --report", .heavy, .enabled(if: TestData.sharedIsAvailable))
 struct MitigationReportTests {
   @Test func reportShowsBeforeAfterAndTheTradeOff() throws {
     let d = TestData.shared("fixtures").path

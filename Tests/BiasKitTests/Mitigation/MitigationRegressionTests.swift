@@ -7,7 +7,7 @@ import Testing
 /// issue 12: every entry point that takes arrays throws on a label of 2 or arrays of the
 /// wrong length, `ExponentiatedGradient(maxIterations: 0)` throws, and a group name with a
 /// line break survives `mitigate --output`.
-@Suite("Mitigation: regressions (issue 12)")
+@Suite("Mitigation: regressions (issue 12)", .heavy)
 struct MitigationRegressionTests {
   static let x = Matrix(
     rows: 8, columns: 2, values: [0, 1, 1, 0, 2, 1, 3, 0, 0, 2, 1, 3, 2, 2, 3, 1])
@@ -220,7 +220,7 @@ struct Stump: WeightedLearner {
   }
 }
 
-@Suite("Mitigation: the README example")
+@Suite("Mitigation: the README example", .heavy)
 struct ReadmeMitigationExampleTests {
   @Test("exponentiated gradient over a custom WeightedLearner, read from a CSV file")
   func customLearner() throws {

@@ -3,7 +3,7 @@ import Testing
 
 @testable import BiasKit
 
-@Suite("Mitigation.Preprocessing")
+@Suite("Mitigation.Preprocessing", .heavy)
 struct PreprocessingTests {
   @Test(
     "Reweighing equals AIF360 on Adult (sex) within 1e-12", .enabled(if: TestData.sharedIsAvailable)

@@ -28,7 +28,7 @@ func expectedSummary(
   )
 }
 
-@Suite("Mitigation.ThresholdOptimizer")
+@Suite("Mitigation.ThresholdOptimizer", .heavy)
 struct ThresholdOptimizerTests {
   @Test(
     "demographic parity on Adult matches fairlearn 0.15 within 0.002",

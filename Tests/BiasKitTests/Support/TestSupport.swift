@@ -133,3 +133,36 @@ final class SharedBox<Value>: @unchecked Sendable {
   var value: Value
   init(_ value: Value) { self.value = value }
 }
+
+/// How the tests were built: heavy numerical tests need an optimised library.
+enum TestBuild {
+  /// Whether the tests (and the library under test) were compiled with optimisation
+  /// (`swift test -c release`, which `.ci/run` runs).
+  static let isOptimized: Bool = {
+    #if DEBUG
+      return false
+    #else
+      return true
+    #endif
+  }()
+
+  /// Whether the heavy numerical suites run: in optimised builds, or when
+  /// `BIASKIT_HEAVY_TESTS=1` asks for them in a debug build.
+  static var runsHeavyTests: Bool {
+    isOptimized || ProcessInfo.processInfo.environment["BIASKIT_HEAVY_TESTS"] == "1"
+  }
+}
+
+extension Trait where Self == ConditionTrait {
+  /// A suite of numerical work on real data sets (the Adult design, COMPAS/German, the 26k-word
+  /// embedding's analogies): seconds optimised, many minutes in an unoptimised debug build now
+  /// that the package has no `-O`-in-debug flag (issue #18.1: SwiftPM refuses unsafe flags in
+  /// dependencies). They run in `swift test -c release` (as `.ci/run` does) and, in a debug
+  /// build, with `BIASKIT_HEAVY_TESTS=1`.
+  static var heavy: Self {
+    .enabled(
+      if: TestBuild.runsHeavyTests,
+      "a heavy numerical suite: runs in `swift test -c release` (as .ci/run does) or with BIASKIT_HEAVY_TESTS=1"
+    )
+  }
+}

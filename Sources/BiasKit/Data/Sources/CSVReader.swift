@@ -90,15 +90,26 @@ public struct CSVReader: FileTableSource {
     } catch let failure as ScanFailure {
       throw failure.error(file: path, bytes: bytes, header: [])
     }
+    if position >= bytes.count, fields.contains(where: { $0.utf8.contains(0x0D) }),
+      memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start) == nil
+    {
+      // No line feed at all, carriage returns inside the "header": CR-only line endings.
+      throw BiasKitError.carriageReturnLineEndings(path)
+    }
     self.header = fields
     self.bodyStart = position
   }
 
   /// The index of the column called `name`.
-  /// - Throws: ``BiasKitError`` listing the columns that exist.
+  /// - Throws: ``BiasKitError`` listing the columns that exist, or naming the two fields of a
+  ///   header that names the column twice.
   public func columnIndex(of name: String) throws -> Int {
     guard let index = header.firstIndex(of: name) else {
       throw BiasKitError.unknownColumn(name, in: path, available: header)
+    }
+    if let second = header[(index + 1)...].firstIndex(of: name) {
+      // Which of the two to read would be a guess: refuse, as `import` does.
+      throw BiasKitError.duplicateColumn(name, in: path, fields: index + 1, second + 1)
     }
     return index
   }
@@ -142,14 +153,20 @@ public struct CSVReader: FileTableSource {
     var failures = [ScanFailure?](repeating: nil, count: chunks.count)
     let releaseMemory = chunks.count > 1
     let scanned = ProgressCounter(total: max(1, bytes.count - bodyStart))
+    let rowOffsets = offsets
+    let file = self.file
     sinks.withOutputs { outputs in
       workers.withUnsafeMutableBufferPointer { workerBuffer in
         counts.withUnsafeMutableBufferPointer { countBuffer in
           failures.withUnsafeMutableBufferPointer { failureBuffer in
+            // Worker k scans chunk k into rows rowOffsets[k]..., and writes only slot k of
+            // the scanners, counts and failures (WorkerShared's rules).
+            let shared = WorkerShared((bytes, workerBuffer, countBuffer, failureBuffer))
             DispatchQueue.concurrentPerform(iterations: chunks.count) { k in
+              let (bytes, workerBuffer, countBuffer, failureBuffer) = shared.value
               do {
                 countBuffer[k] = try workerBuffer[k].scan(
-                  bytes: bytes, range: chunks[k], outputs: outputs, rowOffset: offsets[k],
+                  bytes: bytes, range: chunks[k], outputs: outputs, rowOffset: rowOffsets[k],
                   releasePages: releaseMemory ? file : nil)
                 if let progress { progress(scanned.add(chunks[k].count)) }
               } catch let failure as ScanFailure {
@@ -168,7 +185,9 @@ public struct CSVReader: FileTableSource {
     }
     let rowCount = counts.reduce(0, +)
     if rowCount == 0 { throw BiasKitError.headerOnly(path) }
-    let columns = try sinks.finish(workers: workers, counts: counts, offsets: offsets) {
+    let columns = try sinks.finish(
+      workers: workers, counts: counts, offsets: offsets, path: path
+    ) {
       // Chunks disagreed (each saw at most two label classes): scan again in one piece.
       var scanner = ChunkScanner(
         requests: requests, slotOf: slotOf, delimiter: delimiter, fieldCount: header.count)
@@ -246,10 +265,14 @@ public struct CSVReader: FileTableSource {
   /// last line.
   private func countRecordBounds(_ chunks: [Range<Int>]) -> [Int] {
     let bytes = file.bytes
+    let file = self.file
     var bounds = [Int](repeating: 0, count: chunks.count)
     bounds.withUnsafeMutableBufferPointer { out in
+      // Worker k reads chunk k and writes bound k only (WorkerShared's rules).
+      let shared = WorkerShared((bytes, out))
       DispatchQueue.concurrentPerform(iterations: chunks.count) { k in
         let range = chunks[k]
+        let (bytes, out) = shared.value
         var count = CSVReader.countNewlines(UnsafeBufferPointer(rebasing: bytes[range]))
         if let last = range.last, bytes[last] != 0x0A { count += 1 }
         out[k] = count
@@ -307,7 +330,8 @@ final class ProgressCounter: @unchecked Sendable {
 
 // MARK: - The mapped file
 
-/// A read-only memory map of a whole file.
+/// A read-only memory map of a whole file (or, for a stream that cannot be mapped, a copy of
+/// its bytes).
 final class MappedFile: @unchecked Sendable {
   let bytes: UnsafeBufferPointer<UInt8>
   private let mapped: Bool
@@ -325,7 +349,16 @@ final class MappedFile: @unchecked Sendable {
     }
     if (info.st_mode & S_IFMT) == S_IFDIR { throw BiasKitError.cannotRead(path, "it is a folder") }
     let size = Int(info.st_size)
-    if size == 0 { throw BiasKitError.emptyFile(path) }
+    if (info.st_mode & S_IFMT) != S_IFREG || size == 0 {
+      // A FIFO, /dev/stdin, a /proc file (size 0): not mappable, read to its end instead.
+      let contents = try InputFile.read(path, what: "the file")
+      if contents.isEmpty { throw BiasKitError.emptyFile(path) }
+      let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: contents.count)
+      _ = copy.initialize(from: contents)
+      bytes = UnsafeBufferPointer(copy)
+      mapped = false
+      return
+    }
     guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else {
       throw BiasKitError.cannotRead(path, String(cString: strerror(errno)))
     }
@@ -336,6 +369,7 @@ final class MappedFile: @unchecked Sendable {
 
   /// Lets the kernel drop the pages of `range` from memory; they are read again if touched.
   func release(_ range: Range<Int>) {
+    guard mapped else { return }  // read into memory: the pages are the only copy
     let page = Int(getpagesize())
     let start = (range.lowerBound + page - 1) / page * page
     let end = range.upperBound / page * page
@@ -346,6 +380,8 @@ final class MappedFile: @unchecked Sendable {
   deinit {
     if mapped, let base = bytes.baseAddress {
       munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
+    } else {
+      UnsafeMutableBufferPointer(mutating: bytes).deallocate()
     }
   }
 }
@@ -363,6 +399,7 @@ struct ScanFailure: Error {
     case missing(expected: String, suggestMissingGroup: Bool)
     case invalidLabel(String)
     case tooManyClasses(String, [String])
+    case missingGroupIsValue(String)
     case io(String)
   }
   /// Offset of the start of the record (or of the field) in the file.
@@ -391,6 +428,7 @@ struct ScanFailure: Error {
     case .invalidLabel(let text): return .invalidLabel(location, text)
     case .tooManyClasses(let text, let classes):
       return .tooManyClasses(location, text, classes: classes)
+    case .missingGroupIsValue(let name): return .missingGroupIsValue(location, name)
     case .io(let reason): return .cannotRead(file, reason)
     }
   }
@@ -515,6 +553,10 @@ struct ChunkScanner {
   var labelClass: [[UInt8]]
   /// For label slots without a positive value: which spellings were seen (1, 0, -1).
   var labelKinds: [Set<Int8>]
+  /// For category slots with a missing group: the code empty fields got (-1: none seen yet).
+  var missingCodes: [Int32]
+  /// For category slots with a missing group: whether a non-empty field spelled its name.
+  var valueIsMissingGroup: [Bool]
 
   init(requests: [ColumnRequest], slotOf: [Int32], delimiter: UInt8, fieldCount: Int) {
     self.requests = requests
@@ -524,6 +566,8 @@ struct ChunkScanner {
     interners = requests.map { _ in ByteInterner() }
     labelClass = requests.map { _ in [] }
     labelKinds = requests.map { _ in [] }
+    missingCodes = requests.map { _ in -1 }
+    valueIsMissingGroup = requests.map { _ in false }
   }
 
   /// Scans `range`, writing row `r` of the chunk at `rowOffset + r`. Returns the row count.
@@ -635,11 +679,31 @@ struct ChunkScanner {
           offset: record, field: field,
           kind: .missing(
             expected: "a group name",
-            suggestMissingGroup: true))
+            suggestMissingGroup: requests[slot].suggestsMissingGroup))
       }
-      return interners[slot].code(Array(missingGroup.utf8))
+      let bytes = Array(missingGroup.utf8)
+      let code = bytes.withUnsafeBufferPointer { b in
+        interners[slot].code(b.baseAddress ?? p, b.count, inserted: &inserted)
+      }
+      if missingCodes[slot] < 0 {
+        // The name was already interned from a non-empty field: the groups would merge.
+        if !inserted {
+          throw ScanFailure(offset: record, field: field, kind: .missingGroupIsValue(missingGroup))
+        }
+        missingCodes[slot] = code
+      }
+      return code
     }
-    return interners[slot].code(p, n, inserted: &inserted)
+    let code = interners[slot].code(p, n, inserted: &inserted)
+    if code == missingCodes[slot], case .category(let missingGroup?) = requests[slot].kind {
+      throw ScanFailure(offset: record, field: field, kind: .missingGroupIsValue(missingGroup))
+    }
+    if inserted, case .category(let missingGroup?) = requests[slot].kind,
+      missingGroup.utf8.elementsEqual(UnsafeBufferPointer(start: p, count: n))
+    {
+      valueIsMissingGroup[slot] = true
+    }
+    return code
   }
 
   /// The class (0 or 1) of a label field; new spellings are checked when first seen.
@@ -744,7 +808,8 @@ struct ColumnSinks {
   /// Closes the gaps between chunks, merges the chunks' interned values and builds the columns.
   /// `rescan` re-reads the file sequentially to locate a problem that only shows across chunks.
   mutating func finish(
-    workers: [ChunkScanner], counts: [Int], offsets: [Int], rescan: () throws -> Void
+    workers: [ChunkScanner], counts: [Int], offsets: [Int], path: String,
+    rescan: () throws -> Void
   ) throws -> [Column] {
     var columns: [Column] = []
     for (slot, request) in requests.enumerated() {
@@ -754,7 +819,13 @@ struct ColumnSinks {
         numbers[slot] = []
         compact(&values, counts: counts, offsets: offsets)
         columns.append(.numbers(values))
-      case .category:
+      case .category(let missingGroup):
+        if missingGroup != nil, workers.contains(where: { $0.missingCodes[slot] >= 0 }),
+          workers.contains(where: { $0.valueIsMissingGroup[slot] })
+        {
+          // Empty fields in one chunk, the name spelled out in another: locate it.
+          try rescan()
+        }
         var values = codes[slot]
         codes[slot] = []
         compact(&values, counts: counts, offsets: offsets)
@@ -790,6 +861,13 @@ struct ColumnSinks {
         let kinds = names.map { LabelSpelling.kind(of: $0) }
         let tooMany = positive != nil ? names.count > 2 : (kinds.contains(0) && kinds.contains(-1))
         if tooMany { try rescan() }  // throws at the first offending row
+        if let positive, !names.contains(positive),
+          names.count == 2 || names.contains(where: { $0.lowercased() == positive.lowercased() })
+        {
+          // Two classes, neither the positive one: a misspelt (usually miscased) label.
+          throw BiasKitError.positiveLabelNotFound(
+            positive, column: request.name, in: path, seen: names)
+        }
         let negativeName = zip(names, classes).first { $0.1 == 0 }?.0
         let positiveName = zip(names, classes).first { $0.1 == 1 }?.0 ?? positive
         columns.append(
