@@ -26,6 +26,15 @@ public enum InputFile {
       throw BiasKitError(.io, "\(path): cannot read \(what): \(String(cString: strerror(code)))")
     }
     defer { close(fd) }
+    return try read(descriptor: fd, path: path, what: what)
+  }
+
+  /// Bytes of the open file `fd` from its current offset to its end (`path` and `what` name it
+  /// in messages). A stream is read once, so a caller that has opened a FIFO reads it through
+  /// the same descriptor (opening it again would wait for a writer that has gone).
+  ///
+  /// - Throws: ``BiasKitError`` `.io`: a folder, or a read error.
+  static func read(descriptor fd: Int32, path: String, what: String) throws -> [UInt8] {
     var status = stat()
     guard fstat(fd, &status) == 0 else {
       throw BiasKitError(.io, "\(path): cannot read \(what): \(String(cString: strerror(errno)))")

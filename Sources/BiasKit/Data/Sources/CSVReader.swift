@@ -351,7 +351,7 @@ final class MappedFile: @unchecked Sendable {
     let size = Int(info.st_size)
     if (info.st_mode & S_IFMT) != S_IFREG || size == 0 {
       // A FIFO, /dev/stdin, a /proc file (size 0): not mappable, read to its end instead.
-      let contents = try InputFile.read(path, what: "the file")
+      let contents = try InputFile.read(descriptor: fd, path: path, what: "the file")
       if contents.isEmpty { throw BiasKitError.emptyFile(path) }
       let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: contents.count)
       _ = copy.initialize(from: contents)
