@@ -87,7 +87,7 @@ public struct Winogender: Sendable {
   }
 
   /// Scores `answers`: accuracy overall and per gender, gaps, and paired disagreement.
-  /// - Throws: ``BiasKitError`` for invalid input or bootstrap options.
+  /// - Throws: ``BiasKitError`` when there are no answers or the bootstrap options are invalid.
   public func scored(_ answers: [Answer]) throws -> Result {
     try bootstrap.validate()
     guard !answers.isEmpty else {
