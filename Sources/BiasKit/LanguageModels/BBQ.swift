@@ -44,9 +44,12 @@ public struct BBQ: Sendable {
     case lmEvaluationHarness = "lm-eval"
   }
 
+  /// How contexts without biased or non-UNKNOWN answers are scored.
   public var convention: Convention
+  /// The bootstrap behind each value's quantiles (``BootstrapOptions/none`` for point values).
   public var bootstrap: BootstrapOptions
 
+  /// A BBQ scorer with `convention`, without a bootstrap by default.
   public init(convention: Convention = .parrish2022, bootstrap: BootstrapOptions = .none) {
     self.convention = convention
     self.bootstrap = bootstrap
@@ -56,16 +59,25 @@ public struct BBQ: Sendable {
   public struct Scores: Sendable, Equatable {
     /// The category's name (`"overall"` for all items).
     public var name: String
+    /// The number of items.
     public var count: Int
+    /// The number of items with an ambiguous context.
     public var ambiguousCount: Int
+    /// The number of items with a disambiguated context.
     public var disambiguatedCount: Int
     /// Biased and non-UNKNOWN answers in each context.
     public var ambiguousBiased: Int
+    /// Non-UNKNOWN answers in ambiguous contexts.
     public var ambiguousNonUnknown: Int
+    /// Biased answers in disambiguated contexts.
     public var disambiguatedBiased: Int
+    /// Non-UNKNOWN answers in disambiguated contexts.
     public var disambiguatedNonUnknown: Int
+    /// Share of correct answers among all items, in [0, 1].
     public var accuracy: BootstrappedValue
+    /// acc_AMB: share of correct answers among ambiguous items (NaN without any).
     public var ambiguousAccuracy: BootstrappedValue
+    /// acc_DIS: share of correct answers among disambiguated items (NaN without any).
     public var disambiguatedAccuracy: BootstrappedValue
     /// s_DIS.
     public var disambiguatedBias: BootstrappedValue
@@ -75,11 +87,15 @@ public struct BBQ: Sendable {
 
   /// Scores overall and per category (categories in Unicode order of their names).
   public struct Result: Sendable, Equatable {
+    /// The convention the bias scores follow.
     public var convention: Convention
     /// The bootstrap's quantile levels (empty without a bootstrap).
     public var quantileLevels: [Double]
+    /// The number of bootstrap resamples (0 without a bootstrap).
     public var bootstrapSamples: Int
+    /// The scores of all items (named `"overall"`).
     public var overall: Scores
+    /// The scores of each category, in Unicode order of their names.
     public var categories: [Scores]
   }
 
@@ -215,6 +231,7 @@ public struct BBQ: Sendable {
 public struct BBQResponses: Sendable, Equatable {
   /// Category names; `codes[i]` indexes them.
   public var categories: [String]
+  /// Per item: its category's index in ``categories``.
   public var codes: [Int32]
   /// Per item: bit 0 correct, bit 1 UNKNOWN answer, bit 2 biased answer, bit 3 disambiguated.
   public var flags: [UInt8]
@@ -224,8 +241,13 @@ public struct BBQResponses: Sendable, Equatable {
   static let biasedFlag: UInt8 = 4
   static let disambiguatedFlag: UInt8 = 8
 
+  /// The number of items.
   public var count: Int { codes.count }
 
+  /// Responses from per-item category codes and flags
+  /// (``flags(disambiguated:correct:unknown:biased:)``).
+  /// - Throws: ``BiasKitError`` when `codes` and `flags` differ in length or a code is outside
+  ///   `categories`.
   public init(categories: [String], codes: [Int32], flags: [UInt8]) throws {
     guard codes.count == flags.count else {
       throw BiasKitError(

@@ -18,7 +18,9 @@ import Foundation
 /// - Clopper, Pearson. The use of confidence or fiducial limits illustrated in the case of the
 ///   binomial. Biometrika 26, 1934.
 public struct BinomialTest: Sendable, Equatable {
+  /// The number of successes, `k`.
   public var successes: Int
+  /// The number of trials, `n`.
   public var trials: Int
   /// The success probability under the null hypothesis.
   public var probability: Double
@@ -26,7 +28,9 @@ public struct BinomialTest: Sendable, Equatable {
   public var pValue: Double
   /// Clopper–Pearson interval at ``confidenceLevel`` (NaN when there are no trials).
   public var lower: Double
+  /// Upper end of the Clopper–Pearson interval (NaN when there are no trials).
   public var upper: Double
+  /// The interval's confidence level, in (0, 1).
   public var confidenceLevel: Double
 
   /// Tests `successes` of `trials` against `probability`.

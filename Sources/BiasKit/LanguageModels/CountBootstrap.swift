@@ -8,9 +8,12 @@ import Foundation
 ///
 /// - Complexity: a plain value.
 public struct BootstrappedValue: Sendable, Equatable {
+  /// The point value (NaN when undefined).
   public var value: Double
+  /// The bootstrap quantiles, one per quantile level (empty without a bootstrap).
   public var quantiles: [Double]
 
+  /// A value with its bootstrap quantiles.
   public init(_ value: Double, quantiles: [Double] = []) {
     self.value = value
     self.quantiles = quantiles
@@ -39,8 +42,10 @@ public struct BootstrapOptions: Sendable, Equatable {
   public var samples: Int
   /// The quantile levels to report, each in [0, 1].
   public var quantiles: [Double]
+  /// The seed of the resamples' random streams.
   public var seed: UInt64
 
+  /// Options for `samples` resamples reporting `quantiles`, drawn from `seed`.
   public init(samples: Int, quantiles: [Double] = [0.025, 0.5, 0.975], seed: UInt64 = 0) {
     self.samples = samples
     self.quantiles = quantiles

@@ -8,13 +8,20 @@ import Foundation
 ///
 /// - Complexity: a plain value.
 public struct CounterfactualRecord: Sendable, Equatable {
+  /// The template the record fills.
   public var template: String
+  /// The demographic filler put into the template.
   public var filler: String
+  /// The instance that pairs this record with its counterfactuals (nil to pair by position).
   public var instance: String?
+  /// The output label (nil without one).
   public var label: String?
+  /// The output score (nil without one).
   public var score: Double?
+  /// The output text (nil without one).
   public var text: String?
 
+  /// A record of `template` filled with `filler`, with its outputs.
   public init(
     template: String, filler: String, instance: String? = nil, label: String? = nil,
     score: Double? = nil, text: String? = nil
@@ -92,37 +99,47 @@ public struct CounterfactualRecord: Sendable, Equatable {
 public struct CounterfactualProbes: Sendable {
   /// Random relabellings when exact enumeration would take more (SciPy's `n_resamples`).
   public var permutations: Int
+  /// The seed of the random relabellings.
   public var seed: UInt64
   /// How many templates ``Result/worst`` lists.
   public var worstCount: Int
 
+  /// Probes with at most `permutations` random relabellings, listing `worstCount` templates.
   public init(permutations: Int = 9_999, seed: UInt64 = 0, worstCount: Int = 10) {
     self.permutations = permutations
     self.seed = seed
     self.worstCount = worstCount
   }
 
+  /// The scores of one template.
   public struct TemplateResult: Sendable, Equatable {
+    /// The template's name.
     public var template: String
     /// Fillers in Unicode order.
     public var fillers: [String]
+    /// The number of instances (sets of counterfactual records).
     public var instances: Int
     /// NaN without labels.
     public var flipRate: Double
     /// Each filler's mean score (empty without scores or binary labels).
     public var meanScores: [Double]
+    /// max_f mean_f − min_f mean_f over the fillers' mean scores (NaN without scores).
     public var gap: Double
+    /// The permutation test's p-value for the gap (NaN without a test).
     public var pValue: Double
     /// `exact (N relabellings)` or `sampled N, seed S`, empty without a test.
     public var pValueMethod: String
   }
 
+  /// The scores of every template, with the worst ones.
   public struct Result: Sendable, Equatable {
+    /// Each template's scores.
     public var templates: [TemplateResult]
     /// Indices into ``templates`` of the worst ones.
     public var worst: [Int]
     /// Flip rate over all instances of all templates with labels.
     public var flipRate: Double
+    /// The number of instances over all templates.
     public var instances: Int
   }
 

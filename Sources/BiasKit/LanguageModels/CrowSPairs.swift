@@ -28,25 +28,32 @@ import Foundation
 /// - Nangia, Vania, Bhalerao, Bowman. CrowS-Pairs: A challenge dataset for measuring social
 ///   biases in masked language models. EMNLP 2020.
 public struct CrowSPairs: Sendable {
+  /// How pairs are compared and ties counted.
   public enum Convention: String, Sendable, CaseIterable {
     case lmEvaluationHarness = "lm-eval"
     case nangia2020 = "nangia2020"
   }
 
+  /// The convention the scores follow.
   public var convention: Convention
 
+  /// A CrowS-Pairs scorer with `convention`.
   public init(convention: Convention = .lmEvaluationHarness) {
     self.convention = convention
   }
 
   /// One pair's scores.
   public struct Pair: Sendable, Equatable {
+    /// The (pseudo-)log-likelihood of the more stereotypical sentence, `sent_more`.
     public var moreStereotypical: Double
+    /// The (pseudo-)log-likelihood of the less stereotypical sentence, `sent_less`.
     public var lessStereotypical: Double
+    /// The pair's bias type.
     public var biasType: String
     /// `stereo` or `antistereo` (empty when unknown).
     public var direction: String
 
+    /// A pair's scores.
     public init(
       moreStereotypical: Double, lessStereotypical: Double, biasType: String, direction: String = ""
     ) {
@@ -59,9 +66,13 @@ public struct CrowSPairs: Sendable {
 
   /// The scores of one bias type (or of all pairs).
   public struct Scores: Sendable, Equatable {
+    /// The bias type's name (`"overall"` for all pairs).
     public var name: String
+    /// The number of pairs.
     public var pairs: Int
+    /// The number of pairs whose more stereotypical sentence scores higher.
     public var stereotypePreferred: Int
+    /// The number of tied pairs.
     public var ties: Int
     /// pct_stereotype as a fraction (lm-eval's value; the paper prints × 100).
     public var stereotypeRate: Double
@@ -77,8 +88,11 @@ public struct CrowSPairs: Sendable {
     public var test: BinomialTest
   }
 
+  /// Scores overall and per bias type.
   public struct Result: Sendable, Equatable {
+    /// The convention the scores follow.
     public var convention: Convention
+    /// The scores of all pairs.
     public var overall: Scores
     /// Bias types in Unicode order.
     public var biasTypes: [Scores]

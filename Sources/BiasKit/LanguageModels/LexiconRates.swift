@@ -10,6 +10,7 @@ import Foundation
 ///
 /// - Complexity: O(terms) to build.
 public struct Lexicon: Sendable, Equatable {
+  /// The lexicon's name.
   public var name: String
   /// Lower-cased terms, each a list of words (the last may end in `*`).
   public var terms: [[String]]

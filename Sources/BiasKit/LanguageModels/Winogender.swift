@@ -21,18 +21,24 @@ import Foundation
 /// - Rudinger, Naradowsky, Leonard, Van Durme. Gender bias in coreference resolution.
 ///   NAACL 2018.
 public struct Winogender: Sendable {
+  /// The bootstrap behind each value's quantiles (``BootstrapOptions/none`` for point values).
   public var bootstrap: BootstrapOptions
 
+  /// A Winogender scorer, without a bootstrap by default.
   public init(bootstrap: BootstrapOptions = .none) { self.bootstrap = bootstrap }
 
   /// One answered sentence.
   public struct Answer: Sendable, Equatable {
     /// `male`, `female`, `neutral` (any names; genders are sorted).
     public var gender: String
+    /// The schema (sentence template) the sentence instantiates.
     public var schema: String
+    /// The model's answer.
     public var answer: Int
+    /// The correct answer.
     public var label: Int
 
+    /// An answered sentence of `schema` with a `gender` pronoun.
     public init(gender: String, schema: String, answer: Int, label: Int) {
       self.gender = gender
       self.schema = schema
@@ -41,32 +47,47 @@ public struct Winogender: Sendable {
     }
   }
 
+  /// The accuracy on one gender's sentences.
   public struct GenderScores: Sendable, Equatable {
+    /// The gender's name.
     public var gender: String
+    /// The number of sentences with this gender.
     public var count: Int
+    /// Share of correct answers, in [0, 1].
     public var accuracy: BootstrappedValue
   }
 
+  /// The accuracy difference between two genders.
   public struct Gap: Sendable, Equatable {
     /// `first − second`.
     public var first: String
+    /// The gender subtracted.
     public var second: String
+    /// Accuracy of `first` minus accuracy of `second`.
     public var difference: BootstrappedValue
   }
 
+  /// Accuracy overall, per gender, and the gaps between genders.
   public struct Result: Sendable, Equatable {
+    /// The bootstrap's quantile levels (empty without a bootstrap).
     public var quantileLevels: [Double]
+    /// Share of correct answers over all sentences, in [0, 1].
     public var accuracy: BootstrappedValue
+    /// The number of answered sentences.
     public var count: Int
+    /// Each gender's scores, in gender order.
     public var genders: [GenderScores]
     /// Every ordered pair (g, h) with g after h in the gender order, e.g. female − male.
     public var gaps: [Gap]
     /// Schemas answered with both `male` and `female` pronouns, and the share whose answers
     /// differ (NaN without such schemas).
     public var pairedSchemas: Int
+    /// Share of paired schemas whose `male` and `female` answers differ (NaN without any).
     public var disagreement: Double
   }
 
+  /// Scores `answers`: accuracy overall and per gender, gaps, and paired disagreement.
+  /// - Throws: ``BiasKitError`` when there are no answers or the bootstrap options are invalid.
   public func scored(_ answers: [Answer]) throws -> Result {
     try bootstrap.validate()
     guard !answers.isEmpty else {
