@@ -68,98 +68,75 @@ extension FAIR {
     let table = try self.table()
     let m = table.minimumProtected
     let listCount = lists.listCount
-    let gains: [Double]? = lists.relevance ?? lists.scores.flatMap { s in s.min()! >= 0 ? s : nil }
     var positions = [Int32](repeating: 0, count: listCount * k)
     var before = [Bool](repeating: false, count: listCount)
     var after = [Bool](repeating: false, count: listCount)
-    var ndcgBefore = [Double](repeating: 0, count: gains == nil ? 0 : listCount)
-    var ndcgAfter = [Double](repeating: 0, count: gains == nil ? 0 : listCount)
     let protected = Int32(protectedGroup)
-    let discount = PositionWeights(.logarithmic, length: k)
 
     positions.withUnsafeMutableBufferPointer { out in
       before.withUnsafeMutableBufferPointer { passBefore in
         after.withUnsafeMutableBufferPointer { passAfter in
-          ndcgBefore.withUnsafeMutableBufferPointer { nb in
-            ndcgAfter.withUnsafeMutableBufferPointer { na in
-              RankingMath.forEachChunk(listCount) { range in
-                var protectedQueue: [Int32] = []
-                var otherQueue: [Int32] = []
-                var ideal: [Double] = []
-                for l in range {
-                  let start = lists.listStart[l]
-                  let end = lists.listStart[l + 1]
-                  protectedQueue.removeAll(keepingCapacity: true)
-                  otherQueue.removeAll(keepingCapacity: true)
-                  var count = 0
-                  var fair = true
-                  for p in start..<end {
-                    if lists.groups[p] == protected {
-                      protectedQueue.append(Int32(p))
-                    } else {
-                      otherQueue.append(Int32(p))
-                    }
-                    if p - start < k {
-                      if lists.groups[p] == protected { count += 1 }
-                      if count < m[p - start] { fair = false }
-                    }
-                  }
-                  passBefore[l] = fair
-                  var ip = 0
-                  var io = 0
-                  count = 0
-                  fair = true
-                  for i in 0..<k {
-                    let takeProtected: Bool
-                    if ip >= protectedQueue.count {
-                      takeProtected = false
-                    } else if io >= otherQueue.count {
-                      takeProtected = true
-                    } else if count < m[i] {
-                      takeProtected = true
-                    } else if let scores = lists.scores {
-                      takeProtected =
-                        scores[Int(protectedQueue[ip])] >= scores[Int(otherQueue[io])]
-                    } else {
-                      takeProtected = protectedQueue[ip] < otherQueue[io]
-                    }
-                    if takeProtected {
-                      out[l * k + i] = protectedQueue[ip]
-                      ip += 1
-                      count += 1
-                    } else {
-                      out[l * k + i] = otherQueue[io]
-                      io += 1
-                    }
-                    if count < m[i] { fair = false }
-                  }
-                  passAfter[l] = fair
-                  if let gains {
-                    ideal.removeAll(keepingCapacity: true)
-                    for p in start..<end { ideal.append(gains[p]) }
-                    ideal.sort(by: >)
-                    var idcg = 0.0
-                    var dcgBefore = 0.0
-                    var dcgAfter = 0.0
-                    for i in 0..<k {
-                      idcg += ideal[i] * discount[i + 1]
-                      dcgBefore += gains[start + i] * discount[i + 1]
-                      dcgAfter += gains[Int(out[l * k + i])] * discount[i + 1]
-                    }
-                    nb[l] = idcg > 0 ? dcgBefore / idcg : 0
-                    na[l] = idcg > 0 ? dcgAfter / idcg : 0
-                  }
+          RankingMath.forEachChunk(listCount) { range in
+            var protectedQueue: [Int32] = []
+            var otherQueue: [Int32] = []
+            for l in range {
+              let start = lists.listStart[l]
+              let end = lists.listStart[l + 1]
+              protectedQueue.removeAll(keepingCapacity: true)
+              otherQueue.removeAll(keepingCapacity: true)
+              var count = 0
+              var fair = true
+              for p in start..<end {
+                if lists.groups[p] == protected {
+                  protectedQueue.append(Int32(p))
+                } else {
+                  otherQueue.append(Int32(p))
+                }
+                if p - start < k {
+                  if lists.groups[p] == protected { count += 1 }
+                  if count < m[p - start] { fair = false }
                 }
               }
+              passBefore[l] = fair
+              var ip = 0
+              var io = 0
+              count = 0
+              fair = true
+              for i in 0..<k {
+                let takeProtected: Bool
+                if ip >= protectedQueue.count {
+                  takeProtected = false
+                } else if io >= otherQueue.count {
+                  takeProtected = true
+                } else if count < m[i] {
+                  takeProtected = true
+                } else if let scores = lists.scores {
+                  takeProtected =
+                    scores[Int(protectedQueue[ip])] >= scores[Int(otherQueue[io])]
+                } else {
+                  takeProtected = protectedQueue[ip] < otherQueue[io]
+                }
+                if takeProtected {
+                  out[l * k + i] = protectedQueue[ip]
+                  ip += 1
+                  count += 1
+                } else {
+                  out[l * k + i] = otherQueue[io]
+                  io += 1
+                }
+                if count < m[i] { fair = false }
+              }
+              passAfter[l] = fair
             }
           }
         }
       }
     }
+    let ndcg = lists.topKNDCG(reranked: positions, length: k)
     return FAIRReranking(
       table: table, protectedGroup: protectedGroup, length: k, positions: positions,
-      passesBefore: before, passesAfter: after, ndcgBefore: gains == nil ? nil : ndcgBefore,
-      ndcgAfter: gains == nil ? nil : ndcgAfter)
+      passesBefore: before, passesAfter: after, ndcgBefore: ndcg?.before,
+      ndcgAfter: ndcg?.after)
   }
 }
 
